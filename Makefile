@@ -1,0 +1,69 @@
+# paytoken — one entry point for building, demoing, testing and benchmarking.
+#
+#   make demo   build everything, start the simulator, run each language's example
+#   make test   install what the suites need, then run every test suite
+#
+# Each binding owns bindings/<lang>/Makefile with the targets deps, test, demo (and
+# bench); this file only builds the native parts and calls them.
+
+CARGO    ?= cargo
+LIB      := target/release/libpaytoken.so
+SIM      := target/release/paytoken-sim
+BINDINGS := python php node java
+export PAYTOKEN_SIM := $(CURDIR)/$(SIM)
+
+.PHONY: all lib sim build demo demo-c test test-rust test-headers test-c deps \
+        $(addprefix test-,$(BINDINGS)) $(addprefix demo-,$(BINDINGS)) $(addprefix deps-,$(BINDINGS)) \
+        headers bench clean
+
+all: build
+
+build: lib sim
+
+lib:
+	$(CARGO) build --release -p paytoken
+
+sim:
+	$(CARGO) build --release -p paytoken-sim
+
+# ---------------------------------------------------------------- demo
+demo: build
+	@scripts/with-sim.sh $(MAKE) --no-print-directory demo-c $(addprefix demo-,$(BINDINGS))
+
+demo-c: build
+	@$(MAKE) --no-print-directory -C examples/c run
+
+$(addprefix demo-,$(BINDINGS)): demo-%: build
+	@$(MAKE) --no-print-directory -C bindings/$* demo
+
+# ---------------------------------------------------------------- test
+deps: $(addprefix deps-,$(BINDINGS))
+	@scripts/install-system-deps.sh
+
+$(addprefix deps-,$(BINDINGS)): deps-%:
+	@$(MAKE) --no-print-directory -C bindings/$* deps
+
+test: deps build test-rust test-headers test-c $(addprefix test-,$(BINDINGS))
+	@echo "make test: all suites passed"
+
+test-rust:
+	$(CARGO) test --workspace --release
+
+# The checked-in headers must be exactly what cbindgen generates from the source.
+test-headers: lib
+	scripts/check-headers.sh
+
+test-c: build
+	$(MAKE) --no-print-directory -C tests/c test
+
+$(addprefix test-,$(BINDINGS)): test-%: build
+	$(MAKE) --no-print-directory -C bindings/$* test
+
+headers:
+	PAYTOKEN_WRITE_HEADERS=1 $(CARGO) build --release -p paytoken
+
+bench: build
+	scripts/bench.sh
+
+clean:
+	$(CARGO) clean
