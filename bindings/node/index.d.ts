@@ -1,0 +1,158 @@
+// Type definitions for paytoken (hand-written; the package is plain JavaScript).
+
+/** Options shared by every gateway (see the C API config table). */
+export interface CommonOptions {
+  /** Another origin (tests, a simulator, `https://static-api.iamport.kr`); `http://` only for loopback hosts. */
+  baseUrl?: string;
+  /** Connect deadline in milliseconds (default 5000). */
+  connectTimeoutMs?: number;
+  /** Whole-request deadline in milliseconds (default 30000; PortOne V2: 60000). */
+  timeoutMs?: number;
+  /** Larger response bodies are a GatewayError (default 8 MiB). */
+  maxResponseBytes?: number;
+  /** Appended to the default User-Agent `paytoken/<version>`. */
+  userAgent?: string;
+  /** Refresh a token this many seconds before it expires (token schemes). */
+  refreshBeforeSecs?: number;
+}
+
+export interface NicepayOptions extends CommonOptions {
+  clientKey: string;
+  secretKey: string;
+  /** Use the sandbox origin (default false). */
+  sandbox?: boolean;
+  /** The type of the secret key issued by NICEPAY (default "token"). */
+  auth?: 'token' | 'basic';
+  /** Sent to the token endpoint; "euc-kr" answers are decoded (default "utf-8"). */
+  returnCharSet?: 'utf-8' | 'euc-kr';
+}
+
+export interface PortoneV1Options extends CommonOptions {
+  impKey: string;
+  impSecret: string;
+  /** Sub-merchant tier code: a `Tier` header on every request. */
+  tier?: string;
+}
+
+export interface PortoneV2Options extends CommonOptions {
+  apiSecret: string;
+  /** "secret" sends `PortOne <apiSecret>`; "token" logs in and sends a Bearer JWT (default "secret"). */
+  auth?: 'secret' | 'token';
+  /** Sub-store id, sent on token login. */
+  storeId?: string;
+}
+
+export type ClientConfig =
+  | ({ gateway: 'nicepay' } & NicepayOptions)
+  | ({ gateway: 'portone-v1' } & PortoneV1Options)
+  | ({ gateway: 'portone-v2' } & PortoneV2Options);
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RequestOptions {
+  /** Serialised with JSON.stringify; sent as `application/json;charset=utf-8` unless headers say otherwise. */
+  json?: unknown;
+  /** Raw request body (a string is sent as UTF-8). Give either `json` or `body`. */
+  body?: Buffer | Uint8Array | ArrayBuffer | string;
+  /** Extra headers, sent after Authorization and the configured fixed headers. */
+  headers?: Record<string, string>;
+}
+
+export interface ClientStats {
+  tokenFetches: number;
+  cacheHits: number;
+  refreshFailures: number;
+  retriesAfter401: number;
+  [key: string]: number;
+}
+
+/** An HTTP answer from the gateway: any status, including 4xx/5xx. */
+export class Response {
+  readonly status: number;
+  /** Lower-case header names; repeated headers joined with ", ". */
+  readonly headers: Record<string, string>;
+  /** The body bytes as received. */
+  readonly body: Buffer;
+  /** True for a 2xx status. */
+  readonly ok: boolean;
+  /** A header by name, case-insensitively. */
+  header(name: string): string | undefined;
+  /** The body decoded as text (UTF-8 by default). */
+  text(encoding?: BufferEncoding): string;
+  /** The body parsed as JSON; throws a SyntaxError when it is not JSON. */
+  json<T = any>(): T;
+}
+
+export class Client {
+  /** Validates the config (no network I/O). Throws InvalidArgumentError. */
+  constructor(config: ClientConfig);
+  static nicepay(options: NicepayOptions): Client;
+  static portoneV1(options: PortoneV1Options): Client;
+  static portoneV2(options: PortoneV2Options): Client;
+
+  readonly gateway: 'nicepay' | 'portone-v1' | 'portone-v2';
+  readonly closed: boolean;
+
+  /** The current access token, fetched once for all concurrent callers if needed. Runs on libuv's thread pool. */
+  token(): Promise<string>;
+  /** Blocks the calling thread: for scripts and CLIs. */
+  tokenSync(): string;
+
+  /** An authorized request; retried once with a fresh token after a 401. Runs on libuv's thread pool. */
+  request(method: HttpMethod | Lowercase<HttpMethod>, path: string, options?: RequestOptions): Promise<Response>;
+  /** Blocks the calling thread: for scripts and CLIs. */
+  requestSync(method: HttpMethod | Lowercase<HttpMethod>, path: string, options?: RequestOptions): Response;
+  get(path: string, options?: RequestOptions): Promise<Response>;
+  post(path: string, options?: RequestOptions): Promise<Response>;
+  put(path: string, options?: RequestOptions): Promise<Response>;
+  patch(path: string, options?: RequestOptions): Promise<Response>;
+  delete(path: string, options?: RequestOptions): Promise<Response>;
+
+  /** Drops the cached token if it equals `token` (or whatever is cached when omitted). */
+  invalidate(token?: string | null): void;
+  /** Counters of this client's shared cache entry. */
+  stats(): ClientStats;
+  /** Frees the native client once calls in flight finish; later calls throw InvalidArgumentError. */
+  close(): void;
+  /** The non-secret settings (gateway, baseUrl, sandbox, auth, tier, storeId). */
+  toJSON(): Record<string, unknown>;
+}
+
+export type ErrorCodeName =
+  | 'PAYTOKEN_E_INVALID_ARGUMENT'
+  | 'PAYTOKEN_E_AUTH'
+  | 'PAYTOKEN_E_GATEWAY'
+  | 'PAYTOKEN_E_NETWORK'
+  | 'PAYTOKEN_E_TIMEOUT'
+  | 'PAYTOKEN_E_TLS'
+  | 'PAYTOKEN_E_INTERNAL';
+
+/** Numeric status of each code, as in the C API. */
+export const ErrorCode: Readonly<Record<ErrorCodeName, number>>;
+
+export class PayTokenError extends Error {
+  /** The C API status name, e.g. "PAYTOKEN_E_AUTH". */
+  readonly code: ErrorCodeName;
+  /** The C API status number (1..7). */
+  readonly errno: number;
+  /** HTTP status of the gateway answer behind the error, 0 if none. */
+  readonly httpStatus: number;
+  /** The gateway's own code ("U104", "-1", "UNAUTHORIZED"), "" if none. */
+  readonly gatewayCode: string;
+}
+/** Bad config or arguments (from JavaScript checks or the library). */
+export class InvalidArgumentError extends PayTokenError {}
+/** The gateway refused the credentials, or a 401 survived one retry with a fresh token. */
+export class AuthError extends PayTokenError {}
+/** The gateway answered, but not usefully (5xx from the token endpoint, malformed body...). */
+export class GatewayError extends PayTokenError {}
+/** Connection refused or closed before a full response. */
+export class NetworkError extends PayTokenError {}
+/** A deadline passed: for a business request the outcome at the gateway is unknown. */
+export class TimeoutError extends PayTokenError {}
+export class TlsError extends PayTokenError {}
+/** A bug in paytoken: please report it. */
+export class InternalError extends PayTokenError {}
+
+/** Version of the loaded libpaytoken.so. */
+export function libraryVersion(): string;

@@ -1,0 +1,28 @@
+'use strict';
+// paytoken for Node: cached gateway access tokens and authorized requests, computed by
+// libpaytoken.so (Rust) and called through koffi on libuv's thread pool.
+
+const { Client } = require('./lib/client');
+const { Response } = require('./lib/response');
+const { native } = require('./lib/native');
+const errors = require('./lib/errors');
+
+/** Version of the loaded libpaytoken.so, e.g. "0.1.0". */
+function libraryVersion() {
+  return native().version();
+}
+
+module.exports = {
+  Client,
+  Response,
+  PayTokenError: errors.PayTokenError,
+  InvalidArgumentError: errors.InvalidArgumentError,
+  AuthError: errors.AuthError,
+  GatewayError: errors.GatewayError,
+  NetworkError: errors.NetworkError,
+  TimeoutError: errors.TimeoutError,
+  TlsError: errors.TlsError,
+  InternalError: errors.InternalError,
+  ErrorCode: errors.ErrorCode,
+  libraryVersion,
+};

@@ -1,0 +1,19 @@
+// ES module entry: the same objects as the CommonJS entry (one copy of the native state).
+import paytoken from './index.js';
+
+export const {
+  Client,
+  Response,
+  PayTokenError,
+  InvalidArgumentError,
+  AuthError,
+  GatewayError,
+  NetworkError,
+  TimeoutError,
+  TlsError,
+  InternalError,
+  ErrorCode,
+  libraryVersion,
+} = paytoken;
+
+export default paytoken;

@@ -1,0 +1,265 @@
+'use strict';
+// The Client: a handle on one gateway account. Token caching, single-flight, the retry on
+// 401 and all validation of what reaches the gateway live in the Rust core; this class
+// checks JavaScript types, moves bytes and turns statuses into typed errors.
+
+const util = require('node:util');
+const { native, cString, describe, runSync, callAsync, check } = require('./native');
+const { invalidArgument } = require('./errors');
+const { readResponse } = require('./response');
+const { Gate } = require('./gate');
+
+const gate = new Gate();
+
+// Config keys safe to show in util.inspect / JSON: everything else may be a credential.
+const SHOWN_KEYS = ['gateway', 'auth', 'sandbox', 'baseUrl', 'tier', 'storeId'];
+
+// Frees the native client of a Client that was garbage-collected without close().
+const finalizer = new FinalizationRegistry((handle) => native().clientFree(handle));
+
+class Client {
+  #handle;
+  #summary;
+  #inFlight = 0;
+  #closed = false;
+
+  /**
+   * @param {object} config the C API config: `gateway` plus that gateway's credentials
+   *   and options (see the README). Validated by the library; no network I/O happens here.
+   */
+  constructor(config) {
+    if (config === null || typeof config !== 'object' || Array.isArray(config)) {
+      throw invalidArgument(`config must be an object, got ${describe(config)}`);
+    }
+    let json;
+    try {
+      json = JSON.stringify(config);
+    } catch (cause) {
+      throw Object.assign(invalidArgument(`config is not JSON-serialisable: ${cause.message}`), { cause });
+    }
+    const n = native();
+    const out = [null];
+    const err = {};
+    check(n.clientNew(cString(json, 'config'), out, err), err);
+    this.#handle = out[0];
+    this.#summary = Object.fromEntries(SHOWN_KEYS.filter((k) => k in config).map((k) => [k, config[k]]));
+    finalizer.register(this, this.#handle, this);
+  }
+
+  /** NICEPAY: `{clientKey, secretKey, sandbox?, auth?: 'token'|'basic', ...}`. */
+  static nicepay(options) {
+    return new Client(withGateway('nicepay', options));
+  }
+
+  /** PortOne V1 (iamport): `{impKey, impSecret, tier?, ...}`. */
+  static portoneV1(options) {
+    return new Client(withGateway('portone-v1', options));
+  }
+
+  /** PortOne V2: `{apiSecret, auth?: 'secret'|'token', storeId?, ...}`. */
+  static portoneV2(options) {
+    return new Client(withGateway('portone-v2', options));
+  }
+
+  get gateway() {
+    return this.#summary.gateway;
+  }
+
+  /** The current access token, fetched (once, for all concurrent callers) if needed. */
+  token() {
+    return this.#async(() => this.#tokenOp());
+  }
+
+  tokenSync() {
+    return runSync(this.#tokenOp());
+  }
+
+  /**
+   * Sends an authorized request to the configured origin.
+   * @param {string} method GET, POST, PUT, PATCH or DELETE
+   * @param {string} path starts with "/", may carry "?query"
+   * @param {{json?: any, body?: Buffer|Uint8Array|ArrayBuffer|string, headers?: Record<string,string>}} [options]
+   * @returns {Promise<import('./response').Response>}
+   */
+  request(method, path, options) {
+    return this.#async(() => this.#requestOp(method, path, options));
+  }
+
+  requestSync(method, path, options) {
+    return runSync(this.#requestOp(method, path, options));
+  }
+
+  get(path, options) {
+    return this.request('GET', path, options);
+  }
+
+  post(path, options) {
+    return this.request('POST', path, options);
+  }
+
+  put(path, options) {
+    return this.request('PUT', path, options);
+  }
+
+  patch(path, options) {
+    return this.request('PATCH', path, options);
+  }
+
+  delete(path, options) {
+    return this.request('DELETE', path, options);
+  }
+
+  /**
+   * Drops the cached token if it is `token` (compare-and-invalidate), or whatever is
+   * cached when `token` is omitted. Memory only: synchronous.
+   */
+  invalidate(token) {
+    const tokenArg = token === undefined || token === null ? null : cString(token, 'token');
+    const err = {};
+    check(native().invalidate(this.#live(), tokenArg, err), err);
+  }
+
+  /** Counters of this client's cache entry: `{tokenFetches, cacheHits, refreshFailures, retriesAfter401}`. */
+  stats() {
+    const out = [null];
+    const err = {};
+    check(native().clientStats(this.#live(), out, err), err);
+    return JSON.parse(out[0]);
+  }
+
+  /** Frees the native client now (after calls in flight finish). Later calls fail. */
+  close() {
+    if (this.#closed) return;
+    this.#closed = true;
+    finalizer.unregister(this);
+    this.#freeIfIdle();
+  }
+
+  get closed() {
+    return this.#closed;
+  }
+
+  [Symbol.dispose ?? Symbol.for('nodejs.dispose')]() {
+    this.close();
+  }
+
+  toJSON() {
+    return { ...this.#summary };
+  }
+
+  [util.inspect.custom](depth, options, inspect) {
+    return `Client ${inspect(this.#summary, options)}`;
+  }
+
+  #tokenOp() {
+    const out = [null];
+    const err = {};
+    return {
+      fn: native().getToken,
+      args: [this.#live(), out, err],
+      finish(status) {
+        check(status, err);
+        return out[0];
+      },
+    };
+  }
+
+  #requestOp(method, path, options = {}) {
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      throw invalidArgument(`request options must be an object, got ${describe(options)}`);
+    }
+    const methodArg = cString(typeof method === 'string' ? method.toUpperCase() : method, 'method');
+    const pathArg = cString(path, 'path');
+    const headersArg = options.headers === undefined ? null : cString(headersJson(options.headers), 'headers');
+    const body = requestBody(options);
+    const n = native();
+    const out = [null];
+    const err = {};
+    return {
+      fn: n.request,
+      args: [this.#live(), methodArg, pathArg, headersArg, body, body ? body.length : 0, out, err],
+      finish(status) {
+        try {
+          check(status, err);
+          return readResponse(n, out[0]);
+        } finally {
+          n.responseFree(out[0]); // NULL-safe; outputs are written only on success
+        }
+      },
+    };
+  }
+
+  // Runs the op on the thread pool. The closure holds `this` until the C call returns,
+  // so the FinalizationRegistry cannot free the native client under a worker thread.
+  async #async(makeOp) {
+    const op = makeOp(); // validation errors become rejections, never throws
+    this.#inFlight++;
+    try {
+      const status = await gate.run(() => callAsync(op));
+      return op.finish(status);
+    } finally {
+      this.#inFlight--;
+      this.#freeIfIdle();
+    }
+  }
+
+  #live() {
+    if (this.#closed) throw invalidArgument('this paytoken Client is closed');
+    return this.#handle;
+  }
+
+  #freeIfIdle() {
+    if (this.#closed && this.#inFlight === 0 && this.#handle !== null) {
+      const handle = this.#handle;
+      this.#handle = null;
+      native().clientFree(handle);
+    }
+  }
+}
+
+function withGateway(gateway, options) {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw invalidArgument(`${gateway} options must be an object, got ${describe(options)}`);
+  }
+  if ('gateway' in options && options.gateway !== gateway) {
+    throw invalidArgument(`options.gateway is "${options.gateway}" but this factory makes a ${gateway} client`);
+  }
+  return { ...options, gateway };
+}
+
+function headersJson(headers) {
+  if (headers === null || typeof headers !== 'object' || Array.isArray(headers)) {
+    throw invalidArgument(`headers must be an object of strings, got ${describe(headers)}`);
+  }
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value !== 'string') {
+      throw invalidArgument(`header "${name}" must be a string, got ${describe(value)}`);
+    }
+  }
+  return JSON.stringify(headers);
+}
+
+/** The request body as bytes, or null for none. */
+function requestBody({ json, body }) {
+  if (json !== undefined && body !== undefined) {
+    throw invalidArgument('give either json or body, not both');
+  }
+  if (json !== undefined) {
+    let text;
+    try {
+      text = JSON.stringify(json);
+    } catch (cause) {
+      throw Object.assign(invalidArgument(`json is not JSON-serialisable: ${cause.message}`), { cause });
+    }
+    if (text === undefined) throw invalidArgument(`json is not JSON-serialisable: got ${describe(json)}`);
+    return Buffer.from(text, 'utf8');
+  }
+  if (body === undefined || body === null) return null;
+  if (typeof body === 'string') return Buffer.from(body, 'utf8');
+  if (Buffer.isBuffer(body)) return body;
+  if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  if (body instanceof ArrayBuffer) return Buffer.from(body);
+  throw invalidArgument(`body must be a Buffer, Uint8Array, ArrayBuffer or string, got ${describe(body)}`);
+}
+
+module.exports = { Client };

@@ -1,0 +1,79 @@
+'use strict';
+// Typed errors for the status codes of the C ABI (include/paytoken.h, 1..7).
+// Like Node's own system errors, each carries a string `code` and a numeric `errno`.
+
+const CODE_NAMES = Object.freeze({
+  1: 'PAYTOKEN_E_INVALID_ARGUMENT',
+  2: 'PAYTOKEN_E_AUTH',
+  3: 'PAYTOKEN_E_GATEWAY',
+  4: 'PAYTOKEN_E_NETWORK',
+  5: 'PAYTOKEN_E_TIMEOUT',
+  6: 'PAYTOKEN_E_TLS',
+  7: 'PAYTOKEN_E_INTERNAL',
+});
+
+class PayTokenError extends Error {
+  /**
+   * @param {string} message what happened and what to check (never a secret)
+   * @param {{errno?: number, httpStatus?: number, gatewayCode?: string}} [details]
+   */
+  constructor(message, { errno = 7, httpStatus = 0, gatewayCode = '' } = {}) {
+    super(message);
+    this.name = new.target.name;
+    this.errno = errno;
+    this.code = CODE_NAMES[errno] || 'PAYTOKEN_E_UNKNOWN';
+    /** HTTP status of the gateway answer behind the error, 0 if none. */
+    this.httpStatus = httpStatus;
+    /** The gateway's own code ("U104", "-1", "UNAUTHORIZED"), "" if none. */
+    this.gatewayCode = gatewayCode;
+  }
+}
+
+class InvalidArgumentError extends PayTokenError {}
+class AuthError extends PayTokenError {}
+class GatewayError extends PayTokenError {}
+class NetworkError extends PayTokenError {}
+/** The outcome of a business request that timed out is unknown at the gateway: reconcile. */
+class TimeoutError extends PayTokenError {}
+class TlsError extends PayTokenError {}
+class InternalError extends PayTokenError {}
+
+const CLASS_BY_ERRNO = {
+  1: InvalidArgumentError,
+  2: AuthError,
+  3: GatewayError,
+  4: NetworkError,
+  5: TimeoutError,
+  6: TlsError,
+  7: InternalError,
+};
+
+/** Builds the typed error for a non-zero status and the filled `paytoken_error` struct. */
+function fromStatus(errno, err) {
+  const Class = CLASS_BY_ERRNO[errno] || PayTokenError;
+  const message = (err && err.message) || `paytoken call failed with status ${errno}`;
+  return new Class(message, {
+    errno,
+    httpStatus: (err && err.http_status) || 0,
+    gatewayCode: (err && err.gateway_code) || '',
+  });
+}
+
+/** A bad argument caught in JavaScript before it reaches the library. */
+function invalidArgument(message) {
+  return new InvalidArgumentError(message, { errno: 1 });
+}
+
+module.exports = {
+  PayTokenError,
+  InvalidArgumentError,
+  AuthError,
+  GatewayError,
+  NetworkError,
+  TimeoutError,
+  TlsError,
+  InternalError,
+  ErrorCode: Object.freeze(Object.fromEntries(Object.entries(CODE_NAMES).map(([n, name]) => [name, Number(n)]))),
+  fromStatus,
+  invalidArgument,
+};

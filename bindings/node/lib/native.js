@@ -1,0 +1,114 @@
+'use strict';
+// The C ABI of libpaytoken.so (include/paytoken.h) declared for koffi, and the two ways
+// to run a call: on the calling thread (sync) or on libuv's thread pool (async).
+//
+// Every pointer argument handed to koffi is one this module made (a NUL-terminated
+// Buffer, a handle it got from the library): koffi 3 reads a stray number as an address,
+// so nothing the user passes goes to C unchecked.
+
+const path = require('node:path');
+const koffi = require('koffi');
+const { fromStatus, invalidArgument } = require('./errors');
+
+const DEFAULT_LIB = path.join(__dirname, 'libpaytoken.so');
+
+let bound = null;
+
+/** Loads the library once per thread (each worker thread has its own koffi instance). */
+function native() {
+  if (bound === null) bound = bind(process.env.PAYTOKEN_LIB || DEFAULT_LIB);
+  return bound;
+}
+
+function bind(libPath) {
+  let lib;
+  try {
+    lib = koffi.load(libPath);
+  } catch (cause) {
+    throw new Error(
+      `paytoken: cannot load ${libPath} (${cause.message}). ` +
+        'Run `make` in bindings/node to package the library, or set PAYTOKEN_LIB to its path.',
+      { cause },
+    );
+  }
+
+  // Anonymous types: two copies of this package in one process must not clash on names.
+  const ErrorStruct = koffi.struct({
+    code: 'int32_t',
+    http_status: 'int32_t',
+    gateway_code: koffi.array('char', 32), // decoded by koffi as a UTF-8 string
+    message: koffi.array('char', 512),
+  });
+  const ClientPtr = koffi.pointer(koffi.opaque());
+  const ResponsePtr = koffi.pointer(koffi.opaque());
+  // The struct lives in koffi's per-call memory: each call, sync or async, fills its own.
+  const errOut = koffi.out(koffi.pointer(ErrorStruct));
+  const fn = (name, result, args) => lib.func(name, result, args);
+
+  const stringFree = fn('paytoken_string_free', 'void', ['void *']);
+  // A string the library allocated: koffi copies it to JS, then hands the pointer to
+  // paytoken_string_free, even when the call failed (a NULL is fine there).
+  const OwnedString = koffi.disposable('str', stringFree);
+
+  return {
+    version: fn('paytoken_version', 'const char *', []),
+    strerror: fn('paytoken_strerror', 'const char *', ['int32_t']),
+    clientNew: fn('paytoken_client_new', 'int32_t', ['const char *', koffi.out(koffi.pointer(ClientPtr)), errOut]),
+    clientFree: fn('paytoken_client_free', 'void', [ClientPtr]),
+    getToken: fn('paytoken_get_token', 'int32_t', [ClientPtr, koffi.out(koffi.pointer(OwnedString)), errOut]),
+    invalidate: fn('paytoken_invalidate', 'int32_t', [ClientPtr, 'const char *', errOut]),
+    request: fn('paytoken_request', 'int32_t', [
+      ClientPtr,
+      'const char *', // method
+      'const char *', // path
+      'const char *', // headers_json
+      'const uint8_t *',
+      'size_t',
+      koffi.out(koffi.pointer(ResponsePtr)),
+      errOut,
+    ]),
+    responseStatus: fn('paytoken_response_status', 'int32_t', [ResponsePtr]),
+    responseBody: fn('paytoken_response_body', 'const void *', [ResponsePtr, koffi.out(koffi.pointer('size_t'))]),
+    responseHeadersJson: fn('paytoken_response_headers_json', 'const char *', [ResponsePtr]),
+    responseFree: fn('paytoken_response_free', 'void', [ResponsePtr]),
+    clientStats: fn('paytoken_client_stats', 'int32_t', [ClientPtr, koffi.out(koffi.pointer(OwnedString)), errOut]),
+  };
+}
+
+/** A JS string as a NUL-terminated UTF-8 Buffer for a `const char *` parameter. */
+function cString(value, what) {
+  if (typeof value !== 'string') throw invalidArgument(`${what} must be a string, got ${describe(value)}`);
+  if (value.includes('\0')) throw invalidArgument(`${what} must not contain a NUL character`);
+  return Buffer.from(value + '\0', 'utf8');
+}
+
+function describe(value) {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value;
+}
+
+// A call is described once as {fn, args, finish}: `finish(status)` reads the outputs,
+// frees what the library allocated and throws the typed error. It then runs either way.
+
+function runSync(op) {
+  return op.finish(op.fn(...op.args));
+}
+
+/**
+ * Runs the C call on libuv's thread pool and resolves with its status on the event loop
+ * thread. The caller runs `op.finish(status)` after awaiting this, so a typed error is
+ * built inside the caller's async function and its stack shows the caller's frames.
+ */
+function callAsync(op) {
+  return new Promise((resolve, reject) => {
+    op.fn.async(...op.args, (callError, status) => (callError ? reject(callError) : resolve(status)));
+  });
+}
+
+/** Throws the typed error for a failed call. */
+function check(status, err) {
+  if (status !== 0) throw fromStatus(status, err);
+}
+
+module.exports = { native, cString, describe, runSync, callAsync, check };

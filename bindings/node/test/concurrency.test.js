@@ -1,0 +1,98 @@
+'use strict';
+// The event loop never waits on the library: calls run on libuv's thread pool, and the
+// core's single-flight turns a burst of cold-cache callers into one token fetch.
+
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const v8 = require('node:v8');
+const vm = require('node:vm');
+const { Client } = require('..');
+const { startSim } = require('./helpers/sim');
+
+// A full collection on demand, so the RSS check sees freed JS Buffers as freed.
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc');
+
+let sim;
+before(async () => {
+  // A gateway 150 ms away: the cold-cache burst overlaps one slow fetch.
+  sim = await startSim(['--delay-ms', '150']);
+});
+after(() => sim.stop());
+
+/** Counts the ticks of a 10 ms interval while `work` runs. */
+async function ticksDuring(work) {
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 10);
+  const started = performance.now();
+  try {
+    const result = await work();
+    return { ticks, elapsed: performance.now() - started, result };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+test('200 concurrent token() calls on a cold cache cause one token fetch', async () => {
+  const pg = Client.nicepay(sim.config('nicepay'));
+  const tokens = await Promise.all(Array.from({ length: 200 }, () => pg.token()));
+  assert.equal(new Set(tokens).size, 1);
+  assert.equal((await sim.stats()).tokenRequests.nicepay, 1);
+  assert.equal(pg.stats().tokenFetches, 1);
+});
+
+test('a timer keeps ticking while a request waits on a slow endpoint', async () => {
+  const pg = Client.portoneV1(sim.config('portone-v1'));
+  await pg.token();
+  await sim.fault({ gateway: 'portone-v1', endpoint: 'api', kind: 'delay', delayMs: 1000, count: 1 });
+  const { ticks, elapsed, result } = await ticksDuring(() => pg.get('/payments/imp_slow'));
+  assert.equal(result.status, 200);
+  assert.ok(elapsed >= 1000, `the request took only ${elapsed} ms: the delay fault did not apply`);
+  // 10 ms ticks over >= 1.15 s: about 115 when the loop is free; allow a loaded machine.
+  assert.ok(ticks >= 40, `only ${ticks} ticks in ${Math.round(elapsed)} ms: the event loop was blocked`);
+});
+
+test('control: requestSync() blocks the loop for the same wait (the measure can fail)', async () => {
+  const pg = Client.portoneV1(sim.config('portone-v1'));
+  await sim.fault({ gateway: 'portone-v1', endpoint: 'api', kind: 'delay', delayMs: 500, count: 1 });
+  const { ticks, elapsed } = await ticksDuring(async () => pg.requestSync('GET', '/payments/imp_sync_slow'));
+  assert.ok(elapsed >= 500);
+  assert.ok(ticks <= 1, `${ticks} ticks while a sync call held the thread`);
+});
+
+test('1000 concurrent requests (more than koffi queues at once) all succeed', async () => {
+  const pg = Client.portoneV2(sim.config('portone-v2'));
+  await sim.setConfig({ delayMs: 0 });
+  try {
+    const responses = await Promise.all(Array.from({ length: 1000 }, (_, i) => pg.get(`/payments/burst_${i}`)));
+    assert.ok(responses.every((res) => res.status === 200));
+    assert.equal(responses[999].json().echo.path, '/payments/burst_999');
+  } finally {
+    await sim.setConfig({ delayMs: 150 });
+  }
+});
+
+test('large bodies are copied out and freed: 150 x 1 MiB responses leave RSS flat', async () => {
+  const pg = Client.portoneV2({ ...sim.config('portone-v2'), maxResponseBytes: 4 << 20 });
+  await sim.setConfig({ delayMs: 0 });
+  await sim.fault({ gateway: 'portone-v2', endpoint: 'api', kind: 'oversized', bytes: 1 << 20, count: 0 });
+  try {
+    const fetchMany = async (n) => {
+      for (let i = 0; i < n; i++) {
+        const res = await pg.get(`/payments/big_${i}`);
+        assert.equal(res.body.length, 1 << 20);
+      }
+    };
+    await fetchMany(20); // warm up allocators and pools
+    gc();
+    const before = process.memoryUsage().rss;
+    await fetchMany(150);
+    gc();
+    const grown = (process.memoryUsage().rss - before) / (1 << 20);
+    // A leaked native response would add 150 MiB.
+    assert.ok(grown < 60, `RSS grew by ${grown.toFixed(1)} MiB over 150 MiB of responses`);
+  } finally {
+    await sim.clearFaults();
+    await sim.setConfig({ delayMs: 150 });
+  }
+});

@@ -1,0 +1,103 @@
+'use strict';
+// Starts a real paytoken-sim on a free loopback port and talks to its admin API.
+// The token cache is process-global and keyed by origin, so a fresh simulator (new port)
+// also means a cold cache for the clients pointed at it.
+
+const { spawn } = require('node:child_process');
+const path = require('node:path');
+const readline = require('node:readline');
+
+const REPO = path.resolve(__dirname, '..', '..', '..', '..');
+const SIM_BIN = process.env.PAYTOKEN_SIM || path.join(REPO, 'target', 'release', 'paytoken-sim');
+
+/** The simulator's default credentials (sim/README.md). */
+const CREDENTIALS = Object.freeze({
+  nicepay: { clientKey: 'S2_sim_client_key', secretKey: 'sim_nicepay_secret_key' },
+  'portone-v1': { impKey: 'sim_imp_key', impSecret: 'sim_imp_secret' },
+  'portone-v2': { apiSecret: 'sim_portone_v2_api_secret' },
+});
+
+class Sim {
+  constructor(child, url) {
+    this.child = child;
+    this.url = url;
+  }
+
+  /** A client config for `gateway` pointed at this simulator. */
+  config(gateway, extra = {}) {
+    return { gateway, ...CREDENTIALS[gateway], baseUrl: this.url, ...extra };
+  }
+
+  async admin(method, route, body) {
+    const res = await fetch(this.url + route, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`sim ${method} ${route}: ${res.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  }
+
+  stats() {
+    return this.admin('GET', '/__sim/stats');
+  }
+
+  fault(spec) {
+    return this.admin('POST', '/__sim/fault', spec);
+  }
+
+  clearFaults() {
+    return this.admin('DELETE', '/__sim/fault');
+  }
+
+  lastRequest() {
+    return this.admin('GET', '/__sim/last-request');
+  }
+
+  revoke(gateway) {
+    return this.admin('POST', '/__sim/revoke', { gateway });
+  }
+
+  setConfig(changes) {
+    return this.admin('POST', '/__sim/config', changes);
+  }
+
+  stop() {
+    if (this.child.exitCode === null) this.child.kill('SIGTERM');
+  }
+}
+
+/** Starts a simulator; `flags` are extra command-line flags (sim/README.md). */
+function startSim(flags = []) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(SIM_BIN, ['--port', '0', '--exit-on-stdin-eof', ...flags], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${SIM_BIN} printed no listening line within 20 s`));
+    }, 20000);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot start ${SIM_BIN} (build it with: make -C ${REPO} sim): ${error.message}`));
+    });
+    const lines = readline.createInterface({ input: child.stdout });
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      // "paytoken-sim listening on http://127.0.0.1:PORT"
+      const url = line.trim().split(' ').pop();
+      if (!url.startsWith('http://')) return reject(new Error(`unexpected first line from simulator: ${line}`));
+      child.unref();
+      child.stdin.unref?.();
+      child.stdout.unref?.();
+      resolve(new Sim(child, url));
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`simulator exited early with code ${code}`));
+    });
+  });
+}
+
+module.exports = { startSim, CREDENTIALS, REPO };

@@ -1,0 +1,21 @@
+'use strict';
+// Runs in a worker thread: token, one request and one typed error, reported to the parent.
+
+const { parentPort, workerData } = require('node:worker_threads');
+const { Client } = require('../..');
+
+(async () => {
+  try {
+    const pg = Client.nicepay(workerData.config);
+    const token = await pg.token();
+    const res = await pg.get('/v1/payments/tid_worker');
+    const wrong = Client.nicepay({ ...workerData.config, secretKey: 'wrong-secret-in-worker' });
+    const errorClass = await wrong.token().then(
+      () => 'none',
+      (error) => error.constructor.name,
+    );
+    parentPort.postMessage({ token, status: res.status, errorClass });
+  } catch (error) {
+    parentPort.postMessage({ error: String(error && error.stack) });
+  }
+})();
