@@ -1,0 +1,147 @@
+//! Injected faults (`POST /__sim/fault`): what they match and how they are parsed.
+//! How each kind is acted out lives in `server.rs`, next to the normal answers.
+
+use serde_json::{json, Map, Value};
+
+use crate::state::{Endpoint, Gateway};
+
+pub const DEFAULT_DELAY_MS: u64 = 10_000;
+pub const DEFAULT_OVERSIZED_BYTES: u64 = 16 * 1024 * 1024;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FaultKind {
+    /// Answer this HTTP status with a small HTML body.
+    Status(u16),
+    /// 401 with the gateway's own error body, even for a live token.
+    Unauthorized,
+    /// Wait this many milliseconds, then answer normally.
+    Delay(u64),
+    /// Never answer.
+    Hang,
+    /// 200 with a JSON body cut short.
+    Malformed,
+    /// 200, `application/json`, bytes that are not UTF-8.
+    Garbage,
+    /// Close the connection without answering.
+    Close,
+    /// Announce more bytes than are sent, then close.
+    Truncate,
+    /// 200 with a streamed JSON body of this many bytes.
+    Oversized(u64),
+    /// Token endpoints: a token already expired on arrival. Business endpoints: 401, as
+    /// for an expired token.
+    Expired,
+}
+
+#[derive(Debug)]
+pub struct Fault {
+    pub id: u64,
+    pub gateway: Option<Gateway>,
+    pub endpoint: Option<Endpoint>,
+    pub kind: FaultKind,
+    /// Applications left; `None` = until cleared.
+    pub remaining: Option<u64>,
+    /// The request as given, echoed by `GET /__sim/fault`.
+    spec: Map<String, Value>,
+}
+
+impl Fault {
+    pub fn matches(&self, gateway: Gateway, endpoint: Endpoint) -> bool {
+        self.gateway.is_none_or(|g| g == gateway) && self.endpoint.is_none_or(|e| e == endpoint)
+    }
+
+    pub fn to_json(&self) -> Value {
+        let mut out = self.spec.clone();
+        out.insert("id".into(), json!(self.id));
+        out.insert("remaining".into(), json!(self.remaining));
+        Value::Object(out)
+    }
+
+    /// Parses a fault object; the error says what is wrong, for the 400 answer.
+    pub fn parse(value: &Value) -> Result<Fault, String> {
+        const FIELDS: [&str; 7] = ["gateway", "endpoint", "kind", "count", "status", "delayMs", "bytes"];
+        let spec = value.as_object().ok_or("a fault is a JSON object")?;
+        if let Some(unknown) = spec.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+            return Err(format!("unknown fault field {unknown:?} (known: {})", FIELDS.join(", ")));
+        }
+        let text = |name: &str| -> Result<Option<&str>, String> {
+            match spec.get(name) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s)),
+                Some(_) => Err(format!("{name:?} must be a string")),
+            }
+        };
+        let number = |name: &str, default: u64| -> Result<u64, String> {
+            match spec.get(name) {
+                None | Some(Value::Null) => Ok(default),
+                Some(v) => v.as_u64().ok_or(format!("{name:?} must be a non-negative integer")),
+            }
+        };
+        let gateway = match text("gateway")? {
+            None => None,
+            Some(name) => Some(Gateway::parse(name).ok_or(format!(
+                "unknown gateway {name:?} (nicepay, portone-v1, portone-v2)"
+            ))?),
+        };
+        let endpoint = match text("endpoint")? {
+            None => None,
+            Some("token") => Some(Endpoint::Token),
+            Some("api") => Some(Endpoint::Api),
+            Some(other) => return Err(format!("unknown endpoint {other:?} (token, api)")),
+        };
+        let kind = match text("kind")?.ok_or("\"kind\" is required")? {
+            "status" => {
+                let status = number("status", 503)?;
+                // 1xx are not final answers; hyper would not send them as one.
+                if !(200..=599).contains(&status) {
+                    return Err("\"status\" must be between 200 and 599".into());
+                }
+                FaultKind::Status(status as u16)
+            }
+            "unauthorized" => FaultKind::Unauthorized,
+            "delay" => FaultKind::Delay(number("delayMs", DEFAULT_DELAY_MS)?),
+            "hang" => FaultKind::Hang,
+            "malformed" => FaultKind::Malformed,
+            "garbage" => FaultKind::Garbage,
+            "close" => FaultKind::Close,
+            "truncate" => FaultKind::Truncate,
+            "oversized" => FaultKind::Oversized(number("bytes", DEFAULT_OVERSIZED_BYTES)?),
+            "expired" => FaultKind::Expired,
+            other => {
+                return Err(format!(
+                    "unknown fault kind {other:?} (status, unauthorized, delay, hang, malformed, \
+                     garbage, close, truncate, oversized, expired)"
+                ))
+            }
+        };
+        let remaining = match number("count", 1)? {
+            0 => None,
+            n => Some(n),
+        };
+        Ok(Fault { id: 0, gateway, endpoint, kind, remaining, spec: spec.clone() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_validation() {
+        let f = Fault::parse(&json!({"kind": "status"})).unwrap();
+        assert_eq!(f.kind, FaultKind::Status(503));
+        assert_eq!(f.remaining, Some(1));
+        assert!(f.matches(Gateway::PortoneV2, Endpoint::Api));
+        let f = Fault::parse(&json!({"kind": "oversized", "count": 0, "gateway": "nicepay", "endpoint": "token"})).unwrap();
+        assert_eq!(f.kind, FaultKind::Oversized(DEFAULT_OVERSIZED_BYTES));
+        assert_eq!(f.remaining, None);
+        assert!(f.matches(Gateway::Nicepay, Endpoint::Token));
+        assert!(!f.matches(Gateway::Nicepay, Endpoint::Api));
+        assert!(!f.matches(Gateway::PortoneV1, Endpoint::Token));
+        for bad in [json!({}), json!({"kind": "boom"}), json!({"kind": "status", "status": 42}),
+                    json!({"kind": "close", "gateway": "toss"}), json!({"kind": "close", "cnt": 2}),
+                    json!({"kind": "delay", "delayMs": -5}), json!([1])] {
+            assert!(Fault::parse(&bad).is_err(), "{bad} should be refused");
+        }
+    }
+}

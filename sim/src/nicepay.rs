@@ -1,0 +1,145 @@
+//! NICEPAY: `POST /v1/access-token` (no renewal: the same token until it expires) and
+//! the business APIs under `/v1/`, answered in UTF-8 or, on request, EUC-KR.
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use serde_json::{json, Map, Value};
+
+use crate::clock::nicepay_time;
+use crate::exchange::{random_hex, Answer, Req};
+use crate::state::{Credentials, Gateway, State};
+
+const OK_MSG: &str = "정상 처리되었습니다.";
+
+/// A NICEPAY failure: result code and its (Korean) message.
+type Failure = (&'static str, &'static str);
+const BAD_BASE64: Failure = ("U101", "Base64 인코딩 값이 올바르지 않습니다.");
+const NO_CREDENTIALS: Failure = ("U304", "인증 정보가 존재하지 않습니다.");
+const EMPTY_KEY: Failure = ("U117", "인증 키 값이 비어 있습니다.");
+const UNKNOWN_CLIENT: Failure = ("U116", "존재하지 않는 클라이언트 키입니다.");
+const AUTH_FAILED: Failure = ("U104", "사용자 인증에 실패하였습니다.");
+
+/// A JSON answer cut short (`malformed` fault).
+pub const MALFORMED: &str = "{\"resultCode\":\"0000\",\"resultMsg\":\"정상 처리";
+
+/// `returnCharSet: "euc-kr"` in the JSON body asks for an EUC-KR answer.
+fn wants_euc_kr(req: &Req) -> bool {
+    req.json_body()
+        .and_then(|v| v.get("returnCharSet").and_then(Value::as_str).map(|s| s.eq_ignore_ascii_case("euc-kr")))
+        .unwrap_or(false)
+}
+
+/// Every NICEPAY answer goes through here: the whole body in the asked charset.
+fn respond(req: &Req, status: u16, value: &Value) -> Answer {
+    if !wants_euc_kr(req) {
+        return Answer::json(status, value);
+    }
+    let text = value.to_string();
+    let (bytes, _, _) = encoding_rs::EUC_KR.encode(&text);
+    Answer::bytes(status, "application/json;charset=EUC-KR", bytes.into_owned())
+}
+
+fn failure(req: &Req, status: u16, (code, msg): Failure) -> Answer {
+    respond(req, status, &json!({"resultCode": code, "resultMsg": msg}))
+}
+
+/// The gateway's own 401 for a bad, revoked or expired bearer token.
+pub fn unauthorized(req: &Req) -> Answer {
+    failure(req, 401, AUTH_FAILED)
+}
+
+/// Checks `Basic base64(clientKey:secretKey)` the way NICEPAY reports each mistake.
+fn check_basic(creds: &Credentials, encoded: &str) -> Result<(), Failure> {
+    let decoded = STANDARD.decode(encoded).map_err(|_| BAD_BASE64)?;
+    let text = String::from_utf8(decoded).map_err(|_| BAD_BASE64)?;
+    let (client_key, secret_key) = text.split_once(':').ok_or(NO_CREDENTIALS)?;
+    if client_key.is_empty() || secret_key.is_empty() {
+        return Err(EMPTY_KEY);
+    }
+    if client_key != creds.nicepay_client_key {
+        return Err(UNKNOWN_CLIENT);
+    }
+    if secret_key != creds.nicepay_secret_key {
+        return Err(AUTH_FAILED);
+    }
+    Ok(())
+}
+
+fn basic_credential(req: &Req) -> Result<&str, Failure> {
+    match req.authorization() {
+        Some((scheme, credential)) if scheme.eq_ignore_ascii_case("basic") => Ok(credential),
+        _ => Err(NO_CREDENTIALS),
+    }
+}
+
+/// `POST /v1/access-token`. `expired` (fault) issues a token already past its expiry.
+pub fn token(st: &mut State, creds: &Credentials, req: &Req, expired: bool) -> Answer {
+    if let Err(f) = basic_credential(req).and_then(|c| check_basic(creds, c)) {
+        return failure(req, 401, f);
+    }
+    let now = st.now_ms();
+    let current = if expired { None } else { st.current_token(Gateway::Nicepay, now) };
+    let (token, expires_ms) = match current {
+        // No renewal: the same token with the same expiry until it has expired.
+        Some(t) => (t.value.clone(), t.expires_ms),
+        None => {
+            let token = random_hex(64);
+            let expires_ms = if expired { now - 1000 } else { now.saturating_add(st.settings.ttl_ms()) };
+            st.issue(Gateway::Nicepay, token.clone(), expires_ms, now);
+            (token, expires_ms)
+        }
+    };
+    let format = st.settings.nicepay_time_format;
+    let mut body = Map::new();
+    body.insert("resultCode".into(), json!("0000"));
+    body.insert("resultMsg".into(), json!(OK_MSG));
+    body.insert("accessToken".into(), json!(token));
+    body.insert("tokenType".into(), json!("Bearer"));
+    body.insert(st.settings.nicepay_expiry_field.into(), json!(nicepay_time(expires_ms, format)));
+    body.insert("now".into(), json!(nicepay_time(now, format)));
+    respond(req, 200, &Value::Object(body))
+}
+
+/// Business APIs under `/v1/`: a live bearer token or valid Basic credentials.
+pub fn api(st: &mut State, creds: &Credentials, req: &Req) -> Answer {
+    let now = st.now_ms();
+    let allowed = match req.authorization() {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => {
+            if st.is_live(Gateway::Nicepay, token, now) { Ok(()) } else { Err(AUTH_FAILED) }
+        }
+        Some((scheme, encoded)) if scheme.eq_ignore_ascii_case("basic") => check_basic(creds, encoded),
+        _ => Err(NO_CREDENTIALS),
+    };
+    if let Err(f) = allowed {
+        return failure(req, 401, f);
+    }
+    respond(req, 200, &business_answer(req))
+}
+
+/// A plausible answer for the path, with the echo of the request.
+fn business_answer(req: &Req) -> Value {
+    let segments: Vec<&str> = req.path.trim_start_matches("/v1/").split('/').collect();
+    let post = req.method == "POST";
+    let (tid, status) = match segments.as_slice() {
+        ["payments", "netcancel"] if post => (None, Some("cancelled")),
+        ["payments", "find", _] => (Some("nicepay_sim_tid".to_owned()), Some("paid")),
+        ["payments", tid, "cancel"] if post => (Some((*tid).to_owned()), Some("cancelled")),
+        ["payments", tid] => (Some((*tid).to_owned()), Some("paid")),
+        _ => (None, None),
+    };
+    let body = req.json_body().unwrap_or(Value::Null);
+    let order_id = match segments.as_slice() {
+        ["payments", "find", order_id] => json!(order_id),
+        _ => body.get("orderId").cloned().unwrap_or(Value::Null),
+    };
+    let amount = body.get("cancelAmt").or_else(|| body.get("amount")).cloned().unwrap_or(json!(1004));
+    json!({
+        "resultCode": "0000",
+        "resultMsg": OK_MSG,
+        "tid": tid,
+        "orderId": order_id,
+        "amount": amount,
+        "status": status,
+        "echo": req.echo(),
+    })
+}

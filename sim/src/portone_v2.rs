@@ -1,0 +1,84 @@
+//! PortOne V2: `POST /login/api-secret` (a new JWT on every login; older ones stay valid
+//! until their `exp`) and the business APIs (`PortOne <apiSecret>` or `Bearer <JWT>`).
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use serde_json::{json, Value};
+
+use crate::exchange::{random_bytes, random_hex, Answer, Req};
+use crate::state::{Credentials, Gateway, State};
+
+pub const MALFORMED: &str = "{\"accessToken\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.";
+
+fn error(status: u16, kind: &str, message: &str) -> Answer {
+    Answer::json(status, &json!({"type": kind, "message": message}))
+}
+
+pub fn unauthorized() -> Answer {
+    error(401, "UNAUTHORIZED", "인증 정보가 올바르지 않습니다.")
+}
+
+/// Whether a credential looks like a JWT (how `/payments/...` is told apart from V1).
+pub fn looks_like_jwt(credential: &str) -> bool {
+    credential.starts_with("eyJ") && credential.split('.').count() == 3
+}
+
+/// `base64url(header).base64url(payload).base64url(random signature)`.
+fn jwt(iat: i64, exp: i64) -> String {
+    let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"HS256","typ":"JWT"}"#);
+    let payload = URL_SAFE_NO_PAD.encode(format!(r#"{{"iat":{iat},"exp":{exp},"sub":"sim"}}"#));
+    let signature = URL_SAFE_NO_PAD.encode(random_bytes(32));
+    format!("{header}.{payload}.{signature}")
+}
+
+/// `POST /login/api-secret` with `{"apiSecret": ...}`.
+pub fn token(st: &mut State, creds: &Credentials, req: &Req, expired: bool) -> Answer {
+    let secret = req.json_body().and_then(|v| v.get("apiSecret").and_then(Value::as_str).map(str::to_owned));
+    let Some(secret) = secret else {
+        return error(400, "INVALID_REQUEST", "apiSecret is required in a JSON body");
+    };
+    if secret != creds.api_secret {
+        return unauthorized();
+    }
+    let now = st.now_ms();
+    let iat = now.div_euclid(1000);
+    let ttl_s = st.settings.ttl_ms() / 1000;
+    let exp = if expired { iat - 1 } else { iat.saturating_add(ttl_s) };
+    let token = jwt(iat, exp);
+    st.issue(Gateway::PortoneV2, token.clone(), exp.saturating_mul(1000), now);
+    Answer::json(200, &json!({"accessToken": token, "refreshToken": random_hex(64)}))
+}
+
+/// Business APIs.
+pub fn api(st: &mut State, creds: &Credentials, req: &Req) -> Answer {
+    let now = st.now_ms();
+    let allowed = match req.authorization() {
+        Some((scheme, secret)) if scheme.eq_ignore_ascii_case("portone") => secret == creds.api_secret,
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => st.is_live(Gateway::PortoneV2, token, now),
+        _ => false,
+    };
+    if !allowed {
+        return unauthorized();
+    }
+    let store_id = req.query_param("storeId");
+    let body = req.json_body().unwrap_or(Value::Null);
+    let mut answer = match (req.method.as_str(), req.path.trim_start_matches('/').split('/').collect::<Vec<_>>().as_slice()) {
+        ("GET", ["payments", id]) => json!({
+            "status": "PAID",
+            "id": id,
+            "storeId": store_id,
+            "amount": {"total": 1004, "paid": 1004},
+        }),
+        ("POST", ["payments", _, "cancel"]) => json!({
+            "cancellation": {
+                "status": "SUCCEEDED",
+                "id": format!("sim-cancel-{}", random_hex(8)),
+                "totalAmount": body.get("amount").cloned().unwrap_or(json!(1004)),
+                "reason": body.get("reason").cloned().unwrap_or(Value::Null),
+            }
+        }),
+        _ => json!({}),
+    };
+    answer["echo"] = req.echo();
+    Answer::json(200, &answer)
+}

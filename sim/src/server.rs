@@ -1,0 +1,257 @@
+//! The HTTP side: accept loop, routing, the 1 MiB request-body cap, global delay, faults,
+//! and stamping every answer with a `Date` in the gateway's clock.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use hyper::body::Incoming;
+use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, DATE};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{HeaderMap, Request, Response};
+use hyper_util::rt::TokioIo;
+use serde_json::json;
+use tokio::net::TcpListener;
+
+use crate::body::{BoxError, SimBody};
+use crate::clock::http_date;
+use crate::exchange::{random_bytes, Answer, Req};
+use crate::faults::FaultKind;
+use crate::state::{Credentials, Endpoint, Gateway, State};
+use crate::{admin, nicepay, portone_v1, portone_v2};
+
+/// Request bodies above this are refused with 413 (gateway bodies are a few hundred bytes).
+const MAX_REQUEST_BODY: usize = 1024 * 1024;
+/// A `hang` fault gives up after this long even if the client never does.
+const HANG_LIMIT: Duration = Duration::from_secs(3600);
+
+pub struct Shared {
+    pub creds: Credentials,
+    pub state: Mutex<State>,
+    /// Log one line per request to stderr.
+    pub verbose: bool,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // Nothing panics while holding the lock, but never let a poisoned lock take the
+        // whole simulator down.
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// The error a service returns to make hyper drop the connection without an answer.
+#[derive(Debug)]
+struct CloseConnection;
+
+impl std::fmt::Display for CloseConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection closed on purpose (fault)")
+    }
+}
+
+impl std::error::Error for CloseConnection {}
+
+#[derive(Clone, Copy)]
+enum Route {
+    Admin,
+    Gateway(Gateway, Endpoint),
+}
+
+/// Token endpoints by path; `/v1/...` is NICEPAY; any other path is PortOne, V2 when
+/// the `Authorization` header is `PortOne ...` or carries a JWT, else V1.
+fn route(path: &str, headers: &HeaderMap) -> Route {
+    match path {
+        p if p == "/__sim" || p.starts_with("/__sim/") => Route::Admin,
+        "/v1/access-token" => Route::Gateway(Gateway::Nicepay, Endpoint::Token),
+        "/users/getToken" => Route::Gateway(Gateway::PortoneV1, Endpoint::Token),
+        "/login/api-secret" => Route::Gateway(Gateway::PortoneV2, Endpoint::Token),
+        p if p.starts_with("/v1/") => Route::Gateway(Gateway::Nicepay, Endpoint::Api),
+        _ => {
+            let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("").trim();
+            let (scheme, credential) = auth.split_once(' ').unwrap_or(("", auth));
+            let v2 = scheme.eq_ignore_ascii_case("portone") || portone_v2::looks_like_jwt(credential.trim());
+            Route::Gateway(if v2 { Gateway::PortoneV2 } else { Gateway::PortoneV1 }, Endpoint::Api)
+        }
+    }
+}
+
+pub async fn serve(listener: TcpListener, shared: Arc<Shared>) {
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                // Out of file descriptors and the like: wait instead of spinning.
+                eprintln!("paytoken-sim: accept failed: {e}");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let shared = Arc::clone(&shared);
+        tokio::spawn(async move {
+            let service = service_fn(move |req| handle(req, Arc::clone(&shared)));
+            // Our own Date header (gateway clock) only: no real-clock one from hyper.
+            let _ = http1::Builder::new()
+                .auto_date_header(false)
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+async fn handle(request: Request<Incoming>, shared: Arc<Shared>) -> Result<Response<SimBody>, BoxError> {
+    let (parts, body) = request.into_parts();
+    let path = parts.uri.path().to_owned();
+    let route = route(&path, &parts.headers);
+    if shared.verbose {
+        eprintln!("paytoken-sim: {} {}", parts.method, parts.uri);
+    }
+    // Counted and matched against faults before anything can fail.
+    let fault = match route {
+        Route::Admin => None,
+        Route::Gateway(gateway, endpoint) => {
+            let mut st = shared.lock();
+            match endpoint {
+                Endpoint::Token => st.count_token_request(gateway),
+                Endpoint::Api => st.count_api_request(gateway),
+            }
+            st.take_fault(gateway, endpoint)
+        }
+    };
+    let gateway = match route {
+        Route::Admin => None,
+        Route::Gateway(gateway, _) => Some(gateway),
+    };
+    let body = match Limited::new(body, MAX_REQUEST_BODY).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
+            let message = format!("request body larger than {MAX_REQUEST_BODY} bytes");
+            return Ok(finish(&shared, gateway, Answer::json(413, &json!({"error": message}))));
+        }
+        // The client went away mid-body: nobody to answer.
+        Err(e) => return Err(e),
+    };
+    let req = Req {
+        method: parts.method.as_str().to_owned(),
+        path,
+        query: parts.uri.query().unwrap_or("").to_owned(),
+        headers: parts.headers,
+        body,
+    };
+    let answer = match route {
+        Route::Admin => admin::handle(&mut shared.lock(), &req.method, &req.path, &req.body),
+        Route::Gateway(gateway, endpoint) => {
+            let delay_ms = {
+                let mut st = shared.lock();
+                if endpoint == Endpoint::Api {
+                    st.last_request = Some(req.record(gateway.name()));
+                }
+                st.settings.delay_ms
+            };
+            if delay_ms > 0 {
+                tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+            }
+            act(&shared, gateway, endpoint, &req, fault).await?
+        }
+    };
+    Ok(finish(&shared, gateway, answer))
+}
+
+/// The gateway's answer, as bent by the fault (if any) that applies to this request.
+async fn act(
+    shared: &Shared,
+    gateway: Gateway,
+    endpoint: Endpoint,
+    req: &Req,
+    fault: Option<FaultKind>,
+) -> Result<Answer, BoxError> {
+    let malformed = match gateway {
+        Gateway::Nicepay => nicepay::MALFORMED,
+        Gateway::PortoneV1 => portone_v1::MALFORMED,
+        Gateway::PortoneV2 => portone_v2::MALFORMED,
+    };
+    let mut expired = false;
+    match fault {
+        None => {}
+        Some(FaultKind::Status(status)) => {
+            let html = format!("<html><body><h1>{status}</h1><p>paytoken-sim fault</p></body></html>\n");
+            return Ok(Answer::bytes(status, "text/html;charset=utf-8", html));
+        }
+        Some(FaultKind::Unauthorized) => return Ok(unauthorized(gateway, req)),
+        Some(FaultKind::Delay(ms)) => tokio::time::sleep(Duration::from_millis(ms)).await,
+        Some(FaultKind::Hang) => {
+            // Cancelled when the simulator stops: its runtime drops every task.
+            tokio::time::sleep(HANG_LIMIT).await;
+            return Err(CloseConnection.into());
+        }
+        Some(FaultKind::Malformed) => return Ok(Answer::bytes(200, "application/json;charset=utf-8", malformed)),
+        Some(FaultKind::Garbage) => {
+            // 0xFF never occurs in UTF-8, so this is never valid text.
+            let mut bytes = random_bytes(256);
+            bytes[0] = 0xFF;
+            return Ok(Answer::bytes(200, "application/json", bytes));
+        }
+        Some(FaultKind::Close) => return Err(CloseConnection.into()),
+        Some(FaultKind::Truncate) => {
+            let mut answer = Answer::bytes(200, "application/json;charset=utf-8", Bytes::new());
+            answer.content_length = Some(malformed.len() as u64 + 1024);
+            answer.body = SimBody::truncated(malformed);
+            return Ok(answer);
+        }
+        Some(FaultKind::Oversized(bytes)) => {
+            let mut answer = Answer::bytes(200, "application/json;charset=utf-8", Bytes::new());
+            answer.body = SimBody::oversized_json(bytes);
+            return Ok(answer);
+        }
+        Some(FaultKind::Expired) if endpoint == Endpoint::Api => return Ok(unauthorized(gateway, req)),
+        Some(FaultKind::Expired) => expired = true,
+    }
+    let mut st = shared.lock();
+    let st = &mut *st;
+    let creds = &shared.creds;
+    Ok(match (gateway, endpoint) {
+        (_, Endpoint::Token) if req.method != "POST" => {
+            Answer::json(405, &json!({"error": format!("{} is not allowed on {}", req.method, req.path)}))
+        }
+        (Gateway::Nicepay, Endpoint::Token) => nicepay::token(st, creds, req, expired),
+        (Gateway::Nicepay, Endpoint::Api) => nicepay::api(st, creds, req),
+        (Gateway::PortoneV1, Endpoint::Token) => portone_v1::token(st, creds, req, expired),
+        (Gateway::PortoneV1, Endpoint::Api) => portone_v1::api(st, req),
+        (Gateway::PortoneV2, Endpoint::Token) => portone_v2::token(st, creds, req, expired),
+        (Gateway::PortoneV2, Endpoint::Api) => portone_v2::api(st, creds, req),
+    })
+}
+
+fn unauthorized(gateway: Gateway, req: &Req) -> Answer {
+    match gateway {
+        Gateway::Nicepay => nicepay::unauthorized(req),
+        Gateway::PortoneV1 => portone_v1::unauthorized(),
+        Gateway::PortoneV2 => portone_v2::unauthorized(),
+    }
+}
+
+/// Stamps the gateway-clock `Date`, counts a 401, and builds the hyper response.
+fn finish(shared: &Shared, gateway: Option<Gateway>, answer: Answer) -> Response<SimBody> {
+    let now_ms = {
+        let mut st = shared.lock();
+        if let (401, Some(gateway)) = (answer.status, gateway) {
+            st.count_unauthorized(gateway);
+        }
+        st.now_ms()
+    };
+    let mut response = Response::new(answer.body);
+    // Statuses are validated when a fault is added; 500 is only a fallback.
+    *response.status_mut() = hyper::StatusCode::from_u16(answer.status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, hyper::header::HeaderValue::from_static(answer.content_type));
+    if let Ok(date) = http_date(now_ms).parse() {
+        headers.insert(DATE, date);
+    }
+    if let Some(length) = answer.content_length {
+        headers.insert(CONTENT_LENGTH, length.into());
+    }
+    response
+}

@@ -1,0 +1,216 @@
+//! Everything one simulator remembers: its run-time settings, counters, issued tokens,
+//! pending faults and the last business request. One `Mutex<State>` per simulator;
+//! it is never held across an `.await`.
+
+use serde_json::{json, Value};
+
+use crate::clock::{real_now_ms, NicepayTimeFormat};
+use crate::faults::{Fault, FaultKind};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Gateway {
+    Nicepay,
+    PortoneV1,
+    PortoneV2,
+}
+
+impl Gateway {
+    pub const ALL: [Gateway; 3] = [Gateway::Nicepay, Gateway::PortoneV1, Gateway::PortoneV2];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Gateway::Nicepay => "nicepay",
+            Gateway::PortoneV1 => "portone-v1",
+            Gateway::PortoneV2 => "portone-v2",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Gateway> {
+        Gateway::ALL.into_iter().find(|g| g.name() == name)
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Which kind of endpoint a request reached (faults can target one of them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Endpoint {
+    Token,
+    Api,
+}
+
+/// The credentials the simulator accepts; fixed for its lifetime.
+#[derive(Clone)]
+pub struct Credentials {
+    pub nicepay_client_key: String,
+    pub nicepay_secret_key: String,
+    pub imp_key: String,
+    pub imp_secret: String,
+    pub api_secret: String,
+}
+
+/// Settings `/__sim/config` may change while running.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub token_ttl_secs: u64,
+    pub clock_offset_secs: i64,
+    pub delay_ms: u64,
+    /// `expireAt` (every NICEPAY example) or `expiredAt` (NICEPAY's field table).
+    pub nicepay_expiry_field: &'static str,
+    pub nicepay_time_format: NicepayTimeFormat,
+}
+
+impl Settings {
+    pub fn to_json(&self) -> Value {
+        json!({
+            "tokenTtlSecs": self.token_ttl_secs,
+            "clockOffsetSecs": self.clock_offset_secs,
+            "delayMs": self.delay_ms,
+            "nicepayExpiryField": self.nicepay_expiry_field,
+            "nicepayTimeFormat": self.nicepay_time_format.name(),
+        })
+    }
+
+    pub fn ttl_ms(&self) -> i64 {
+        i64::try_from(self.token_ttl_secs.saturating_mul(1000)).unwrap_or(i64::MAX / 4)
+    }
+}
+
+/// Per-gateway counters, as `/__sim/stats` reports them.
+#[derive(Default, Clone, Copy)]
+pub struct Counters {
+    pub token_requests: [u64; 3],
+    pub tokens_issued: [u64; 3],
+    pub api_requests: [u64; 3],
+    pub unauthorized: [u64; 3],
+}
+
+impl Counters {
+    pub fn to_json(&self) -> Value {
+        let per_gateway = |values: &[u64; 3]| {
+            let map: serde_json::Map<String, Value> =
+                Gateway::ALL.iter().map(|g| (g.name().to_owned(), json!(values[g.index()]))).collect();
+            Value::Object(map)
+        };
+        json!({
+            "tokenRequests": per_gateway(&self.token_requests),
+            "tokensIssued": per_gateway(&self.tokens_issued),
+            "apiRequests": per_gateway(&self.api_requests),
+            "unauthorized": per_gateway(&self.unauthorized),
+        })
+    }
+}
+
+/// An issued token and its expiry in the gateway's clock.
+pub struct Token {
+    pub value: String,
+    pub expires_ms: i64,
+}
+
+pub struct State {
+    pub settings: Settings,
+    pub counters: Counters,
+    /// Live (possibly expired, pruned lazily) tokens per gateway, oldest first.
+    tokens: [Vec<Token>; 3],
+    faults: Vec<Fault>,
+    next_fault_id: u64,
+    pub last_request: Option<Value>,
+}
+
+impl State {
+    pub fn new(settings: Settings) -> State {
+        State {
+            settings,
+            counters: Counters::default(),
+            tokens: Default::default(),
+            faults: Vec::new(),
+            next_fault_id: 1,
+            last_request: None,
+        }
+    }
+
+    /// Forget counters, tokens, faults and the last request; settings stay.
+    pub fn reset(&mut self) {
+        self.counters = Counters::default();
+        self.tokens = Default::default();
+        self.faults.clear();
+        self.last_request = None;
+    }
+
+    /// The gateway's clock: real time plus the configured offset.
+    pub fn now_ms(&self) -> i64 {
+        real_now_ms().saturating_add(self.settings.clock_offset_secs.saturating_mul(1000))
+    }
+
+    pub fn count_token_request(&mut self, gateway: Gateway) {
+        self.counters.token_requests[gateway.index()] += 1;
+    }
+
+    pub fn count_api_request(&mut self, gateway: Gateway) {
+        self.counters.api_requests[gateway.index()] += 1;
+    }
+
+    pub fn count_unauthorized(&mut self, gateway: Gateway) {
+        self.counters.unauthorized[gateway.index()] += 1;
+    }
+
+    /// Whether `value` is a token of `gateway` that is neither expired nor revoked.
+    pub fn is_live(&self, gateway: Gateway, value: &str, now_ms: i64) -> bool {
+        self.tokens[gateway.index()].iter().any(|t| t.value == value && now_ms < t.expires_ms)
+    }
+
+    /// The newest unexpired token of `gateway`, after dropping the expired ones.
+    pub fn current_token(&mut self, gateway: Gateway, now_ms: i64) -> Option<&mut Token> {
+        let tokens = &mut self.tokens[gateway.index()];
+        tokens.retain(|t| now_ms < t.expires_ms);
+        tokens.last_mut()
+    }
+
+    /// Counts a newly issued token and, unless it is born expired, remembers it.
+    pub fn issue(&mut self, gateway: Gateway, value: String, expires_ms: i64, now_ms: i64) {
+        self.counters.tokens_issued[gateway.index()] += 1;
+        if now_ms < expires_ms {
+            self.tokens[gateway.index()].push(Token { value, expires_ms });
+        }
+    }
+
+    /// Makes every token of `gateway` stop working; returns how many were live.
+    pub fn revoke(&mut self, gateway: Gateway) -> usize {
+        let now = self.now_ms();
+        let tokens = std::mem::take(&mut self.tokens[gateway.index()]);
+        tokens.iter().filter(|t| now < t.expires_ms).count()
+    }
+
+    pub fn add_fault(&mut self, mut fault: Fault) -> u64 {
+        fault.id = self.next_fault_id;
+        self.next_fault_id += 1;
+        let id = fault.id;
+        self.faults.push(fault);
+        id
+    }
+
+    pub fn clear_faults(&mut self) {
+        self.faults.clear();
+    }
+
+    pub fn faults_json(&self) -> Value {
+        Value::Array(self.faults.iter().map(Fault::to_json).collect())
+    }
+
+    /// The first fault (in the order added) that matches this request, using up one of
+    /// its applications.
+    pub fn take_fault(&mut self, gateway: Gateway, endpoint: Endpoint) -> Option<FaultKind> {
+        let index = self.faults.iter().position(|f| f.matches(gateway, endpoint))?;
+        let fault = &mut self.faults[index];
+        let kind = fault.kind.clone();
+        if let Some(left) = fault.remaining.as_mut() {
+            *left -= 1;
+            if *left == 0 {
+                self.faults.remove(index);
+            }
+        }
+        Some(kind)
+    }
+}
