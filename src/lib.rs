@@ -1,1 +1,36 @@
+//! paytoken: a process-wide cache of payment-gateway access tokens (NICEPAY, PortOne V1,
+//! PortOne V2) and authorized requests, exposed as a C ABI for PHP, Python, Node and
+//! Java servers. See `include/paytoken.h` for the API and README.md for the behaviour.
+//!
+//! One module per exposed type (client, token, request, response), the shared machinery
+//! beside them (config, cache, http, gateway), and `ffi` for the boundary itself.
 
+#![deny(unsafe_op_in_unsafe_fn)]
+
+mod ffi;
+
+mod cache;
+pub mod client;
+mod config;
+pub mod error;
+mod fork;
+mod gateway;
+mod http;
+mod log;
+mod origin;
+pub mod request;
+pub mod response;
+mod secret;
+mod timestamp;
+pub mod token;
+pub mod version;
+
+pub use client::{paytoken_client, paytoken_client_free, paytoken_client_new, paytoken_client_stats};
+pub use error::{paytoken_error, paytoken_status};
+pub use request::paytoken_request;
+pub use response::{
+    paytoken_response, paytoken_response_body, paytoken_response_free, paytoken_response_header,
+    paytoken_response_headers_json, paytoken_response_status,
+};
+pub use token::{paytoken_get_token, paytoken_invalidate, paytoken_string_free};
+pub use version::{paytoken_strerror, paytoken_version};

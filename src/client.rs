@@ -1,0 +1,84 @@
+//! `paytoken_client`: a validated config bound to its process-global cache entry.
+//! Creating one does no network I/O and costs microseconds: one per PHP request is fine.
+
+use std::os::raw::c_char;
+use std::sync::atomic::Ordering;
+
+use crate::cache::{self, Entry};
+use crate::config::Config;
+use crate::error::{paytoken_error, Error};
+use crate::ffi::{self, ffi_fallible, ffi_infallible, try_out, try_ref};
+
+/// A client for one gateway account. Thread-safe: share it between any number of threads.
+/// Clients with the same gateway, origin and credentials share one cached token.
+#[allow(non_camel_case_types)]
+pub struct paytoken_client {
+    pub(crate) config: Config,
+    pub(crate) entry: &'static Entry,
+}
+
+/// Parses and validates `config_json` (see the config keys in the README) and creates a
+/// client. No network I/O happens here.
+///
+/// On success `*client_out` receives a client to release with `paytoken_client_free`.
+/// Unknown keys, keys of another gateway, wrong types, empty or whitespace-padded
+/// credentials and plain `http://` to a non-loopback host are `PAYTOKEN_E_INVALID_ARGUMENT`
+/// with a message naming the key.
+#[no_mangle]
+pub extern "C" fn paytoken_client_new(
+    config_json: *const c_char,
+    client_out: *mut *mut paytoken_client,
+    err: *mut paytoken_error,
+) -> i32 {
+    ffi_fallible!(err, {
+        try_out!(client_out);
+        // SAFETY: a NUL-terminated string from the caller.
+        let json = unsafe { ffi::str_arg(config_json, "config_json") }?;
+        let config = Config::parse(json)?;
+        let entry = cache::entry_for(&config);
+        let client = Box::new(paytoken_client { config, entry });
+        // SAFETY: checked non-NULL above.
+        unsafe { *client_out = Box::into_raw(client) };
+        Ok(())
+    })
+}
+
+/// Releases a client (its credentials are wiped from memory). The cached token stays in
+/// the process-wide cache for other clients. NULL is accepted and ignored.
+#[no_mangle]
+pub extern "C" fn paytoken_client_free(client: *mut paytoken_client) {
+    ffi_infallible!((), {
+        if !client.is_null() {
+            // SAFETY: a pointer from paytoken_client_new, freed once.
+            drop(unsafe { Box::from_raw(client) });
+        }
+    })
+}
+
+/// Writes the counters of the client's cache entry as a JSON object to `*json_out`:
+/// `{"tokenFetches":n,"cacheHits":n,"refreshFailures":n,"retriesAfter401":n,...}` (more
+/// keys may follow). Release it with `paytoken_string_free`.
+#[no_mangle]
+pub extern "C" fn paytoken_client_stats(
+    client: *const paytoken_client,
+    json_out: *mut *mut c_char,
+    err: *mut paytoken_error,
+) -> i32 {
+    ffi_fallible!(err, {
+        let client = try_ref!(client);
+        try_out!(json_out);
+        let stats = &client.entry.stats;
+        let json = serde_json::json!({
+            "tokenFetches": stats.token_fetches.load(Ordering::Relaxed),
+            "cacheHits": stats.cache_hits(),
+            "refreshFailures": stats.refresh_failures.load(Ordering::Relaxed),
+            "retriesAfter401": stats.retries_after_401.load(Ordering::Relaxed),
+            "gateway": client.config.gateway.name(),
+            "tokenValidForMs": client.entry.valid_for_ms().map(|ms| ms as u64),
+        });
+        let out = ffi::into_c_string(&json.to_string()).map_err(|_| Error::internal("stats JSON had a NUL"))?;
+        // SAFETY: checked non-NULL above.
+        unsafe { *json_out = out };
+        Ok(())
+    })
+}

@@ -1,0 +1,212 @@
+//! HTTP through one long-lived, pooled `ureq` agent per trust configuration.
+//!
+//! - No redirect is followed and 4xx/5xx come back as responses, not errors.
+//! - Bodies are read up to `maxResponseBytes`; a larger one is `PAYTOKEN_E_GATEWAY`.
+//! - After `fork()` the child gets fresh agents (an empty pool) and never touches the
+//!   parent's sockets: the old agents are leaked, not dropped, so no TLS close_notify is
+//!   ever written to a connection the parent still uses.
+//! - ureq never resends a request; neither does this module.
+
+use std::collections::HashMap;
+use std::io;
+use std::sync::atomic::Ordering;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use ureq::http;
+use ureq::tls::{RootCerts, TlsConfig};
+use ureq::Agent;
+
+use crate::config::Config;
+use crate::error::Error;
+use crate::fork;
+
+/// What a request is for: decides how failures are worded (a business request that may
+/// have reached the gateway has an unknown outcome).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Token,
+    Business,
+}
+
+pub struct HttpResponse {
+    pub status: u16,
+    /// Names lower-cased, in the order received; values as text (non-UTF-8 bytes replaced).
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Agents by CA file (`None` = the built-in Mozilla roots), tagged with the fork
+/// generation they were made in.
+pub(crate) struct Agents {
+    generation: u64,
+    by_ca_file: HashMap<Option<String>, Agent>,
+}
+
+pub(crate) static AGENTS: Mutex<Option<Agents>> = Mutex::new(None);
+
+pub(crate) fn lock_agents() -> MutexGuard<'static, Option<Agents>> {
+    AGENTS.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn agent_for(config: &Config) -> Result<Agent, Error> {
+    let generation = fork::GENERATION.load(Ordering::Acquire);
+    let mut slot = lock_agents();
+    if slot.as_ref().map(|a| a.generation) != Some(generation) {
+        if let Some(old) = slot.take() {
+            // Made before a fork: its pooled sockets belong to the parent.
+            std::mem::forget(old);
+        }
+        *slot = Some(Agents { generation, by_ca_file: HashMap::new() });
+    }
+    let agents = slot.as_mut().expect("just set");
+    if let Some(agent) = agents.by_ca_file.get(&config.ca_file) {
+        return Ok(agent.clone());
+    }
+    let agent = new_agent(config.ca_file.as_deref())?;
+    agents.by_ca_file.insert(config.ca_file.clone(), agent.clone());
+    Ok(agent)
+}
+
+fn new_agent(ca_file: Option<&str>) -> Result<Agent, Error> {
+    let mut tls = TlsConfig::builder();
+    if let Some(path) = ca_file {
+        tls = tls.root_certs(load_ca_file(path)?);
+    }
+    let config = Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .max_redirects_will_error(false)
+        .tls_config(tls.build())
+        .max_idle_connections(64)
+        .max_idle_connections_per_host(16)
+        .build();
+    Ok(Agent::new_with_config(config))
+}
+
+fn load_ca_file(path: &str) -> Result<RootCerts, Error> {
+    let pem = std::fs::read(path)
+        .map_err(|e| Error::invalid(format!("config key \"caFile\": cannot read {path}: {e}")))?;
+    let mut certs = Vec::new();
+    for item in ureq::tls::parse_pem(&pem) {
+        match item {
+            Ok(ureq::tls::PemItem::Certificate(c)) => certs.push(c),
+            Ok(_) => {}
+            Err(_) => return Err(Error::invalid(format!("config key \"caFile\": {path} is not a valid PEM bundle"))),
+        }
+    }
+    if certs.is_empty() {
+        return Err(Error::invalid(format!("config key \"caFile\": {path} holds no certificate")));
+    }
+    Ok(RootCerts::new_with_certs(&certs))
+}
+
+/// Sends one request to the configured origin and reads the whole answer.
+pub fn send(
+    config: &Config,
+    purpose: Purpose,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Result<HttpResponse, Error> {
+    let url = config.origin.url(path);
+    let mut builder = http::Request::builder().method(method).uri(&url).header("user-agent", &config.user_agent);
+    for (name, value) in headers {
+        builder = builder.header(*name, *value);
+    }
+    let request = builder
+        .body(body)
+        .map_err(|e| Error::invalid(format!("cannot build the request: {e}")))?;
+
+    let agent = agent_for(config)?;
+    let request = agent
+        .configure_request(request)
+        .timeout_connect(Some(config.connect_timeout))
+        .timeout_global(Some(config.timeout))
+        .allow_non_standard_methods(true)
+        .build();
+    let what = describe(config, purpose);
+    let response = agent.run(request).map_err(|e| map_error(e, config, purpose, &what))?;
+
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .collect();
+    let limit = config.max_response_bytes;
+    let body = response
+        .into_body()
+        .with_config()
+        .limit(limit)
+        .read_to_vec()
+        .map_err(|e| match e {
+            ureq::Error::BodyExceedsLimit(_) => Error::gateway(format!(
+                "{what}: the answer is larger than maxResponseBytes ({limit} bytes)"
+            ))
+            .with_http_status(status),
+            other => map_error(other, config, purpose, &what).with_http_status(status),
+        })?;
+    Ok(HttpResponse { status, headers, body })
+}
+
+fn describe(config: &Config, purpose: Purpose) -> String {
+    match purpose {
+        Purpose::Token => format!("{} token request", config.gateway.display()),
+        Purpose::Business => format!("{} request", config.gateway.display()),
+    }
+}
+
+fn map_error(e: ureq::Error, config: &Config, purpose: Purpose, what: &str) -> Error {
+    let unknown = if purpose == Purpose::Business {
+        "; the request may have reached the gateway, so its outcome is unknown (reconcile: NICEPAY network cancel, PortOne Idempotency-Key)"
+    } else {
+        ""
+    };
+    let origin = config.origin.as_str();
+    match e {
+        ureq::Error::Timeout(t) => {
+            Error::timeout(format!("{what} to {origin} timed out ({t}; connect {} ms, whole request {} ms){unknown}",
+                config.connect_timeout.as_millis(), config.timeout.as_millis()))
+        }
+        ureq::Error::HostNotFound => Error::network(format!("{what}: cannot resolve the host of {origin}")),
+        ureq::Error::ConnectionFailed => Error::network(format!("{what}: cannot connect to {origin}")),
+        ureq::Error::Io(io) => map_io(io, what, origin, unknown),
+        ureq::Error::Tls(msg) => Error::tls(format!("{what} to {origin}: TLS failed: {msg}")),
+        ureq::Error::Rustls(err) => Error::tls(format!("{what} to {origin}: TLS failed: {err}")),
+        ureq::Error::Pem(_) => Error::tls(format!("{what}: cannot read certificates")),
+        ureq::Error::Protocol(p) => {
+            Error::gateway(format!("{what}: {origin} answered with something that is not valid HTTP ({p})"))
+        }
+        ureq::Error::LargeResponseHeader(_, _) => Error::gateway(format!("{what}: the answer's headers are too large")),
+        ureq::Error::BodyStalled => Error::timeout(format!("{what} to {origin}: the answer stalled{unknown}")),
+        ureq::Error::ConnectProxyFailed(m) => Error::network(format!("{what}: the proxy refused the connection ({m})")),
+        ureq::Error::InvalidProxyUrl => Error::invalid("the proxy URL in the environment (HTTPS_PROXY/ALL_PROXY) is invalid"),
+        ureq::Error::BadUri(_) | ureq::Error::Http(_) => Error::invalid(format!("{what}: invalid request URL or header")),
+        other => Error::network(format!("{what} to {origin} failed: {other}{unknown}")),
+    }
+}
+
+fn map_io(io: io::Error, what: &str, origin: &str, unknown: &str) -> Error {
+    use io::ErrorKind::*;
+    match io.kind() {
+        TimedOut | WouldBlock => Error::timeout(format!("{what} to {origin} timed out{unknown}")),
+        ConnectionRefused => Error::network(format!("{what}: connection to {origin} refused")),
+        ConnectionReset | ConnectionAborted | UnexpectedEof | BrokenPipe => Error::network(format!(
+            "{what}: {origin} closed the connection before a full answer{unknown}"
+        )),
+        _ => Error::network(format!("{what} to {origin} failed: {io}{unknown}")),
+    }
+}
+
+/// The deadline after which nobody should still wait for this client's token fetch.
+pub fn fetch_budget(config: &Config) -> Duration {
+    config.connect_timeout + config.timeout + Duration::from_millis(250)
+}

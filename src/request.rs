@@ -1,0 +1,235 @@
+//! `paytoken_request`: an authorized request to the configured origin, with one retry
+//! on 401 using a fresh token.
+
+use std::os::raw::c_char;
+use std::sync::atomic::Ordering;
+
+use serde_json::Value;
+
+use crate::client::paytoken_client;
+use crate::config::{Config, Scheme};
+use crate::error::{paytoken_error, Error};
+use crate::ffi::{self, ffi_fallible, try_out, try_ref};
+use crate::gateway;
+use crate::http::{self, HttpResponse, Purpose};
+use crate::log;
+use crate::response::paytoken_response;
+use crate::secret::Secret;
+
+const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+const MAX_PATH_BYTES: usize = 8 * 1024;
+const MAX_HEADERS: usize = 64;
+/// Headers the library owns: the caller may not set them.
+const RESERVED_HEADERS: &[&str] =
+    &["authorization", "host", "content-length", "transfer-encoding", "connection", "upgrade", "te", "trailer"];
+
+/// Sends `method origin+path` with the right `Authorization` header (Bearer token, Basic
+/// or `PortOne <secret>`), the config's fixed headers (`Tier`), then the caller's extra
+/// headers, and writes the answer to `*response_out` (release it with
+/// `paytoken_response_free`).
+///
+/// - `method`: "GET", "POST", "PUT", "PATCH" or "DELETE".
+/// - `path`: starts with "/", may carry "?query"; an absolute URL is refused (the token
+///   only ever goes to the configured origin).
+/// - `headers_json`: NULL or a JSON object of extra headers, string values only.
+/// - `body`/`body_len`: NULL/0 for none. With a body and no Content-Type given,
+///   `application/json;charset=utf-8` is sent.
+///
+/// Any HTTP status comes back as a response (200, 404, 500 are not errors) except 401:
+/// then the token is dropped, a fresh one fetched, and the request retried once; a second
+/// 401 is `PAYTOKEN_E_AUTH`. No redirect is followed. Nothing is resent after the request
+/// may have reached the gateway: a timeout there is `PAYTOKEN_E_TIMEOUT` and the outcome
+/// is unknown (reconcile with NICEPAY's network cancel or PortOne's Idempotency-Key).
+#[no_mangle]
+pub extern "C" fn paytoken_request(
+    client: *const paytoken_client,
+    method: *const c_char,
+    path: *const c_char,
+    headers_json: *const c_char,
+    body: *const u8,
+    body_len: usize,
+    response_out: *mut *mut paytoken_response,
+    err: *mut paytoken_error,
+) -> i32 {
+    ffi_fallible!(err, {
+        let client = try_ref!(client);
+        try_out!(response_out);
+        // SAFETY: NUL-terminated strings from the caller (or NULL where allowed).
+        let method = unsafe { ffi::str_arg(method, "method") }?;
+        let path = unsafe { ffi::str_arg(path, "path") }?;
+        let headers_json = unsafe { ffi::opt_str_arg(headers_json, "headers_json") }?;
+        let method = check_method(method)?;
+        check_path(path)?;
+        let extra = parse_headers(headers_json)?;
+        let body: &[u8] = match (body.is_null(), body_len) {
+            (_, 0) => &[],
+            (true, n) => return Err(Error::invalid(format!("body is NULL but body_len is {n}"))),
+            (false, n) if n > MAX_BODY_BYTES => {
+                return Err(Error::invalid(format!("body_len is {n}; at most {MAX_BODY_BYTES} bytes are sent")))
+            }
+            // SAFETY: the caller promises body points to body_len readable bytes.
+            (false, n) => unsafe { std::slice::from_raw_parts(body, n) },
+        };
+        if method == "GET" && !body.is_empty() {
+            return Err(Error::invalid("a GET request carries no body"));
+        }
+        let answer = send_authorized(client, method, path, &extra, body)?;
+        let response = Box::new(paytoken_response::from_http(answer));
+        // SAFETY: checked non-NULL above.
+        unsafe { *response_out = Box::into_raw(response) };
+        Ok(())
+    })
+}
+
+fn send_authorized(
+    client: &paytoken_client,
+    method: &str,
+    path: &str,
+    extra: &[(String, String)],
+    body: &[u8],
+) -> Result<HttpResponse, Error> {
+    let config = &client.config;
+    if config.scheme != Scheme::Token {
+        let answer = send_once(config, None, method, path, extra, body)?;
+        if answer.status == 401 {
+            return Err(gateway::unauthorized(config, &answer, false));
+        }
+        return Ok(answer);
+    }
+    let entry = client.entry;
+    let token = entry.with_token(config, Secret::clone)?;
+    let answer = send_once(config, Some(&token), method, path, extra, body)?;
+    if answer.status != 401 {
+        return Ok(answer);
+    }
+    // The gateway rejected this token (revoked, expired early, clock trouble): drop it
+    // unless another thread already replaced it, get a fresh one, and retry once.
+    entry.stats.retries_after_401.fetch_add(1, Ordering::Relaxed);
+    log::info(format_args!("401 with token {} for {}: retrying once with a fresh token", token.fingerprint(), entry.label));
+    entry.invalidate(Some(token.expose()));
+    let fresh = entry.with_token(config, Secret::clone)?;
+    let answer = send_once(config, Some(&fresh), method, path, extra, body)?;
+    if answer.status == 401 {
+        entry.invalidate(Some(fresh.expose()));
+        return Err(gateway::unauthorized(config, &answer, true));
+    }
+    Ok(answer)
+}
+
+fn send_once(
+    config: &Config,
+    token: Option<&Secret>,
+    method: &str,
+    path: &str,
+    extra: &[(String, String)],
+    body: &[u8],
+) -> Result<HttpResponse, Error> {
+    let authorization = gateway::authorization(config, token);
+    let mut headers: Vec<(&str, &str)> = Vec::with_capacity(extra.len() + 3);
+    headers.push(("authorization", authorization.as_str()));
+    if let Some(tier) = &config.tier {
+        headers.push(("tier", tier));
+    }
+    if !body.is_empty() && !extra.iter().any(|(n, _)| n.eq_ignore_ascii_case("content-type")) {
+        headers.push(("content-type", "application/json;charset=utf-8"));
+    }
+    headers.extend(extra.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+    http::send(config, Purpose::Business, method, path, &headers, body)
+}
+
+fn check_method(method: &str) -> Result<&'static str, Error> {
+    ["GET", "POST", "PUT", "PATCH", "DELETE"]
+        .into_iter()
+        .find(|m| m.eq_ignore_ascii_case(method))
+        .ok_or_else(|| {
+            let shown: String = method.chars().take(20).flat_map(char::escape_debug).collect();
+            Error::invalid(format!("method \"{shown}\" is not one of GET, POST, PUT, PATCH, DELETE"))
+        })
+}
+
+fn check_path(path: &str) -> Result<(), Error> {
+    if !path.starts_with('/') {
+        let why = if path.contains("://") {
+            "an absolute URL is refused: the token only goes to the configured origin (baseUrl); pass the path, e.g. /v1/payments/..."
+        } else {
+            "it must start with \"/\""
+        };
+        return Err(Error::invalid(format!("path is not a path: {why}")));
+    }
+    if path.starts_with("//") {
+        return Err(Error::invalid("path must not start with \"//\" (that names another host)"));
+    }
+    if path.len() > MAX_PATH_BYTES {
+        return Err(Error::invalid(format!("path is longer than {MAX_PATH_BYTES} bytes")));
+    }
+    if let Some(c) = path.chars().find(|c| c.is_control() || c.is_whitespace() || *c == '#' || *c == '\\') {
+        return Err(Error::invalid(format!(
+            "path contains {:?}, which is not allowed (percent-encode it)",
+            c
+        )));
+    }
+    Ok(())
+}
+
+fn parse_headers(json: Option<&str>) -> Result<Vec<(String, String)>, Error> {
+    let Some(json) = json else { return Ok(Vec::new()) };
+    let value: Value =
+        serde_json::from_str(json).map_err(|e| Error::invalid(format!("headers_json is not valid JSON: {e}")))?;
+    let Value::Object(map) = value else {
+        return Err(Error::invalid("headers_json must be a JSON object of header names to string values"));
+    };
+    if map.len() > MAX_HEADERS {
+        return Err(Error::invalid(format!("headers_json has {} headers; at most {MAX_HEADERS}", map.len())));
+    }
+    let mut out = Vec::with_capacity(map.len());
+    for (name, value) in map {
+        let valid_name = !name.is_empty()
+            && name.len() <= 256
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+        if !valid_name {
+            let shown: String = name.chars().take(40).flat_map(char::escape_debug).collect();
+            return Err(Error::invalid(format!("headers_json: \"{shown}\" is not a valid header name")));
+        }
+        if RESERVED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+            return Err(Error::invalid(format!("headers_json: \"{name}\" is set by paytoken and cannot be given")));
+        }
+        let Value::String(value) = value else {
+            return Err(Error::invalid(format!("headers_json: the value of \"{name}\" must be a string")));
+        };
+        if value.len() > 8192 || value.chars().any(|c| c.is_control() && c != '\t') {
+            return Err(Error::invalid(format!(
+                "headers_json: the value of \"{name}\" has control characters or is longer than 8192 bytes"
+            )));
+        }
+        out.push((name, value));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths() {
+        assert!(check_path("/v1/payments/T1?orderDate=20260101").is_ok());
+        for bad in ["v1/x", "https://evil.example/x", "//evil.example/x", "/a b", "/a\r\nb", "/a#b", ""] {
+            assert!(check_path(bad).is_err(), "{bad:?}");
+        }
+        assert!(check_path("https://evil/x").unwrap_err().message.contains("absolute URL"));
+    }
+
+    #[test]
+    fn headers() {
+        assert_eq!(parse_headers(Some(r#"{"Idempotency-Key":"k1"}"#)).unwrap(), vec![("Idempotency-Key".into(), "k1".into())]);
+        for bad in [r#"[1]"#, r#"{"a":1}"#, r#"{"Authorization":"x"}"#, r#"{"bad name":"x"}"#, r#"{"a":"x\ny"}"#, "{"] {
+            assert!(parse_headers(Some(bad)).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn methods() {
+        assert_eq!(check_method("post").unwrap(), "POST");
+        assert!(check_method("TRACE").is_err());
+    }
+}

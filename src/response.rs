@@ -1,0 +1,131 @@
+//! `paytoken_response`: a gateway's answer (any HTTP status), owned by the caller until
+//! `paytoken_response_free`.
+
+use std::ffi::CString;
+use std::os::raw::c_char;
+use std::sync::OnceLock;
+
+use crate::ffi::{self, ffi_infallible};
+use crate::http::HttpResponse;
+
+/// A gateway's answer: status, headers and body bytes as received.
+#[allow(non_camel_case_types)]
+pub struct paytoken_response {
+    status: u16,
+    /// The body followed by one NUL byte (not counted in its length).
+    body_with_nul: Vec<u8>,
+    /// Lower-case names with their values, in the order received.
+    headers: Vec<(String, CString)>,
+    headers_json: OnceLock<CString>,
+}
+
+impl paytoken_response {
+    pub(crate) fn from_http(answer: HttpResponse) -> paytoken_response {
+        let mut body_with_nul = answer.body;
+        body_with_nul.push(0);
+        let headers = answer
+            .headers
+            .into_iter()
+            .map(|(n, v)| {
+                let v = CString::new(v).unwrap_or_else(|e| {
+                    let mut bytes = e.into_vec();
+                    bytes.retain(|b| *b != 0);
+                    CString::new(bytes).expect("NULs removed")
+                });
+                (n.to_ascii_lowercase(), v)
+            })
+            .collect();
+        paytoken_response { status: answer.status, body_with_nul, headers, headers_json: OnceLock::new() }
+    }
+
+    fn headers_json(&self) -> &CString {
+        self.headers_json.get_or_init(|| {
+            let mut map = serde_json::Map::new();
+            for (name, value) in &self.headers {
+                let value = value.to_string_lossy();
+                match map.get_mut(name) {
+                    Some(serde_json::Value::String(existing)) => {
+                        existing.push_str(", ");
+                        existing.push_str(&value);
+                    }
+                    _ => {
+                        map.insert(name.clone(), serde_json::Value::String(value.into_owned()));
+                    }
+                }
+            }
+            CString::new(serde_json::Value::Object(map).to_string()).unwrap_or_default()
+        })
+    }
+}
+
+/// The HTTP status of the answer (200, 404, 500, ...), or -1 for a NULL response.
+#[no_mangle]
+pub extern "C" fn paytoken_response_status(response: *const paytoken_response) -> i32 {
+    ffi_infallible!(-1, {
+        // SAFETY: NULL or a response from paytoken_request.
+        match unsafe { response.as_ref() } {
+            Some(r) => i32::from(r.status),
+            None => -1,
+        }
+    })
+}
+
+/// The body bytes as received (not re-encoded), valid until the response is freed. One
+/// NUL byte follows them, not counted in `*len_out`. `len_out` may be NULL. Returns NULL
+/// (and 0 in `*len_out`) for a NULL response.
+#[no_mangle]
+pub extern "C" fn paytoken_response_body(response: *const paytoken_response, len_out: *mut usize) -> *const u8 {
+    ffi_infallible!(std::ptr::null(), {
+        // SAFETY: NULL or a response from paytoken_request.
+        let (ptr, len) = match unsafe { response.as_ref() } {
+            Some(r) => (r.body_with_nul.as_ptr(), r.body_with_nul.len() - 1),
+            None => (std::ptr::null(), 0),
+        };
+        if !len_out.is_null() {
+            // SAFETY: the caller's writable size_t.
+            unsafe { *len_out = len };
+        }
+        ptr
+    })
+}
+
+/// The first value of header `name` (case-insensitive), or NULL if absent (or if
+/// either argument is NULL or `name` is not UTF-8). Lives as long as the response.
+#[no_mangle]
+pub extern "C" fn paytoken_response_header(response: *const paytoken_response, name: *const c_char) -> *const c_char {
+    ffi_infallible!(std::ptr::null(), {
+        // SAFETY: NULL or a response from paytoken_request.
+        let Some(r) = (unsafe { response.as_ref() }) else { return std::ptr::null() };
+        // SAFETY: NULL or the caller's NUL-terminated string.
+        let Ok(name) = (unsafe { ffi::str_arg(name, "name") }) else { return std::ptr::null() };
+        r.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_ptr())
+            .unwrap_or(std::ptr::null())
+    })
+}
+
+/// All headers as a JSON object `{"lower-case-name":"value",...}`, repeated headers
+/// joined with ", ". Lives as long as the response; NULL for a NULL response.
+#[no_mangle]
+pub extern "C" fn paytoken_response_headers_json(response: *const paytoken_response) -> *const c_char {
+    ffi_infallible!(std::ptr::null(), {
+        // SAFETY: NULL or a response from paytoken_request.
+        match unsafe { response.as_ref() } {
+            Some(r) => r.headers_json().as_ptr(),
+            None => std::ptr::null(),
+        }
+    })
+}
+
+/// Releases a response. NULL is accepted and ignored.
+#[no_mangle]
+pub extern "C" fn paytoken_response_free(response: *mut paytoken_response) {
+    ffi_infallible!((), {
+        if !response.is_null() {
+            // SAFETY: a pointer from paytoken_request, freed once.
+            drop(unsafe { Box::from_raw(response) });
+        }
+    })
+}

@@ -1,0 +1,78 @@
+//! Getting and invalidating the cached token, and freeing strings the library returns.
+
+use std::ffi::CString;
+use std::os::raw::c_char;
+
+use zeroize::Zeroize;
+
+use crate::client::paytoken_client;
+use crate::config::Scheme;
+use crate::error::{paytoken_error, Error};
+use crate::ffi::{self, ffi_fallible, ffi_infallible, try_out, try_ref};
+
+/// Writes a fresh copy of the client's current access token to `*token_out`, fetching
+/// one if none is cached or the cached one is due. Release it with
+/// `paytoken_string_free`. A fresh cached token is served from memory without I/O.
+///
+/// For a client whose auth scheme uses no token (NICEPAY `basic`, PortOne V2 `secret`)
+/// this is `PAYTOKEN_E_INVALID_ARGUMENT`.
+#[no_mangle]
+pub extern "C" fn paytoken_get_token(
+    client: *const paytoken_client,
+    token_out: *mut *mut c_char,
+    err: *mut paytoken_error,
+) -> i32 {
+    ffi_fallible!(err, {
+        let client = try_ref!(client);
+        try_out!(token_out);
+        require_token_scheme(client)?;
+        let copy = client.entry.with_token(&client.config, |t| ffi::copy_to_c(t.expose().as_bytes()))?;
+        // SAFETY: checked non-NULL above.
+        unsafe { *token_out = copy };
+        Ok(())
+    })
+}
+
+/// Drops the cached token of the client's cache entry if it equals `token`
+/// (compare-and-invalidate: a token fetched meanwhile by another thread is kept).
+/// `token == NULL` drops whatever is cached. Not finding the token is not an error.
+#[no_mangle]
+pub extern "C" fn paytoken_invalidate(
+    client: *const paytoken_client,
+    token: *const c_char,
+    err: *mut paytoken_error,
+) -> i32 {
+    ffi_fallible!(err, {
+        let client = try_ref!(client);
+        // SAFETY: NULL or a NUL-terminated string from the caller.
+        let token = unsafe { ffi::opt_str_arg(token, "token") }?;
+        require_token_scheme(client)?;
+        client.entry.invalidate(token);
+        Ok(())
+    })
+}
+
+/// Releases a string returned by the library (a token, stats JSON). Its bytes are
+/// wiped first. NULL is accepted and ignored.
+#[no_mangle]
+pub extern "C" fn paytoken_string_free(s: *mut c_char) {
+    ffi_infallible!((), {
+        if !s.is_null() {
+            // SAFETY: a pointer from CString::into_raw in this library, freed once.
+            let mut bytes = unsafe { CString::from_raw(s) }.into_bytes_with_nul();
+            bytes.zeroize();
+        }
+    })
+}
+
+fn require_token_scheme(client: &paytoken_client) -> Result<(), Error> {
+    match client.config.scheme {
+        Scheme::Token => Ok(()),
+        Scheme::Basic => Err(Error::invalid(
+            "this NICEPAY client uses the \"basic\" auth scheme, which needs no token (set \"auth\": \"token\" to use tokens)",
+        )),
+        Scheme::Secret => Err(Error::invalid(
+            "this PortOne V2 client uses the \"secret\" auth scheme (Authorization: PortOne <apiSecret>), which needs no token (set \"auth\": \"token\" to use tokens)",
+        )),
+    }
+}
