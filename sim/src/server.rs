@@ -5,7 +5,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, LengthLimitError, Limited};
+use bytes::BytesMut;
+use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper::header::{CONTENT_LENGTH, CONTENT_TYPE, DATE};
 use hyper::server::conn::http1;
@@ -24,6 +25,8 @@ use crate::{admin, nicepay, portone_v1, portone_v2};
 
 /// Request bodies above this are refused with 413 (gateway bodies are a few hundred bytes).
 const MAX_REQUEST_BODY: usize = 1024 * 1024;
+/// Beyond this an oversized request is not even drained: the connection is dropped.
+const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
 /// A `hang` fault gives up after this long even if the client never does.
 const HANG_LIMIT: Duration = Duration::from_secs(3600);
 
@@ -125,14 +128,9 @@ async fn handle(request: Request<Incoming>, shared: Arc<Shared>) -> Result<Respo
         Route::Admin => None,
         Route::Gateway(gateway, _) => Some(gateway),
     };
-    let body = match Limited::new(body, MAX_REQUEST_BODY).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
-            let message = format!("request body larger than {MAX_REQUEST_BODY} bytes");
-            return Ok(finish(&shared, gateway, Answer::json(413, &json!({"error": message}))));
-        }
-        // The client went away mid-body: nobody to answer.
-        Err(e) => return Err(e),
+    let Some(body) = read_capped(body).await? else {
+        let message = format!("request body larger than {MAX_REQUEST_BODY} bytes");
+        return Ok(finish(&shared, gateway, Answer::json(413, &json!({"error": message}))));
     };
     let req = Req {
         method: parts.method.as_str().to_owned(),
@@ -158,6 +156,24 @@ async fn handle(request: Request<Incoming>, shared: Arc<Shared>) -> Result<Respo
         }
     };
     Ok(finish(&shared, gateway, answer))
+}
+
+/// The request body, or `None` when it is over `MAX_REQUEST_BODY`. The excess is read and
+/// discarded (up to `DRAIN_LIMIT`) so the client, still sending, gets the 413 instead of
+/// a connection reset. `Err` when the client went away mid-body.
+async fn read_capped(mut body: Incoming) -> Result<Option<Bytes>, BoxError> {
+    let mut kept = BytesMut::new();
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let Ok(data) = frame?.into_data() else { continue };
+        seen = seen.saturating_add(data.len());
+        if seen <= MAX_REQUEST_BODY {
+            kept.extend_from_slice(&data);
+        } else if seen > DRAIN_LIMIT {
+            break;
+        }
+    }
+    Ok((seen <= MAX_REQUEST_BODY).then(|| kept.freeze()))
 }
 
 /// The gateway's answer, as bent by the fault (if any) that applies to this request.
