@@ -1,0 +1,339 @@
+package io.paytoken;
+
+import com.sun.jna.Pointer;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A client of one payment gateway: gets and caches its access token process-wide and sends
+ * authorized requests, retrying once with a fresh token on HTTP 401.
+ *
+ * <pre>{@code
+ * try (PayTokenClient nicepay = PayTokenClient.nicepay(clientKey, secretKey)) {
+ *     PayTokenResponse r = nicepay.request("GET", "/v1/payments/" + tid);
+ *     System.out.println(r.getStatus() + " " + r.bodyAsString());
+ * }
+ * }</pre>
+ *
+ * <p><b>Threads.</b> A client is thread-safe: share one (a singleton bean) across all request
+ * threads. All clients with the same gateway, origin and credentials share one cached token,
+ * so N threads asking a cold cache cause one token request. {@link #close()} waits for calls
+ * in progress on this client, then frees it; later calls throw {@link IllegalStateException}.
+ *
+ * <p><b>Secrets.</b> Credentials are handed to the native library at construction and not
+ * kept here; {@link #toString()} shows only the gateway and origin.
+ */
+public final class PayTokenClient implements AutoCloseable {
+    /** Readers are calls in progress; the writer is close(), which must not free under them. */
+    private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private Pointer handle; // guarded by lifecycle; null once closed
+    private final String gateway;
+    private final String origin;
+
+    /**
+     * A client from a JSON config, as documented for the C library, e.g.
+     * {@code {"gateway":"portone-v1","impKey":"...","impSecret":"...","tier":"A1"}}.
+     *
+     * @throws InvalidArgumentException if the config is malformed, incomplete or has an unknown key
+     */
+    public PayTokenClient(String configJson) throws PayTokenException {
+        NativeLib.ensureLoaded();
+        byte[] config = Utf8.encode(configJson, "configJson");
+        NativeLib.Scratch scratch = NativeLib.Scratch.get();
+        try {
+            int status = NativeLib.paytoken_client_new(config, scratch.out, scratch.error);
+            if (status != 0) {
+                throw scratch.exception(status);
+            }
+            handle = scratch.out.getPointer(0);
+        } finally {
+            if (config != null) {
+                Arrays.fill(config, (byte) 0); // the config holds the credentials
+            }
+        }
+        // Only now is the config known to be valid JSON: keep its non-secret parts for toString.
+        Map<String, Object> parsed = parseOrEmpty(configJson);
+        gateway = stringOrNull(parsed.get("gateway"));
+        origin = stringOrNull(parsed.get("baseUrl"));
+    }
+
+    /** A NICEPAY client (token scheme) with default options. */
+    public static PayTokenClient nicepay(String clientKey, String secretKey) throws PayTokenException {
+        return nicepay(clientKey, secretKey, null);
+    }
+
+    /** A NICEPAY client; {@code options} may be null. */
+    public static PayTokenClient nicepay(String clientKey, String secretKey, PayTokenOptions options)
+            throws PayTokenException {
+        return create("nicepay", options, "clientKey", clientKey, "secretKey", secretKey);
+    }
+
+    /** A PortOne V1 (iamport) client with default options. */
+    public static PayTokenClient portoneV1(String impKey, String impSecret) throws PayTokenException {
+        return portoneV1(impKey, impSecret, null);
+    }
+
+    /** A PortOne V1 (iamport) client; {@code options} may be null. */
+    public static PayTokenClient portoneV1(String impKey, String impSecret, PayTokenOptions options)
+            throws PayTokenException {
+        return create("portone-v1", options, "impKey", impKey, "impSecret", impSecret);
+    }
+
+    /** A PortOne V2 client ({@code Authorization: PortOne <apiSecret>}) with default options. */
+    public static PayTokenClient portoneV2(String apiSecret) throws PayTokenException {
+        return portoneV2(apiSecret, null);
+    }
+
+    /** A PortOne V2 client; {@code options} may be null ({@code auth("token")} for the token scheme). */
+    public static PayTokenClient portoneV2(String apiSecret, PayTokenOptions options) throws PayTokenException {
+        return create("portone-v2", options, "apiSecret", apiSecret);
+    }
+
+    private static PayTokenClient create(String gateway, PayTokenOptions options, String... credentials)
+            throws PayTokenException {
+        StringBuilder json = new StringBuilder("{\"gateway\":");
+        Json.quote(json, gateway);
+        for (int i = 0; i < credentials.length; i += 2) {
+            json.append(',');
+            Json.quote(json, credentials[i]);
+            json.append(':');
+            Json.value(json, credentials[i + 1]);
+        }
+        if (options != null) {
+            options.appendJsonMembers(json);
+        }
+        return new PayTokenClient(json.append('}').toString());
+    }
+
+    /** The version of the loaded native library, e.g. {@code "0.1.0"}. */
+    public static String nativeVersion() {
+        NativeLib.ensureLoaded();
+        return Utf8.read(NativeLib.paytoken_version());
+    }
+
+    /** The gateway this client talks to ({@code "nicepay"}, {@code "portone-v1"}, {@code "portone-v2"}). */
+    public String getGateway() {
+        return gateway;
+    }
+
+    /**
+     * The current access token, from the process-wide cache or fetched (once, however many
+     * threads ask). Treat it as a secret.
+     *
+     * @throws InvalidArgumentException for an auth scheme without tokens (NICEPAY basic, PortOne V2 secret)
+     */
+    public String token() throws PayTokenException {
+        Pointer client = acquire();
+        try {
+            NativeLib.Scratch scratch = NativeLib.Scratch.get();
+            int status = NativeLib.paytoken_get_token(client, scratch.out, scratch.error);
+            if (status != 0) {
+                throw scratch.exception(status);
+            }
+            return takeString(scratch.out.getPointer(0));
+        } finally {
+            release();
+        }
+    }
+
+    /** Drops the cached token of this client's gateway, origin and credentials. */
+    public void invalidate() throws PayTokenException {
+        invalidate(null);
+    }
+
+    /**
+     * Drops the cached token only if it is {@code token} (compare-and-invalidate: a token
+     * another thread fetched meanwhile is kept). {@code null} drops whatever is cached.
+     */
+    public void invalidate(String token) throws PayTokenException {
+        byte[] rejected = Utf8.encode(token, "token");
+        Pointer client = acquire();
+        try {
+            NativeLib.Scratch scratch = NativeLib.Scratch.get();
+            int status = NativeLib.paytoken_invalidate(client, rejected, scratch.error);
+            if (status != 0) {
+                throw scratch.exception(status);
+            }
+        } finally {
+            release();
+        }
+    }
+
+    /** The counters of this client's cache entry. */
+    public PayTokenStats stats() throws PayTokenException {
+        Pointer client = acquire();
+        String json;
+        try {
+            NativeLib.Scratch scratch = NativeLib.Scratch.get();
+            int status = NativeLib.paytoken_client_stats(client, scratch.out, scratch.error);
+            if (status != 0) {
+                throw scratch.exception(status);
+            }
+            json = takeString(scratch.out.getPointer(0));
+        } finally {
+            release();
+        }
+        try {
+            return new PayTokenStats(json);
+        } catch (IllegalArgumentException e) {
+            throw new InternalException("libpaytoken returned stats that are not a JSON object: " + e.getMessage(), 0, null);
+        }
+    }
+
+    /** Sends {@code method path} without a body. */
+    public PayTokenResponse request(String method, String path) throws PayTokenException {
+        return request(method, path, (byte[]) null, null);
+    }
+
+    /**
+     * Sends {@code method path} with a UTF-8 text body, or none if null. For extra headers use
+     * {@link #request(String, String, byte[], Map)} with {@code body.getBytes(UTF_8)}: one
+     * four-argument form only, so that {@code request(m, p, null, headers)} is never ambiguous.
+     */
+    public PayTokenResponse request(String method, String path, String body) throws PayTokenException {
+        return request(method, path, body == null ? null : Utf8.strict(body, "body"), null);
+    }
+
+    /**
+     * Sends an authorized request to the gateway's origin and returns its answer, whatever the
+     * HTTP status. On 401 the token is dropped, a fresh one fetched and the request retried once.
+     *
+     * @param method  {@code GET}, {@code POST}, {@code PUT}, {@code PATCH} or {@code DELETE}
+     * @param path    starts with {@code /}, may carry {@code ?query}; absolute URLs are refused
+     * @param body    the body bytes, or null; sent as {@code application/json;charset=utf-8}
+     *                unless {@code headers} has a Content-Type
+     * @param headers extra headers (e.g. {@code Idempotency-Key}), or null
+     * @throws PayTokenTimeoutException / NetworkException: the outcome at the gateway is unknown
+     */
+    public PayTokenResponse request(String method, String path, byte[] body, Map<String, String> headers)
+            throws PayTokenException {
+        byte[] methodBytes = Utf8.encode(method, "method");
+        byte[] pathBytes = Utf8.encode(path, "path");
+        byte[] headersJson = headers == null ? null : Utf8.encode(headersJson(headers), "headers");
+        byte[] bodyOrNull = body == null || body.length == 0 ? null : body;
+        Pointer client = acquire();
+        try {
+            NativeLib.Scratch scratch = NativeLib.Scratch.get();
+            int status = NativeLib.paytoken_request(client, methodBytes, pathBytes, headersJson,
+                    bodyOrNull, bodyOrNull == null ? 0 : bodyOrNull.length, scratch.out, scratch.error);
+            if (status != 0) {
+                throw scratch.exception(status);
+            }
+            Pointer response = scratch.out.getPointer(0);
+            try {
+                return readResponse(response, scratch);
+            } finally {
+                NativeLib.paytoken_response_free(response);
+            }
+        } finally {
+            release();
+        }
+    }
+
+    /** Frees the native client. Idempotent; waits for calls in progress on this client. */
+    @Override
+    public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            if (handle != null) {
+                NativeLib.paytoken_client_free(handle);
+                handle = null;
+            }
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    /** Gateway and origin only: never credentials or tokens. */
+    @Override
+    public String toString() {
+        lifecycle.readLock().lock();
+        try {
+            return "PayTokenClient{gateway=" + gateway + (origin == null ? "" : ", baseUrl=" + origin)
+                    + (handle == null ? ", closed" : "") + "}";
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    // ---- helpers ------------------------------------------------------------------------
+
+    private Pointer acquire() {
+        lifecycle.readLock().lock();
+        if (handle == null) {
+            lifecycle.readLock().unlock();
+            throw new IllegalStateException("this PayTokenClient is closed");
+        }
+        return handle;
+    }
+
+    private void release() {
+        lifecycle.readLock().unlock();
+    }
+
+    /** Reads a library-allocated string and frees it, whatever happens. */
+    private static String takeString(Pointer string) {
+        try {
+            return Utf8.read(string);
+        } finally {
+            NativeLib.paytoken_string_free(string);
+        }
+    }
+
+    private static PayTokenResponse readResponse(Pointer response, NativeLib.Scratch scratch)
+            throws PayTokenException {
+        int status = NativeLib.paytoken_response_status(response);
+        Pointer bodyPointer = NativeLib.paytoken_response_body(response, scratch.length);
+        long length = scratch.length.getLong(0);
+        if (length > Integer.MAX_VALUE - 8) {
+            throw new GatewayException("the response body of " + length
+                    + " bytes is larger than a Java array can hold; lower maxResponseBytes", status, null);
+        }
+        byte[] body = length == 0 || bodyPointer == null ? new byte[0] : bodyPointer.getByteArray(0, (int) length);
+        String headersJson = Utf8.read(NativeLib.paytoken_response_headers_json(response));
+        Map<String, String> headers = new LinkedHashMap<>();
+        try {
+            if (headersJson != null) {
+                for (Map.Entry<String, Object> header : Json.parseObject(headersJson).entrySet()) {
+                    headers.put(header.getKey(), String.valueOf(header.getValue()));
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            throw new InternalException("libpaytoken returned headers that are not a JSON object: " + e.getMessage(), 0, null);
+        }
+        return new PayTokenResponse(status, Collections.unmodifiableMap(headers), body);
+    }
+
+    private static String headersJson(Map<String, String> headers) throws InvalidArgumentException {
+        StringBuilder json = new StringBuilder("{");
+        for (Map.Entry<String, String> header : headers.entrySet()) {
+            if (header.getKey() == null) {
+                throw new InvalidArgumentException("headers has a null name", 0, null);
+            }
+            if (json.length() > 1) {
+                json.append(',');
+            }
+            Json.quote(json, header.getKey());
+            json.append(':');
+            Json.value(json, header.getValue());
+        }
+        return json.append('}').toString();
+    }
+
+    private static Map<String, Object> parseOrEmpty(String json) {
+        try {
+            return Json.parseObject(json);
+        } catch (IllegalArgumentException e) { // JSON the library takes but this parser does not
+            return Collections.emptyMap();
+        }
+    }
+
+    private static String stringOrNull(Object value) {
+        return value instanceof String ? (String) value : null;
+    }
+}

@@ -1,0 +1,122 @@
+package io.paytoken;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Optional config for {@link PayTokenClient#nicepay}, {@link PayTokenClient#portoneV1} and
+ * {@link PayTokenClient#portoneV2}: chain the setters you need, leave the rest at the
+ * library's defaults.
+ *
+ * <pre>{@code
+ * new PayTokenOptions().sandbox(true).timeoutMs(10_000)
+ * }</pre>
+ *
+ * Which keys a gateway accepts is checked by the library when the client is created; an
+ * option it does not know is an {@link InvalidArgumentException} that names the key.
+ * The client copies the options when it is created; changing them later has no effect on it.
+ */
+public final class PayTokenOptions {
+    /** Keys whose values are safe to show in {@link #toString()}; anything else is masked. */
+    private static final Set<String> SHOWN = new HashSet<>(Arrays.asList(
+            "auth", "sandbox", "baseUrl", "connectTimeoutMs", "timeoutMs", "refreshBeforeSecs",
+            "returnCharSet", "tier", "storeId", "maxResponseBytes", "userAgent"));
+
+    private final Map<String, Object> values = new LinkedHashMap<>();
+
+    /** NICEPAY {@code "token"} (default) or {@code "basic"}; PortOne V2 {@code "secret"} (default) or {@code "token"}. */
+    public PayTokenOptions auth(String scheme) {
+        return set("auth", scheme);
+    }
+
+    /** NICEPAY: use the sandbox origin. */
+    public PayTokenOptions sandbox(boolean sandbox) {
+        return set("sandbox", sandbox);
+    }
+
+    /** Another origin, e.g. a simulator; plain {@code http://} only for loopback hosts. */
+    public PayTokenOptions baseUrl(String baseUrl) {
+        return set("baseUrl", baseUrl);
+    }
+
+    /** Connect deadline in milliseconds (default 5000). */
+    public PayTokenOptions connectTimeoutMs(long millis) {
+        return set("connectTimeoutMs", millis);
+    }
+
+    /** Whole-request deadline in milliseconds (default 30000; PortOne V2 60000). */
+    public PayTokenOptions timeoutMs(long millis) {
+        return set("timeoutMs", millis);
+    }
+
+    /** Refresh a token this many seconds before it expires (token schemes). */
+    public PayTokenOptions refreshBeforeSecs(long seconds) {
+        return set("refreshBeforeSecs", seconds);
+    }
+
+    /** NICEPAY: {@code "utf-8"} (default) or {@code "euc-kr"} for the token endpoint. */
+    public PayTokenOptions returnCharSet(String charset) {
+        return set("returnCharSet", charset);
+    }
+
+    /** PortOne V1: the sub-merchant's {@code Tier} header, sent on every request. */
+    public PayTokenOptions tier(String tier) {
+        return set("tier", tier);
+    }
+
+    /** PortOne V2: the {@code storeId} of a sub-store. */
+    public PayTokenOptions storeId(String storeId) {
+        return set("storeId", storeId);
+    }
+
+    /** Larger response bodies are a {@link GatewayException} (default 8 MiB). */
+    public PayTokenOptions maxResponseBytes(long bytes) {
+        return set("maxResponseBytes", bytes);
+    }
+
+    /** Appended to the default {@code User-Agent}. */
+    public PayTokenOptions userAgent(String userAgent) {
+        return set("userAgent", userAgent);
+    }
+
+    /**
+     * Any config key by name, for keys newer than this class. {@code value} is a String,
+     * Number, Boolean or null.
+     */
+    public PayTokenOptions set(String key, Object value) {
+        if (key == null) {
+            throw new NullPointerException("key");
+        }
+        values.put(key, value);
+        return this;
+    }
+
+    /** Appends the options as JSON object members, each preceded by a comma. */
+    void appendJsonMembers(StringBuilder json) {
+        for (Map.Entry<String, Object> option : values.entrySet()) {
+            json.append(',');
+            Json.quote(json, option.getKey());
+            json.append(':');
+            Json.value(json, option.getValue());
+        }
+    }
+
+    Object get(String key) {
+        return values.get(key);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("PayTokenOptions{");
+        String separator = "";
+        for (Map.Entry<String, Object> option : values.entrySet()) {
+            sb.append(separator).append(option.getKey()).append('=')
+                    .append(SHOWN.contains(option.getKey()) ? option.getValue() : "***");
+            separator = ", ";
+        }
+        return sb.append('}').toString();
+    }
+}
