@@ -63,7 +63,8 @@ export interface ClientStats {
   cacheHits: number;
   refreshFailures: number;
   retriesAfter401: number;
-  [key: string]: number;
+  /** More keys may follow (e.g. gateway, tokenValidForMs). */
+  [key: string]: unknown;
 }
 
 /** An HTTP answer from the gateway: any status, including 4xx/5xx. */

@@ -2,6 +2,7 @@
 // paytoken from Node: one token fetch, a cache hit, one authorized request, the counters.
 // Run by `make demo` against the simulator at $PAYTOKEN_SIM_URL with its default credentials.
 
+const util = require('node:util');
 const { Client } = require('..');
 
 const baseUrl = process.env.PAYTOKEN_SIM_URL;
@@ -33,7 +34,7 @@ async function main() {
   const res = await pg.get('/v1/payments/demo_tid_0001');
   const body = res.json();
   console.log(`[node] GET /v1/payments/demo_tid_0001 -> ${res.status} ${body.resultCode} ${body.resultMsg}`);
-  console.log('[node] stats    ', pg.stats());
+  console.log('[node] stats    ', util.inspect(pg.stats(), { breakLength: Infinity }));
   pg.close();
 }
 
