@@ -54,6 +54,10 @@ struct Cached {
     deadline: Instant,
     /// The gateway's own expiry (ms since epoch on its clock).
     expiry_ms: i64,
+    /// How long the fetch took. The deadline was taken before the request left, so the
+    /// gateway's expiry can be up to this much later: a gateway that does not renew early
+    /// is asked again only after deadline + round trip.
+    round_trip: Duration,
 }
 
 #[derive(Default)]
@@ -223,8 +227,8 @@ impl Entry {
             let waiting_for_deadline = st
                 .cached
                 .as_ref()
-                .filter(|c| now < c.deadline && !gateway::renews_early(config.gateway))
-                .map(|c| c.deadline);
+                .map(|c| c.deadline + c.round_trip.min(FLIGHT_TIME))
+                .filter(|until| now < *until && !gateway::renews_early(config.gateway));
             if st.in_flight {
                 // Someone is fetching: wait for that one fetch and share its outcome.
                 let flight = st.started;
@@ -296,6 +300,7 @@ impl Entry {
                     deadline: sent_at + Duration::from_millis(issued.lifetime_ms as u64),
                     token: issued.token,
                     expiry_ms: issued.expiry_ms,
+                    round_trip: elapsed,
                 };
                 log::info(format_args!(
                     "fetched token {} for {} in {} ms, valid {} s{}",

@@ -1,0 +1,310 @@
+//! Every rule of shared/design/token-cache.md, against the simulator over loopback, each
+//! with the simulator's own count of token requests.
+
+mod common;
+
+use std::sync::{Arc, Barrier};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::*;
+use serde_json::json;
+
+fn threads<T: Send + 'static>(n: usize, f: impl Fn(usize) -> T + Send + Sync + 'static) -> Vec<T> {
+    let f = Arc::new(f);
+    let barrier = Arc::new(Barrier::new(n));
+    let handles: Vec<_> = (0..n)
+        .map(|i| {
+            let (f, barrier) = (f.clone(), barrier.clone());
+            thread::spawn(move || {
+                barrier.wait();
+                f(i)
+            })
+        })
+        .collect();
+    handles.into_iter().map(|h| h.join().expect("no panic")).collect()
+}
+
+#[test]
+fn a_second_call_is_served_from_the_cache() {
+    let sim = Sim::start();
+    for (gateway, config) in [
+        ("nicepay", sim.nicepay(json!({}))),
+        ("portone-v1", sim.portone_v1(json!({}))),
+        ("portone-v2", sim.portone_v2(json!({"auth": "token"}))),
+    ] {
+        let client = Client::new(&config).unwrap();
+        let first = client.token().unwrap();
+        let second = client.token().unwrap();
+        assert_eq!(first, second, "{gateway}");
+        assert_eq!(sim.token_requests(gateway), 1, "{gateway}");
+        let stats = client.stats();
+        assert_eq!(stats["tokenFetches"], 1, "{gateway}");
+        assert_eq!(stats["cacheHits"], 1, "{gateway}");
+    }
+}
+
+#[test]
+fn sixty_four_threads_on_a_cold_cache_make_one_token_request() {
+    let sim = Sim::start();
+    for (gateway, config) in [
+        ("nicepay", sim.nicepay(json!({}))),
+        ("portone-v1", sim.portone_v1(json!({}))),
+        ("portone-v2", sim.portone_v2(json!({"auth": "token"}))),
+    ] {
+        // A slow token endpoint, so that all threads arrive while the fetch is in flight.
+        sim.fault(json!({"gateway": gateway, "endpoint": "token", "kind": "delay", "delayMs": 300}));
+        let client = Arc::new(Client::new(&config).unwrap());
+        let c = client.clone();
+        let tokens = threads(64, move |_| c.token().unwrap());
+        assert!(tokens.iter().all(|t| *t == tokens[0]), "{gateway}: everyone gets the same token");
+        assert_eq!(sim.token_requests(gateway), 1, "{gateway}");
+    }
+}
+
+#[test]
+fn clients_with_the_same_credentials_share_one_entry() {
+    let sim = Sim::start();
+    let a = Client::new(&sim.portone_v1(json!({}))).unwrap();
+    let b = Client::new(&sim.portone_v1(json!({"timeoutMs": 9000, "userAgent": "shop/1"}))).unwrap();
+    assert_eq!(a.token().unwrap(), b.token().unwrap());
+    assert_eq!(sim.token_requests("portone-v1"), 1);
+    drop(a);
+    drop(b);
+    // A client made later (a new PHP request) still finds the token.
+    let c = Client::new(&sim.portone_v1(json!({}))).unwrap();
+    c.token().unwrap();
+    assert_eq!(sim.token_requests("portone-v1"), 1);
+    // A sub-merchant (tier) is another entry.
+    let d = Client::new(&sim.portone_v1(json!({"tier": "T01"}))).unwrap();
+    d.token().unwrap();
+    assert_eq!(sim.token_requests("portone-v1"), 2);
+}
+
+#[test]
+fn ten_threads_seeing_the_same_401_cause_one_new_fetch() {
+    let sim = Sim::start();
+    let client = Arc::new(Client::new(&sim.portone_v1(json!({}))).unwrap());
+    let old = client.token().unwrap();
+    sim.revoke("portone-v1");
+    sim.fault(json!({"gateway": "portone-v1", "endpoint": "token", "kind": "delay", "delayMs": 200}));
+    let c = client.clone();
+    let results = threads(10, move |_| c.request("GET", api_path("portone-v1"), None, None).map(|r| r.status));
+    assert!(results.iter().all(|r| matches!(r, Ok(200))), "{results:?}");
+    assert_eq!(sim.token_requests("portone-v1"), 2, "the first fetch and exactly one after the 401s");
+    assert_ne!(client.token().unwrap(), old);
+}
+
+#[test]
+fn invalidate_compares_before_dropping() {
+    let sim = Sim::start();
+    let client = Arc::new(Client::new(&sim.portone_v1(json!({}))).unwrap());
+    let old = client.token().unwrap();
+    sim.revoke("portone-v1");
+    let c = client.clone();
+    let o = old.clone();
+    let tokens = threads(10, move |_| {
+        c.invalidate(Some(&o)).unwrap();
+        c.token().unwrap()
+    });
+    assert!(tokens.iter().all(|t| *t == tokens[0] && *t != old), "all get the one new token");
+    assert_eq!(sim.token_requests("portone-v1"), 2);
+    // A stale invalidate does not throw the new token away; NULL drops whatever is cached.
+    client.invalidate(Some(&old)).unwrap();
+    assert_eq!(client.token().unwrap(), tokens[0]);
+    assert_eq!(sim.token_requests("portone-v1"), 2);
+    client.invalidate(None).unwrap();
+    client.token().unwrap();
+    assert_eq!(sim.token_requests("portone-v1"), 3);
+}
+
+#[test]
+fn a_local_clock_hours_off_changes_nothing() {
+    for offset in [3 * 3600, -3 * 3600] {
+        let sim = Sim::start_with(|c| c.clock_offset_secs = offset);
+        for (gateway, config) in [
+            ("nicepay", sim.nicepay(json!({}))),
+            ("portone-v1", sim.portone_v1(json!({}))),
+            ("portone-v2", sim.portone_v2(json!({"auth": "token"}))),
+        ] {
+            let client = Client::new(&config).unwrap();
+            for _ in 0..5 {
+                assert_eq!(client.get(api_path(gateway)).unwrap().status, 200, "{gateway} {offset}");
+            }
+            assert_eq!(sim.token_requests(gateway), 1, "{gateway} offset {offset}");
+            let valid = client.stats()["tokenValidForMs"].as_u64().unwrap();
+            assert!(valid > 1_790_000 && valid <= 1_800_000, "{gateway} offset {offset}: {valid}");
+        }
+        assert_eq!(sim.stats()["unauthorized"], json!({"nicepay": 0, "portone-v1": 0, "portone-v2": 0}));
+    }
+}
+
+#[test]
+fn no_expired_token_is_ever_sent_with_a_skewed_clock() {
+    // Short-lived NICEPAY tokens, gateway clock 3 h ahead: requests across an expiry.
+    let sim = Sim::start_with(|c| {
+        c.clock_offset_secs = 3 * 3600;
+        c.token_ttl_secs = 3;
+    });
+    let client = Client::new(&sim.nicepay(json!({}))).unwrap();
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_millis(4500) {
+        assert_eq!(client.get(api_path("nicepay")).unwrap().status, 200);
+        thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(sim.unauthorized("nicepay"), 0, "never sent an expired token");
+    assert_eq!(sim.token_requests("nicepay"), 2, "one token, then one after it expired");
+}
+
+#[test]
+fn nicepay_is_never_served_in_its_last_second_and_never_refreshed_early() {
+    let sim = Sim::start_with(|c| c.token_ttl_secs = 2);
+    let client = Client::new(&sim.nicepay(json!({}))).unwrap();
+    let first = client.token().unwrap();
+    thread::sleep(Duration::from_millis(1100)); // now in the last second
+    let started = Instant::now();
+    let second = client.token().unwrap();
+    assert_ne!(first, second, "the old token is not served in its last second");
+    assert!(started.elapsed() >= Duration::from_millis(700), "waited for the deadline: {:?}", started.elapsed());
+    assert_eq!(sim.token_requests("nicepay"), 2, "no request before the deadline");
+}
+
+#[test]
+fn no_refresh_storm_at_the_end_of_a_nicepay_token() {
+    // With a refresh window set, the early refresh gets the same token and expiry: after
+    // that nobody asks again before the deadline.
+    let sim = Sim::start_with(|c| c.token_ttl_secs = 4);
+    let client = Arc::new(Client::new(&sim.nicepay(json!({"refreshBeforeSecs": 3}))).unwrap());
+    let c = client.clone();
+    threads(8, move |_| {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_millis(5000) {
+            c.token().unwrap();
+            thread::sleep(Duration::from_millis(10));
+        }
+    });
+    // The first token, one early refresh (same token back), one after expiry.
+    assert_eq!(sim.token_requests("nicepay"), 3);
+    assert_eq!(sim.unauthorized("nicepay"), 0);
+}
+
+#[test]
+fn portone_v1_refreshes_in_its_last_minute_without_a_gap() {
+    // 62 s tokens with the default 60 s window: due after 2 s; the simulator then extends
+    // the same token by 5 minutes.
+    let sim = Sim::start_with(|c| c.token_ttl_secs = 62);
+    let client = Arc::new(Client::new(&sim.portone_v1(json!({}))).unwrap());
+    let first = client.token().unwrap();
+    thread::sleep(Duration::from_millis(2300));
+    // While the refresh is slow, other callers are served the still-valid token at once.
+    sim.fault(json!({"gateway": "portone-v1", "endpoint": "token", "kind": "delay", "delayMs": 800}));
+    let c = client.clone();
+    let timings = threads(8, move |_| {
+        let t = Instant::now();
+        let token = c.token().unwrap();
+        (token, t.elapsed())
+    });
+    assert!(timings.iter().all(|(t, _)| *t == first));
+    let fast = timings.iter().filter(|(_, d)| *d < Duration::from_millis(300)).count();
+    assert!(fast >= 7, "only the refreshing caller waits: {timings:?}");
+    assert_eq!(sim.token_requests("portone-v1"), 2);
+    let valid = client.stats()["tokenValidForMs"].as_u64().unwrap();
+    assert!(valid > 300_000, "extended by five minutes: {valid}");
+}
+
+#[test]
+fn a_failing_refresh_keeps_serving_the_valid_token_and_waits_before_retrying() {
+    let sim = Sim::start_with(|c| c.token_ttl_secs = 62);
+    let client = Client::new(&sim.portone_v1(json!({}))).unwrap();
+    let token = client.token().unwrap();
+    thread::sleep(Duration::from_millis(2200));
+    sim.fault(json!({"gateway": "portone-v1", "endpoint": "token", "kind": "status", "status": 503, "count": 0}));
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_millis(1500) {
+        assert_eq!(client.token().unwrap(), token);
+        thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(sim.token_requests("portone-v1"), 2, "one failed refresh, then a gap of 5 s");
+    assert_eq!(client.stats()["refreshFailures"], 1);
+}
+
+#[test]
+fn credential_errors_are_remembered_for_two_seconds() {
+    let sim = Sim::start();
+    let config = sim.portone_v1(json!({"impSecret": "wrong-secret"}));
+    let client = Client::new(&config).unwrap();
+    for _ in 0..5 {
+        let f = client.token().unwrap_err();
+        assert_eq!(f.code, 2, "{f:?}");
+        assert_eq!(f.http_status, 401);
+    }
+    assert_eq!(sim.token_requests("portone-v1"), 1);
+    thread::sleep(Duration::from_millis(2100));
+    assert_eq!(client.token().unwrap_err().code, 2);
+    assert_eq!(sim.token_requests("portone-v1"), 2);
+}
+
+#[test]
+fn waiters_share_the_error_of_the_one_fetch() {
+    let sim = Sim::start();
+    sim.fault(json!({"gateway": "portone-v2", "endpoint": "token", "kind": "delay", "delayMs": 300}));
+    sim.fault(json!({"gateway": "portone-v2", "endpoint": "token", "kind": "status", "status": 502}));
+    let client = Arc::new(Client::new(&sim.portone_v2(json!({"auth": "token"}))).unwrap());
+    let c = client.clone();
+    let results = threads(16, move |_| c.token());
+    assert_eq!(sim.token_requests("portone-v2"), 1);
+    let codes: Vec<i32> = results.iter().map(|r| r.as_ref().map(|_| 0).unwrap_or_else(|f| f.code)).collect();
+    assert!(codes.iter().all(|c| *c == codes[0]), "{codes:?}");
+}
+
+#[test]
+fn a_token_expired_on_arrival_is_a_gateway_error() {
+    let sim = Sim::start();
+    for (gateway, config) in [("nicepay", sim.nicepay(json!({}))), ("portone-v1", sim.portone_v1(json!({})))] {
+        sim.fault(json!({"gateway": gateway, "endpoint": "token", "kind": "expired"}));
+        let f = Client::new(&config).unwrap().token().unwrap_err();
+        assert_eq!(f.code, 3, "{gateway}: {f:?}");
+        assert!(f.message.contains("expired"), "{}", f.message);
+    }
+}
+
+#[test]
+fn a_request_is_retried_once_after_401_with_a_fresh_token() {
+    let sim = Sim::start();
+    let client = Client::new(&sim.nicepay(json!({}))).unwrap();
+    client.token().unwrap();
+    sim.revoke("nicepay");
+    assert_eq!(client.get(api_path("nicepay")).unwrap().status, 200);
+    assert_eq!(sim.token_requests("nicepay"), 2);
+    assert_eq!(client.stats()["retriesAfter401"], 1);
+}
+
+#[test]
+fn a_second_401_is_an_auth_error_even_with_the_same_token_back() {
+    let sim = Sim::start();
+    let client = Client::new(&sim.portone_v1(json!({}))).unwrap();
+    client.token().unwrap();
+    sim.fault(json!({"gateway": "portone-v1", "endpoint": "api", "kind": "unauthorized", "count": 2}));
+    let f = client.request("POST", "/payments/cancel", None, Some(br#"{"imp_uid":"imp_1"}"#)).unwrap_err();
+    assert_eq!((f.code, f.http_status), (2, 401), "{f:?}");
+    assert!(f.message.contains("after one retry"), "{}", f.message);
+    assert_eq!(sim.token_requests("portone-v1"), 2, "one fresh token (the gateway gave the same one back)");
+    assert_eq!(sim.stats()["apiRequests"]["portone-v1"], 2, "sent exactly twice");
+}
+
+#[test]
+fn nobody_waits_on_a_fetch_longer_than_the_timeouts() {
+    let sim = Sim::start();
+    sim.fault(json!({"gateway": "nicepay", "endpoint": "token", "kind": "hang"}));
+    let client = Arc::new(Client::new(&sim.nicepay(json!({"timeoutMs": 400, "connectTimeoutMs": 200}))).unwrap());
+    let c = client.clone();
+    let results = threads(4, move |_| {
+        let t = Instant::now();
+        (c.token().unwrap_err().code, t.elapsed())
+    });
+    for (code, took) in results {
+        assert_eq!(code, 5);
+        assert!(took < Duration::from_millis(1200), "{took:?}");
+    }
+    assert_eq!(sim.token_requests("nicepay"), 1);
+}
