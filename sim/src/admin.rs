@@ -8,65 +8,62 @@ use crate::exchange::Answer;
 use crate::faults::Fault;
 use crate::state::{Gateway, Settings, State};
 
-fn bad_request(message: impl Into<String>) -> Answer {
-    Answer::json(400, &json!({"error": message.into()}))
-}
-
-fn ok(value: Value) -> Answer {
-    Answer::json(200, &value)
-}
-
-fn parse_json(body: &[u8]) -> Result<Value, Answer> {
-    serde_json::from_slice(body).map_err(|e| bad_request(format!("the body is not JSON: {e}")))
+fn parse_json(body: &[u8]) -> Result<Value, String> {
+    serde_json::from_slice(body).map_err(|e| format!("the body is not JSON: {e}"))
 }
 
 pub fn handle(st: &mut State, method: &str, path: &str, body: &[u8]) -> Answer {
     let result = match (method, path) {
-        ("GET", "/__sim/stats") => Ok(ok(st.counters.to_json())),
-        ("GET", "/__sim/last-request") => Ok(match &st.last_request {
-            Some(record) => ok(record.clone()),
-            None => Answer::json(404, &json!({"error": "no business request yet"})),
-        }),
+        ("GET", "/__sim/stats") => Ok(st.counters.to_json()),
+        ("GET", "/__sim/last-request") => match &st.last_request {
+            Some(record) => Ok(record.clone()),
+            None => return Answer::json(404, &json!({"error": "no business request yet"})),
+        },
         ("POST", "/__sim/reset") => {
             st.reset();
-            Ok(ok(json!({"reset": true})))
+            Ok(json!({"reset": true}))
         }
         ("POST", "/__sim/fault") => add_fault(st, body),
         ("DELETE", "/__sim/fault") => {
             st.clear_faults();
-            Ok(ok(json!({"cleared": true})))
+            Ok(json!({"cleared": true}))
         }
-        ("GET", "/__sim/fault") => Ok(ok(st.faults_json())),
+        ("GET", "/__sim/fault") => Ok(st.faults_json()),
         ("POST", "/__sim/revoke") => revoke(st, body),
         ("POST", "/__sim/config") => configure(st, body),
-        ("GET", "/__sim/config") => Ok(ok(st.settings.to_json())),
+        ("GET", "/__sim/config") => Ok(st.settings.to_json()),
         (_, "/__sim/stats" | "/__sim/last-request" | "/__sim/reset" | "/__sim/fault" | "/__sim/revoke"
-        | "/__sim/config") => Ok(Answer::json(405, &json!({"error": format!("{method} is not allowed on {path}")}))),
-        _ => Ok(Answer::json(404, &json!({"error": format!("no admin endpoint {path}")}))),
+        | "/__sim/config") => {
+            return Answer::json(405, &json!({"error": format!("{method} is not allowed on {path}")}))
+        }
+        _ => return Answer::json(404, &json!({"error": format!("no admin endpoint {path}")})),
     };
-    result.unwrap_or_else(|answer| answer)
+    match result {
+        Ok(value) => Answer::json(200, &value),
+        Err(message) => Answer::json(400, &json!({"error": message})),
+    }
 }
 
-fn add_fault(st: &mut State, body: &[u8]) -> Result<Answer, Answer> {
-    let fault = Fault::parse(&parse_json(body)?).map_err(bad_request)?;
-    Ok(ok(json!({"id": st.add_fault(fault)})))
+fn add_fault(st: &mut State, body: &[u8]) -> Result<Value, String> {
+    let fault = Fault::parse(&parse_json(body)?)?;
+    Ok(json!({"id": st.add_fault(fault)}))
 }
 
-fn revoke(st: &mut State, body: &[u8]) -> Result<Answer, Answer> {
+fn revoke(st: &mut State, body: &[u8]) -> Result<Value, String> {
     let value = parse_json(body)?;
     let name = value.get("gateway").and_then(Value::as_str).unwrap_or_default();
     let gateway = Gateway::parse(name)
-        .ok_or_else(|| bad_request("\"gateway\" must be nicepay, portone-v1 or portone-v2"))?;
-    Ok(ok(json!({"revoked": st.revoke(gateway)})))
+        .ok_or("\"gateway\" must be nicepay, portone-v1 or portone-v2")?;
+    Ok(json!({"revoked": st.revoke(gateway)}))
 }
 
 /// Applies any subset of the settings, all or nothing; answers the resulting settings.
-fn configure(st: &mut State, body: &[u8]) -> Result<Answer, Answer> {
+fn configure(st: &mut State, body: &[u8]) -> Result<Value, String> {
     let value = parse_json(body)?;
-    let fields: &Map<String, Value> = value.as_object().ok_or_else(|| bad_request("config is a JSON object"))?;
+    let fields: &Map<String, Value> = value.as_object().ok_or("config is a JSON object")?;
     let mut next: Settings = st.settings.clone();
     for (name, v) in fields {
-        let bad_type = |what: &str| bad_request(format!("{name:?} must be {what}"));
+        let bad_type = |what: &str| format!("{name:?} must be {what}");
         match name.as_str() {
             "tokenTtlSecs" => next.token_ttl_secs = v.as_u64().ok_or_else(|| bad_type("a non-negative integer"))?,
             "clockOffsetSecs" => next.clock_offset_secs = v.as_i64().ok_or_else(|| bad_type("an integer"))?,
@@ -85,13 +82,13 @@ fn configure(st: &mut State, body: &[u8]) -> Result<Answer, Answer> {
                     .ok_or_else(|| bad_type("\"+0900\", \"+09:00\", \"Z\" or \"nofrac\""))?
             }
             _ => {
-                return Err(bad_request(format!(
+                return Err(format!(
                     "unknown config field {name:?} (tokenTtlSecs, clockOffsetSecs, delayMs, \
                      nicepayExpiryField, nicepayTimeFormat)"
-                )))
+                ))
             }
         }
     }
     st.settings = next;
-    Ok(ok(st.settings.to_json()))
+    Ok(st.settings.to_json())
 }

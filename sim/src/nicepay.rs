@@ -81,7 +81,7 @@ pub fn token(st: &mut State, creds: &Credentials, req: &Req, expired: bool) -> A
     let current = if expired { None } else { st.current_token(Gateway::Nicepay, now) };
     let (token, expires_ms) = match current {
         // No renewal: the same token with the same expiry until it has expired.
-        Some(t) => (t.value.clone(), t.expires_ms),
+        Some(t) => (t.value, t.expires_ms),
         None => {
             let token = random_hex(64);
             let expires_ms = if expired { now - 1000 } else { now.saturating_add(st.settings.ttl_ms()) };

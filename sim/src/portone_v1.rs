@@ -42,12 +42,12 @@ pub fn token(st: &mut State, creds: &Credentials, req: &Req, expired: bool) -> A
     let now_s = now.div_euclid(1000);
     let current = if expired { None } else { st.current_token(Gateway::PortoneV1, now) };
     let (token, expires_ms) = match current {
-        Some(t) => {
-            if t.expires_ms - now <= EXTEND_WITHIN_MS {
-                t.expires_ms += EXTEND_BY_MS;
-            }
-            (t.value.clone(), t.expires_ms)
+        Some(t) if t.expires_ms - now <= EXTEND_WITHIN_MS => {
+            let extended = t.expires_ms + EXTEND_BY_MS;
+            st.set_expiry(Gateway::PortoneV1, &t.value, extended);
+            (t.value, extended)
         }
+        Some(t) => (t.value, t.expires_ms),
         None => {
             let token = random_hex(40);
             let expires_ms = if expired { (now_s - 1) * 1000 } else { (now_s * 1000).saturating_add(st.settings.ttl_ms()) };

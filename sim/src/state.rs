@@ -2,6 +2,8 @@
 //! pending faults and the last business request. One `Mutex<State>` per simulator;
 //! it is never held across an `.await`.
 
+use std::collections::HashMap;
+
 use serde_json::{json, Value};
 
 use crate::clock::{real_now_ms, NicepayTimeFormat};
@@ -88,7 +90,7 @@ pub struct Counters {
 }
 
 impl Counters {
-    pub fn to_json(&self) -> Value {
+    pub fn to_json(self) -> Value {
         let per_gateway = |values: &[u64; 3]| {
             let map: serde_json::Map<String, Value> =
                 Gateway::ALL.iter().map(|g| (g.name().to_owned(), json!(values[g.index()]))).collect();
@@ -104,16 +106,27 @@ impl Counters {
 }
 
 /// An issued token and its expiry in the gateway's clock.
+#[derive(Clone)]
 pub struct Token {
     pub value: String,
     pub expires_ms: i64,
 }
 
+/// The tokens of one gateway that may still work. A map, because PortOne V2 keeps every
+/// unexpired JWT valid and a benchmark may log in thousands of times.
+#[derive(Default)]
+struct Issued {
+    expiry_by_token: HashMap<String, i64>,
+    current: Option<String>,
+    /// Expired entries are swept when the map grows past this.
+    sweep_at: usize,
+}
+
 pub struct State {
     pub settings: Settings,
     pub counters: Counters,
-    /// Live (possibly expired, pruned lazily) tokens per gateway, oldest first.
-    tokens: [Vec<Token>; 3],
+    /// Per gateway; expired entries are dropped lazily.
+    tokens: [Issued; 3],
     faults: Vec<Fault>,
     next_fault_id: u64,
     pub last_request: Option<Value>,
@@ -158,29 +171,44 @@ impl State {
 
     /// Whether `value` is a token of `gateway` that is neither expired nor revoked.
     pub fn is_live(&self, gateway: Gateway, value: &str, now_ms: i64) -> bool {
-        self.tokens[gateway.index()].iter().any(|t| t.value == value && now_ms < t.expires_ms)
+        self.tokens[gateway.index()].expiry_by_token.get(value).is_some_and(|&expires| now_ms < expires)
     }
 
-    /// The newest unexpired token of `gateway`, after dropping the expired ones.
-    pub fn current_token(&mut self, gateway: Gateway, now_ms: i64) -> Option<&mut Token> {
-        let tokens = &mut self.tokens[gateway.index()];
-        tokens.retain(|t| now_ms < t.expires_ms);
-        tokens.last_mut()
+    /// The most recently issued token of `gateway`, if it is still live.
+    pub fn current_token(&self, gateway: Gateway, now_ms: i64) -> Option<Token> {
+        let issued = &self.tokens[gateway.index()];
+        let value = issued.current.as_ref()?;
+        let expires_ms = *issued.expiry_by_token.get(value)?;
+        (now_ms < expires_ms).then(|| Token { value: value.clone(), expires_ms })
     }
 
-    /// Counts a newly issued token and, unless it is born expired, remembers it.
+    /// Moves the expiry of an issued token (PortOne V1's extension).
+    pub fn set_expiry(&mut self, gateway: Gateway, value: &str, expires_ms: i64) {
+        if let Some(expiry) = self.tokens[gateway.index()].expiry_by_token.get_mut(value) {
+            *expiry = expires_ms;
+        }
+    }
+
+    /// Counts a newly issued token and, unless it is born expired, makes it the current one.
     pub fn issue(&mut self, gateway: Gateway, value: String, expires_ms: i64, now_ms: i64) {
         self.counters.tokens_issued[gateway.index()] += 1;
-        if now_ms < expires_ms {
-            self.tokens[gateway.index()].push(Token { value, expires_ms });
+        if now_ms >= expires_ms {
+            return;
         }
+        let issued = &mut self.tokens[gateway.index()];
+        if issued.expiry_by_token.len() >= issued.sweep_at {
+            issued.expiry_by_token.retain(|_, &mut expires| now_ms < expires);
+            issued.sweep_at = (issued.expiry_by_token.len() * 2).max(64);
+        }
+        issued.expiry_by_token.insert(value.clone(), expires_ms);
+        issued.current = Some(value);
     }
 
     /// Makes every token of `gateway` stop working; returns how many were live.
     pub fn revoke(&mut self, gateway: Gateway) -> usize {
         let now = self.now_ms();
-        let tokens = std::mem::take(&mut self.tokens[gateway.index()]);
-        tokens.iter().filter(|t| now < t.expires_ms).count()
+        let issued = std::mem::take(&mut self.tokens[gateway.index()]);
+        issued.expiry_by_token.values().filter(|&&expires| now < expires).count()
     }
 
     pub fn add_fault(&mut self, mut fault: Fault) -> u64 {

@@ -151,13 +151,16 @@ fn starts_fast_runs_side_by_side_and_frees_its_port_when_dropped() {
     let started = Instant::now();
     let sims: Vec<Simulator> = (0..4).map(|_| Simulator::start(SimConfig::default()).unwrap()).collect();
     let per_start = started.elapsed() / 4;
+    eprintln!("Simulator::start took {per_start:?} on average");
     assert!(per_start < Duration::from_millis(50), "{per_start:?} per start");
     nicepay_token(&sims[0]);
     assert_eq!(stats(&sims[0], "tokenRequests", "nicepay"), 1);
     assert_eq!(stats(&sims[1], "tokenRequests", "nicepay"), 0, "separate counters");
     let port = sims[2].port();
     assert!(sims[2].url().ends_with(&format!(":{port}")));
+    let stopping = Instant::now();
     drop(sims);
+    eprintln!("dropping 4 simulators took {:?}", stopping.elapsed());
     std::net::TcpListener::bind(("127.0.0.1", port)).expect("port freed");
     assert!(Simulator::start(SimConfig { host: "0.0.0.0".into(), ..SimConfig::default() }).is_err());
 }
