@@ -1,0 +1,51 @@
+"""paytoken: cached access tokens and authorized requests for Korean payment gateways
+(NICEPAY, PortOne V1 "iamport", PortOne V2), over the native ``libpaytoken``.
+
+    >>> import paytoken
+    >>> client = paytoken.Client.nicepay(client_key="...", secret_key="...", sandbox=True)
+    >>> client.get("/v1/payments/T123").json()
+
+The token is fetched once and shared by every client, thread and (after ``fork``)
+child process using the same credentials.
+"""
+
+from __future__ import annotations
+
+from ._aio import AsyncClient
+from ._api import Stats
+from ._client import Client
+from ._errors import (
+    AuthError,
+    GatewayError,
+    InternalError,
+    InvalidArgumentError,
+    NetworkError,
+    PayTokenError,
+    PayTokenTimeout,
+    Status,
+    TlsError,
+)
+from ._native import library_path
+from ._native import version as library_version
+from ._response import Headers, Response
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AsyncClient",
+    "AuthError",
+    "Client",
+    "GatewayError",
+    "Headers",
+    "InternalError",
+    "InvalidArgumentError",
+    "NetworkError",
+    "PayTokenError",
+    "PayTokenTimeout",
+    "Response",
+    "Stats",
+    "Status",
+    "TlsError",
+    "library_path",
+    "library_version",
+]

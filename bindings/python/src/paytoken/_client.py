@@ -1,0 +1,215 @@
+"""The blocking client: Python arguments in, :class:`Response` or an exception out."""
+
+from __future__ import annotations
+
+import contextlib
+import json as _json
+import os
+import threading
+import weakref
+from typing import Any, Dict, Iterator, Mapping, NoReturn, Optional, Tuple
+from urllib.parse import urlencode
+
+from . import _native
+from ._api import ApiBase, Body, Params, Stats
+from ._errors import InvalidArgumentError
+from ._response import Response
+
+_FORM = "application/x-www-form-urlencoded"
+
+
+class Client(ApiBase[Response]):
+    """A gateway client over the process-wide token cache of ``libpaytoken``.
+
+    Build one with :meth:`nicepay`, :meth:`portone_v1`, :meth:`portone_v2`, or
+    ``Client(config)`` with a config dict of c-api.md (camelCase keys). Clients are
+    cheap: every client with the same gateway, origin and credentials shares one cached
+    token. A client may be shared by any number of threads, and keeps working in a
+    child process after ``os.fork()``. Every call blocks only the calling thread: the
+    GIL is released while the library waits on the network.
+    """
+
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        # Set first, so that close() and __del__ work when the config is refused.
+        self._handle: Any = None
+        self._lock = threading.Lock()
+        self._in_flight = 0
+        self._closed = False
+        if not isinstance(config, Mapping):
+            raise TypeError(f"config must be a mapping, not {type(config).__name__}")
+        self._handle = _native.client_new(_json.dumps(dict(config)).encode("utf-8"))
+        # The library validated it, so this is one of the known gateway names.
+        self.gateway: str = config["gateway"]
+        _live_clients.add(self)
+
+    # ------------------------------------------------------------------ operations
+    def token(self) -> str:
+        """The current access token, fetched only when the cache has no fresh one.
+
+        Raises :class:`InvalidArgumentError` for a scheme that uses no token
+        (NICEPAY ``basic``, PortOne V2 ``secret``).
+        """
+        with self._borrow() as handle:
+            return _native.get_token(handle)
+
+    def invalidate(self, token: Optional[str] = None) -> None:
+        """Drop the cached token if it is ``token`` (a token you saw rejected), or
+        whatever is cached for this client's credentials when ``token`` is None."""
+        raw = None if token is None else _c_string("token", token)
+        with self._borrow() as handle:
+            _native.invalidate(handle, raw)
+
+    def stats(self) -> Stats:
+        """Counters of the cache entry shared by this client's credentials."""
+        with self._borrow() as handle:
+            return Stats.from_json(_native.client_stats(handle))
+
+    def request(self, method: str, path: str, *, params: Optional[Params] = None,
+                json: Any = None, data: Optional[Body] = None,
+                headers: Optional[Mapping[str, str]] = None) -> Response:
+        """Send ``method`` to the gateway's origin + ``path`` with the right Authorization.
+
+        ``path`` starts with "/" (an absolute URL is refused: the token only goes to
+        the configured origin). ``params`` is appended as the query string. The body is
+        ``json`` (serialised as UTF-8 JSON) or ``data`` (bytes or str as is; a dict is
+        form-encoded). Any HTTP status comes back as a :class:`Response`; a 401 is
+        retried once with a fresh token. Nothing is retried after the request may have
+        reached the gateway: see :class:`PayTokenTimeout`.
+        """
+        raw_method = _c_string("method", method).upper()
+        raw_path = _c_string("path", _with_query(path, params))
+        body, content_type = _encode_body(json, data)
+        raw_headers = _encode_headers(headers, content_type)
+        with self._borrow() as handle:
+            answer = _native.request(handle, raw_method, raw_path, raw_headers, body)
+        return Response(answer.status, _json.loads(answer.headers_json), answer.body)
+
+    # ------------------------------------------------------------------ lifetime
+    def close(self) -> None:
+        """Release the native client (after the calls in flight return). Idempotent;
+        the shared token cache is not affected."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            free_now = self._in_flight == 0
+        if free_now:
+            self._free()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        handle, self._handle = getattr(self, "_handle", None), None
+        if handle is not None and _native is not None:  # module may be gone at exit
+            _native.client_free(handle)
+
+    def __repr__(self) -> str:
+        gateway = getattr(self, "gateway", "?")
+        return f"<paytoken.Client {gateway}{' closed' if self._closed else ''}>"
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError("a paytoken Client cannot be pickled: create one in each process "
+                        "(clients are cheap and share the process's token cache)")
+
+    @contextlib.contextmanager
+    def _borrow(self) -> Iterator[Any]:
+        """The native handle, kept alive until the call returns even if another thread
+        closes the client meanwhile."""
+        with self._lock:
+            if self._closed:
+                raise InvalidArgumentError("this paytoken client is closed")
+            self._in_flight += 1
+        try:
+            yield self._handle
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+                free_now = self._closed and self._in_flight == 0
+            if free_now:
+                self._free()
+
+    def _free(self) -> None:
+        handle, self._handle = self._handle, None
+        _native.client_free(handle)
+
+    def _after_fork_in_child(self) -> None:
+        # A parent thread may have held the lock at fork time, and its calls in flight
+        # do not exist in the child.
+        self._lock = threading.Lock()
+        self._in_flight = 0
+
+
+_live_clients: "weakref.WeakSet[Client]" = weakref.WeakSet()
+
+
+def _reinit_clients_after_fork() -> None:
+    for client in list(_live_clients):
+        client._after_fork_in_child()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reinit_clients_after_fork)
+
+
+# ---------------------------------------------------------------------- arguments
+def _c_string(what: str, value: str) -> bytes:
+    """``value`` as the NUL-terminated UTF-8 the C ABI takes. Messages name the
+    argument, never its value (it may be a token)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be str, not {type(value).__name__}")
+    if "\0" in value:
+        raise InvalidArgumentError(f"{what} contains a NUL character")
+    return _utf8(what, value)
+
+
+def _utf8(what: str, text: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidArgumentError(f"{what} is not valid text (it contains a lone surrogate)") from None
+
+
+def _with_query(path: str, params: Optional[Params]) -> str:
+    if not params or not isinstance(path, str):
+        return path
+    query = params if isinstance(params, str) else urlencode(params, doseq=True)
+    return f"{path}{'&' if '?' in path else '?'}{query}"
+
+
+def _encode_body(json_body: Any, data: Optional[Body]) -> Tuple[Optional[bytes], Optional[str]]:
+    """The body bytes and the Content-Type they need (None: the library's JSON default)."""
+    if json_body is not None and data is not None:
+        raise InvalidArgumentError("pass json= or data=, not both")
+    if json_body is not None:
+        try:
+            return _json.dumps(json_body, ensure_ascii=False, allow_nan=False).encode("utf-8"), None
+        except (UnicodeEncodeError, ValueError) as exc:
+            raise InvalidArgumentError(f"json= cannot be sent as JSON: {exc}") from None
+    if data is None:
+        return None, None
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return bytes(data), None
+    if isinstance(data, str):
+        return _utf8("data", data), None
+    if isinstance(data, Mapping):
+        return urlencode(data, doseq=True).encode("ascii"), _FORM
+    raise TypeError(f"data must be bytes, str or a mapping, not {type(data).__name__}")
+
+
+def _encode_headers(headers: Optional[Mapping[str, str]], content_type: Optional[str]) -> Optional[bytes]:
+    merged: Dict[str, str] = {}
+    for name, value in (headers or {}).items():
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise TypeError(f"headers must map str names to str values (header {name!r})")
+        merged[name] = value
+    if content_type and not any(name.lower() == "content-type" for name in merged):
+        merged["Content-Type"] = content_type
+    return _json.dumps(merged).encode("ascii") if merged else None

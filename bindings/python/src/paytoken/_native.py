@@ -1,0 +1,167 @@
+"""The ctypes layer: loads ``libpaytoken.so`` and calls the C ABI of ``c-api.md``.
+
+Only C-to-Python plumbing lives here: every function gets its argtypes/restype, every
+status becomes an exception, and everything the library allocates is freed in a
+``finally``, also when raising. ``ctypes.CDLL`` releases the GIL around each call, so
+threads waiting on a gateway do not stop the rest of the interpreter.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+from ctypes import POINTER, byref, c_char, c_char_p, c_int32, c_size_t, c_void_p
+from pathlib import Path
+from typing import Any, Dict, NamedTuple, Optional
+
+from ._errors import error_for
+
+LIB_ENV = "PAYTOKEN_LIB"
+PACKAGED_LIB = Path(__file__).with_name("libpaytoken.so")
+
+
+class ErrorStruct(ctypes.Structure):
+    """``paytoken_error``: owned by the caller, filled by the library on failure."""
+
+    _fields_ = [
+        ("code", c_int32),
+        ("http_status", c_int32),
+        ("gateway_code", c_char * 32),
+        ("message", c_char * 512),
+    ]
+
+
+class ClientHandle(ctypes.Structure):
+    """Opaque ``paytoken_client``."""
+
+
+class ResponseHandle(ctypes.Structure):
+    """Opaque ``paytoken_response``."""
+
+
+ClientPtr = POINTER(ClientHandle)
+ResponsePtr = POINTER(ResponseHandle)
+_ErrorPtr = POINTER(ErrorStruct)
+
+# name: (restype, argtypes). Strings the library allocates come back as c_void_p, not
+# c_char_p: ctypes would convert a c_char_p to bytes and lose the pointer to free.
+_SIGNATURES: Dict[str, Any] = {
+    "paytoken_version": (c_char_p, []),
+    "paytoken_strerror": (c_char_p, [c_int32]),
+    "paytoken_client_new": (c_int32, [c_char_p, POINTER(ClientPtr), _ErrorPtr]),
+    "paytoken_client_free": (None, [ClientPtr]),
+    "paytoken_get_token": (c_int32, [ClientPtr, POINTER(c_void_p), _ErrorPtr]),
+    "paytoken_invalidate": (c_int32, [ClientPtr, c_char_p, _ErrorPtr]),
+    "paytoken_string_free": (None, [c_void_p]),
+    "paytoken_request": (c_int32, [ClientPtr, c_char_p, c_char_p, c_char_p, c_char_p, c_size_t,
+                                   POINTER(ResponsePtr), _ErrorPtr]),
+    "paytoken_response_status": (c_int32, [ResponsePtr]),
+    "paytoken_response_body": (c_void_p, [ResponsePtr, POINTER(c_size_t)]),
+    "paytoken_response_header": (c_char_p, [ResponsePtr, c_char_p]),
+    "paytoken_response_headers_json": (c_char_p, [ResponsePtr]),
+    "paytoken_response_free": (None, [ResponsePtr]),
+    "paytoken_client_stats": (c_int32, [ClientPtr, POINTER(c_void_p), _ErrorPtr]),
+}
+
+
+def library_path() -> str:
+    """The library this process loads: ``$PAYTOKEN_LIB`` if set, else the packaged one."""
+    return os.environ.get(LIB_ENV) or str(PACKAGED_LIB)
+
+
+def _load() -> ctypes.CDLL:
+    path = library_path()
+    try:
+        lib = ctypes.CDLL(path)
+    except OSError as exc:
+        hint = (f"check ${LIB_ENV}" if os.environ.get(LIB_ENV)
+                else f"reinstall paytoken, or point ${LIB_ENV} at a libpaytoken.so")
+        raise ImportError(f"paytoken cannot load its native library {path}: {exc}; {hint}") from None
+    for name, (restype, argtypes) in _SIGNATURES.items():
+        function = getattr(lib, name)
+        function.restype = restype
+        function.argtypes = argtypes
+    return lib
+
+
+_lib = _load()
+
+
+def version() -> str:
+    return _lib.paytoken_version().decode()
+
+
+def strerror(code: int) -> str:
+    return _lib.paytoken_strerror(code).decode()
+
+
+def _check(status: int, err: ErrorStruct) -> None:
+    if status != 0:
+        raise error_for(
+            status,
+            err.message.decode("utf-8", "replace") or strerror(status),
+            err.http_status,
+            err.gateway_code.decode("utf-8", "replace"),
+        )
+
+
+def _take_string(status: int, out: c_void_p, err: ErrorStruct) -> str:
+    """Check ``status`` and copy the library-allocated string in ``out``, freeing it."""
+    try:
+        _check(status, err)
+        if not out.value:
+            raise error_for(7, "libpaytoken reported success but returned no string")
+        return ctypes.string_at(out.value).decode("utf-8")
+    finally:
+        _lib.paytoken_string_free(out)  # NULL (nothing written) is fine
+
+
+def client_new(config_json: bytes) -> Any:
+    client = ClientPtr()
+    err = ErrorStruct()
+    _check(_lib.paytoken_client_new(config_json, byref(client), byref(err)), err)
+    return client
+
+
+def client_free(client: Any) -> None:
+    _lib.paytoken_client_free(client)
+
+
+def get_token(client: Any) -> str:
+    out, err = c_void_p(), ErrorStruct()
+    return _take_string(_lib.paytoken_get_token(client, byref(out), byref(err)), out, err)
+
+
+def client_stats(client: Any) -> str:
+    out, err = c_void_p(), ErrorStruct()
+    return _take_string(_lib.paytoken_client_stats(client, byref(out), byref(err)), out, err)
+
+
+def invalidate(client: Any, token: Optional[bytes]) -> None:
+    err = ErrorStruct()
+    _check(_lib.paytoken_invalidate(client, token, byref(err)), err)
+
+
+class RawResponse(NamedTuple):
+    status: int
+    headers_json: str
+    body: bytes
+
+
+def request(client: Any, method: bytes, path: bytes, headers_json: Optional[bytes],
+            body: Optional[bytes]) -> RawResponse:
+    """Send one authorized request; copies the answer into Python objects and frees it."""
+    response, err = ResponsePtr(), ErrorStruct()
+    status = _lib.paytoken_request(client, method, path, headers_json, body,
+                                   len(body) if body else 0, byref(response), byref(err))
+    try:
+        _check(status, err)
+        length = c_size_t()
+        data = _lib.paytoken_response_body(response, byref(length))
+        return RawResponse(
+            status=_lib.paytoken_response_status(response),
+            headers_json=(_lib.paytoken_response_headers_json(response) or b"{}").decode("utf-8"),
+            body=ctypes.string_at(data, length.value) if data else b"",
+        )
+    finally:
+        _lib.paytoken_response_free(response)  # NULL on failure is fine
