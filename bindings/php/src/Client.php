@@ -1,0 +1,351 @@
+<?php
+
+declare(strict_types=1);
+
+namespace PayToken;
+
+use FFI\CData;
+use PayToken\Exception\InvalidArgumentException;
+use PayToken\Native\Errors;
+use PayToken\Native\Loader;
+
+/**
+ * A client of one payment gateway account.
+ *
+ * Cheap to create: make one per request. Every client with the same gateway, origin
+ * and credentials shares ONE cached token, kept by the native library for the life
+ * of the PHP process (the PHP-FPM worker), not of the request.
+ *
+ * Config keys are the library's (camelCase): gateway, clientKey, secretKey, impKey,
+ * impSecret, apiSecret, auth, sandbox, baseUrl, connectTimeoutMs, timeoutMs,
+ * refreshBeforeSecs, returnCharSet, tier, storeId, maxResponseBytes, userAgent.
+ * Unknown keys are an InvalidArgumentException naming the key.
+ *
+ * The object never stores a credential, and marks them #[\SensitiveParameter] so they
+ * stay out of stack traces on PHP >= 8.2.
+ */
+final class Client
+{
+    /** @var \FFI the binding this client's handle belongs to */
+    private $ffi;
+
+    /** @var CData|null paytoken_client*, owned */
+    private $handle = null;
+
+    /** @var string */
+    private $gateway;
+
+    /** @param array<string, mixed> $config */
+    public function __construct(
+        #[\SensitiveParameter]
+        array $config
+    ) {
+        $this->gateway = \is_string($config['gateway'] ?? null) ? $config['gateway'] : '?';
+        $configJson = self::encodeJson($config, 'config');
+        $this->ffi = Loader::ffi();
+        $error = $this->ffi->new('paytoken_error');
+        $handle = $this->ffi->new('paytoken_client*');
+        $status = $this->ffi->paytoken_client_new($configJson, \FFI::addr($handle), \FFI::addr($error));
+        Errors::check($this->ffi, $status, $error);
+        $this->handle = $handle;
+    }
+
+    /**
+     * NICEPAY. Options: sandbox (bool), auth ("token" default, or "basic"), baseUrl,
+     * returnCharSet, timeouts...
+     *
+     * @param array<string, mixed> $options
+     */
+    public static function nicepay(
+        #[\SensitiveParameter]
+        string $clientKey,
+        #[\SensitiveParameter]
+        string $secretKey,
+        array $options = []
+    ): self {
+        return new self(['gateway' => 'nicepay', 'clientKey' => $clientKey, 'secretKey' => $secretKey] + $options);
+    }
+
+    /**
+     * PortOne V1 (iamport): the REST API key and secret. Options: tier, baseUrl...
+     *
+     * @param array<string, mixed> $options
+     */
+    public static function portoneV1(
+        #[\SensitiveParameter]
+        string $impKey,
+        #[\SensitiveParameter]
+        string $impSecret,
+        array $options = []
+    ): self {
+        return new self(['gateway' => 'portone-v1', 'impKey' => $impKey, 'impSecret' => $impSecret] + $options);
+    }
+
+    /**
+     * PortOne V2: the API secret. Options: auth ("secret" default, or "token"), storeId...
+     *
+     * @param array<string, mixed> $options
+     */
+    public static function portoneV2(
+        #[\SensitiveParameter]
+        string $apiSecret,
+        array $options = []
+    ): self {
+        return new self(['gateway' => 'portone-v2', 'apiSecret' => $apiSecret] + $options);
+    }
+
+    public function __destruct()
+    {
+        if ($this->handle !== null) {
+            $this->ffi->paytoken_client_free($this->handle);
+            $this->handle = null;
+        }
+    }
+
+    /** "nicepay", "portone-v1" or "portone-v2". */
+    public function gateway(): string
+    {
+        return $this->gateway;
+    }
+
+    /**
+     * The current access token: from the process-wide cache, fetched when missing or due.
+     * An InvalidArgumentException for a scheme without tokens (NICEPAY basic, PortOne V2 secret).
+     */
+    public function token(): string
+    {
+        return $this->takeString(function (CData $out, CData $error): int {
+            return $this->ffi->paytoken_get_token($this->handle(), $out, $error);
+        });
+    }
+
+    /**
+     * Drop the cached token if it is $token (the one the gateway just refused), or
+     * whatever is cached when $token is null. request() already does this on a 401.
+     */
+    public function invalidate(
+        #[\SensitiveParameter]
+        ?string $token = null
+    ): void {
+        if ($token !== null) {
+            self::refuseNul($token, 'token');
+        }
+        $error = $this->ffi->new('paytoken_error');
+        $status = $this->ffi->paytoken_invalidate($this->handle(), $token, \FFI::addr($error));
+        Errors::check($this->ffi, $status, $error);
+    }
+
+    /**
+     * Counters of this client's cache entry (shared by clients with the same account):
+     * tokenFetches, cacheHits, refreshFailures, retriesAfter401, ...
+     *
+     * @return array<string, int>
+     */
+    public function stats(): array
+    {
+        $json = $this->takeString(function (CData $out, CData $error): int {
+            return $this->ffi->paytoken_client_stats($this->handle(), $out, $error);
+        });
+        return (array) json_decode($json, true);
+    }
+
+    /**
+     * Send an authorized request to the gateway's origin. The token (or Basic/PortOne
+     * credentials) is added by the library; on a 401 it fetches a fresh token and retries
+     * once. Every HTTP status the gateway answers comes back as a Response.
+     *
+     * @param string $method "GET", "POST", "PUT", "PATCH" or "DELETE"
+     * @param string $path starts with "/", may carry "?query"; never an absolute URL
+     * @param array<mixed>|\JsonSerializable|\stdClass|string|null $body encoded as JSON
+     *        unless a string (sent as is); null for none
+     * @param array<string, string> $headers extra headers (Content-Type, Idempotency-Key...)
+     */
+    public function request(
+        string $method,
+        string $path,
+        #[\SensitiveParameter]
+        $body = null,
+        array $headers = []
+    ): Response {
+        self::refuseNul($method, 'method');
+        self::refuseNul($path, 'path');
+        $bytes = self::bodyBytes($body);
+        $headersJson = self::headersJson($headers);
+        $length = \strlen($bytes ?? '');
+        $buffer = null;
+        if ($length > 0) {
+            // uint8_t* parameters take no PHP string: copy into a PHP-owned C buffer.
+            $buffer = $this->ffi->new("uint8_t[$length]");
+            \FFI::memcpy($buffer, $bytes, $length);
+        }
+        $error = $this->ffi->new('paytoken_error');
+        $response = $this->ffi->new('paytoken_response*');
+        $status = $this->ffi->paytoken_request(
+            $this->handle(),
+            $method,
+            $path,
+            $headersJson,
+            $buffer,
+            $length,
+            \FFI::addr($response),
+            \FFI::addr($error)
+        );
+        Errors::check($this->ffi, $status, $error);
+        try {
+            return $this->copyResponse($response);
+        } finally {
+            $this->ffi->paytoken_response_free($response);
+        }
+    }
+
+    /** @param array<string, string> $headers */
+    public function get(string $path, array $headers = []): Response
+    {
+        return $this->request('GET', $path, null, $headers);
+    }
+
+    /**
+     * @param array<mixed>|\JsonSerializable|\stdClass|string|null $body
+     * @param array<string, string> $headers
+     */
+    public function post(
+        string $path,
+        #[\SensitiveParameter]
+        $body = null,
+        array $headers = []
+    ): Response {
+        return $this->request('POST', $path, $body, $headers);
+    }
+
+    /** @param array<string, string> $headers */
+    public function delete(string $path, array $headers = []): Response
+    {
+        return $this->request('DELETE', $path, null, $headers);
+    }
+
+    /** @return array<string, mixed> what var_dump/print_r show: never a credential */
+    public function __debugInfo(): array
+    {
+        return ['gateway' => $this->gateway, 'open' => $this->handle !== null];
+    }
+
+    /** @return never */
+    public function __serialize(): array
+    {
+        throw new \LogicException('A PayToken\\Client cannot be serialized: create one per request; the token cache is process-wide anyway.');
+    }
+
+    /** @param array<mixed> $data */
+    public function __unserialize(array $data): void
+    {
+        throw new \LogicException('A PayToken\\Client cannot be unserialized.');
+    }
+
+    /** Two objects must never free one native handle. */
+    private function __clone()
+    {
+    }
+
+    private function handle(): CData
+    {
+        if ($this->handle === null) {
+            throw InvalidArgumentException::because('paytoken: this client is closed.');
+        }
+        return $this->handle;
+    }
+
+    /**
+     * Calls a function that returns a library-allocated string through its out-parameter,
+     * copies the string and frees the original.
+     *
+     * @param callable(CData, CData): int $call receives char** and paytoken_error*
+     */
+    private function takeString(callable $call): string
+    {
+        $out = $this->ffi->new('char*');
+        $error = $this->ffi->new('paytoken_error');
+        $status = $call(\FFI::addr($out), \FFI::addr($error));
+        Errors::check($this->ffi, $status, $error);
+        try {
+            return \FFI::string($out);
+        } finally {
+            $this->ffi->paytoken_string_free($out);
+        }
+    }
+
+    private function copyResponse(CData $response): Response
+    {
+        $length = $this->ffi->new('size_t');
+        $body = $this->ffi->paytoken_response_body($response, \FFI::addr($length));
+        $size = (int) $length->cdata;
+        $headers = json_decode((string) $this->ffi->paytoken_response_headers_json($response), true);
+        return new Response(
+            (int) $this->ffi->paytoken_response_status($response),
+            \is_array($headers) ? $headers : [],
+            $size > 0 ? \FFI::string($body, $size) : ''
+        );
+    }
+
+    /** @param array<mixed>|\JsonSerializable|\stdClass|string|null $body */
+    private static function bodyBytes(
+        #[\SensitiveParameter]
+        $body
+    ): ?string {
+        if ($body === null || \is_string($body)) {
+            return $body;
+        }
+        if (\is_array($body) || \is_object($body)) {
+            return self::encodeJson($body, 'body');
+        }
+        throw InvalidArgumentException::because(sprintf(
+            'paytoken: the body must be an array or object (sent as JSON), a string (sent as is) or null, not %s.',
+            \gettype($body)
+        ));
+    }
+
+    /** @param array<mixed> $headers */
+    private static function headersJson(array $headers): ?string
+    {
+        if ($headers === []) {
+            return null;
+        }
+        foreach ($headers as $name => $value) {
+            if (!\is_string($name) || !(\is_string($value) || \is_int($value))) {
+                throw InvalidArgumentException::because(
+                    'paytoken: headers must be an array of name => string value, e.g. [\'Idempotency-Key\' => \'...\'].'
+                );
+            }
+            $headers[$name] = (string) $value;
+        }
+        return self::encodeJson($headers, 'headers');
+    }
+
+    /**
+     * FFI hands a PHP string to C as char*, where a NUL byte would silently cut it short:
+     * "/v1/payments/x\0y" would reach the gateway as "/v1/payments/x".
+     */
+    private static function refuseNul(
+        #[\SensitiveParameter]
+        string $value,
+        string $what
+    ): void
+    {
+        if (strpos($value, "\0") !== false) {
+            throw InvalidArgumentException::because("paytoken: the $what contains a NUL byte.");
+        }
+    }
+
+    /** @param mixed $value */
+    private static function encodeJson(
+        #[\SensitiveParameter]
+        $value,
+        string $what
+    ): string {
+        $json = json_encode($value, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES | JSON_PRESERVE_ZERO_FRACTION);
+        if ($json === false) {
+            // json_last_error_msg() names the problem, never the value.
+            throw InvalidArgumentException::because("paytoken: the $what cannot be encoded as JSON: " . json_last_error_msg() . '.');
+        }
+        return $json;
+    }
+}

@@ -1,0 +1,35 @@
+<?php
+
+declare(strict_types=1);
+
+namespace PayToken\Native;
+
+use FFI\CData;
+use PayToken\Exception\PayTokenException;
+
+/**
+ * Turns a failed call's status and its paytoken_error struct into the typed exception.
+ *
+ * @internal
+ */
+final class Errors
+{
+    /** @param CData $error a paytoken_error the library filled */
+    public static function check(\FFI $ffi, int $status, CData $error): void
+    {
+        if ($status === 0) {
+            return;
+        }
+        $message = \FFI::string($error->message);
+        if ($message === '') {
+            // The contract fills the struct on failure; stay informative if it did not.
+            $message = 'paytoken: ' . $ffi->paytoken_strerror($status);
+        }
+        throw PayTokenException::fromStatus(
+            $status,
+            $message,
+            (int) $error->http_status,
+            \FFI::string($error->gateway_code)
+        );
+    }
+}

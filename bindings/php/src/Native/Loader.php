@@ -1,0 +1,96 @@
+<?php
+
+declare(strict_types=1);
+
+namespace PayToken\Native;
+
+use PayToken\Exception\SetupException;
+
+/**
+ * Gives the FFI binding of libpaytoken, picking how PHP allows it here:
+ *
+ * 1. "scope": the header was preloaded (php.ini ffi.preload, or FFI::load() in
+ *    preload.php) — the only way under PHP-FPM with the default ffi.enable=preload,
+ *    and it needs this class to be preloaded too (opcache.preload=preload.php),
+ *    because PHP lets only preloaded code call the FFI API then;
+ * 2. "cdef": FFI::cdef() at run time — the CLI, or ffi.enable=true.
+ *
+ * The FFI object lives for one request; the library itself stays loaded for the
+ * life of the process (it is linked with -z nodelete), and so does its token cache.
+ *
+ * @internal
+ */
+final class Loader
+{
+    public const SCOPE = 'PAYTOKEN';
+
+    /** @var \FFI|null */
+    private static $ffi = null;
+
+    /** @var string|null "scope" or "cdef" */
+    private static $mode = null;
+
+    public static function ffi(): \FFI
+    {
+        if (self::$ffi === null) {
+            self::load();
+        }
+        return self::$ffi;
+    }
+
+    public static function mode(): string
+    {
+        self::ffi();
+        return (string) self::$mode;
+    }
+
+    private static function load(): void
+    {
+        if (!\extension_loaded('ffi')) {
+            throw SetupException::because(
+                'paytoken needs the PHP FFI extension, which is not loaded: install or enable it '
+                . '(extension=ffi; on Debian/Ubuntu it is part of php-cli/php-fpm).'
+            );
+        }
+        try {
+            self::$ffi = \FFI::scope(self::SCOPE);
+            self::$mode = 'scope';
+            return;
+        } catch (\FFI\Exception $e) {
+            $scopeProblem = $e->getMessage();
+        }
+        try {
+            \FFI::cdef(); // probe: is run-time loading allowed here at all?
+        } catch (\FFI\Exception $e) {
+            throw SetupException::because(self::explainRestricted($scopeProblem, $e->getMessage()), $e);
+        }
+        $library = Locator::library();
+        try {
+            self::$ffi = \FFI::cdef(Locator::declarations(), $library);
+            self::$mode = 'cdef';
+        } catch (\FFI\Exception $e) {
+            throw SetupException::because(
+                "paytoken: FFI::cdef could not load $library: {$e->getMessage()}. Check that the "
+                . 'library is built for this machine and that paytoken_ffi.h is of the same version '
+                . '(PAYTOKEN_LIB, PAYTOKEN_FFI_HEADER).',
+                $e
+            );
+        }
+    }
+
+    private static function explainRestricted(string $scopeProblem, string $cdefProblem): string
+    {
+        $enable = strtolower((string) ini_get('ffi.enable'));
+        $situation = sprintf('(PHP %s, SAPI %s, ffi.enable=%s)', PHP_VERSION, PHP_SAPI, $enable);
+        $preload = 'php.ini: ffi.preload=/etc/php/paytoken.h (written by `vendor/bin/paytoken-preload-header '
+            . '/etc/php/paytoken.h`) and opcache.preload=/path/to/vendor/paytoken/paytoken/preload.php '
+            . '(with opcache.enable=1, and opcache.preload_user=www-data when the master runs as root)';
+        if (\in_array($enable, ['', '0', 'off', 'false', 'no'], true)) {
+            return "paytoken cannot use FFI $situation: FFI is disabled. Set ffi.enable=preload (the default) "
+                . "and preload the library — $preload — or set ffi.enable=true.";
+        }
+        return "paytoken cannot load libpaytoken through FFI $situation: the FFI scope \"" . self::SCOPE
+            . "\" is not preloaded ($scopeProblem) and FFI::cdef is not allowed here ($cdefProblem). "
+            . "Either preload it — $preload — or allow run-time loading with ffi.enable=true.";
+    }
+}
