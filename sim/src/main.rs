@@ -12,6 +12,12 @@ const USAGE: &str = "usage: paytoken-sim [--port N] [--host 127.0.0.1|::1|localh
   [--exit-on-stdin-eof] [--verbose]
 See sim/README.md for the endpoints and the /__sim admin API.";
 
+/// The flags that take a value.
+const VALUE_FLAGS: [&str; 10] = [
+    "--port", "--host", "--nicepay-client-key", "--nicepay-secret-key", "--imp-key", "--imp-secret",
+    "--api-secret", "--token-ttl", "--clock-offset", "--delay-ms",
+];
+
 struct Options {
     config: SimConfig,
     exit_on_stdin_eof: bool,
@@ -34,6 +40,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
             "--exit-on-stdin-eof" => options.exit_on_stdin_eof = true,
             "--verbose" => options.verbose = true,
             "-h" | "--help" => return Err(String::new()),
+            _ if !VALUE_FLAGS.contains(&flag.as_str()) => return Err(format!("unknown flag {flag}")),
             _ => {
                 let value = match inline {
                     Some(v) => v,

@@ -76,7 +76,8 @@ impl Settings {
     }
 
     pub fn ttl_ms(&self) -> i64 {
-        i64::try_from(self.token_ttl_secs.saturating_mul(1000)).unwrap_or(i64::MAX / 4)
+        // Capped so expiry arithmetic never overflows (2^61 ms is 73 million years).
+        i64::try_from(self.token_ttl_secs.saturating_mul(1000)).map_or(i64::MAX / 4, |ms| ms.min(i64::MAX / 4))
     }
 }
 
@@ -154,7 +155,10 @@ impl State {
 
     /// The gateway's clock: real time plus the configured offset.
     pub fn now_ms(&self) -> i64 {
-        real_now_ms().saturating_add(self.settings.clock_offset_secs.saturating_mul(1000))
+        // Clamped to ±35,000 years so that adding any TTL or extension cannot overflow,
+        // whatever offset a test sets.
+        const LIMIT: i64 = 1 << 50;
+        real_now_ms().saturating_add(self.settings.clock_offset_secs.saturating_mul(1000)).clamp(-LIMIT, LIMIT)
     }
 
     pub fn count_token_request(&mut self, gateway: Gateway) {
