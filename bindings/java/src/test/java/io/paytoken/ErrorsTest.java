@@ -62,6 +62,10 @@ class ErrorsTest {
                 new PayTokenOptions().set("timeoutMillis", 5)), "timeoutMillis");
         assertInvalid(() -> PayTokenClient.portoneV2(WRONG_SECRET,
                 new PayTokenOptions().baseUrl("http://example.com")), "baseUrl");
+        assertInvalid(() -> PayTokenClient.nicepay(Simulator.NICEPAY_CLIENT_KEY, WRONG_SECRET,
+                new PayTokenOptions().tier("A1")), "tier"); // a PortOne V1 option
+        assertInvalid(() -> PayTokenClient.portoneV1(Simulator.IMP_KEY, WRONG_SECRET,
+                new PayTokenOptions().timeoutMs(-1)), "timeoutMs");
     }
 
     /** A trailing newline from a secrets file is the classic cause of NICEPAY U104. */
@@ -96,6 +100,8 @@ class ErrorsTest {
                     Collections.singletonMap("X-Bad", "a\r\nInjected: 1")), null);
             assertInvalid(() -> client.request("GET", "/v1/payments/x", null,
                     Collections.singletonMap("Bad Name", "v")), null);
+            assertInvalid(() -> client.request("GET", "/v1/payments/x", null,
+                    Collections.singletonMap("X-Null", null)), null);
             Map<String, String> nullName = new HashMap<>();
             nullName.put(null, "v");
             assertInvalid(() -> client.request("GET", "/v1/payments/x", null, nullName), "null name");
