@@ -65,6 +65,14 @@ final class FpmTest extends TestCase
         $this->assertOneTokenFetchPerWorker(Fpm::isRoot() ? 'cdef' : 'scope');
     }
 
+    /** An unprivileged master: preload.php itself loads the scope with FFI::load(). */
+    public function testUnprivilegedOpcachePreloadLoadsTheScopeItself(): void
+    {
+        $this->startFpm($this->preloadIni(false), [], true);
+
+        $this->assertOneTokenFetchPerWorker('scope');
+    }
+
     /** ffi.enable=true, nothing preloaded: the FFI object dies with each request, the library does not. */
     public function testCdefModeTokenSurvivesTheEndOfEachRequest(): void
     {
@@ -86,14 +94,14 @@ final class FpmTest extends TestCase
     }
 
     /** @return array<string, string> */
-    private function preloadIni(): array
+    private function preloadIni(bool $asRoot = true): array
     {
         $ini = [
             'opcache.enable' => '1',
             'opcache.preload' => \dirname(__DIR__, 2) . '/preload.php',
             'ffi.enable' => 'preload',
         ];
-        if (Fpm::isRoot()) {
+        if ($asRoot && Fpm::isRoot()) {
             $ini['opcache.preload_user'] = 'root'; // PHP refuses to preload as root without it
         }
         return $ini;
@@ -103,14 +111,14 @@ final class FpmTest extends TestCase
      * @param array<string, string> $ini
      * @param array<string, string> $env
      */
-    private function startFpm(array $ini, array $env): void
+    private function startFpm(array $ini, array $env, bool $unprivileged = false): void
     {
         $env['PAYTOKEN_SIM_URL'] = $this->sim->url;
         $library = getenv('PAYTOKEN_LIB');
         if ($library !== false && $library !== '') {
             $env['PAYTOKEN_LIB'] = $library; // clear_env: the pool passes it on explicitly
         }
-        $this->fpm = new Fpm($ini, $env, self::WORKERS);
+        $this->fpm = new Fpm($ini, $env, self::WORKERS, $unprivileged);
     }
 
     /** @return array<string, mixed> */

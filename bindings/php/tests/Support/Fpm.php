@@ -20,11 +20,17 @@ final class Fpm
     /**
      * @param array<string, string> $ini php.ini settings (startup ones: preload, ffi)
      * @param array<string, string> $env the pool's env[] lines
+     * @param bool $unprivileged run the master as nobody when we are root (setpriv), so
+     *        that no opcache.preload_user is needed, as on a shared or container host
      */
-    public function __construct(array $ini, array $env, int $workers = 2)
+    public function __construct(array $ini, array $env, int $workers = 2, bool $unprivileged = false)
     {
         $this->dir = sys_get_temp_dir() . '/paytoken-php-fpm-' . getmypid() . '-' . bin2hex(random_bytes(3));
         mkdir($this->dir, 0755);
+        $asNobody = $unprivileged && self::isRoot();
+        if ($asNobody) {
+            chown($this->dir, 'nobody');
+        }
         $iniText = '';
         foreach ($ini as $key => $value) {
             $iniText .= "$key = $value\n";
@@ -39,10 +45,14 @@ final class Fpm
         file_put_contents($this->dir . '/pool.conf', $pool);
 
         $command = [self::binary(), '-y', $this->dir . '/pool.conf', '-c', $this->dir . '/php.ini', '-F'];
-        if (self::isRoot()) {
+        if ($asNobody) {
+            $command = array_merge(['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', '--'], $command);
+        } elseif (self::isRoot()) {
             $command[] = '-R';
         }
-        $process = proc_open($command, [0 => ['file', '/dev/null', 'r'], 1 => ['file', $this->dir . '/stdout.log', 'a'], 2 => ['file', $this->dir . '/stderr.log', 'a']], $pipes);
+        // The master's own environment (preload.php runs there); the workers get env[] only.
+        $masterEnv = ['PATH' => (string) getenv('PATH'), 'PAYTOKEN_PRELOAD_HEADER' => $this->dir . '/paytoken-preload.h'];
+        $process = proc_open($command, [0 => ['file', '/dev/null', 'r'], 1 => ['file', $this->dir . '/stdout.log', 'a'], 2 => ['file', $this->dir . '/stderr.log', 'a']], $pipes, $this->dir, $masterEnv);
         if (!\is_resource($process)) {
             throw new \RuntimeException('cannot start php-fpm');
         }
