@@ -4,6 +4,8 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
+const { spawnSync } = require('node:child_process');
+const path = require('node:path');
 const v8 = require('node:v8');
 const vm = require('node:vm');
 const { Client } = require('..');
@@ -108,4 +110,38 @@ test('library-allocated token strings are freed: 200k tokenSync() calls leave RS
   const grown = (process.memoryUsage().rss - before) / (1 << 20);
   // Unfreed 40-byte tokens would add about 12 MiB (measured: 17 MiB for 64-byte ones).
   assert.ok(grown < 6, `RSS grew by ${grown.toFixed(1)} MiB over 200k tokens`);
+});
+
+test('a client dropped while its call is in flight stays alive until the call returns', async () => {
+  await sim.fault({ gateway: 'portone-v2', endpoint: 'api', kind: 'delay', delayMs: 400, count: 0 });
+  try {
+    // No reference to the clients is kept: only their pending calls.
+    const pending = Array.from({ length: 8 }, (_, i) => Client.portoneV2(sim.config('portone-v2')).get(`/payments/gc_${i}`));
+    for (let i = 0; i < 8; i++) {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const responses = await Promise.all(pending);
+    assert.deepEqual(responses.map((res) => res.status), Array(8).fill(200));
+  } finally {
+    await sim.clearFaults();
+  }
+});
+
+test('process.exit() while a call hangs exits cleanly once the call times out', async () => {
+  // Node joins libuv's pool threads on exit, so a call in flight delays exit until it
+  // returns: bounded by timeoutMs (the README says so). It must never crash.
+  await sim.fault({ gateway: 'portone-v2', endpoint: 'api', kind: 'hang', count: 1 });
+  const config = sim.config('portone-v2', { timeoutMs: 1500 });
+  const script = `
+    const { Client } = require(${JSON.stringify(path.resolve(__dirname, '..'))});
+    Client.portoneV2(${JSON.stringify(config)}).get('/payments/hang_at_exit');
+    setTimeout(() => process.exit(3), 200);`;
+  const started = performance.now();
+  const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20000 });
+  const elapsed = performance.now() - started;
+  assert.equal(child.signal, null, child.stderr);
+  assert.equal(child.status, 3, child.stderr);
+  assert.ok(elapsed < 10000, `exit took ${Math.round(elapsed)} ms with timeoutMs 1500`);
+  await sim.clearFaults();
 });
