@@ -195,6 +195,31 @@ class ClientTest {
     }
 
     @Test
+    void undecodableBodiesComeBackByteForByte() throws Exception {
+        try (Simulator sim = Simulator.start(); PayTokenClient client = sim.portoneV1()) {
+            sim.fault("{\"endpoint\":\"api\",\"kind\":\"garbage\"}");
+            PayTokenResponse response = client.request("GET", "/payments/imp_garbage");
+
+            assertEquals(200, response.getStatus());
+            byte[] body = response.getBody();
+            assertTrue(body.length > 0);
+            assertFalse(java.util.Arrays.equals(body, response.bodyAsString().getBytes(StandardCharsets.UTF_8)),
+                    "the raw bytes are not valid UTF-8, and were not re-encoded on the way");
+        }
+    }
+
+    @Test
+    void textCrossesAsUtf8WhateverTheDefaultCharset() throws Exception {
+        assertEquals(Charset.forName("EUC-KR"), Charset.defaultCharset(), "surefire's argLine sets it");
+        try (Simulator sim = Simulator.start();
+             PayTokenClient client = PayTokenClient.portoneV1(Simulator.IMP_KEY, Simulator.IMP_SECRET,
+                     sim.options().tier("가맹점"))) {
+            client.request("POST", "/payments/cancel", "{\"reason\":\"환불 🙏\"}");
+            assertEquals("{\"reason\":\"환불 🙏\"}", sim.lastRequest().get("body"));
+        }
+    }
+
+    @Test
     void invalidateDropsTheTokenSoTheNextCallFetches() throws Exception {
         try (Simulator sim = Simulator.start(); PayTokenClient client = sim.portoneV1()) {
             String token = client.token();

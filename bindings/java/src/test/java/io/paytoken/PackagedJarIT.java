@@ -104,15 +104,22 @@ class PackagedJarIT {
             assertNotEquals(0, missing.exitCode);
             assertTrue(missing.stderr.contains("PAYTOKEN_LIB names /nonexistent/libpaytoken.so, which is not a file"),
                     missing.stderr);
+
+            // The system property wins over the environment.
+            Run property = runDemo(sim, "/nonexistent/libpaytoken.so", "-Dpaytoken.lib=" + custom);
+            assertEquals(0, property.exitCode, property.toString());
+            Run badProperty = runDemo(sim, custom.toString(), "-Dpaytoken.lib=/nowhere.so");
+            assertTrue(badProperty.stderr.contains("system property paytoken.lib names /nowhere.so"), badProperty.stderr);
         }
     }
 
-    private static Run runDemo(Simulator sim, String paytokenLib) throws Exception {
-        List<String> command = new ArrayList<>(Arrays.asList(
-                Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djna.debug_load=true",
-                "-cp", String.join(File.pathSeparator, classes.toString(), jar.toString(), jna.toString()),
-                "io.paytoken.examples.Demo"));
+    private static Run runDemo(Simulator sim, String paytokenLib, String... jvmOptions) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Djna.debug_load=true");
+        command.addAll(Arrays.asList(jvmOptions));
+        command.addAll(Arrays.asList("-cp", String.join(File.pathSeparator, classes.toString(), jar.toString(),
+                jna.toString()), "io.paytoken.examples.Demo"));
         ProcessBuilder builder = new ProcessBuilder(command).directory(outside.toFile());
         Map<String, String> env = builder.environment();
         env.remove("PAYTOKEN_LIB");
