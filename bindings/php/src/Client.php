@@ -278,7 +278,7 @@ final class Client
         $length = $this->ffi->new('size_t');
         $body = $this->ffi->paytoken_response_body($response, \FFI::addr($length));
         $size = (int) $length->cdata;
-        $headers = json_decode((string) $this->ffi->paytoken_response_headers_json($response), true);
+        $headers = json_decode(Loader::text($this->ffi->paytoken_response_headers_json($response)), true);
         return new Response(
             (int) $this->ffi->paytoken_response_status($response),
             \is_array($headers) ? $headers : [],

@@ -21,7 +21,10 @@ final class Library
         Locator::$configuredLibrary = $path;
     }
 
-    /** The libpaytoken.so FFI::cdef would load (scope mode: the one named at preload). */
+    /**
+     * The libpaytoken.so FFI::cdef loads here. In "scope" mode the library in use is the
+     * one the preload header named (FFI_LIB), looked up the same way at PHP's startup.
+     */
     public static function path(): string
     {
         return Locator::library();
@@ -36,6 +39,6 @@ final class Library
     /** The library's version, e.g. "0.1.0". */
     public static function version(): string
     {
-        return (string) Loader::ffi()->paytoken_version();
+        return Loader::text(Loader::ffi()->paytoken_version());
     }
 }

@@ -23,7 +23,7 @@ final class Errors
         $message = \FFI::string($error->message);
         if ($message === '') {
             // The contract fills the struct on failure; stay informative if it did not.
-            $message = 'paytoken: ' . $ffi->paytoken_strerror($status);
+            $message = 'paytoken: ' . Loader::text($ffi->paytoken_strerror($status));
         }
         throw PayTokenException::fromStatus(
             $status,

@@ -44,6 +44,20 @@ final class Loader
         return (string) self::$mode;
     }
 
+    /**
+     * A `const char *` the library returned, as a PHP string. PHP 8 converts such return
+     * values by itself; other FFI builds hand back a CData pointer.
+     *
+     * @param string|\FFI\CData|null $value
+     */
+    public static function text($value): string
+    {
+        if ($value instanceof \FFI\CData) {
+            return \FFI::isNull($value) ? '' : \FFI::string($value);
+        }
+        return (string) $value;
+    }
+
     private static function load(): void
     {
         if (!\extension_loaded('ffi')) {
@@ -82,15 +96,16 @@ final class Loader
     {
         $enable = strtolower((string) ini_get('ffi.enable'));
         $situation = sprintf('(PHP %s, SAPI %s, ffi.enable=%s)', PHP_VERSION, PHP_SAPI, $enable);
-        $preload = 'php.ini: ffi.preload=/etc/php/paytoken.h (written by `vendor/bin/paytoken-preload-header '
-            . '/etc/php/paytoken.h`) and opcache.preload=/path/to/vendor/paytoken/paytoken/preload.php '
-            . '(with opcache.enable=1, and opcache.preload_user=www-data when the master runs as root)';
+        $package = Locator::packageDir();
+        $preload = "opcache.enable=1 and opcache.preload=$package/preload.php (plus opcache.preload_user=www-data "
+            . 'when the master runs as root; optionally ffi.preload=<the header written by '
+            . "$package/bin/paytoken-preload-header>), then restart PHP-FPM";
         if (\in_array($enable, ['', '0', 'off', 'false', 'no'], true)) {
-            return "paytoken cannot use FFI $situation: FFI is disabled. Set ffi.enable=preload (the default) "
-                . "and preload the library — $preload — or set ffi.enable=true.";
+            return "paytoken cannot use FFI $situation: FFI is disabled. Either set ffi.enable=preload (the default) "
+                . "and preload paytoken in php.ini — $preload — or set ffi.enable=true.";
         }
-        return "paytoken cannot load libpaytoken through FFI $situation: the FFI scope \"" . self::SCOPE
-            . "\" is not preloaded ($scopeProblem) and FFI::cdef is not allowed here ($cdefProblem). "
-            . "Either preload it — $preload — or allow run-time loading with ffi.enable=true.";
+        return "paytoken cannot load libpaytoken through FFI $situation: with ffi.enable=preload only preloaded "
+            . "code may use FFI, and paytoken is not preloaded (FFI::scope: $scopeProblem; FFI::cdef: $cdefProblem). "
+            . "Either preload it in php.ini — $preload — or allow run-time loading everywhere with ffi.enable=true.";
     }
 }
