@@ -12,7 +12,8 @@ use PayToken\Exception\SetupException;
  * Library: $PAYTOKEN_LIB, else the path given to PayToken\Library::setPath(), else
  * lib/libpaytoken.so inside this package, else target/release/ of the paytoken
  * checkout this package sits in. Header: $PAYTOKEN_FFI_HEADER, else lib/paytoken_ffi.h
- * inside this package, else include/ of the checkout.
+ * inside this package, else beside the library (same directory or ../include/), else
+ * include/ of the checkout.
  *
  * @internal
  */
@@ -39,10 +40,18 @@ final class Locator
 
     public static function ffiHeader(): string
     {
-        return self::find('PAYTOKEN_FFI_HEADER', null, '', [
-            self::packageDir() . '/lib/paytoken_ffi.h',
-            \dirname(self::packageDir(), 2) . '/include/paytoken_ffi.h',
-        ], 'Set PAYTOKEN_FFI_HEADER to its path; it ships next to libpaytoken.so as include/paytoken_ffi.h.');
+        $candidates = [self::packageDir() . '/lib/paytoken_ffi.h'];
+        try {
+            // Shipped beside the library: /opt/paytoken/lib/ + /opt/paytoken/include/, or one directory.
+            $libraryDir = \dirname(self::library());
+            $candidates[] = $libraryDir . '/paytoken_ffi.h';
+            $candidates[] = \dirname($libraryDir) . '/include/paytoken_ffi.h';
+        } catch (SetupException $e) {
+            // no library either: that error comes when the library is looked up
+        }
+        $candidates[] = \dirname(self::packageDir(), 2) . '/include/paytoken_ffi.h';
+        return self::find('PAYTOKEN_FFI_HEADER', null, '', $candidates,
+            'Set PAYTOKEN_FFI_HEADER to its path; it ships with libpaytoken.so as include/paytoken_ffi.h.');
     }
 
     /**

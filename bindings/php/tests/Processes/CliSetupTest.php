@@ -12,7 +12,10 @@ use PHPUnit\Framework\TestCase;
  */
 final class CliSetupTest extends TestCase
 {
-    private const PROBE = 'require %s; try { echo PayToken\Library::mode(), " ", PayToken\Library::version(); } '
+    /** @var string[] temporary copies of the package to remove */
+    private $copies = [];
+
+    private const PROBE = 'require %s; try { %s echo PayToken\Library::mode(), " ", PayToken\Library::version(); } '
         . 'catch (PayToken\Exception\SetupException $e) { echo get_class($e), ": ", $e->getMessage(); exit(3); }';
 
     public function testTheCliLoadsWithCdefUnderTheDefaultFfiEnable(): void
@@ -55,17 +58,43 @@ final class CliSetupTest extends TestCase
 
     public function testAPackageOutsideACheckoutSaysWhereToPointPaytokenLib(): void
     {
-        // The package alone, as Composer installs it: no library next to it.
-        $copy = sys_get_temp_dir() . '/paytoken-php-copy-' . getmypid();
-        mkdir($copy);
-        exec('cp -r ' . escapeshellarg(\dirname(__DIR__, 2) . '/src') . ' ' . escapeshellarg(\dirname(__DIR__, 2) . '/autoload.php') . ' ' . escapeshellarg($copy . '/'));
+        $copy = $this->copyOfThePackage();
         [$status, $output] = $this->probe([], ['PAYTOKEN_LIB' => ''], $copy . '/autoload.php');
-        exec('rm -rf ' . escapeshellarg($copy));
 
         self::assertSame(3, $status, $output);
         self::assertStringContainsString('libpaytoken.so not found', $output);
         self::assertStringContainsString('env[PAYTOKEN_LIB]', $output);
         self::assertStringContainsString('Library::setPath', $output);
+    }
+
+    public function testAPackageOutsideACheckoutUsesSetPathAndTheHeaderBesideTheLibrary(): void
+    {
+        // An ops-team layout: /opt/paytoken/lib/libpaytoken.so + /opt/paytoken/include/paytoken_ffi.h.
+        $copy = $this->copyOfThePackage();
+        $opt = $copy . '/opt';
+        mkdir("$opt/lib", 0755, true);
+        mkdir("$opt/include");
+        copy($this->checkout('target/release/libpaytoken.so'), "$opt/lib/libpaytoken.so");
+        copy($this->checkout('include/paytoken_ffi.h'), "$opt/include/paytoken_ffi.h");
+        $setPath = sprintf('PayToken\\Library::setPath(%s); ', var_export("$opt/lib/libpaytoken.so", true));
+
+        [$status, $output] = $this->probe([], ['PAYTOKEN_LIB' => ''], $copy . '/autoload.php', $setPath . 'echo PayToken\\Library::path(), " ";');
+
+        self::assertSame(0, $status, $output);
+        self::assertStringStartsWith("$opt/lib/libpaytoken.so cdef ", $output);
+    }
+
+    public function testAPackageWithItsOwnLibDirectoryNeedsNoSetting(): void
+    {
+        $copy = $this->copyOfThePackage();
+        mkdir("$copy/lib");
+        copy($this->checkout('target/release/libpaytoken.so'), "$copy/lib/libpaytoken.so");
+        copy($this->checkout('include/paytoken_ffi.h'), "$copy/lib/paytoken_ffi.h");
+
+        [$status, $output] = $this->probe([], ['PAYTOKEN_LIB' => ''], $copy . '/autoload.php', 'echo PayToken\\Library::path(), " ";');
+
+        self::assertSame(0, $status, $output);
+        self::assertStringStartsWith("$copy/lib/libpaytoken.so cdef ", $output);
     }
 
     public function testALibraryThatIsNotPaytokenIsExplained(): void
@@ -80,7 +109,7 @@ final class CliSetupTest extends TestCase
      * @param array<string, string> $env
      * @return array{0: int, 1: string}
      */
-    private function probe(array $ini, array $env = [], ?string $autoload = null): array
+    private function probe(array $ini, array $env = [], ?string $autoload = null, string $before = ''): array
     {
         $command = [PHP_BINARY];
         foreach ($ini as $key => $value) {
@@ -88,7 +117,7 @@ final class CliSetupTest extends TestCase
             $command[] = "$key=$value";
         }
         $command[] = '-r';
-        $command[] = sprintf(self::PROBE, var_export($autoload ?? \dirname(__DIR__, 2) . '/autoload.php', true));
+        $command[] = sprintf(self::PROBE, var_export($autoload ?? \dirname(__DIR__, 2) . '/autoload.php', true), $before);
         $environment = $env + getenv();
         $process = proc_open($command, [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, null, $environment);
         self::assertIsResource($process);
@@ -96,6 +125,28 @@ final class CliSetupTest extends TestCase
         fclose($pipes[1]);
         fclose($pipes[2]);
         return [proc_close($process), trim($output)];
+    }
+
+    /** The package alone, as Composer installs it: no paytoken checkout around it. */
+    private function copyOfThePackage(): string
+    {
+        $copy = sys_get_temp_dir() . '/paytoken-php-copy-' . getmypid() . '-' . bin2hex(random_bytes(3));
+        mkdir($copy);
+        $this->copies[] = $copy;
+        exec('cp -r ' . escapeshellarg(\dirname(__DIR__, 2) . '/src') . ' ' . escapeshellarg(\dirname(__DIR__, 2) . '/autoload.php') . ' ' . escapeshellarg($copy . '/'));
+        return realpath($copy) ?: $copy;
+    }
+
+    private function checkout(string $path): string
+    {
+        return \dirname(__DIR__, 4) . '/' . $path;
+    }
+
+    protected function tearDown(): void
+    {
+        foreach ($this->copies as $copy) {
+            exec('rm -rf ' . escapeshellarg($copy));
+        }
     }
 
     private function anySharedLibrary(): string
