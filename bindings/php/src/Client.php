@@ -139,7 +139,7 @@ final class Client
      * Counters of this client's cache entry (shared by clients with the same account):
      * tokenFetches, cacheHits, refreshFailures, retriesAfter401, ...
      *
-     * @return array<string, int>
+     * @return array<string, mixed>
      */
     public function stats(): array
     {
