@@ -29,23 +29,18 @@ final class NativeLib {
     static final int ERROR_MESSAGE_SIZE = 512;
 
     private static final Throwable LOAD_FAILURE;
-    private static final String LOADED_FROM;
 
     static {
         Throwable failure = null;
-        String loadedFrom = null;
         try {
             if (Native.SIZE_T_SIZE != 8) {
                 throw new UnsatisfiedLinkError("paytoken-java supports 64-bit JVMs only");
             }
-            NativeLibrary library = open();
-            Native.register(NativeLib.class, library);
-            loadedFrom = library.getFile() != null ? library.getFile().getPath() : library.getName();
+            Native.register(NativeLib.class, open());
         } catch (Throwable t) { // LinkageError or a JNA error: reported on first use, not here
             failure = t;
         }
         LOAD_FAILURE = failure;
-        LOADED_FROM = loadedFrom;
     }
 
     private NativeLib() {
@@ -77,12 +72,6 @@ final class NativeLib {
             error.initCause(LOAD_FAILURE);
             throw error;
         }
-    }
-
-    /** The file the library was loaded from (for diagnostics). */
-    static String loadedFrom() {
-        ensureLoaded();
-        return LOADED_FROM;
     }
 
     /**

@@ -38,9 +38,13 @@ class ErrorsTest {
     @Test
     void portoneV2RefusedCredentials() throws Exception {
         try (Simulator sim = Simulator.start();
-             PayTokenClient client = PayTokenClient.portoneV2(WRONG_SECRET, sim.options().auth("token"))) {
+             PayTokenClient tokenScheme = PayTokenClient.portoneV2(WRONG_SECRET, sim.options().auth("token"));
+             PayTokenClient secretScheme = PayTokenClient.portoneV2(WRONG_SECRET, sim.options())) {
             assertRefused(assertThrows(AuthenticationException.class,
-                    () -> client.request("GET", "/payments/p_1")), "UNAUTHORIZED");
+                    () -> tokenScheme.request("GET", "/payments/p_1")), "UNAUTHORIZED");
+            assertRefused(assertThrows(AuthenticationException.class,
+                    () -> secretScheme.request("GET", "/payments/p_1")), "UNAUTHORIZED");
+            assertEquals(1, sim.apiRequests("portone-v2"), "a refused secret is not retried");
         }
     }
 
