@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 
 import pytest
-from simulator import NICEPAY, PORTONE_V2
+from simulator import NICEPAY, PORTONE_V1, PORTONE_V2
 
 import paytoken
 
@@ -47,6 +47,14 @@ def test_portone_v2_secret_scheme_is_the_default(sim, make_client):
 def test_token_of_a_scheme_without_token_is_an_invalid_argument(make_client, gateway, options):
     with pytest.raises(paytoken.InvalidArgumentError, match="token"):
         make_client(gateway, **options).token()
+
+
+def test_a_config_dict_of_the_c_api_works_as_is(sim):
+    config = {"gateway": "portone-v1", "impKey": PORTONE_V1["imp_key"],
+              "impSecret": PORTONE_V1["imp_secret"], "baseUrl": sim.url, "timeoutMs": 5000}
+    with paytoken.Client(config) as client:
+        assert client.get(BUSINESS_PATHS["portone-v1"]).json()["code"] == 0
+        assert client.gateway == "portone-v1"
 
 
 def test_portone_v1_tier_header_goes_on_every_request(sim, make_client):

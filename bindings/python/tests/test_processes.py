@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing
 import os
 import threading
@@ -11,6 +12,9 @@ import pytest
 import workers
 
 import paytoken
+
+# Forking a process that has threads is what these tests are about.
+pytestmark = pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 
 
 def _in_child(check) -> int:
@@ -54,6 +58,16 @@ def test_fork_while_another_thread_is_in_a_call(sim, make_client):
 
     assert _in_child(check) == 0
     busy.join()
+
+
+def test_async_client_works_in_a_forked_child(sim, make_client):
+    client = make_client("portone-v2", cls=paytoken.AsyncClient, auth="token")
+    token = asyncio.run(client.token())  # the parent's executor threads now exist
+
+    def check() -> None:  # they do not in the child: it must start its own
+        assert asyncio.run(asyncio.wait_for(client.token(), 10)) == token
+
+    assert _in_child(check) == 0
 
 
 @pytest.mark.parametrize("method", ["fork", "spawn", "forkserver"])

@@ -88,11 +88,11 @@ _lib = _load()
 
 
 def version() -> str:
-    return _lib.paytoken_version().decode()
+    return str(_lib.paytoken_version().decode())
 
 
 def strerror(code: int) -> str:
-    return _lib.paytoken_strerror(code).decode()
+    return str(_lib.paytoken_strerror(code).decode())
 
 
 def _check(status: int, err: ErrorStruct) -> None:
