@@ -1,4 +1,5 @@
 // Type definitions for paytoken (hand-written; the package is plain JavaScript).
+/// <reference types="node" />
 
 /** Options shared by every gateway (see the C API config table). */
 export interface CommonOptions {
