@@ -95,7 +95,6 @@ class PayTokenTimeout(PayTokenError, TimeoutError):
     """
 
     status = Status.TIMEOUT
-    outcome_unknown = True
 
 
 class TlsError(PayTokenError, ConnectionError):
