@@ -1,24 +1,25 @@
 'use strict';
-// Caps how many async C calls are handed to koffi at once; the rest wait here in FIFO order.
+// Caps how many async C calls run at once; the rest wait here in FIFO order.
 //
-// koffi refuses an async call (throws) once `max_async_calls` (256 by default, shared by
-// everything using koffi on this thread) are running or queued, and gives each queued
-// call its own stack and heap blocks. libuv only runs UV_THREADPOOL_SIZE (default 4) of
-// them at a time anyway, so queueing the surplus in JS costs no latency and keeps a
-// burst of 10,000 requests from failing.
+// Each async call holds one of libuv's UV_THREADPOOL_SIZE threads (default 4) for as long
+// as the gateway takes. The pool also serves fs, dns.lookup, crypto and zlib: if paytoken
+// took every thread, a gateway that hangs would stall the server's file reads and DNS
+// lookups for up to timeoutMs. So paytoken runs at most pool size - 1 calls at a time.
+// Waiting here rather than in koffi also matters: koffi throws once `max_async_calls`
+// (256, shared by every koffi user on the thread) are queued, so a burst of 10,000
+// requests would fail there, while here it just waits its turn.
 
 const koffi = require('koffi');
 
 function defaultLimit() {
   const pool = Number.parseInt(process.env.UV_THREADPOOL_SIZE, 10) || 4;
   const koffiMax = koffi.config().max_async_calls;
-  // Leave half of koffi's slots to any other koffi user in the process.
-  return Math.max(1, Math.min(Math.max(64, pool * 2), Math.floor(koffiMax / 2)));
+  return Math.max(1, Math.min(pool - 1, Math.floor(koffiMax / 2)));
 }
 
 class Gate {
-  constructor(limit = defaultLimit()) {
-    this.limit = limit;
+  constructor(limit = null) {
+    this.limit = limit; // read on first use: the program may set UV_THREADPOOL_SIZE after require()
     this.running = 0;
     this.waiting = [];
     this.head = 0; // index of the next waiting task: shift() would be O(n) per call
@@ -26,6 +27,7 @@ class Gate {
 
   /** Runs `task` (returning a Promise) when a slot is free. */
   run(task) {
+    if (this.limit === null) this.limit = defaultLimit();
     return new Promise((resolve, reject) => {
       this.waiting.push({ task, resolve, reject });
       this.#next();

@@ -5,10 +5,12 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { spawnSync } = require('node:child_process');
+const dns = require('node:dns');
+const fs = require('node:fs');
 const path = require('node:path');
 const v8 = require('node:v8');
 const vm = require('node:vm');
-const { Client } = require('..');
+const { Client, TimeoutError } = require('..');
 const { startSim } = require('./helpers/sim');
 
 // A full collection on demand, so the RSS check sees freed JS Buffers as freed.
@@ -143,5 +145,20 @@ test('process.exit() while a call hangs exits cleanly once the call times out', 
   assert.equal(child.signal, null, child.stderr);
   assert.equal(child.status, 3, child.stderr);
   assert.ok(elapsed < 10000, `exit took ${Math.round(elapsed)} ms with timeoutMs 1500`);
+  await sim.clearFaults();
+});
+
+test('hanging gateway calls leave a pool thread to fs and dns.lookup', async () => {
+  await sim.fault({ gateway: 'portone-v2', endpoint: 'api', kind: 'hang', count: 12 });
+  const pg = Client.portoneV2(sim.config('portone-v2', { timeoutMs: 2500 }));
+  const hanging = Array.from({ length: 12 }, (_, i) => pg.get(`/payments/hang_${i}`).catch((error) => error));
+  await new Promise((resolve) => setTimeout(resolve, 200)); // let them reach the pool
+  const started = performance.now();
+  await fs.promises.readFile(__filename);
+  await dns.promises.lookup('localhost');
+  const waited = performance.now() - started;
+  assert.ok(waited < 1000, `fs + dns.lookup waited ${Math.round(waited)} ms behind paytoken calls`);
+  const errors = await Promise.all(hanging);
+  assert.ok(errors.every((error) => error instanceof TimeoutError), errors.map(String).join('\n'));
   await sim.clearFaults();
 });
