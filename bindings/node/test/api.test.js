@@ -73,6 +73,28 @@ describe('nicepay (token scheme)', () => {
     assert.equal(seen.body, '{"orderId":"order-raw"}');
   });
 
+  test('bodies from typed-array views, ArrayBuffers and strings send exactly their bytes', async () => {
+    const pg = new Client(sim.config('nicepay'));
+    const bodies = [
+      [new Uint8Array(Buffer.from('xx{"view":1}yy')).subarray(2, 12), '{"view":1}'],
+      [new TextEncoder().encode('{"arrayBuffer":2}').buffer, '{"arrayBuffer":2}'],
+      ['{"text":"한글"}', '{"text":"한글"}'],
+    ];
+    for (const [body, expected] of bodies) {
+      await pg.post('/v1/payments/netcancel', { body });
+      assert.equal((await sim.lastRequest()).body, expected);
+    }
+  });
+
+  test('a query string reaches the gateway as given', async () => {
+    const pg = new Client(sim.config('nicepay'));
+    const res = await pg.get('/v1/payments/find/order-1?orderDate=20261120&memo=%ED%95%9C');
+    assert.equal(res.status, 200);
+    const seen = await sim.lastRequest();
+    assert.equal(seen.path, '/v1/payments/find/order-1');
+    assert.equal(seen.query, 'orderDate=20261120&memo=%ED%95%9C');
+  });
+
   test('a non-2xx answer is a Response, not an error', async () => {
     await sim.fault({ gateway: 'nicepay', endpoint: 'api', kind: 'status', status: 503, count: 1 });
     const pg = new Client(sim.config('nicepay'));

@@ -47,7 +47,14 @@ describe('errors from the gateway', () => {
     assert.equal(error.httpStatus, 401);
     assert.equal(error.gatewayCode, 'U104');
     assert.equal(error.name, 'AuthError');
+    assert.match(error.message, /사용자 인증에 실패하였습니다/); // the gateway's words, UTF-8 from a char[512]
     assert.throws(() => pg.tokenSync(), AuthError); // the same error, synchronously
+  });
+
+  test('an EUC-KR error answer reaches JavaScript as readable Korean', async () => {
+    const pg = Client.nicepay({ ...sim.config('nicepay'), secretKey: 'wrong-secret-xyz', returnCharSet: 'euc-kr' });
+    const error = await rejection(pg.token(), AuthError, 'PAYTOKEN_E_AUTH');
+    assert.match(error.message, /사용자 인증에 실패하였습니다/);
   });
 
   test('wrong PortOne V1 secret and V2 secret are AuthErrors too', async () => {
