@@ -51,6 +51,8 @@ impl Sim {
                 .send(body.unwrap_or(Value::Null).to_string()),
         }
         .expect("admin call reaches the simulator");
+        // The admin API is strict: a typo in a fault or config is a 400, never ignored.
+        assert!(response.status().is_success() || path.ends_with("last-request"), "admin {method} {path}: {}", response.status());
         let text = response.body_mut().read_to_string().unwrap_or_default();
         serde_json::from_str(&text).unwrap_or(Value::Null)
     }

@@ -1,0 +1,126 @@
+//! No secret or token ever appears in an error message, a gateway code or the debug log.
+//! The scenario runs in a child process (this test binary, re-executed) with
+//! `PAYTOKEN_LOG=debug`, so that its whole stderr can be searched.
+
+mod common;
+
+use std::process::Command;
+
+use common::*;
+use serde_json::json;
+
+const CK: &str = "S2_ZQXclientKEY";
+const SK: &str = "ZQXnicepaySECRETvalue";
+const IK: &str = "ZQXimpKEYvalue";
+const IS: &str = "ZQXimpSECRETvalue";
+const AS: &str = "ZQXv2apiSECRETvalue";
+const WRONG: &str = "ZQXwrongSECRETvalue";
+
+/// Runs every success and failure path it can think of; prints each token and each
+/// failure to stdout for the parent to check.
+fn scenario() {
+    let sim = Sim::start_with(|c| {
+        c.nicepay_client_key = CK.into();
+        c.nicepay_secret_key = SK.into();
+        c.imp_key = IK.into();
+        c.imp_secret = IS.into();
+        c.api_secret = AS.into();
+    });
+    let url = sim.url();
+    let configs = [
+        json!({"gateway": "nicepay", "clientKey": CK, "secretKey": SK, "baseUrl": url}),
+        json!({"gateway": "nicepay", "clientKey": CK, "secretKey": SK, "baseUrl": url, "auth": "basic"}),
+        json!({"gateway": "nicepay", "clientKey": CK, "secretKey": WRONG, "baseUrl": url, "returnCharSet": "euc-kr"}),
+        json!({"gateway": "nicepay", "clientKey": CK, "secretKey": WRONG, "baseUrl": url, "auth": "basic"}),
+        json!({"gateway": "portone-v1", "impKey": IK, "impSecret": IS, "baseUrl": url, "tier": "T1"}),
+        json!({"gateway": "portone-v1", "impKey": IK, "impSecret": WRONG, "baseUrl": url}),
+        json!({"gateway": "portone-v2", "apiSecret": AS, "baseUrl": url}),
+        json!({"gateway": "portone-v2", "apiSecret": AS, "baseUrl": url, "auth": "token"}),
+        json!({"gateway": "portone-v2", "apiSecret": WRONG, "baseUrl": url, "auth": "token"}),
+        json!({"gateway": "portone-v2", "apiSecret": WRONG, "baseUrl": url}),
+    ];
+    let report = |what: &str, f: &Failure| println!("FAILURE {what}: {} | {}", f.gateway_code, f.message);
+    for config in &configs {
+        let gateway = config["gateway"].as_str().unwrap();
+        let client = match Client::new(&config.to_string()) {
+            Ok(c) => c,
+            Err(f) => {
+                report("new", &f);
+                continue;
+            }
+        };
+        match client.token() {
+            Ok(t) => println!("TOKEN {t}"),
+            Err(f) => report("token", &f),
+        }
+        for fault in [None, Some("unauthorized"), Some("malformed"), Some("status")] {
+            if let Some(kind) = fault {
+                sim.fault(json!({"kind": kind, "count": 2}));
+            }
+            match client.request("POST", api_path(gateway), None, Some(b"{}")) {
+                Ok(r) => println!("STATUS {}", r.status),
+                Err(f) => report("request", &f),
+            }
+            sim.clear_faults();
+        }
+        if let Ok(t) = client.token() {
+            println!("TOKEN {t}");
+        }
+    }
+    // Configs that are wrong in ways that involve a secret's value.
+    for bad in [
+        json!({"gateway": "nicepay", "clientKey": CK, "secretKey": format!("{SK}\n"), "baseUrl": url}),
+        json!({"gateway": "nicepay", "clientKey": format!("{CK}:{SK}"), "secretKey": SK}),
+        json!({"gateway": "portone-v1", "impKey": IK, "impSecret": format!(" {IS}")}),
+        json!({"gateway": "portone-v1", "impKey": IK, "impSecret": IS, "tier": format!("{IS}\u{7}")}),
+    ] {
+        if let Err(f) = Client::new(&bad.to_string()) {
+            report("new", &f);
+        }
+    }
+}
+
+#[test]
+fn secrets_child() {
+    if std::env::var_os("PAYTOKEN_SECRETS_CHILD").is_some() {
+        scenario();
+    }
+}
+
+#[test]
+fn no_secret_or_token_in_any_message_or_log() {
+    let exe = std::env::current_exe().unwrap();
+    let out = Command::new(exe)
+        .args(["--exact", "secrets_child", "--nocapture", "--test-threads", "1"])
+        .env("PAYTOKEN_SECRETS_CHILD", "1")
+        .env("PAYTOKEN_LOG", "debug")
+        .output()
+        .expect("child runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "child failed:\n{stdout}\n{stderr}");
+
+    // libtest prints "test secrets_child ... " before the first line of output.
+    let tokens: Vec<&str> = stdout.lines().filter_map(|l| l.split_once("TOKEN ").map(|(_, t)| t)).collect();
+    let failures: Vec<&str> = stdout.lines().filter(|l| l.contains("FAILURE ")).collect();
+    assert!(tokens.len() >= 3, "the scenario got tokens: {stdout}");
+    assert!(failures.len() >= 10, "the scenario hit failures: {stdout}");
+    assert!(stderr.contains("paytoken[") && stderr.contains("fp:"), "debug log was written: {stderr}");
+    assert!(stderr.contains("fetched token"), "{stderr}");
+
+    let secrets = [CK, SK, IK, IS, AS, WRONG];
+    for line in &failures {
+        for s in secrets.iter().chain(tokens.iter()) {
+            assert!(!line.contains(s), "a secret or token leaked into an error: {line}");
+        }
+    }
+    for s in secrets.iter().chain(tokens.iter()) {
+        assert!(!stderr.contains(s), "a secret or token leaked into the log: {s}");
+    }
+    // JWT pieces too (the payload part alone is not a secret, but the whole token is).
+    for t in &tokens {
+        if let Some(sig) = t.rsplit('.').next().filter(|s| s.len() > 8) {
+            assert!(!stderr.contains(sig), "a JWT signature leaked into the log");
+        }
+    }
+}
