@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import pickle
 import subprocess
@@ -57,6 +58,9 @@ def test_debug_log_shows_neither_secrets_nor_tokens(sim):
         print(client.token())
         client.get("/v1/payments/T1")
         client.token()
+        basic = paytoken.Client.nicepay(client_key={NICEPAY['client_key']!r}, auth="basic",
+                                        secret_key={NICEPAY['secret_key']!r}, base_url={sim.url!r})
+        basic.get("/v1/payments/T2")
     """)
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             env={**os.environ, "PAYTOKEN_LOG": "debug"}, timeout=60)
@@ -66,3 +70,5 @@ def test_debug_log_shows_neither_secrets_nor_tokens(sim):
     assert result.stderr.strip(), "PAYTOKEN_LOG=debug logged nothing"
     assert token not in result.stderr
     _assert_no_secret(result.stderr)
+    basic = base64.b64encode(f"{NICEPAY['client_key']}:{NICEPAY['secret_key']}".encode()).decode()
+    assert basic not in result.stderr
