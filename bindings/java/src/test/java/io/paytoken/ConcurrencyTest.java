@@ -90,6 +90,24 @@ class ConcurrencyTest {
         }
     }
 
+    /** close() must not free the native client under a request still in flight. */
+    @Test
+    void closeWaitsForACallInProgress() throws Exception {
+        try (Simulator sim = Simulator.start("--delay-ms", "400")) {
+            PayTokenClient client = PayTokenClient.portoneV2(Simulator.API_SECRET, sim.options());
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            Future<Integer> inFlight = pool.submit(() -> client.request("GET", "/payments/pay_slow").getStatus());
+            Thread.sleep(150); // the simulator holds every answer for 400 ms: the request is in flight
+            long start = System.nanoTime();
+            client.close();
+            long closeMillis = (System.nanoTime() - start) / 1_000_000;
+
+            assertTrue(closeMillis >= 100, "close() returned after " + closeMillis + " ms, under a running request");
+            assertEquals(200, inFlight.get().intValue());
+            pool.shutdown();
+        }
+    }
+
     /** Runs {@code task} on {@code n} threads released at the same instant; returns their results. */
     static <T> List<T> onThreads(int n, Callable<T> task) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(n);
