@@ -101,6 +101,29 @@ describe('errors from the gateway', () => {
   });
 });
 
+describe('concurrent failures', () => {
+  test('each async call reports its own error, not a neighbour\'s', async () => {
+    const port = await freePort();
+    const kinds = [
+      [() => Client.nicepay({ ...sim.config('nicepay'), secretKey: 'wrong-secret-xyz' }).token(), AuthError, 'U104'],
+      [() => Client.portoneV2({ ...sim.config('portone-v2'), baseUrl: `http://127.0.0.1:${port}` }).get('/payments/p'), NetworkError, ''],
+      [() => Client.portoneV2(sim.config('portone-v2')).get('/payments/..%2F..%2Fadmin\r\n'), InvalidArgumentError, ''],
+      [() => Client.portoneV2(sim.config('portone-v2')).get('/payments/ok'), null, ''],
+    ];
+    const calls = Array.from({ length: 40 }, (_, i) => kinds[i % kinds.length]);
+    const results = await Promise.all(calls.map(([call]) => call().then((res) => res, (error) => error)));
+    results.forEach((result, i) => {
+      const [, Class, gatewayCode] = calls[i];
+      if (Class === null) {
+        assert.equal(result.status, 200, util.inspect(result));
+      } else {
+        assert.ok(result instanceof Class, `call ${i}: expected ${Class.name}, got ${util.inspect(result)}`);
+        assert.equal(result.gatewayCode, gatewayCode, `call ${i}`);
+      }
+    });
+  });
+});
+
 describe('bad config', () => {
   const cases = [
     ['an unknown key', () => new Client({ ...sim.config('nicepay'), colour: 'blue' }), /colour/],
