@@ -20,8 +20,11 @@ all: build
 
 build: lib sim
 
+# libpaytoken.so carries the SONAME libpaytoken.so.0: programs linked with -lpaytoken
+# look for that name at run time.
 lib:
 	$(CARGO) build --release -p paytoken
+	ln -sf libpaytoken.so target/release/libpaytoken.so.0
 
 sim:
 	$(CARGO) build --release -p paytoken-sim

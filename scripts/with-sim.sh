@@ -13,11 +13,14 @@ fifo=$(mktemp -u); mkfifo "$fifo"
 # shellcheck disable=SC2086
 "$sim" --port 0 $flags >"$fifo" &
 sim_pid=$!
-trap 'kill $sim_pid 2>/dev/null; wait $sim_pid 2>/dev/null; rm -f "$fifo"' EXIT
+stop_sim() { kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; rm -f "$fifo"; }
+trap stop_sim EXIT
 # The first line the simulator prints is "paytoken-sim listening on http://127.0.0.1:PORT".
 exec 3<"$fifo"
 if ! read -r -t 20 line <&3; then echo "with-sim: simulator did not start" >&2; exit 2; fi
 export PAYTOKEN_SIM_URL=${line##* }
 # Keep draining the simulator's stdout so it never blocks on a full pipe.
 cat <&3 >/dev/null &
-"$@"
+rc=0
+"$@" || rc=$?
+exit $rc

@@ -20,6 +20,13 @@ fn wait_child(pid: libc::pid_t, limit: Duration) -> i32 {
             return libc::WEXITSTATUS(status);
         }
         if start.elapsed() > limit {
+            // Say where it is stuck before killing it (gdb is optional).
+            if let Ok(bt) = std::process::Command::new("gdb")
+                .args(["-p", &pid.to_string(), "-batch", "-ex", "thread apply all bt 25"])
+                .output()
+            {
+                eprintln!("hung child {pid}:\n{}", String::from_utf8_lossy(&bt.stdout));
+            }
             unsafe { libc::kill(pid, libc::SIGKILL) };
             unsafe { libc::waitpid(pid, &mut status, 0) };
             panic!("the child hung (deadlock?)");
