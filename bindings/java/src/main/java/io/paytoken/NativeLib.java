@@ -1,11 +1,12 @@
 package io.paytoken;
 
-import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 
 import java.io.File;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * The C ABI of libpaytoken (see c-api.md), bound with JNA direct mapping: the fastest JNA
@@ -75,64 +76,59 @@ final class NativeLib {
     }
 
     /**
-     * Per-thread memory for the out-parameters and the error struct of one call. Calls are
-     * synchronous, so a thread never needs two at once; this saves two mallocs per call.
+     * The out-parameters and the error struct of one call, as Java arrays: JNA passes them as
+     * pointers and copies them back. No native allocation per call, and no ThreadLocal that
+     * would pin a web application's class loader in the container's threads after undeploy.
      */
-    static final class Scratch {
-        private static final ThreadLocal<Scratch> PER_THREAD = new ThreadLocal<Scratch>() {
-            @Override
-            protected Scratch initialValue() {
-                return new Scratch();
-            }
-        };
-
-        private final Memory memory = new Memory(8 + 8 + ERROR_SIZE);
-        /** A {@code T**} out-parameter. */
-        final Pointer out = memory.share(0, 8);
+    static final class Call {
+        /** A {@code T**} out-parameter: the address the library wrote. */
+        final long[] out = new long[1];
         /** A {@code size_t*} out-parameter. */
-        final Pointer length = memory.share(8, 8);
-        /** A {@code paytoken_error*}. */
-        final Pointer error = memory.share(16, ERROR_SIZE);
+        final long[] length = new long[1];
+        /** A {@code paytoken_error}. */
+        final byte[] error = new byte[ERROR_SIZE];
 
-        static Scratch get() {
-            return PER_THREAD.get();
+        /** What the library wrote to {@link #out}. */
+        Pointer result() {
+            return out[0] == 0 ? null : new Pointer(out[0]);
         }
 
         /** The exception the error struct describes, for a call that returned {@code status}. */
         PayTokenException exception(int status) {
             return PayTokenException.of(status,
-                    error.getInt(4),
+                    ByteBuffer.wrap(error).order(ByteOrder.nativeOrder()).getInt(4),
                     Utf8.read(error, ERROR_GATEWAY_CODE_OFFSET, ERROR_GATEWAY_CODE_SIZE),
                     Utf8.read(error, ERROR_MESSAGE_OFFSET, ERROR_MESSAGE_SIZE));
         }
     }
 
-    // ---- the C ABI (c-api.md); const char* in = byte[], out = Pointer --------------------
+    // ---- the C ABI (c-api.md): const char* in = byte[]; T** and size_t* = long[1];
+    //      paytoken_error* = byte[ERROR_SIZE]; const char* out = Pointer --------------------
 
     static native Pointer paytoken_version();
 
     static native Pointer paytoken_strerror(int code);
 
-    static native int paytoken_client_new(byte[] configJson, Pointer clientOut, Pointer err);
+    static native int paytoken_client_new(byte[] configJson, long[] clientOut, byte[] err);
 
     static native void paytoken_client_free(Pointer client);
 
-    static native int paytoken_get_token(Pointer client, Pointer tokenOut, Pointer err);
+    static native int paytoken_get_token(Pointer client, long[] tokenOut, byte[] err);
 
-    static native int paytoken_invalidate(Pointer client, byte[] token, Pointer err);
+    static native int paytoken_invalidate(Pointer client, byte[] token, byte[] err);
 
     static native void paytoken_string_free(Pointer s);
 
     static native int paytoken_request(Pointer client, byte[] method, byte[] path, byte[] headersJson,
-                                       byte[] body, long bodyLen, Pointer responseOut, Pointer err);
+                                       byte[] body, long bodyLen, long[] responseOut, byte[] err);
 
     static native int paytoken_response_status(Pointer response);
 
-    static native Pointer paytoken_response_body(Pointer response, Pointer lenOut);
+    static native Pointer paytoken_response_body(Pointer response, long[] lenOut);
 
     static native Pointer paytoken_response_headers_json(Pointer response);
 
     static native void paytoken_response_free(Pointer response);
 
-    static native int paytoken_client_stats(Pointer client, Pointer jsonOut, Pointer err);
+    static native int paytoken_client_stats(Pointer client, long[] jsonOut, byte[] err);
 }

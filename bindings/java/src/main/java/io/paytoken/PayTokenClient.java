@@ -49,13 +49,13 @@ public final class PayTokenClient implements AutoCloseable {
     public PayTokenClient(String configJson) throws PayTokenException {
         NativeLib.ensureLoaded();
         byte[] config = Utf8.encode(configJson, "configJson");
-        NativeLib.Scratch scratch = NativeLib.Scratch.get();
+        NativeLib.Call call = new NativeLib.Call();
         try {
-            int status = NativeLib.paytoken_client_new(config, scratch.out, scratch.error);
+            int status = NativeLib.paytoken_client_new(config, call.out, call.error);
             if (status != 0) {
-                throw scratch.exception(status);
+                throw call.exception(status);
             }
-            handle = scratch.out.getPointer(0);
+            handle = call.result();
         } finally {
             if (config != null) {
                 Arrays.fill(config, (byte) 0); // the config holds the credentials
@@ -135,12 +135,12 @@ public final class PayTokenClient implements AutoCloseable {
     public String token() throws PayTokenException {
         Pointer client = acquire();
         try {
-            NativeLib.Scratch scratch = NativeLib.Scratch.get();
-            int status = NativeLib.paytoken_get_token(client, scratch.out, scratch.error);
+            NativeLib.Call call = new NativeLib.Call();
+            int status = NativeLib.paytoken_get_token(client, call.out, call.error);
             if (status != 0) {
-                throw scratch.exception(status);
+                throw call.exception(status);
             }
-            return takeString(scratch.out.getPointer(0));
+            return takeString(call.result());
         } finally {
             release();
         }
@@ -159,10 +159,10 @@ public final class PayTokenClient implements AutoCloseable {
         byte[] rejected = Utf8.encode(token, "token");
         Pointer client = acquire();
         try {
-            NativeLib.Scratch scratch = NativeLib.Scratch.get();
-            int status = NativeLib.paytoken_invalidate(client, rejected, scratch.error);
+            NativeLib.Call call = new NativeLib.Call();
+            int status = NativeLib.paytoken_invalidate(client, rejected, call.error);
             if (status != 0) {
-                throw scratch.exception(status);
+                throw call.exception(status);
             }
         } finally {
             release();
@@ -174,12 +174,12 @@ public final class PayTokenClient implements AutoCloseable {
         Pointer client = acquire();
         String json;
         try {
-            NativeLib.Scratch scratch = NativeLib.Scratch.get();
-            int status = NativeLib.paytoken_client_stats(client, scratch.out, scratch.error);
+            NativeLib.Call call = new NativeLib.Call();
+            int status = NativeLib.paytoken_client_stats(client, call.out, call.error);
             if (status != 0) {
-                throw scratch.exception(status);
+                throw call.exception(status);
             }
-            json = takeString(scratch.out.getPointer(0));
+            json = takeString(call.result());
         } finally {
             release();
         }
@@ -223,15 +223,15 @@ public final class PayTokenClient implements AutoCloseable {
         byte[] bodyOrNull = body == null || body.length == 0 ? null : body;
         Pointer client = acquire();
         try {
-            NativeLib.Scratch scratch = NativeLib.Scratch.get();
+            NativeLib.Call call = new NativeLib.Call();
             int status = NativeLib.paytoken_request(client, methodBytes, pathBytes, headersJson,
-                    bodyOrNull, bodyOrNull == null ? 0 : bodyOrNull.length, scratch.out, scratch.error);
+                    bodyOrNull, bodyOrNull == null ? 0 : bodyOrNull.length, call.out, call.error);
             if (status != 0) {
-                throw scratch.exception(status);
+                throw call.exception(status);
             }
-            Pointer response = scratch.out.getPointer(0);
+            Pointer response = call.result();
             try {
-                return readResponse(response, scratch);
+                return readResponse(response, call);
             } finally {
                 NativeLib.paytoken_response_free(response);
             }
@@ -285,11 +285,11 @@ public final class PayTokenClient implements AutoCloseable {
         }
     }
 
-    private static PayTokenResponse readResponse(Pointer response, NativeLib.Scratch scratch)
+    private static PayTokenResponse readResponse(Pointer response, NativeLib.Call call)
             throws PayTokenException {
         int status = NativeLib.paytoken_response_status(response);
-        Pointer bodyPointer = NativeLib.paytoken_response_body(response, scratch.length);
-        long length = scratch.length.getLong(0);
+        Pointer bodyPointer = NativeLib.paytoken_response_body(response, call.length);
+        long length = call.length[0];
         if (length > Integer.MAX_VALUE - 8) {
             throw new GatewayException("the response body of " + length
                     + " bytes is larger than a Java array can hold; lower maxResponseBytes", status, null);

@@ -68,13 +68,12 @@ final class Utf8 {
     }
 
     /** Reads a NUL-terminated UTF-8 string of at most {@code max} bytes at {@code offset}. */
-    static String read(Pointer pointer, long offset, int max) {
-        byte[] bytes = pointer.getByteArray(offset, max);
+    static String read(byte[] bytes, int offset, int max) {
         int length = 0;
-        while (length < max && bytes[length] != 0) {
+        while (length < max && bytes[offset + length] != 0) {
             length++;
         }
-        return new String(bytes, 0, length, StandardCharsets.UTF_8);
+        return new String(bytes, offset, length, StandardCharsets.UTF_8);
     }
 
     /** Reads a NUL-terminated UTF-8 string the library returned; null for NULL. */
