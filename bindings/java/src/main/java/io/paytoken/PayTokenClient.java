@@ -133,17 +133,7 @@ public final class PayTokenClient implements AutoCloseable {
      * @throws InvalidArgumentException for an auth scheme without tokens (NICEPAY basic, PortOne V2 secret)
      */
     public String token() throws PayTokenException {
-        Pointer client = acquire();
-        try {
-            NativeLib.Call call = new NativeLib.Call();
-            int status = NativeLib.paytoken_get_token(client, call.out, call.error);
-            if (status != 0) {
-                throw call.exception(status);
-            }
-            return takeString(call.result());
-        } finally {
-            release();
-        }
+        return stringCall(NativeLib::paytoken_get_token);
     }
 
     /** Drops the cached token of this client's gateway, origin and credentials. */
@@ -171,18 +161,7 @@ public final class PayTokenClient implements AutoCloseable {
 
     /** The counters of this client's cache entry. */
     public PayTokenStats stats() throws PayTokenException {
-        Pointer client = acquire();
-        String json;
-        try {
-            NativeLib.Call call = new NativeLib.Call();
-            int status = NativeLib.paytoken_client_stats(client, call.out, call.error);
-            if (status != 0) {
-                throw call.exception(status);
-            }
-            json = takeString(call.result());
-        } finally {
-            release();
-        }
+        String json = stringCall(NativeLib::paytoken_client_stats);
         try {
             return new PayTokenStats(json);
         } catch (IllegalArgumentException e) {
@@ -276,12 +255,28 @@ public final class PayTokenClient implements AutoCloseable {
         calls.unlock();
     }
 
-    /** Reads a library-allocated string and frees it, whatever happens. */
-    private static String takeString(Pointer string) {
+    /** A C function {@code int32_t f(const paytoken_client *, char **out, paytoken_error *)}. */
+    private interface StringFunction {
+        int call(Pointer client, long[] out, byte[] error);
+    }
+
+    /** Calls {@code function} and returns its string, freed whatever happens. */
+    private String stringCall(StringFunction function) throws PayTokenException {
+        Pointer client = acquire();
         try {
-            return Utf8.read(string);
+            NativeLib.Call call = new NativeLib.Call();
+            int status = function.call(client, call.out, call.error);
+            if (status != 0) {
+                throw call.exception(status);
+            }
+            Pointer string = call.result();
+            try {
+                return Utf8.read(string);
+            } finally {
+                NativeLib.paytoken_string_free(string);
+            }
         } finally {
-            NativeLib.paytoken_string_free(string);
+            release();
         }
     }
 
