@@ -28,6 +28,9 @@ class Simulator:
     thanks to --exit-on-stdin-eof)."""
 
     def __init__(self, *flags: str) -> None:
+        if not os.access(SIM_BINARY, os.X_OK):
+            raise RuntimeError(f"{SIM_BINARY} is not built: run `make sim` in the repository "
+                               "(or set $PAYTOKEN_SIM)")
         for _ in range(20):
             self._process = subprocess.Popen(
                 [SIM_BINARY, "--port", "0", "--exit-on-stdin-eof", *flags],
