@@ -27,7 +27,7 @@ class Stats:
     refresh_failures: int
     retries_after_401: int
     extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)
-    """Counters this version of the wrapper does not know by name."""
+    """The library's other keys (``gateway``, ``tokenValidForMs``, ...), as it sends them."""
 
     @classmethod
     def from_json(cls, text: str) -> "Stats":
