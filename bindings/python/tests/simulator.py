@@ -49,9 +49,10 @@ class Simulator:
 
     def stop(self) -> None:
         if self._process.poll() is None:
-            self._process.stdin.close()  # type: ignore[union-attr]
             self._process.terminate()
             self._process.wait(10)
+        self._process.stdin.close()  # type: ignore[union-attr]
+        self._process.stdout.close()  # type: ignore[union-attr]
 
     # ------------------------------------------------------------ admin API
     def admin(self, method: str, path: str, body: Optional[Dict[str, Any]] = None) -> Any:

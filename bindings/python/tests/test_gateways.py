@@ -100,3 +100,16 @@ def test_gateway_clock_skew_does_not_matter(sim, make_client):
     client = make_client("portone-v1")
     assert client.token() == client.token()
     assert sim.token_requests("portone-v1") == 1
+
+
+def test_every_option_of_the_table_reaches_the_library(sim, make_client):
+    common = {"timeout_ms": 4000, "connect_timeout_ms": 1000, "max_response_bytes": 1 << 20,
+              "user_agent": "shop/1.2", "refresh_before_secs": 30}
+    clients = [
+        make_client("nicepay", sandbox=True, auth="token", return_char_set="utf-8", **common),
+        make_client("portone-v1", tier="T9", **common),
+        make_client("portone-v2", auth="token", store_id="store-9", **common),
+    ]
+    for client, path in zip(clients, BUSINESS_PATHS.values()):
+        assert client.get(path).status == 200
+        assert "shop/1.2" in sim.last_request()["headers"]["user-agent"]
