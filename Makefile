@@ -33,10 +33,11 @@ sim:
 demo: build
 	@scripts/with-sim.sh $(MAKE) --no-print-directory demo-c $(addprefix demo-,$(BINDINGS))
 
-demo-c: build
+# The per-language demos expect PAYTOKEN_SIM_URL (set by with-sim.sh in `make demo`).
+demo-c:
 	@$(MAKE) --no-print-directory -C examples/c run
 
-$(addprefix demo-,$(BINDINGS)): demo-%: build
+$(addprefix demo-,$(BINDINGS)): demo-%:
 	@$(MAKE) --no-print-directory -C bindings/$* demo
 
 # ---------------------------------------------------------------- test

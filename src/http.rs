@@ -196,6 +196,10 @@ fn map_error(e: ureq::Error, config: &Config, purpose: Purpose, what: &str) -> E
 
 fn map_io(io: io::Error, what: &str, origin: &str, unknown: &str) -> Error {
     use io::ErrorKind::*;
+    // ureq passes rustls failures (bad certificate, not TLS at all) up as io errors.
+    if let Some(tls) = io.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
+        return Error::tls(format!("{what} to {origin}: TLS failed: {tls}"));
+    }
     match io.kind() {
         TimedOut | WouldBlock => Error::timeout(format!("{what} to {origin} timed out{unknown}")),
         ConnectionRefused => Error::network(format!("{what}: connection to {origin} refused")),

@@ -105,7 +105,7 @@ fn gateway_errors_carry_their_own_codes() {
     let f = Client::new(&sim.nicepay(json!({"clientKey": "nobody"}))).unwrap().token().unwrap_err();
     assert_eq!((f.code, f.gateway_code.as_str()), (2, "U116"), "{f:?}");
     let f = Client::new(&sim.portone_v1(json!({"impSecret": "nope"}))).unwrap().token().unwrap_err();
-    assert_eq!((f.code, f.http_status), (2, 401), "{f:?}");
+    assert_eq!((f.code, f.http_status, f.gateway_code.as_str()), (2, 401, "-1"), "{f:?}");
     let f = Client::new(&sim.portone_v2(json!({"auth": "token", "apiSecret": "nope"}))).unwrap().token().unwrap_err();
     assert_eq!((f.code, f.gateway_code.as_str()), (2, "UNAUTHORIZED"), "{f:?}");
     // A wrong secret with a no-token scheme: 401 on the business call itself.

@@ -22,11 +22,13 @@ pub fn token_request(config: &Config) -> TokenRequest {
 
 pub fn parse_token_answer(config: &Config, answer: &HttpResponse) -> Result<IssuedToken, Error> {
     if answer.status == 401 || answer.status == 403 {
-        let detail = json_object(config, answer)
-            .map(|f| describe_code(&num_or_text(f.get("code")), &num_or_text(f.get("message"))))
+        let (code, msg) = json_object(config, answer)
+            .map(|f| (num_or_text(f.get("code")), num_or_text(f.get("message"))))
             .unwrap_or_default();
+        let detail = describe_code(&code, &msg);
         return Err(Error::auth(format!("PortOne V1 refused impKey/impSecret{detail}: check them in the PortOne console"))
-            .with_http_status(answer.status));
+            .with_http_status(answer.status)
+            .with_gateway_code(code));
     }
     let fields = json_object(config, answer)?;
     let code = num_or_text(fields.get("code"));

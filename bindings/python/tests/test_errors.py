@@ -73,8 +73,7 @@ def test_korean_gateway_message_arrives_decoded_from_euc_kr(make_client):
 
 
 @pytest.mark.parametrize("gateway,options,gateway_code", [
-    pytest.param("portone-v1", {"imp_secret": "wrong"}, "-1", marks=pytest.mark.xfail(
-        reason="core bug: PortOne V1 `code` goes into the message, not gateway_code")),
+    ("portone-v1", {"imp_secret": "wrong"}, "-1"),
     ("portone-v2", {"api_secret": "wrong", "auth": "token"}, "UNAUTHORIZED"),
 ])
 def test_wrong_portone_credentials_are_auth_errors(make_client, gateway, options, gateway_code):
@@ -142,7 +141,6 @@ def test_a_hanging_gateway_is_a_timeout_whose_outcome_is_unknown(sim, make_clien
     assert "unknown" in error.message
 
 
-@pytest.mark.xfail(reason="core bug: rustls handshake errors arrive as io::Error and are mapped to NETWORK")
 def test_an_untrusted_certificate_is_a_tls_error(make_client, untrusted_tls_server):
     client = make_client("portone-v1", base_url=untrusted_tls_server)
     with pytest.raises(paytoken.TlsError) as caught:
