@@ -92,3 +92,12 @@ fn tls_to_a_plain_http_server_is_a_tls_error() {
     assert_eq!(f.code, 6, "{f:?}");
     assert!(f.message.contains("TLS"), "{}", f.message);
 }
+
+#[test]
+fn a_redirect_is_returned_not_followed() {
+    let sim = Sim::start();
+    let client = Client::new(&sim.portone_v1(json!({}))).unwrap();
+    sim.fault(json!({"endpoint": "api", "kind": "status", "status": 302}));
+    assert_eq!(client.get(api_path("portone-v1")).unwrap().status, 302);
+    assert_eq!(sim.stats()["apiRequests"]["portone-v1"], 1, "nothing followed");
+}
