@@ -10,10 +10,11 @@ const fs = require('node:fs');
 const path = require('node:path');
 const v8 = require('node:v8');
 const vm = require('node:vm');
-const { Client, TimeoutError } = require('..');
+const { Client, InvalidArgumentError, TimeoutError } = require('..');
 const { startSim } = require('./helpers/sim');
+const { nativeHeapBytes } = require('./helpers/malloc');
 
-// A full collection on demand, so the RSS check sees freed JS Buffers as freed.
+// A full collection on demand, so the heap checks see freed JS Buffers as freed.
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc');
 
@@ -23,6 +24,15 @@ before(async () => {
   sim = await startSim(['--delay-ms', '150']);
 });
 after(() => sim.stop());
+
+/** C heap bytes in use once collected JS Buffers have released their memory. */
+async function settledHeap() {
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 20)); // ArrayBuffer sweeping may lag
+  }
+  return nativeHeapBytes();
+}
 
 /** Counts the ticks of a 10 ms interval while `work` runs. */
 async function ticksDuring(work) {
@@ -76,7 +86,7 @@ test('1000 concurrent requests (more than koffi queues at once) all succeed', as
   }
 });
 
-test('large bodies are copied out and freed: 150 x 1 MiB responses leave RSS flat', async () => {
+test('large bodies are copied out and freed: 150 x 1 MiB responses leave the C heap flat', async () => {
   const pg = Client.portoneV2({ ...sim.config('portone-v2'), maxResponseBytes: 4 << 20 });
   await sim.setConfig({ delayMs: 0 });
   await sim.fault({ gateway: 'portone-v2', endpoint: 'api', kind: 'oversized', bytes: 1 << 20, count: 0 });
@@ -88,30 +98,38 @@ test('large bodies are copied out and freed: 150 x 1 MiB responses leave RSS fla
       }
     };
     await fetchMany(20); // warm up allocators and pools
-    gc();
-    const before = process.memoryUsage().rss;
+    const before = await settledHeap();
     await fetchMany(150);
-    gc();
-    const grown = (process.memoryUsage().rss - before) / (1 << 20);
+    const grown = ((await settledHeap()) - before) / (1 << 20);
     // A leaked native response would add 150 MiB.
-    assert.ok(grown < 60, `RSS grew by ${grown.toFixed(1)} MiB over 150 MiB of responses`);
+    assert.ok(grown < 8, `the C heap grew by ${grown.toFixed(1)} MiB over 150 MiB of responses`);
   } finally {
     await sim.clearFaults();
     await sim.setConfig({ delayMs: 150 });
   }
 });
 
-test('library-allocated token strings are freed: 200k tokenSync() calls leave RSS flat', async () => {
+test('library-allocated token strings are freed: 200k tokenSync() calls leave the C heap flat', async () => {
   const pg = Client.portoneV1(sim.config('portone-v1'));
   await pg.token();
   for (let i = 0; i < 20000; i++) pg.tokenSync(); // warm up
-  gc();
-  const before = process.memoryUsage().rss;
+  const before = await settledHeap();
   for (let i = 0; i < 200000; i++) pg.tokenSync();
-  gc();
-  const grown = (process.memoryUsage().rss - before) / (1 << 20);
-  // Unfreed 40-byte tokens would add about 12 MiB (measured: 17 MiB for 64-byte ones).
-  assert.ok(grown < 6, `RSS grew by ${grown.toFixed(1)} MiB over 200k tokens`);
+  const grown = ((await settledHeap()) - before) / (1 << 20);
+  // Unfreed 40-byte tokens would add about 10 MiB.
+  assert.ok(grown < 2, `the C heap grew by ${grown.toFixed(2)} MiB over 200k tokens`);
+});
+
+test('failed calls leave the C heap flat too (50k errors from the library)', async () => {
+  const pg = Client.portoneV2(sim.config('portone-v2'));
+  const fail = () => assert.throws(() => pg.requestSync('GET', '/payments/a\r\nb'), InvalidArgumentError);
+  for (let i = 0; i < 5000; i++) fail(); // warm up
+  const before = await settledHeap();
+  for (let i = 0; i < 50000; i++) fail();
+  const rejected = await Promise.all(Array.from({ length: 2000 }, () => pg.get('/payments/a\r\nb').catch((e) => e)));
+  assert.ok(rejected.every((error) => error instanceof InvalidArgumentError));
+  const grown = ((await settledHeap()) - before) / (1 << 20);
+  assert.ok(grown < 2, `the C heap grew by ${grown.toFixed(2)} MiB over 52k failed calls`);
 });
 
 test('a client dropped while its call is in flight stays alive until the call returns', async () => {
