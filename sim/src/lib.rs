@@ -18,6 +18,7 @@ mod portone_v1;
 mod portone_v2;
 mod server;
 mod state;
+mod tls;
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -46,6 +47,13 @@ pub struct SimConfig {
     pub clock_offset_secs: i64,
     /// Added before every gateway answer.
     pub delay_ms: u64,
+    /// Serve HTTPS with a self-signed certificate made at start (see
+    /// [`Simulator::certificate_pem`]) instead of plain HTTP.
+    pub tls: bool,
+    /// A network round trip to model a distant gateway: every new connection waits it
+    /// once for the TCP handshake and, with `tls`, once more for the TLS 1.3 handshake;
+    /// every gateway answer waits it too (on top of `delay_ms`).
+    pub rtt_ms: u64,
 }
 
 impl Default for SimConfig {
@@ -61,6 +69,8 @@ impl Default for SimConfig {
             token_ttl_secs: 1800,
             clock_offset_secs: 0,
             delay_ms: 0,
+            tls: false,
+            rtt_ms: 0,
         }
     }
 }
@@ -69,6 +79,8 @@ impl Default for SimConfig {
 /// before `drop` returns.
 pub struct Simulator {
     addr: SocketAddr,
+    /// PEM of the self-signed certificate in TLS mode.
+    certificate_pem: Option<String>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
@@ -101,6 +113,8 @@ impl Simulator {
             .enable_io()
             .enable_time()
             .build()?;
+        let tls = if config.tls { Some(tls::self_signed()?) } else { None };
+        let certificate_pem = tls.as_ref().map(|t| t.certificate_pem.clone());
         let shared = Arc::new(Shared {
             creds: Credentials {
                 nicepay_client_key: config.nicepay_client_key,
@@ -117,6 +131,8 @@ impl Simulator {
                 nicepay_time_format: NicepayTimeFormat::Compact,
             })),
             verbose: std::env::var_os("PAYTOKEN_SIM_LOG").is_some_and(|v| v == "1"),
+            tls: tls.map(|t| t.acceptor),
+            rtt: Duration::from_millis(config.rtt_ms),
         });
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::Builder::new().name("paytoken-sim".into()).spawn(move || {
@@ -134,12 +150,19 @@ impl Simulator {
             // Drops every connection task, hung ones included.
             runtime.shutdown_timeout(Duration::from_secs(2));
         })?;
-        Ok(Simulator { addr, stop: Some(stop), thread: Some(thread) })
+        Ok(Simulator { addr, certificate_pem, stop: Some(stop), thread: Some(thread) })
     }
 
-    /// `http://127.0.0.1:PORT` (or `http://[::1]:PORT`).
+    /// `http://127.0.0.1:PORT` (or `http://[::1]:PORT`; `https://` in TLS mode).
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.certificate_pem.is_some() { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
+    }
+
+    /// In TLS mode, the PEM of the simulator's self-signed certificate: the one root a
+    /// client must trust to reach it (e.g. paytoken's `caFile`). `None` for plain HTTP.
+    pub fn certificate_pem(&self) -> Option<&str> {
+        self.certificate_pem.as_deref()
     }
 
     pub fn port(&self) -> u16 {

@@ -9,19 +9,21 @@ use paytoken_sim::{SimConfig, Simulator};
 const USAGE: &str = "usage: paytoken-sim [--port N] [--host 127.0.0.1|::1|localhost]
   [--nicepay-client-key K] [--nicepay-secret-key K] [--imp-key K] [--imp-secret K]
   [--api-secret K] [--token-ttl SECS] [--clock-offset SECS] [--delay-ms MS]
-  [--exit-on-stdin-eof] [--verbose]
+  [--tls [--cert-out PATH]] [--rtt-ms MS] [--exit-on-stdin-eof] [--verbose]
 See sim/README.md for the endpoints and the /__sim admin API.";
 
 /// The flags that take a value.
-const VALUE_FLAGS: [&str; 10] = [
+const VALUE_FLAGS: [&str; 12] = [
     "--port", "--host", "--nicepay-client-key", "--nicepay-secret-key", "--imp-key", "--imp-secret",
-    "--api-secret", "--token-ttl", "--clock-offset", "--delay-ms",
+    "--api-secret", "--token-ttl", "--clock-offset", "--delay-ms", "--rtt-ms", "--cert-out",
 ];
 
 struct Options {
     config: SimConfig,
     exit_on_stdin_eof: bool,
     verbose: bool,
+    /// Where to write the TLS certificate (PEM) before announcing the URL.
+    cert_out: Option<String>,
 }
 
 fn parse_number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, String> {
@@ -29,7 +31,8 @@ fn parse_number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, Stri
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
-    let mut options = Options { config: SimConfig::default(), exit_on_stdin_eof: false, verbose: false };
+    let mut options =
+        Options { config: SimConfig::default(), exit_on_stdin_eof: false, verbose: false, cert_out: None };
     while let Some(arg) = args.next() {
         // Both `--flag value` and `--flag=value`.
         let (flag, inline) = match arg.split_once('=') {
@@ -39,6 +42,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
         match flag.as_str() {
             "--exit-on-stdin-eof" => options.exit_on_stdin_eof = true,
             "--verbose" => options.verbose = true,
+            "--tls" => options.config.tls = true,
             "-h" | "--help" => return Err(String::new()),
             _ if !VALUE_FLAGS.contains(&flag.as_str()) => return Err(format!("unknown flag {flag}")),
             _ => {
@@ -58,10 +62,15 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
                     "--token-ttl" => c.token_ttl_secs = parse_number(&flag, &value)?,
                     "--clock-offset" => c.clock_offset_secs = parse_number(&flag, &value)?,
                     "--delay-ms" => c.delay_ms = parse_number(&flag, &value)?,
+                    "--rtt-ms" => c.rtt_ms = parse_number(&flag, &value)?,
+                    "--cert-out" => options.cert_out = Some(value),
                     _ => return Err(format!("unknown flag {flag}")),
                 }
             }
         }
+    }
+    if options.cert_out.is_some() && !options.config.tls {
+        return Err("--cert-out needs --tls".into());
     }
     Ok(options)
 }
@@ -89,6 +98,13 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // Written before the URL line, so a harness that read the line can use the file.
+    if let (Some(path), Some(pem)) = (&options.cert_out, simulator.certificate_pem()) {
+        if let Err(e) = std::fs::write(path, pem) {
+            eprintln!("paytoken-sim: cannot write the certificate to {path}: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
     // The only line ever written to stdout: harnesses parse the port from it.
     let mut stdout = std::io::stdout();
     let _ = writeln!(stdout, "paytoken-sim listening on {}", simulator.url());

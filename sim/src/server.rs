@@ -14,7 +14,9 @@ use hyper::service::service_fn;
 use hyper::{HeaderMap, Request, Response};
 use hyper_util::rt::TokioIo;
 use serde_json::json;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
 
 use crate::body::{BoxError, SimBody};
 use crate::clock::http_date;
@@ -35,6 +37,10 @@ pub struct Shared {
     pub state: Mutex<State>,
     /// Log one line per request to stderr.
     pub verbose: bool,
+    /// TLS mode: every connection is a TLS handshake first.
+    pub tls: Option<TlsAcceptor>,
+    /// The modelled network round trip (`SimConfig::rtt_ms`).
+    pub rtt: Duration,
 }
 
 impl Shared {
@@ -95,14 +101,31 @@ pub async fn serve(listener: TcpListener, shared: Arc<Shared>) {
         let _ = stream.set_nodelay(true);
         let shared = Arc::clone(&shared);
         tokio::spawn(async move {
-            let service = service_fn(move |req| handle(req, Arc::clone(&shared)));
-            // Our own Date header (gateway clock) only: no real-clock one from hyper.
-            let _ = http1::Builder::new()
-                .auto_date_header(false)
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
+            // The handshakes a distant gateway costs: TCP, then TLS 1.3 (one round trip
+            // each). Loopback completes them at once, so the first answer waits instead.
+            let handshakes = if shared.tls.is_some() { 2 } else { 1 };
+            if !shared.rtt.is_zero() {
+                tokio::time::sleep(shared.rtt * handshakes).await;
+            }
+            match shared.tls.clone() {
+                None => serve_connection(stream, shared).await,
+                Some(acceptor) => match acceptor.accept(stream).await {
+                    Ok(stream) => serve_connection(stream, shared).await,
+                    Err(e) if shared.verbose => eprintln!("paytoken-sim: TLS handshake failed: {e}"),
+                    Err(_) => {}
+                },
+            }
         });
     }
+}
+
+async fn serve_connection<I>(io: I, shared: Arc<Shared>)
+where
+    I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let service = service_fn(move |req| handle(req, Arc::clone(&shared)));
+    // Our own Date header (gateway clock) only: no real-clock one from hyper.
+    let _ = http1::Builder::new().auto_date_header(false).serve_connection(TokioIo::new(io), service).await;
 }
 
 async fn handle(request: Request<Incoming>, shared: Arc<Shared>) -> Result<Response<SimBody>, BoxError> {
@@ -149,6 +172,7 @@ async fn handle(request: Request<Incoming>, shared: Arc<Shared>) -> Result<Respo
                 }
                 st.settings.delay_ms
             };
+            let delay_ms = delay_ms + shared.rtt.as_millis() as u64;
             if delay_ms > 0 {
                 tokio::time::sleep(Duration::from_millis(delay_ms)).await;
             }
