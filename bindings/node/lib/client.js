@@ -4,7 +4,8 @@
 // checks JavaScript types, moves bytes and turns statuses into typed errors.
 
 const util = require('node:util');
-const { native, cString, describe, runSync, callAsync, check } = require('./native');
+const { native, runSync, callAsync, check } = require('./native');
+const { describe, requireObject, toJson, cString } = require('./args');
 const { invalidArgument } = require('./errors');
 const { readResponse } = require('./response');
 const { Gate } = require('./gate');
@@ -28,15 +29,7 @@ class Client {
    *   and options (see the README). Validated by the library; no network I/O happens here.
    */
   constructor(config) {
-    if (config === null || typeof config !== 'object' || Array.isArray(config)) {
-      throw invalidArgument(`config must be an object, got ${describe(config)}`);
-    }
-    let json;
-    try {
-      json = JSON.stringify(config);
-    } catch (cause) {
-      throw Object.assign(invalidArgument(`config is not JSON-serialisable: ${cause.message}`), { cause });
-    }
+    const json = toJson(requireObject(config, 'config'), 'config');
     const n = native();
     const out = [null];
     const err = {};
@@ -165,9 +158,7 @@ class Client {
   }
 
   #requestOp(method, path, options = {}) {
-    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-      throw invalidArgument(`request options must be an object, got ${describe(options)}`);
-    }
+    requireObject(options, 'request options');
     const methodArg = cString(typeof method === 'string' ? method.toUpperCase() : method, 'method');
     const pathArg = cString(path, 'path');
     const headersArg = options.headers === undefined ? null : cString(headersJson(options.headers), 'headers');
@@ -192,7 +183,7 @@ class Client {
   // Runs the op on the thread pool. The closure holds `this` until the C call returns,
   // so the FinalizationRegistry cannot free the native client under a worker thread.
   async #async(makeOp) {
-    const op = makeOp(); // validation errors become rejections, never throws
+    const op = makeOp(); // a bad argument throws here: this async function turns it into a rejection
     this.#inFlight++;
     try {
       const status = await gate.run(() => callAsync(op));
@@ -218,9 +209,7 @@ class Client {
 }
 
 function withGateway(gateway, options) {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw invalidArgument(`${gateway} options must be an object, got ${describe(options)}`);
-  }
+  requireObject(options, `${gateway} options`);
   if ('gateway' in options && options.gateway !== gateway) {
     throw invalidArgument(`options.gateway is "${options.gateway}" but this factory makes a ${gateway} client`);
   }
@@ -228,15 +217,13 @@ function withGateway(gateway, options) {
 }
 
 function headersJson(headers) {
-  if (headers === null || typeof headers !== 'object' || Array.isArray(headers)) {
-    throw invalidArgument(`headers must be an object of strings, got ${describe(headers)}`);
-  }
+  requireObject(headers, 'headers');
   for (const [name, value] of Object.entries(headers)) {
     if (typeof value !== 'string') {
       throw invalidArgument(`header "${name}" must be a string, got ${describe(value)}`);
     }
   }
-  return JSON.stringify(headers);
+  return toJson(headers, 'headers');
 }
 
 /** The request body as bytes, or null for none. */
@@ -244,16 +231,7 @@ function requestBody({ json, body }) {
   if (json !== undefined && body !== undefined) {
     throw invalidArgument('give either json or body, not both');
   }
-  if (json !== undefined) {
-    let text;
-    try {
-      text = JSON.stringify(json);
-    } catch (cause) {
-      throw Object.assign(invalidArgument(`json is not JSON-serialisable: ${cause.message}`), { cause });
-    }
-    if (text === undefined) throw invalidArgument(`json is not JSON-serialisable: got ${describe(json)}`);
-    return Buffer.from(text, 'utf8');
-  }
+  if (json !== undefined) return Buffer.from(toJson(json, 'json'), 'utf8');
   if (body === undefined || body === null) return null;
   if (typeof body === 'string') return Buffer.from(body, 'utf8');
   if (Buffer.isBuffer(body)) return body;

@@ -2,13 +2,12 @@
 // The C ABI of libpaytoken.so (include/paytoken.h) declared for koffi, and the two ways
 // to run a call: on the calling thread (sync) or on libuv's thread pool (async).
 //
-// Every pointer argument handed to koffi is one this module made (a NUL-terminated
-// Buffer, a handle it got from the library): koffi 3 reads a stray number as an address,
-// so nothing the user passes goes to C unchecked.
+// Every pointer argument handed to koffi is one this package made (a NUL-terminated
+// Buffer from args.js, a handle it got from the library).
 
 const path = require('node:path');
 const koffi = require('koffi');
-const { fromStatus, invalidArgument } = require('./errors');
+const { fromStatus } = require('./errors');
 
 const DEFAULT_LIB = path.join(__dirname, 'libpaytoken.so');
 
@@ -75,19 +74,6 @@ function bind(libPath) {
   };
 }
 
-/** A JS string as a NUL-terminated UTF-8 Buffer for a `const char *` parameter. */
-function cString(value, what) {
-  if (typeof value !== 'string') throw invalidArgument(`${what} must be a string, got ${describe(value)}`);
-  if (value.includes('\0')) throw invalidArgument(`${what} must not contain a NUL character`);
-  return Buffer.from(value + '\0', 'utf8');
-}
-
-function describe(value) {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value;
-}
-
 // A call is described once as {fn, args, finish}: `finish(status)` reads the outputs,
 // frees what the library allocated and throws the typed error. It then runs either way.
 
@@ -111,4 +97,4 @@ function check(status, err) {
   if (status !== 0) throw fromStatus(status, err);
 }
 
-module.exports = { native, cString, describe, runSync, callAsync, check };
+module.exports = { native, runSync, callAsync, check };
