@@ -4,7 +4,9 @@
 const { test, describe, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { Client, Response, InvalidArgumentError, libraryVersion } = require('..');
-const { startSim } = require('./helpers/sim');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+const { startSim, REPO } = require('./helpers/sim');
 
 let sim;
 before(async () => {
@@ -196,6 +198,25 @@ describe('portone-v2', () => {
 describe('package surface', () => {
   test('libraryVersion() reports the loaded library', () => {
     assert.match(libraryVersion(), /^\d+\.\d+\.\d+/);
+  });
+
+  test('PAYTOKEN_LIB chooses the library; a wrong path is a clear error', () => {
+    const probe = (libPath) =>
+      spawnSync(
+        process.execPath,
+        ['-e', `const { Client } = require('..');
+          new Client(${JSON.stringify(sim.config('portone-v2'))});
+          const maps = require('fs').readFileSync('/proc/self/maps', 'utf8');
+          console.log(maps.split('\\n').find((l) => l.includes('libpaytoken')).split(' ').pop());`],
+        { cwd: __dirname, env: { ...process.env, PAYTOKEN_LIB: libPath }, encoding: 'utf8' },
+      );
+    const built = path.join(REPO, 'target', 'release', 'libpaytoken.so');
+    const good = probe(built);
+    assert.equal(good.status, 0, good.stderr);
+    assert.equal(good.stdout.trim(), built);
+    const bad = probe('/nonexistent/libpaytoken.so');
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /cannot load \/nonexistent\/libpaytoken\.so.*PAYTOKEN_LIB/);
   });
 
   test('the ES module entry exports the same Client', async () => {
