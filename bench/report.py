@@ -1,0 +1,304 @@
+"""Turns the JSON lines of one `make bench` run into the table, BENCHMARKS.md and the chart.
+
+    python report.py RESULTS.jsonl REPO_DIR [FAILED_PART ...]
+
+Every bench program prints `{"id", "run", "value", "unit"}` per measurement and run. A
+figure is the median over runs, with the spread (min-max) beside it. A ratio is taken
+run by run between two figures of the same run (measured side by side, interleaved)
+and then summarised the same way, so drift between runs cancels out.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple, Union
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402  (after choosing the headless backend)
+
+Runs = Dict[int, float]
+
+
+@dataclass
+class Figure:
+    """A measured value (ns per call, or a count): lower is better."""
+    label: str
+    id: str
+    target_max: Optional[float] = None  # in the figure's unit
+    worst_run: bool = False  # judge the worst run, not the median (counts that must hold every time)
+
+
+@dataclass
+class Ratio:
+    """num/den run by run. `higher_is_better`: a speed-up (den is the baseline's time)."""
+    label: str
+    num: str
+    den: str
+    target: Optional[float] = None
+    higher_is_better: bool = True
+    chart: Optional[str] = None  # label in the chart of speed-ups
+
+
+@dataclass
+class Section:
+    title: str
+
+
+Row = Union[Section, Figure, Ratio]
+
+US, MS = 1e3, 1e6
+ROWS: List[Row] = [
+    Section("Cached token (warm cache), per call"),
+    Figure("C: `paytoken_get_token` + `paytoken_string_free`, 1 thread", "c.token.1", 150),
+    Figure("C: the same, every core calling (per call, per thread)", "c.token.all"),
+    Ratio("C: every core / 1 thread", "c.token.all", "c.token.1", 2.0, higher_is_better=False),
+    Figure("Python: `client.token()`", "py.token", 5 * US),
+    Figure("PHP: `$client->token()`", "php.token", 5 * US),
+    Figure("Node: `pg.tokenSync()`", "node.token.sync", 3 * US),
+    Figure("Node: `await pg.token()` (libuv pool)", "node.token.async"),
+    Figure("Java: `client.token()`", "java.token", 5 * US),
+    Section("Request overhead: authorized keep-alive GET, loopback, per call"),
+    Figure("Rust: `paytoken_request`", "rust.request.paytoken"),
+    Figure("Rust: bare `ureq` agent, same token", "rust.request.ureq"),
+    Figure("Rust: `ureq` with paytoken's deadlines (5 s connect, 30 s total)", "rust.request.ureq_deadlines"),
+    Figure("Rust: `ureq` with those deadlines and an inline resolver", "rust.request.ureq_deadlines_inline_resolver"),
+    Ratio("paytoken / bare ureq (its overhead)", "rust.request.paytoken", "rust.request.ureq", 1.10,
+          higher_is_better=False),
+    Ratio("paytoken / ureq with the same deadlines", "rust.request.paytoken", "rust.request.ureq_deadlines",
+          higher_is_better=False),
+    Section("Authorized requests from each language (sequential GET, loopback), per call"),
+    Figure("Python: paytoken `client.get()`", "py.request.paytoken"),
+    Figure("Python: `requests.Session().get()`", "py.request.requests"),
+    Ratio("Python: paytoken req/s ÷ requests req/s", "py.request.requests", "py.request.paytoken", 1.0,
+          chart="Python: vs requests.Session"),
+    Figure("PHP: paytoken `$client->get()`", "php.request.paytoken"),
+    Figure("PHP: curl, one handle reused", "php.request.curl_reused"),
+    Figure("PHP: curl, a new handle per call", "php.request.curl_new"),
+    Ratio("PHP: paytoken req/s ÷ reused curl handle", "php.request.curl_reused", "php.request.paytoken", 0.9,
+          chart="PHP: vs reused curl handle"),
+    Ratio("PHP: paytoken req/s ÷ new curl handle per call", "php.request.curl_new", "php.request.paytoken",
+          chart="PHP: vs new curl handle per call"),
+    Figure("Node: paytoken `await pg.get()`", "node.request.paytoken"),
+    Figure("Node: built-in `fetch()`", "node.request.fetch"),
+    Ratio("Node: paytoken req/s ÷ fetch req/s", "node.request.fetch", "node.request.paytoken", 1.0,
+          chart="Node: vs fetch"),
+    Figure("Java: paytoken `client.request()`", "java.request.paytoken"),
+    Figure("Java: `java.net.http.HttpClient`", "java.request.httpclient"),
+    Ratio("Java: paytoken req/s ÷ HttpClient req/s", "java.request.httpclient", "java.request.paytoken", 1.0,
+          chart="Java: vs HttpClient"),
+    Ratio("Rust: paytoken req/s ÷ bare ureq req/s", "rust.request.ureq", "rust.request.paytoken",
+          chart="Rust: vs bare ureq"),
+    Section("Real world: 100 sequential calls over TLS to a gateway 10 ms away"),
+    Figure("official V1 clients' pattern: token fetch + new TLS connection per call", "rust.realworld.official"),
+    Figure("paytoken: cached token, pooled connection (1 fetch, 1 handshake)", "rust.realworld.paytoken"),
+    Ratio("speed-up", "rust.realworld.official", "rust.realworld.paytoken", 3.0,
+          chart="100 calls over TLS, 10 ms RTT:\nvs official V1 clients"),
+    Section("Stampede: 64 threads, cold cache, token endpoint answering in 200 ms"),
+    Figure("token requests made", "rust.stampede.token_requests", 1, worst_run=True),
+    Figure("time until all 64 are served", "rust.stampede.all_served"),
+]
+
+
+def load(path: Path) -> Tuple[Dict[str, Runs], Dict[str, str]]:
+    runs: Dict[str, Runs] = defaultdict(dict)
+    units: Dict[str, str] = {}
+    for line in path.read_text().splitlines():
+        if line.startswith("{"):
+            record = json.loads(line)
+            runs[record["id"]][int(record["run"])] = float(record["value"])
+            units[record["id"]] = record["unit"]
+    return runs, units
+
+
+def fmt_ns(ns: float) -> str:
+    for scale, unit in ((1e9, "s"), (1e6, "ms"), (1e3, "µs")):
+        if ns >= scale:
+            return f"{ns / scale:.3g} {unit}" if ns / scale < 100 else f"{ns / scale:.0f} {unit}"
+    return f"{ns:.3g} ns" if ns < 100 else f"{ns:.0f} ns"
+
+
+def fmt_value(value: float, unit: str) -> str:
+    return fmt_ns(value) if unit == "ns" else f"{value:g}"
+
+
+@dataclass
+class Line:
+    label: str
+    median: str
+    spread: str
+    target: str
+    verdict: str  # "ok", "MISS", "" (no target) or "not run"
+    ratio: Optional[float] = None
+    chart: Optional[str] = None
+
+
+def summarise(row: Union[Figure, Ratio], runs: Dict[str, Runs], units: Dict[str, str]) -> Line:
+    if isinstance(row, Figure):
+        values = runs.get(row.id, {})
+        if not values:
+            return Line(row.label, "—", "—", "", "not run")
+        unit = units[row.id]
+        series = sorted(values.values())
+        median = statistics.median(series)
+        judged = series[-1] if row.worst_run else median
+        target, verdict = "", ""
+        if row.target_max is not None:
+            target = ("every run " if row.worst_run else "") + f"≤ {fmt_value(row.target_max, unit)}"
+            verdict = "ok" if judged <= row.target_max else "MISS"
+        spread = f"{fmt_value(series[0], unit)} – {fmt_value(series[-1], unit)}"
+        return Line(row.label, fmt_value(median, unit), spread, target, verdict)
+    num, den = runs.get(row.num, {}), runs.get(row.den, {})
+    paired = sorted(num[r] / den[r] for r in num.keys() & den.keys())
+    if not paired:
+        return Line(row.label, "—", "—", "", "not run", chart=row.chart)
+    median = statistics.median(paired)
+    target, verdict = "", ""
+    if row.target is not None:
+        target = f"{'≥' if row.higher_is_better else '≤'} {row.target:g}×"
+        met = median >= row.target if row.higher_is_better else median <= row.target
+        verdict = "ok" if met else "MISS"
+    return Line(row.label, f"{median:.2f}×", f"{paired[0]:.2f} – {paired[-1]:.2f}", target, verdict,
+                ratio=median, chart=row.chart)
+
+
+def command_output(*command: str) -> str:
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=30)
+        return (done.stdout or done.stderr).strip().splitlines()[0]
+    except (OSError, IndexError, subprocess.SubprocessError):
+        return "not found"
+
+
+def machine(repo: Path) -> List[Tuple[str, str]]:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    memory = next(line.split(":", 1)[1].strip() for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal"))
+    memory_gib = int(memory.split()[0]) / 1024 / 1024
+    os_name = next((line.split("=", 1)[1].strip('"') for line in Path("/etc/os-release").read_text().splitlines()
+                    if line.startswith("PRETTY_NAME=")), platform.system())
+    load = os.getloadavg()
+    return [
+        ("date", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
+        ("commit", command_output("git", "-C", str(repo), "rev-parse", "--short", "HEAD")),
+        ("CPU", f"{cpu}, {os.cpu_count()} logical cores"),
+        ("memory", f"{memory_gib:.0f} GiB"),
+        ("OS", f"{os_name}, Linux {platform.release()}"),
+        ("load average at the end", f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"),
+        ("Rust", command_output("rustc", "--version")),
+        ("Python", platform.python_version() + ", requests " + _version_of("requests")),
+        ("PHP", command_output("php", "-r", "echo PHP_VERSION, ', curl ', curl_version()['version'];")),
+        ("Node", command_output("node", "-v")),
+        ("Java", command_output("java", "-version")),
+    ]
+
+
+def _version_of(module: str) -> str:
+    try:
+        return str(__import__(module).__version__)
+    except ImportError:
+        return "not installed"
+
+
+def table(lines: Sequence[Union[Section, Line]]) -> List[str]:
+    out = ["| benchmark | median | spread (min – max) | target | |", "|---|---:|---:|---|---|"]
+    for line in lines:
+        if isinstance(line, Section):
+            out.append(f"| **{line.title}** | | | | |")
+        else:
+            mark = {"ok": "✅", "MISS": "❌ **MISS**", "not run": "⚠️ not run"}.get(line.verdict, "")
+            out.append(f"| {line.label} | {line.median} | {line.spread} | {line.target} | {mark} |")
+    return out
+
+
+def print_table(lines: Sequence[Union[Section, Line]]) -> None:
+    width = max(len(_plain(line.label)) for line in lines if isinstance(line, Line))
+    for line in lines:
+        if isinstance(line, Section):
+            print(f"\n{line.title}")
+            continue
+        verdict = {"ok": "ok", "MISS": "MISS", "not run": "NOT RUN"}.get(line.verdict, "")
+        print(f"  {_plain(line.label):<{width}}  {line.median:>10}  [{line.spread:>19}]  {line.target:<18} {verdict}")
+
+
+def _plain(text: str) -> str:
+    return text.replace("`", "")
+
+
+def chart(lines: Sequence[Union[Section, Line]], runs: Dict[str, Runs], path: Path) -> None:
+    token_bars = [(_plain(row.label).split(" (")[0].replace(" + paytoken_string_free", ""),
+                   statistics.median(runs[row.id].values()))
+                  for row in ROWS if isinstance(row, Figure) and ".token." in row.id + "." and runs.get(row.id)]
+    speedups = [(line.chart, line.ratio) for line in lines
+                if isinstance(line, Line) and line.chart and line.ratio is not None]
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 8.5), gridspec_kw={"height_ratios": [len(token_bars) or 1,
+                                                                                             len(speedups) or 1]})
+    names = [name for name, _ in token_bars][::-1]
+    values = [value for _, value in token_bars][::-1]
+    top.barh(names, values, color="#4c72b0")
+    top.set_xscale("log")
+    top.set_xlabel("nanoseconds per call (log scale, lower is better)")
+    top.set_title("Cached token, per call")
+    for y, value in enumerate(values):
+        top.text(value, y, " " + fmt_ns(value), va="center", fontsize=9)
+    top.set_xlim(right=max(values, default=1) * 8)
+
+    names = [name for name, _ in speedups][::-1]
+    values = [value for _, value in speedups][::-1]
+    colours = ["#55a868" if value >= 1 else "#c44e52" for value in values]
+    bottom.barh(names, values, color=colours)
+    bottom.axvline(1.0, color="black", linewidth=0.8)
+    bottom.set_xlabel("paytoken's speed ÷ the usual way's (higher is better; 1 = equal)")
+    bottom.set_title("Authorized requests: paytoken vs the client shops use today")
+    for y, value in enumerate(values):
+        bottom.text(value, y, f" {value:.2f}×", va="center", fontsize=9)
+    bottom.set_xlim(0, max(values, default=1) * 1.2)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def main() -> int:
+    results, repo = Path(sys.argv[1]), Path(sys.argv[2])
+    failed = sys.argv[3:]
+    runs, units = load(results)
+    lines: List[Union[Section, Line]] = [row if isinstance(row, Section) else summarise(row, runs, units)
+                                         for row in ROWS]
+    print_table(lines)
+    misses = [line.label for line in lines if isinstance(line, Line) and line.verdict == "MISS"]
+    print(f"\n{len(misses)} target(s) missed" + (": " + "; ".join(_plain(m) for m in misses) if misses else ""))
+    if failed:
+        print("FAILED bench parts: " + ", ".join(failed))
+
+    chart_path = repo / "bench" / "chart.png"
+    chart(lines, runs, chart_path)
+    runs_per_id = sorted({len(v) for v in runs.values()})
+    head = (repo / "bench" / "BENCHMARKS.head.md").read_text()
+    analysis = (repo / "bench" / "BENCHMARKS.analysis.md").read_text()
+    document = [head.rstrip(), "",
+                "## The run", "",
+                *[f"- **{name}**: {value}" for name, value in machine(repo)],
+                f"- **runs per figure**: {', '.join(map(str, runs_per_id))}",
+                *([f"- **FAILED bench parts**: {', '.join(failed)}"] if failed else []), "",
+                *table(lines), "",
+                f"{len(misses)} target(s) missed" + (": " + "; ".join(misses) + "." if misses else "."), "",
+                "![paytoken benchmarks](bench/chart.png)", "",
+                analysis.rstrip(), ""]
+    (repo / "BENCHMARKS.md").write_text("\n".join(document))
+    print(f"wrote {repo / 'BENCHMARKS.md'} and {chart_path}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# make bench: every benchmark against simulators on loopback, in one run, then one table,
+# BENCHMARKS.md and bench/chart.png (see bench/README.md for what is measured and how).
+#
+#   BENCH_RUNS=9 (default)   runs per figure; the table shows their median and spread
+#   BENCH_ONLY="c python"    only these parts (c python php node java rust); the report
+#                            then lists the others as not run
+#
+# Installs what only the benchmarks need, on demand: a venv in bench/.venv (requests,
+# matplotlib, and the paytoken wheel), php-curl, and each wrapper's own build.
+# A part whose program fails is reported as FAILED and the script exits non-zero after
+# writing the report of the others.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+out=bench/.out
+runs=${BENCH_RUNS:-9}
+only=${BENCH_ONLY:-c python php node java rust}
+sim=${PAYTOKEN_SIM:-$repo/target/release/paytoken-sim}
+lib=target/release/libpaytoken.so
+jar=bindings/java/target/paytoken-java-0.1.0.jar
+mkdir -p "$out"
+results=$out/results.jsonl
+: >"$results"
+started=$SECONDS
+say() { printf '\n== %s\n' "$*" >&2; }
+wanted() { [[ " $only " == *" $1 "* ]]; }
+die() { echo "bench.sh: $*" >&2; exit 2; }
+[ -x "$sim" ] && [ -f "$lib" ] || die "build first: make build"
+
+# ---------------------------------------------------------------- what the benches need
+say "dependencies"
+venv=bench/.venv
+if [ ! -x $venv/bin/python ]; then
+  python3 -m venv $venv || { rm -rf $venv; scripts/apt-install.sh python3-venv && python3 -m venv $venv; } || die "no venv"
+fi
+pip="$venv/bin/python -m pip --disable-pip-version-check -q"
+$venv/bin/python -c 'import requests, matplotlib' 2>/dev/null || $pip install requests matplotlib || die "pip install failed"
+# The paytoken wheel, as users install it; again whenever the library was rebuilt.
+if [ ! -e $venv/.paytoken ] || [ "$lib" -nt $venv/.paytoken ] || [ -n "$(find bindings/python/src -newer $venv/.paytoken -name '*.py')" ]; then
+  $pip install --force-reinstall --no-deps ./bindings/python && touch $venv/.paytoken || die "paytoken wheel"
+fi
+if wanted php; then
+  need=""
+  command -v php >/dev/null || need="php-cli"
+  php -m 2>/dev/null | grep -qx curl || need="$need php-curl"
+  [ -z "$need" ] || scripts/apt-install.sh $need || die "apt-get install $need failed"
+fi
+if wanted node; then make -s -C bindings/node deps build >&2 || die "node wrapper build failed"; fi
+if wanted java; then
+  make -s -C bindings/java jar >&2 || die "java jar build failed"
+  mkdir -p $out/java
+  javac -d $out/java -cp "$jar:bindings/java/target/lib/*" bench/java/Bench.java || die "javac failed"
+fi
+if wanted c; then
+  gcc -O2 -Wall -Wextra -pthread -Iinclude bench/c/cached_token.c -Ltarget/release -lpaytoken \
+      -Wl,-rpath,"$repo/target/release" -o $out/cached_token || die "cc failed"
+fi
+if wanted rust; then cargo bench -q --bench gateway --no-run || die "cargo bench build failed"; fi
+
+# ---------------------------------------------------------------- simulators
+# Each reads a FIFO we hold open: when this script ends, the FIFO closes and the
+# simulator exits (--exit-on-stdin-eof), whatever way the script ended.
+start_sim() {  # name, flags... -> sets url_<name>
+  local name=$1; shift
+  rm -f "$out/$name.hold"; mkfifo "$out/$name.hold"
+  "$sim" --exit-on-stdin-eof "$@" <"$out/$name.hold" >"$out/$name.url" 2>"$out/$name.log" &
+  eval "exec {hold_$name}>\"$out/$name.hold\""
+  for _ in $(seq 100); do [ -s "$out/$name.url" ] && break; sleep 0.1; done
+  [ -s "$out/$name.url" ] || die "simulator $name did not start: $(cat "$out/$name.log")"
+  printf -v "url_$name" '%s' "$(sed 's/.* on //' "$out/$name.url")"
+}
+say "simulators"
+start_sim plain
+start_sim tls --tls --cert-out "$repo/$out/sim.pem" --rtt-ms 10
+echo "plain: $url_plain   tls, 10 ms round trips: $url_tls" >&2
+
+# ---------------------------------------------------------------- the benches
+failed=()
+part() {  # name, command...: its JSON lines go to the results
+  local name=$1; shift
+  wanted "$name" || return 0
+  say "$name ($((SECONDS - started)) s so far)"
+  "$@" >>"$results" || { echo "bench.sh: the $name bench FAILED" >&2; failed+=("$name"); }
+}
+part c      $out/cached_token "$url_plain" "$runs"
+part python $venv/bin/python bench/python/bench.py "$url_plain" "$runs"
+part php    php bench/php/bench.php "$url_plain" "$runs"
+part node   node bench/node/bench.js "$url_plain" "$runs"
+part java   java -cp "$out/java:$jar:bindings/java/target/lib/*" Bench "$url_plain" "$runs"
+part rust   env BENCH_RUNS="$runs" PAYTOKEN_SIM_URL="$url_plain" PAYTOKEN_TLS_SIM_URL="$url_tls" \
+            PAYTOKEN_TLS_SIM_CA="$repo/$out/sim.pem" cargo bench -q --bench gateway
+
+say "report ($((SECONDS - started)) s)"
+$venv/bin/python bench/report.py "$results" "$repo" "${failed[@]}"
