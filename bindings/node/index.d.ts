@@ -15,6 +15,8 @@ export interface CommonOptions {
   userAgent?: string;
   /** Refresh a token this many seconds before it expires (token schemes). */
   refreshBeforeSecs?: number;
+  /** A PEM bundle added to the trusted roots (TLS-inspecting proxies, tests). */
+  caFile?: string;
 }
 
 export interface NicepayOptions extends CommonOptions {

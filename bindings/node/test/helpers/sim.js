@@ -85,9 +85,9 @@ function startSim(flags = []) {
     const lines = readline.createInterface({ input: child.stdout });
     lines.once('line', (line) => {
       clearTimeout(timer);
-      // "paytoken-sim listening on http://127.0.0.1:PORT"
+      // "paytoken-sim listening on http://127.0.0.1:PORT" (https with --tls)
       const url = line.trim().split(' ').pop();
-      if (!url.startsWith('http://')) return reject(new Error(`unexpected first line from simulator: ${line}`));
+      if (!/^https?:\/\//.test(url)) return reject(new Error(`unexpected first line from simulator: ${line}`));
       child.unref();
       child.stdin.unref?.();
       child.stdout.unref?.();

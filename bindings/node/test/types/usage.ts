@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const n: number = res.status;
   const body = res.json<{ resultCode: string }>();
   console.log(token, n, body.resultCode, res.header('content-type'), res.body.length, pg.stats().tokenFetches);
-  const v2 = new Client({ gateway: 'portone-v2', apiSecret: 'x', auth: 'token' });
+  const v2 = new Client({ gateway: 'portone-v2', apiSecret: 'x', auth: 'token', caFile: '/etc/ssl/proxy.pem' });
   v2.invalidate();
   try { v2.tokenSync(); } catch (e) { if (e instanceof AuthError) console.log(e.gatewayCode, e.httpStatus, e.code === 'PAYTOKEN_E_AUTH'); }
   const e = new PayTokenError('x');
