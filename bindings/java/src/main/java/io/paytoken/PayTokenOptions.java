@@ -23,7 +23,7 @@ public final class PayTokenOptions {
     /** Keys whose values are safe to show in {@link #toString()}; anything else is masked. */
     private static final Set<String> SHOWN = new HashSet<>(Arrays.asList(
             "auth", "sandbox", "baseUrl", "connectTimeoutMs", "timeoutMs", "refreshBeforeSecs",
-            "returnCharSet", "tier", "storeId", "maxResponseBytes", "userAgent"));
+            "returnCharSet", "tier", "storeId", "maxResponseBytes", "userAgent", "caFile"));
 
     private final Map<String, Object> values = new LinkedHashMap<>();
 
@@ -80,6 +80,14 @@ public final class PayTokenOptions {
     /** Appended to the default {@code User-Agent}. */
     public PayTokenOptions userAgent(String userAgent) {
         return set("userAgent", userAgent);
+    }
+
+    /**
+     * A PEM file of trusted root certificates that <b>replaces</b> the built-in Mozilla roots
+     * (a TLS-inspecting proxy, or the simulator's {@code --cert-out}).
+     */
+    public PayTokenOptions caFile(String path) {
+        return set("caFile", path);
     }
 
     /**

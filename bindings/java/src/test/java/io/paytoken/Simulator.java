@@ -72,7 +72,7 @@ final class Simulator implements AutoCloseable {
             reader.setDaemon(true);
             reader.start();
             String line = firstLine.get(20, TimeUnit.SECONDS);
-            if (line == null || !line.contains("http://")) {
+            if (line == null || !line.contains("://")) {
                 process.destroy();
                 throw new IllegalStateException("paytoken-sim did not start (see " + log + "): " + line);
             }
