@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make bench: every benchmark against simulators on loopback, in one run, then one table,
-# BENCHMARKS.md and bench/chart.png (see bench/README.md for what is measured and how).
+# BENCHMARKS.md and bench/chart.png (BENCHMARKS.md says what is measured and how).
 #
 #   BENCH_RUNS=9 (default)   runs per figure; the table shows their median and spread
 #   BENCH_ONLY="c python"    only these parts (c python php node java rust); the report

@@ -96,8 +96,12 @@ public final class Bench {
             for (int i = 0; i < 4; i++) {
                 interleaved(variants);
             }
+            // Token runs first, then request runs: a CPU-bound loop right before a request
+            // block slowed the requests that followed it (seen from PHP on a 2-core VM).
             for (int run = 0; run < runs; run++) {
                 emit("java.token", run, cachedTokenNs(client));
+            }
+            for (int run = 0; run < runs; run++) {
                 for (Map.Entry<String, Double> entry : interleaved(variants).entrySet()) {
                     emit(entry.getKey(), run, entry.getValue());
                 }

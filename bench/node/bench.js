@@ -61,11 +61,15 @@ async function main() {
   };
   for (const call of Object.values(variants)) for (let i = 0; i < 50; i++) await call();
 
+  // Token runs first, then request runs: a CPU-bound loop right before a request block
+  // slowed the requests that followed it (seen from PHP on a 2-core VM).
   for (let run = 0; run < runs; run++) {
-    let started = process.hrtime.bigint();
+    const started = process.hrtime.bigint();
     for (let i = 0; i < SYNC_TOKEN_CALLS; i++) pg.tokenSync();
     emit('node.token.sync', run, Number(process.hrtime.bigint() - started) / SYNC_TOKEN_CALLS);
     emit('node.token.async', run, await perCallNs(ASYNC_TOKEN_CALLS, () => pg.token()));
+  }
+  for (let run = 0; run < runs; run++) {
     for (const [id, ns] of await interleaved(variants)) emit(id, run, ns);
     process.stderr.write(`  node run ${run} done\n`);
   }

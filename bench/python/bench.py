@@ -72,8 +72,11 @@ def main() -> int:
     for call in variants.values():  # warm both connections
         for _ in range(50):
             call()
+    # Token runs first, then request runs: a CPU-bound loop right before a request block
+    # slowed the requests that followed it (seen from PHP on a 2-core VM).
     for run in range(runs):
         emit("py.token", run, cached_token_ns(client))
+    for run in range(runs):
         for bench_id, ns in interleaved_ns(variants).items():
             emit(bench_id, run, ns)
         print(f"  python run {run} done", file=sys.stderr)
