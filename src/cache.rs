@@ -44,8 +44,15 @@ pub struct Entry {
 
 struct Fresh {
     token: Secret,
-    /// Until this instant the token is neither due for refresh nor in its last second.
-    fresh_until: Instant,
+    deadline: Instant,
+}
+
+impl Fresh {
+    /// Neither due for refresh (by this caller's window) nor in its last second. Each
+    /// caller applies its own config: clients sharing an entry may differ in window.
+    fn is_fresh(&self, now: Instant, config: &Config) -> bool {
+        now + config.refresh_before.max(FLIGHT_TIME) < self.deadline
+    }
 }
 
 struct Cached {
@@ -182,7 +189,7 @@ impl Entry {
         {
             let fast = self.fast.load();
             if let Some(fresh) = fast.as_ref() {
-                if Instant::now() < fresh.fresh_until {
+                if fresh.is_fresh(Instant::now(), config) {
                     self.stats.cache_hits.add();
                     if log::debug_enabled() {
                         log::debug(format_args!("cache hit {} token={}", self.label, fresh.token.fingerprint()));
@@ -209,7 +216,7 @@ impl Entry {
                 let refresh_blocked = st.in_flight || st.hold || st.retry_after.is_some_and(|t| now < t);
                 if !due || refresh_blocked {
                     if !due {
-                        self.publish(c, config);
+                        self.publish(c);
                     }
                     self.stats.cache_hits.add();
                     log::debug(format_args!("cache hit {} (slow path, due={due})", self.label));
@@ -296,8 +303,9 @@ impl Entry {
             Ok(issued) => {
                 let same = previous.as_ref().is_some_and(|(t, e)| *t == issued.token && *e == issued.expiry_ms);
                 let now = Instant::now();
+                let lifetime = Duration::from_millis(issued.lifetime_ms as u64);
                 let cached = Cached {
-                    deadline: sent_at + Duration::from_millis(issued.lifetime_ms as u64),
+                    deadline: sent_at + lifetime,
                     token: issued.token,
                     expiry_ms: issued.expiry_ms,
                     round_trip: elapsed,
@@ -311,10 +319,15 @@ impl Entry {
                     if same { " (the same token and expiry as before)" } else { "" }
                 ));
                 st.hold = same && !gateway::renews_early(config.gateway);
-                st.retry_after = if same && gateway::renews_early(config.gateway) { Some(now + jitter(REFRESH_RETRY_GAP)) } else { None };
+                // A refresh that changed nothing, or a token already inside the refresh
+                // window (shorter-lived than refreshBeforeSecs): wait before asking again,
+                // or every call would be a refresh.
+                let useless = same && gateway::renews_early(config.gateway);
+                let due_at_once = lifetime <= config.refresh_before;
+                st.retry_after = (useless || due_at_once).then(|| now + jitter(REFRESH_RETRY_GAP));
                 st.auth_error = None;
                 st.last_failure = None;
-                self.publish(&cached, config);
+                self.publish(&cached);
                 let token = cached.token.clone();
                 st.cached = Some(cached);
                 Ok(token)
@@ -342,19 +355,13 @@ impl Entry {
         result
     }
 
-    /// Publishes a token for the lock-free path while it is fresh.
-    fn publish(&self, cached: &Cached, config: &Config) {
-        let margin = config.refresh_before.max(FLIGHT_TIME);
-        match cached.deadline.checked_sub(margin) {
-            Some(fresh_until) if Instant::now() < fresh_until => {
-                let current = self.fast.load();
-                if current.as_ref().is_some_and(|f| f.fresh_until == fresh_until && f.token == cached.token) {
-                    return;
-                }
-                self.fast.store(Some(Arc::new(Fresh { token: cached.token.clone(), fresh_until })));
-            }
-            _ => self.fast.store(None),
+    /// Publishes the cached token for the lock-free path (each reader checks freshness).
+    fn publish(&self, cached: &Cached) {
+        let current = self.fast.load();
+        if current.as_ref().is_some_and(|f| f.deadline == cached.deadline && f.token == cached.token) {
+            return;
         }
+        self.fast.store(Some(Arc::new(Fresh { token: cached.token.clone(), deadline: cached.deadline })));
     }
 
     /// Drops the cached token if it is `token` (or whatever is cached, for `None`).

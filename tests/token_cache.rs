@@ -308,3 +308,35 @@ fn nobody_waits_on_a_fetch_longer_than_the_timeouts() {
     }
     assert_eq!(sim.token_requests("nicepay"), 1);
 }
+
+#[test]
+fn tokens_shorter_than_the_refresh_window_do_not_cause_a_refresh_per_call() {
+    // 4 s PortOne V2 tokens with the default 60 s window: the window is capped at half
+    // the token's lifetime, so a refresh every ~2 s, not one per call.
+    let sim = Sim::start_with(|c| c.token_ttl_secs = 4);
+    let client = Arc::new(Client::new(&sim.portone_v2(json!({"auth": "token"}))).unwrap());
+    let c = client.clone();
+    threads(4, move |_| {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_millis(4500) {
+            c.get(api_path("portone-v2")).unwrap();
+            thread::sleep(Duration::from_millis(5));
+        }
+    });
+    let fetches = sim.token_requests("portone-v2");
+    assert!((2..=4).contains(&fetches), "{fetches} token requests in 4.5 s");
+    assert_eq!(sim.unauthorized("portone-v2"), 0);
+}
+
+#[test]
+fn clients_sharing_an_entry_keep_their_own_refresh_window() {
+    let sim = Sim::start_with(|c| c.token_ttl_secs = 62);
+    let early = Client::new(&sim.portone_v1(json!({"refreshBeforeSecs": 60}))).unwrap();
+    let late = Client::new(&sim.portone_v1(json!({"refreshBeforeSecs": 0}))).unwrap();
+    early.token().unwrap();
+    thread::sleep(Duration::from_millis(2300));
+    late.token().unwrap(); // fresh by its own window: no refresh, and it must not hide...
+    assert_eq!(sim.token_requests("portone-v1"), 1);
+    early.token().unwrap(); // ...that the token is due by this client's window
+    assert_eq!(sim.token_requests("portone-v1"), 2);
+}
