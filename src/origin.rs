@@ -7,6 +7,7 @@ use crate::error::Error;
 pub struct Origin {
     /// `https://host[:port]` with no trailing slash.
     text: String,
+    loopback: bool,
 }
 
 impl Origin {
@@ -43,11 +44,16 @@ impl Origin {
         if let Some(port) = port {
             text.push_str(&format!(":{port}"));
         }
-        Ok(Origin { text })
+        Ok(Origin { text, loopback: is_loopback(host) })
     }
 
     pub fn as_str(&self) -> &str {
         &self.text
+    }
+
+    /// This machine: never reached through a proxy.
+    pub fn is_loopback(&self) -> bool {
+        self.loopback
     }
 
     /// The full URL of a path on this origin. `path` was validated to start with one `/`.
