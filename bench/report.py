@@ -195,7 +195,8 @@ def machine(repo: Path) -> List[Tuple[str, str]]:
         ("CPU", f"{cpu}, {os.cpu_count()} logical cores"),
         ("memory", f"{memory_gib:.0f} GiB"),
         ("OS", f"{os_name}, Linux {platform.release()}"),
-        ("load average at the end", f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"),
+        ("load average (1, 5, 15 min)", f"{os.environ.get('BENCH_LOAD_START', '?')} at the start, "
+                                        f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at the end"),
         ("Rust", command_output("rustc", "--version")),
         ("Python", platform.python_version() + ", requests " + _version_of("requests")),
         ("PHP", command_output("php", "-r", "echo PHP_VERSION, ', curl ', curl_version()['version'];")),

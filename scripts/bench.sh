@@ -23,6 +23,10 @@ mkdir -p "$out"
 results=$out/results.jsonl
 : >"$results"
 started=$SECONDS
+# The report prints it beside the load at the end: other work on the machine skews figures.
+export BENCH_LOAD_START="$(cut -d" " -f1-3 /proc/loadavg)"
+awk -v cores="$(nproc)" '{ exit !($1 > cores / 2) }' /proc/loadavg &&
+  echo "bench.sh: warning: load average ${BENCH_LOAD_START%% *} on $(nproc) cores: other work will skew the figures" >&2
 say() { printf '\n== %s\n' "$*" >&2; }
 wanted() { [[ " $only " == *" $1 "* ]]; }
 die() { echo "bench.sh: $*" >&2; exit 2; }
