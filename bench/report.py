@@ -191,7 +191,7 @@ def machine(repo: Path) -> List[Tuple[str, str]]:
     load = os.getloadavg()
     return [
         ("date", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
-        ("commit", command_output("git", "-C", str(repo), "rev-parse", "--short", "HEAD")),
+        ("commit", command_output("git", "-C", str(repo), "rev-parse", "--short", "HEAD") + _local_changes(repo)),
         ("CPU", f"{cpu}, {os.cpu_count()} logical cores"),
         ("memory", f"{memory_gib:.0f} GiB"),
         ("OS", f"{os_name}, Linux {platform.release()}"),
@@ -203,6 +203,14 @@ def machine(repo: Path) -> List[Tuple[str, str]]:
         ("Node", command_output("node", "-v")),
         ("Java", command_output("java", "-version")),
     ]
+
+
+def _local_changes(repo: Path) -> str:
+    """Flags a run of code that differs from the commit (this file and the chart aside)."""
+    status = subprocess.run(["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=no"],
+                            capture_output=True, text=True).stdout.splitlines()
+    changed = [line[3:] for line in status if line[3:] not in ("BENCHMARKS.md", "bench/chart.png")]
+    return f" with local changes to {', '.join(changed)}" if changed else ""
 
 
 def _version_of(module: str) -> str:
