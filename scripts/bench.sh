@@ -90,6 +90,8 @@ part() {  # name, command...: its JSON lines go to the results
 part c      $out/cached_token "$url_plain" "$runs"
 part python $venv/bin/python bench/python/bench.py "$url_plain" "$runs"
 part php    php bench/php/bench.php "$url_plain" "$runs"
+# 100 calls take seconds each way: at most 5 runs of the real-world pattern from PHP.
+part php    php bench/php/realworld.php "$url_tls" "$repo/$out/sim.pem" $((runs < 5 ? runs : 5))
 part node   node bench/node/bench.js "$url_plain" "$runs"
 part java   java -cp "$out/java:$jar:bindings/java/target/lib/*" Bench "$url_plain" "$runs"
 part rust   env BENCH_RUNS="$runs" PAYTOKEN_SIM_URL="$url_plain" PAYTOKEN_TLS_SIM_URL="$url_tls" \
