@@ -15,11 +15,13 @@ use std::time::Duration;
 
 use ureq::http;
 use ureq::tls::{RootCerts, TlsConfig};
+use ureq::unversioned::transport::DefaultConnector;
 use ureq::Agent;
 
 use crate::config::Config;
 use crate::error::Error;
 use crate::fork;
+use crate::resolver::CachingResolver;
 
 /// What a request is for: decides how failures are worded (a business request that may
 /// have reached the gateway has an unknown outcome).
@@ -87,7 +89,7 @@ fn new_agent(ca_file: Option<&str>) -> Result<Agent, Error> {
         .max_idle_connections(64)
         .max_idle_connections_per_host(16)
         .build();
-    Ok(Agent::new_with_config(config))
+    Ok(Agent::with_parts(config, DefaultConnector::new(), CachingResolver::default()))
 }
 
 fn load_ca_file(path: &str) -> Result<RootCerts, Error> {

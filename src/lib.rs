@@ -19,6 +19,7 @@ mod http;
 mod log;
 mod origin;
 pub mod request;
+mod resolver;
 pub mod response;
 mod secret;
 mod timestamp;

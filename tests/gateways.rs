@@ -142,3 +142,14 @@ fn user_agent_is_appended() {
     client.get(api_path("portone-v2")).unwrap();
     assert_eq!(sim.last_request()["headers"]["user-agent"], "paytoken/0.1.0 myshop/2.1");
 }
+
+#[test]
+fn a_host_name_origin_resolves_and_is_reused() {
+    let sim = Sim::start();
+    let origin = format!("http://localhost:{}", sim.inner.port());
+    let client = Client::new(&sim.portone_v1(json!({"baseUrl": origin}))).unwrap();
+    for _ in 0..3 {
+        assert_eq!(client.get(api_path("portone-v1")).unwrap().status, 200);
+    }
+    assert_eq!(sim.token_requests("portone-v1"), 1);
+}
