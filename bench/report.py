@@ -97,7 +97,8 @@ ROWS: List[Row] = [
     Ratio("Java: paytoken req/s ÷ HttpClient req/s", "java.request.httpclient", "java.request.paytoken", 1.0,
           chart="Java: vs HttpClient"),
     Ratio("Rust: paytoken req/s ÷ bare ureq req/s", "rust.request.ureq", "rust.request.paytoken",
-          chart="Rust: vs bare ureq"),
+          0.91, chart="Rust: vs bare ureq"),  # the ≤ 10 % overhead target, as a speed
+
     Section("Real world: 100 sequential calls over TLS to a gateway 10 ms away"),
     Figure("Rust: official V1 clients' pattern (token fetch + new TLS connection per call)",
            "rust.realworld.official"),
@@ -253,7 +254,7 @@ def chart(lines: Sequence[Union[Section, Line]], runs: Dict[str, Runs], path: Pa
     token_bars = [(_plain(row.label).split(" (")[0].replace(" + paytoken_string_free", ""),
                    statistics.median(runs[row.id].values()))
                   for row in ROWS if isinstance(row, Figure) and ".token." in row.id + "." and runs.get(row.id)]
-    speedups = [(line.chart, line.ratio) for line in lines
+    speedups = [(line.chart, line.ratio, line.verdict) for line in lines
                 if isinstance(line, Line) and line.chart and line.ratio is not None]
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 8.5), gridspec_kw={"height_ratios": [len(token_bars) or 1,
                                                                                              len(speedups) or 1]})
@@ -267,12 +268,14 @@ def chart(lines: Sequence[Union[Section, Line]], runs: Dict[str, Runs], path: Pa
         top.text(value, y, " " + fmt_ns(value), va="center", fontsize=9)
     top.set_xlim(right=max(values, default=1) * 8)
 
-    names = [name for name, _ in speedups][::-1]
-    values = [value for _, value in speedups][::-1]
-    colours = ["#55a868" if value >= 1 else "#c44e52" for value in values]
+    names = [name for name, _, _ in speedups][::-1]
+    values = [value for _, value, _ in speedups][::-1]
+    # Green: target met (or faster, where there is no target); red: target missed.
+    colours = ["#c44e52" if verdict == "MISS" or (not verdict and value < 1) else "#55a868"
+               for _, value, verdict in speedups][::-1]
     bottom.barh(names, values, color=colours)
     bottom.axvline(1.0, color="black", linewidth=0.8)
-    bottom.set_xlabel("paytoken's speed ÷ the usual way's (higher is better; 1 = equal)")
+    bottom.set_xlabel("paytoken's speed ÷ the usual way's (higher is better; 1 = equal; red = target missed)")
     bottom.set_title("Authorized requests: paytoken vs the client shops use today")
     for y, value in enumerate(values):
         bottom.text(value, y, f" {value:.2f}×", va="center", fontsize=9)
