@@ -18,9 +18,17 @@ fn main() {
 
     let crate_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let crate_dir = Path::new(&crate_dir);
-    for (config, header) in [("cbindgen.toml", "include/paytoken.h"), ("cbindgen-ffi.toml", "include/paytoken_ffi.h")] {
-        let config = cbindgen::Config::from_file(crate_dir.join(config)).expect("cbindgen config is valid");
-        let bindings = match cbindgen::Builder::new().with_crate(crate_dir).with_config(config).generate() {
+    for (config, header) in [
+        ("cbindgen.toml", "include/paytoken.h"),
+        ("cbindgen-ffi.toml", "include/paytoken_ffi.h"),
+    ] {
+        let config =
+            cbindgen::Config::from_file(crate_dir.join(config)).expect("cbindgen config is valid");
+        let bindings = match cbindgen::Builder::new()
+            .with_crate(crate_dir)
+            .with_config(config)
+            .generate()
+        {
             Ok(b) => b,
             Err(e) => {
                 // A syntax error is reported by rustc itself, better than by cbindgen.

@@ -29,7 +29,10 @@ const IMP_SECRET: &str = "sim_imp_secret";
 const API_PATH: &str = "/payments/imp_bench";
 
 fn emit(id: &str, run: usize, value: f64, unit: &str) {
-    println!("{}", json!({"id": id, "run": run, "value": value, "unit": unit}));
+    println!(
+        "{}",
+        json!({"id": id, "run": run, "value": value, "unit": unit})
+    );
 }
 
 fn env(name: &str) -> String {
@@ -37,7 +40,10 @@ fn env(name: &str) -> String {
 }
 
 fn runs(default: usize) -> usize {
-    std::env::var("BENCH_RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(default)
+    std::env::var("BENCH_RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(default)
 }
 
 /// A paytoken client through the C ABI, panicking with the library's message on failure.
@@ -53,26 +59,42 @@ fn check(rc: i32, err: &paytoken_error, what: &str) {
 }
 
 fn blank_error() -> paytoken_error {
-    paytoken_error { code: 0, http_status: 0, gateway_code: [0; 32], message: [0; 512] }
+    paytoken_error {
+        code: 0,
+        http_status: 0,
+        gateway_code: [0; 32],
+        message: [0; 512],
+    }
 }
 
 impl Client {
     fn new(config: Value) -> Client {
         let config = CString::new(config.to_string()).unwrap();
         let (mut out, mut err) = (ptr::null_mut(), blank_error());
-        check(paytoken_client_new(config.as_ptr(), &mut out, &mut err), &err, "paytoken_client_new");
+        check(
+            paytoken_client_new(config.as_ptr(), &mut out, &mut err),
+            &err,
+            "paytoken_client_new",
+        );
         Client(out)
     }
 
     fn portone_v1(base_url: &str, extra: Value) -> Client {
         let mut config = json!({"gateway": "portone-v1", "impKey": IMP_KEY, "impSecret": IMP_SECRET, "baseUrl": base_url});
-        config.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        config
+            .as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
         Client::new(config)
     }
 
     fn token(&self) -> String {
         let (mut out, mut err) = (ptr::null_mut(), blank_error());
-        check(paytoken_get_token(self.0, &mut out, &mut err), &err, "paytoken_get_token");
+        check(
+            paytoken_get_token(self.0, &mut out, &mut err),
+            &err,
+            "paytoken_get_token",
+        );
         let token = unsafe { CStr::from_ptr(out) }.to_str().unwrap().to_owned();
         paytoken_string_free(out);
         token
@@ -80,13 +102,26 @@ impl Client {
 
     fn invalidate(&self) {
         let mut err = blank_error();
-        check(paytoken_invalidate(self.0, ptr::null(), &mut err), &err, "paytoken_invalidate");
+        check(
+            paytoken_invalidate(self.0, ptr::null(), &mut err),
+            &err,
+            "paytoken_invalidate",
+        );
     }
 
     /// An authorized GET; returns the body length (the body is read, as a shop would).
     fn get(&self, path: &CStr) -> usize {
         let (mut out, mut err) = (ptr::null_mut(), blank_error());
-        let rc = paytoken_request(self.0, c"GET".as_ptr(), path.as_ptr(), ptr::null(), ptr::null(), 0, &mut out, &mut err);
+        let rc = paytoken_request(
+            self.0,
+            c"GET".as_ptr(),
+            path.as_ptr(),
+            ptr::null(),
+            ptr::null(),
+            0,
+            &mut out,
+            &mut err,
+        );
         check(rc, &err, "paytoken_request");
         let status = paytoken_response_status(out);
         let mut len = 0;
@@ -98,8 +133,13 @@ impl Client {
 
     fn token_fetches(&self) -> u64 {
         let (mut out, mut err) = (ptr::null_mut(), blank_error());
-        check(paytoken_client_stats(self.0, &mut out, &mut err), &err, "paytoken_client_stats");
-        let stats: Value = serde_json::from_str(unsafe { CStr::from_ptr(out) }.to_str().unwrap()).unwrap();
+        check(
+            paytoken_client_stats(self.0, &mut out, &mut err),
+            &err,
+            "paytoken_client_stats",
+        );
+        let stats: Value =
+            serde_json::from_str(unsafe { CStr::from_ptr(out) }.to_str().unwrap()).unwrap();
         paytoken_string_free(out);
         stats["tokenFetches"].as_u64().unwrap()
     }
@@ -123,11 +163,18 @@ fn agent(ca_pem: Option<&[u8]>) -> Agent {
             .collect();
         tls = tls.root_certs(RootCerts::new_with_certs(&certs));
     }
-    Agent::config_builder().tls_config(tls.build()).build().into()
+    Agent::config_builder()
+        .tls_config(tls.build())
+        .build()
+        .into()
 }
 
 fn bare_get(agent: &Agent, url: &str, authorization: &str) -> usize {
-    let mut response = agent.get(url).header("Authorization", authorization).call().expect("bare ureq GET");
+    let mut response = agent
+        .get(url)
+        .header("Authorization", authorization)
+        .call()
+        .expect("bare ureq GET");
     assert_eq!(response.status(), 200);
     response.body_mut().read_to_vec().expect("body").len()
 }
@@ -155,8 +202,20 @@ fn timed_get(agent: &Agent, url: &str, authorization: &str) -> usize {
 struct InlineResolver(DefaultResolver);
 
 impl Resolver for InlineResolver {
-    fn resolve(&self, uri: &Uri, config: &Config, timeout: NextTimeout) -> Result<ResolvedSocketAddrs, ureq::Error> {
-        self.0.resolve(uri, config, NextTimeout { after: time::Duration::NotHappening, ..timeout })
+    fn resolve(
+        &self,
+        uri: &Uri,
+        config: &Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        self.0.resolve(
+            uri,
+            config,
+            NextTimeout {
+                after: time::Duration::NotHappening,
+                ..timeout
+            },
+        )
     }
 }
 
@@ -168,15 +227,28 @@ fn request_overhead() {
     let client = Client::portone_v1(&base_url, json!({}));
     let authorization = format!("Bearer {}", client.token());
     let bare = agent(None);
-    let inline = Agent::with_parts(Agent::config_builder().build(), DefaultConnector::new(), InlineResolver::default());
+    let inline = Agent::with_parts(
+        Agent::config_builder().build(),
+        DefaultConnector::new(),
+        InlineResolver::default(),
+    );
     let url = format!("{base_url}{API_PATH}");
     let path = CString::new(API_PATH).unwrap();
     type Call<'a> = Box<dyn Fn() -> usize + 'a>;
     let variants: [(&str, Call); 4] = [
         ("rust.request.paytoken", Box::new(|| client.get(&path))),
-        ("rust.request.ureq", Box::new(|| bare_get(&bare, &url, &authorization))),
-        ("rust.request.ureq_deadlines", Box::new(|| timed_get(&bare, &url, &authorization))),
-        ("rust.request.ureq_deadlines_inline_resolver", Box::new(|| timed_get(&inline, &url, &authorization))),
+        (
+            "rust.request.ureq",
+            Box::new(|| bare_get(&bare, &url, &authorization)),
+        ),
+        (
+            "rust.request.ureq_deadlines",
+            Box::new(|| timed_get(&bare, &url, &authorization)),
+        ),
+        (
+            "rust.request.ureq_deadlines_inline_resolver",
+            Box::new(|| timed_get(&inline, &url, &authorization)),
+        ),
     ];
     for _ in 0..200 {
         variants.iter().for_each(|(_, call)| assert!(call() > 0));
@@ -199,7 +271,11 @@ fn request_overhead() {
         for ((id, _), spent) in variants.iter().zip(spent) {
             let ns = spent.as_nanos() as f64 / calls;
             emit(id, run, ns, "ns");
-            line.push_str(&format!(" {}={:.1}us", id.trim_start_matches("rust.request."), ns / 1e3));
+            line.push_str(&format!(
+                " {}={:.1}us",
+                id.trim_start_matches("rust.request."),
+                ns / 1e3
+            ));
         }
         eprintln!("{line}");
     }
@@ -214,9 +290,17 @@ fn official_client_call(base_url: &str, ca_pem: &[u8]) -> usize {
         .header("Content-Type", "application/json")
         .send(json!({"imp_key": IMP_KEY, "imp_secret": IMP_SECRET}).to_string())
         .expect("getToken");
-    let answer: Value = serde_json::from_slice(&answer.body_mut().read_to_vec().unwrap()).expect("getToken JSON");
-    let token = answer["response"]["access_token"].as_str().expect("a token").to_owned();
-    bare_get(&agent(Some(ca_pem)), &format!("{base_url}{API_PATH}"), &token)
+    let answer: Value =
+        serde_json::from_slice(&answer.body_mut().read_to_vec().unwrap()).expect("getToken JSON");
+    let token = answer["response"]["access_token"]
+        .as_str()
+        .expect("a token")
+        .to_owned();
+    bare_get(
+        &agent(Some(ca_pem)),
+        &format!("{base_url}{API_PATH}"),
+        &token,
+    )
 }
 
 /// 100 sequential authorized calls over TLS to a gateway one `--rtt-ms` away: the
@@ -246,10 +330,19 @@ fn real_world() {
             assert!(client.get(&path) > 0);
         }
         let ours = started.elapsed();
-        assert_eq!(client.token_fetches() - fetches_before, 1, "one token fetch per paytoken run");
+        assert_eq!(
+            client.token_fetches() - fetches_before,
+            1,
+            "one token fetch per paytoken run"
+        );
         std::fs::remove_file(&fresh_ca).unwrap();
 
-        emit("rust.realworld.official", run, official.as_nanos() as f64, "ns");
+        emit(
+            "rust.realworld.official",
+            run,
+            official.as_nanos() as f64,
+            "ns",
+        );
         emit("rust.realworld.paytoken", run, ours.as_nanos() as f64, "ns");
         eprintln!("  real world run {run}: official pattern {official:?}, paytoken {ours:?} for {CALLS} calls");
     }
@@ -265,7 +358,10 @@ fn stampede() {
         let sim = paytoken_sim::Simulator::start(paytoken_sim::SimConfig::default()).unwrap();
         let admin = agent(None);
         let fault = json!({"gateway": "portone-v1", "endpoint": "token", "kind": "delay", "delayMs": TOKEN_DELAY_MS, "count": 0});
-        admin.post(format!("{}/__sim/fault", sim.url())).send(fault.to_string()).expect("fault");
+        admin
+            .post(format!("{}/__sim/fault", sim.url()))
+            .send(fault.to_string())
+            .expect("fault");
         let client = Arc::new(Client::portone_v1(&sim.url(), json!({})));
         let barrier = Arc::new(Barrier::new(THREADS + 1));
         let threads: Vec<_> = (0..THREADS)
@@ -280,21 +376,44 @@ fn stampede() {
             .collect();
         barrier.wait();
         let started = Instant::now();
-        let served: Vec<(String, Instant)> = threads.into_iter().map(|t| t.join().expect("a thread failed")).collect();
+        let served: Vec<(String, Instant)> = threads
+            .into_iter()
+            .map(|t| t.join().expect("a thread failed"))
+            .collect();
         let all_served = served.iter().map(|(_, at)| *at).max().unwrap() - started;
-        assert!(served.iter().all(|(t, _)| *t == served[0].0), "every thread got the same token");
-        let mut stats = admin.get(format!("{}/__sim/stats", sim.url())).call().expect("stats");
-        let stats: Value = serde_json::from_slice(&stats.body_mut().read_to_vec().unwrap()).unwrap();
+        assert!(
+            served.iter().all(|(t, _)| *t == served[0].0),
+            "every thread got the same token"
+        );
+        let mut stats = admin
+            .get(format!("{}/__sim/stats", sim.url()))
+            .call()
+            .expect("stats");
+        let stats: Value =
+            serde_json::from_slice(&stats.body_mut().read_to_vec().unwrap()).unwrap();
         let requests = stats["tokenRequests"]["portone-v1"].as_u64().unwrap();
-        emit("rust.stampede.token_requests", run, requests as f64, "count");
-        emit("rust.stampede.all_served", run, all_served.as_nanos() as f64, "ns");
+        emit(
+            "rust.stampede.token_requests",
+            run,
+            requests as f64,
+            "count",
+        );
+        emit(
+            "rust.stampede.all_served",
+            run,
+            all_served.as_nanos() as f64,
+            "ns",
+        );
         eprintln!("  stampede run {run}: {requests} token request(s), all {THREADS} served after {all_served:?}");
     }
 }
 
 fn main() {
     // `cargo bench` passes `--bench`; anything else names a part to run.
-    let parts: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let parts: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
     let wanted = |name: &str| parts.is_empty() || parts.iter().any(|p| p == name);
     if wanted("request") {
         eprintln!("rust: paytoken_request vs bare ureq (keep-alive GET, loopback)");

@@ -175,7 +175,10 @@ pub fn entry_for(config: &Config) -> &'static Entry {
 
 /// All entries, for the fork handlers.
 pub(crate) fn all_entries(registry: &Registry) -> Vec<&'static Entry> {
-    registry.as_ref().map(|m| m.values().copied().collect()).unwrap_or_default()
+    registry
+        .as_ref()
+        .map(|m| m.values().copied().collect())
+        .unwrap_or_default()
 }
 
 impl Entry {
@@ -192,7 +195,11 @@ impl Entry {
                 if fresh.is_fresh(Instant::now(), config) {
                     self.stats.cache_hits.add();
                     if log::debug_enabled() {
-                        log::debug(format_args!("cache hit {} token={}", self.label, fresh.token.fingerprint()));
+                        log::debug(format_args!(
+                            "cache hit {} token={}",
+                            self.label,
+                            fresh.token.fingerprint()
+                        ));
                     }
                     return Ok(f(&fresh.token));
                 }
@@ -208,18 +215,26 @@ impl Entry {
         let mut st = self.lock();
         loop {
             let now = Instant::now();
-            if let Some(c) = st.cached.as_ref().filter(|c| now + FLIGHT_TIME < c.deadline) {
+            if let Some(c) = st
+                .cached
+                .as_ref()
+                .filter(|c| now + FLIGHT_TIME < c.deadline)
+            {
                 // Valid. Fresh, or due for a refresh that one caller makes.
                 let remaining = c.deadline - now;
                 let due = remaining <= config.refresh_before;
                 let token = c.token.clone();
-                let refresh_blocked = st.in_flight || st.hold || st.retry_after.is_some_and(|t| now < t);
+                let refresh_blocked =
+                    st.in_flight || st.hold || st.retry_after.is_some_and(|t| now < t);
                 if !due || refresh_blocked {
                     if !due {
                         self.publish(c);
                     }
                     self.stats.cache_hits.add();
-                    log::debug(format_args!("cache hit {} (slow path, due={due})", self.label));
+                    log::debug(format_args!(
+                        "cache hit {} (slow path, due={due})",
+                        self.label
+                    ));
                     return Ok(token);
                 }
                 log::info(format_args!(
@@ -248,7 +263,11 @@ impl Entry {
                             config.gateway.display()
                         )));
                     }
-                    st = self.changed.wait_timeout(st, give_up_at - now).unwrap_or_else(|p| p.into_inner()).0;
+                    st = self
+                        .changed
+                        .wait_timeout(st, give_up_at - now)
+                        .unwrap_or_else(|p| p.into_inner())
+                        .0;
                 }
                 if let Some((failed_flight, e)) = &st.last_failure {
                     if *failed_flight >= flight {
@@ -260,8 +279,16 @@ impl Entry {
             if let Some(deadline) = waiting_for_deadline {
                 // NICEPAY in its token's last second: asking now would return the same
                 // token; wait for the deadline and the one fetch after it.
-                log::debug(format_args!("{}: waiting {} ms for the token to expire", self.label, (deadline - now).as_millis()));
-                st = self.changed.wait_timeout(st, deadline - now).unwrap_or_else(|p| p.into_inner()).0;
+                log::debug(format_args!(
+                    "{}: waiting {} ms for the token to expire",
+                    self.label,
+                    (deadline - now).as_millis()
+                ));
+                st = self
+                    .changed
+                    .wait_timeout(st, deadline - now)
+                    .unwrap_or_else(|p| p.into_inner())
+                    .0;
                 continue;
             }
             if let Some((until, e)) = &st.auth_error {
@@ -292,8 +319,11 @@ impl Entry {
         // The deadline is measured from before the request left: never later than the
         // gateway's own expiry.
         let sent_at = Instant::now();
-        let outcome = catch_unwind(AssertUnwindSafe(|| fetch(config)))
-            .unwrap_or_else(|_| Err(Error::internal("internal error: a panic was caught while fetching a token")));
+        let outcome = catch_unwind(AssertUnwindSafe(|| fetch(config))).unwrap_or_else(|_| {
+            Err(Error::internal(
+                "internal error: a panic was caught while fetching a token",
+            ))
+        });
         let elapsed = sent_at.elapsed();
 
         let mut st = self.lock();
@@ -301,7 +331,9 @@ impl Entry {
         st.finished = flight;
         let result = match outcome {
             Ok(issued) => {
-                let same = previous.as_ref().is_some_and(|(t, e)| *t == issued.token && *e == issued.expiry_ms);
+                let same = previous
+                    .as_ref()
+                    .is_some_and(|(t, e)| *t == issued.token && *e == issued.expiry_ms);
                 let now = Instant::now();
                 let lifetime = Duration::from_millis(issued.lifetime_ms as u64);
                 let cached = Cached {
@@ -316,7 +348,11 @@ impl Entry {
                     self.label,
                     elapsed.as_millis(),
                     issued.lifetime_ms / 1000,
-                    if same { " (the same token and expiry as before)" } else { "" }
+                    if same {
+                        " (the same token and expiry as before)"
+                    } else {
+                        ""
+                    }
                 ));
                 st.hold = same && !gateway::renews_early(config.gateway);
                 // A refresh that changed nothing, or a token already inside the refresh
@@ -334,13 +370,21 @@ impl Entry {
             }
             Err(e) => {
                 self.stats.refresh_failures.fetch_add(1, Ordering::Relaxed);
-                log::info(format_args!("token fetch for {} failed after {} ms: {}", self.label, elapsed.as_millis(), e.message));
+                log::info(format_args!(
+                    "token fetch for {} failed after {} ms: {}",
+                    self.label,
+                    elapsed.as_millis(),
+                    e.message
+                ));
                 let now = Instant::now();
                 if e.status == crate::error::paytoken_status::PAYTOKEN_E_AUTH {
                     st.auth_error = Some((now + AUTH_ERROR_MEMORY, e.clone()));
                 }
                 st.last_failure = Some((flight, e.clone()));
-                let still_valid = st.cached.as_ref().is_some_and(|c| now + FLIGHT_TIME < c.deadline);
+                let still_valid = st
+                    .cached
+                    .as_ref()
+                    .is_some_and(|c| now + FLIGHT_TIME < c.deadline);
                 match fallback {
                     Some(token) if still_valid => {
                         st.retry_after = Some(now + jitter(REFRESH_RETRY_GAP));
@@ -358,10 +402,16 @@ impl Entry {
     /// Publishes the cached token for the lock-free path (each reader checks freshness).
     fn publish(&self, cached: &Cached) {
         let current = self.fast.load();
-        if current.as_ref().is_some_and(|f| f.deadline == cached.deadline && f.token == cached.token) {
+        if current
+            .as_ref()
+            .is_some_and(|f| f.deadline == cached.deadline && f.token == cached.token)
+        {
             return;
         }
-        self.fast.store(Some(Arc::new(Fresh { token: cached.token.clone(), deadline: cached.deadline })));
+        self.fast.store(Some(Arc::new(Fresh {
+            token: cached.token.clone(),
+            deadline: cached.deadline,
+        })));
     }
 
     /// Drops the cached token if it is `token` (or whatever is cached, for `None`).
@@ -387,15 +437,30 @@ impl Entry {
     pub fn valid_for_ms(&self) -> Option<u128> {
         let st = self.lock();
         let now = Instant::now();
-        st.cached.as_ref().and_then(|c| c.deadline.checked_sub(FLIGHT_TIME)).filter(|d| *d > now).map(|d| (d - now).as_millis())
+        st.cached
+            .as_ref()
+            .and_then(|c| c.deadline.checked_sub(FLIGHT_TIME))
+            .filter(|d| *d > now)
+            .map(|d| (d - now).as_millis())
     }
 }
 
 /// One token request: build, send, parse.
 fn fetch(config: &Config) -> Result<IssuedToken, Error> {
     let request = gateway::token_request(config);
-    let headers: Vec<(&str, &str)> = request.headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
-    let answer = http::send(config, Purpose::Token, "POST", &request.path, &headers, &request.body)?;
+    let headers: Vec<(&str, &str)> = request
+        .headers
+        .iter()
+        .map(|(n, v)| (*n, v.as_str()))
+        .collect();
+    let answer = http::send(
+        config,
+        Purpose::Token,
+        "POST",
+        &request.path,
+        &headers,
+        &request.body,
+    )?;
     gateway::parse_token_answer(config, &answer)
 }
 

@@ -76,7 +76,8 @@ pub extern "C" fn paytoken_client_stats(
             "gateway": client.config.gateway.name(),
             "tokenValidForMs": client.entry.valid_for_ms().map(|ms| ms as u64),
         });
-        let out = ffi::into_c_string(&json.to_string()).map_err(|_| Error::internal("stats JSON had a NUL"))?;
+        let out = ffi::into_c_string(&json.to_string())
+            .map_err(|_| Error::internal("stats JSON had a NUL"))?;
         // SAFETY: checked non-NULL above.
         unsafe { *json_out = out };
         Ok(())

@@ -53,9 +53,17 @@ pub enum Scheme {
 
 #[derive(Clone, Debug)]
 pub enum Credentials {
-    Nicepay { client_key: Secret, secret_key: Secret },
-    PortoneV1 { imp_key: Secret, imp_secret: Secret },
-    PortoneV2 { api_secret: Secret },
+    Nicepay {
+        client_key: Secret,
+        secret_key: Secret,
+    },
+    PortoneV1 {
+        imp_key: Secret,
+        imp_secret: Secret,
+    },
+    PortoneV2 {
+        api_secret: Secret,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,8 +91,16 @@ pub struct Config {
 }
 
 /// The keys each gateway accepts, besides `gateway` itself.
-const COMMON_KEYS: &[&str] =
-    &["auth", "baseUrl", "connectTimeoutMs", "timeoutMs", "refreshBeforeSecs", "maxResponseBytes", "userAgent", "caFile"];
+const COMMON_KEYS: &[&str] = &[
+    "auth",
+    "baseUrl",
+    "connectTimeoutMs",
+    "timeoutMs",
+    "refreshBeforeSecs",
+    "maxResponseBytes",
+    "userAgent",
+    "caFile",
+];
 const NICEPAY_KEYS: &[&str] = &["clientKey", "secretKey", "sandbox", "returnCharSet"];
 const PORTONE_V1_KEYS: &[&str] = &["impKey", "impSecret", "tier"];
 const PORTONE_V2_KEYS: &[&str] = &["apiSecret", "storeId"];
@@ -92,7 +108,10 @@ const PORTONE_V2_KEYS: &[&str] = &["apiSecret", "storeId"];
 impl Config {
     pub fn parse(json: &str) -> Result<Config, Error> {
         if json.len() > MAX_CONFIG_BYTES {
-            return Err(Error::invalid(format!("config is {} bytes; at most {MAX_CONFIG_BYTES} are accepted", json.len())));
+            return Err(Error::invalid(format!(
+                "config is {} bytes; at most {MAX_CONFIG_BYTES} are accepted",
+                json.len()
+            )));
         }
         let value: Value = serde_json::from_str(json).map_err(|e| {
             // serde_json's message gives line/column and never echoes the input text.
@@ -142,34 +161,54 @@ impl Config {
                 if client_key.expose().contains(':') {
                     return Err(Error::invalid("config key \"clientKey\" contains ':'; NICEPAY client keys never do (check what was pasted)"));
                 }
-                Credentials::Nicepay { client_key, secret_key: reader.credential("secretKey")? }
+                Credentials::Nicepay {
+                    client_key,
+                    secret_key: reader.credential("secretKey")?,
+                }
             }
-            Gateway::PortoneV1 => {
-                Credentials::PortoneV1 { imp_key: reader.credential("impKey")?, imp_secret: reader.credential("impSecret")? }
-            }
-            Gateway::PortoneV2 => Credentials::PortoneV2 { api_secret: reader.credential("apiSecret")? },
+            Gateway::PortoneV1 => Credentials::PortoneV1 {
+                imp_key: reader.credential("impKey")?,
+                imp_secret: reader.credential("impSecret")?,
+            },
+            Gateway::PortoneV2 => Credentials::PortoneV2 {
+                api_secret: reader.credential("apiSecret")?,
+            },
         };
 
         let sandbox = reader.boolean("sandbox")?.unwrap_or(false);
         let origin = match reader.string("baseUrl")? {
             Some(url) => Origin::parse(&url)?,
-            None => Origin::parse(default_origin(gateway, sandbox)).expect("built-in origins are valid"),
+            None => {
+                Origin::parse(default_origin(gateway, sandbox)).expect("built-in origins are valid")
+            }
         };
 
         let connect_ms = reader.millis("connectTimeoutMs")?.unwrap_or(5_000);
-        let default_timeout = if gateway == Gateway::PortoneV2 { 60_000 } else { 30_000 };
+        let default_timeout = if gateway == Gateway::PortoneV2 {
+            60_000
+        } else {
+            30_000
+        };
         let timeout_ms = reader.millis("timeoutMs")?.unwrap_or(default_timeout);
 
         let default_refresh = match gateway {
             Gateway::Nicepay => 0,
             Gateway::PortoneV1 | Gateway::PortoneV2 => 60,
         };
-        let refresh_before = reader.integer("refreshBeforeSecs", 0, 1200)?.unwrap_or(default_refresh);
+        let refresh_before = reader
+            .integer("refreshBeforeSecs", 0, 1200)?
+            .unwrap_or(default_refresh);
         if map.contains_key("refreshBeforeSecs") && scheme != Scheme::Token {
-            return Err(Error::invalid("config key \"refreshBeforeSecs\" applies only to the \"token\" auth scheme"));
+            return Err(Error::invalid(
+                "config key \"refreshBeforeSecs\" applies only to the \"token\" auth scheme",
+            ));
         }
 
-        let return_charset = match reader.string("returnCharSet")?.map(|s| s.to_ascii_lowercase()).as_deref() {
+        let return_charset = match reader
+            .string("returnCharSet")?
+            .map(|s| s.to_ascii_lowercase())
+            .as_deref()
+        {
             None | Some("utf-8") | Some("utf8") => Charset::Utf8,
             Some("euc-kr") | Some("euckr") => Charset::EucKr,
             Some(other) => {
@@ -182,8 +221,9 @@ impl Config {
 
         let tier = reader.header_text("tier")?;
         let store_id = reader.header_text("storeId")?;
-        let max_response_bytes =
-            reader.integer("maxResponseBytes", 1, MAX_RESPONSE_BYTES_LIMIT)?.unwrap_or(8 * 1024 * 1024);
+        let max_response_bytes = reader
+            .integer("maxResponseBytes", 1, MAX_RESPONSE_BYTES_LIMIT)?
+            .unwrap_or(8 * 1024 * 1024);
         let mut user_agent = format!("paytoken/{}", env!("CARGO_PKG_VERSION"));
         if let Some(extra) = reader.header_text("userAgent")? {
             user_agent.push(' ');
@@ -217,14 +257,23 @@ impl Config {
     /// tier and storeId. Never the secret itself.
     pub fn cache_key(&self) -> [u8; 32] {
         let scheme = format!("{:?}", self.scheme);
-        let mut parts: Vec<&[u8]> = vec![self.gateway.name().as_bytes(), scheme.as_bytes(), self.origin.as_str().as_bytes()];
+        let mut parts: Vec<&[u8]> = vec![
+            self.gateway.name().as_bytes(),
+            scheme.as_bytes(),
+            self.origin.as_str().as_bytes(),
+        ];
         match &self.credentials {
-            Credentials::Nicepay { client_key, secret_key } => {
-                parts.extend([client_key.expose().as_bytes(), secret_key.expose().as_bytes()])
-            }
-            Credentials::PortoneV1 { imp_key, imp_secret } => {
-                parts.extend([imp_key.expose().as_bytes(), imp_secret.expose().as_bytes()])
-            }
+            Credentials::Nicepay {
+                client_key,
+                secret_key,
+            } => parts.extend([
+                client_key.expose().as_bytes(),
+                secret_key.expose().as_bytes(),
+            ]),
+            Credentials::PortoneV1 {
+                imp_key,
+                imp_secret,
+            } => parts.extend([imp_key.expose().as_bytes(), imp_secret.expose().as_bytes()]),
             Credentials::PortoneV2 { api_secret } => parts.push(api_secret.expose().as_bytes()),
         }
         parts.push(self.tier.as_deref().unwrap_or("\u{0}none").as_bytes());
@@ -263,14 +312,25 @@ impl Reader<'_> {
             Gateway::PortoneV2 => PORTONE_V2_KEYS,
         };
         for key in self.map.keys() {
-            if key == "gateway" || COMMON_KEYS.contains(&key.as_str()) || own.contains(&key.as_str()) {
+            if key == "gateway"
+                || COMMON_KEYS.contains(&key.as_str())
+                || own.contains(&key.as_str())
+            {
                 continue;
             }
-            let other = [(Gateway::Nicepay, NICEPAY_KEYS), (Gateway::PortoneV1, PORTONE_V1_KEYS), (Gateway::PortoneV2, PORTONE_V2_KEYS)]
-                .into_iter()
-                .find(|(_, keys)| keys.contains(&key.as_str()));
+            let other = [
+                (Gateway::Nicepay, NICEPAY_KEYS),
+                (Gateway::PortoneV1, PORTONE_V1_KEYS),
+                (Gateway::PortoneV2, PORTONE_V2_KEYS),
+            ]
+            .into_iter()
+            .find(|(_, keys)| keys.contains(&key.as_str()));
             return Err(Error::invalid(match other {
-                Some((g, _)) => format!("config key \"{key}\" belongs to {}, not {}", g.name(), gateway.name()),
+                Some((g, _)) => format!(
+                    "config key \"{key}\" belongs to {}, not {}",
+                    g.name(),
+                    gateway.name()
+                ),
                 None => format!("unknown config key \"{}\"", printable(key)),
             }));
         }
@@ -285,7 +345,9 @@ impl Reader<'_> {
         match self.get(key) {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(_) => Err(Error::invalid(format!("config key \"{key}\" must be a string"))),
+            Some(_) => Err(Error::invalid(format!(
+                "config key \"{key}\" must be a string"
+            ))),
         }
     }
 
@@ -293,7 +355,9 @@ impl Reader<'_> {
         match self.get(key) {
             None => Ok(None),
             Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(_) => Err(Error::invalid(format!("config key \"{key}\" must be true or false"))),
+            Some(_) => Err(Error::invalid(format!(
+                "config key \"{key}\" must be true or false"
+            ))),
         }
     }
 
@@ -302,9 +366,13 @@ impl Reader<'_> {
             None => Ok(None),
             Some(Value::Number(n)) => match n.as_u64() {
                 Some(v) if (min..=max).contains(&v) => Ok(Some(v)),
-                _ => Err(Error::invalid(format!("config key \"{key}\" must be a whole number from {min} to {max}"))),
+                _ => Err(Error::invalid(format!(
+                    "config key \"{key}\" must be a whole number from {min} to {max}"
+                ))),
             },
-            Some(_) => Err(Error::invalid(format!("config key \"{key}\" must be a number"))),
+            Some(_) => Err(Error::invalid(format!(
+                "config key \"{key}\" must be a number"
+            ))),
         }
     }
 
@@ -317,7 +385,11 @@ impl Reader<'_> {
         let value = match self.get(key) {
             None => return Err(Error::invalid(format!("config key \"{key}\" is required"))),
             Some(Value::String(s)) => s,
-            Some(_) => return Err(Error::invalid(format!("config key \"{key}\" must be a string"))),
+            Some(_) => {
+                return Err(Error::invalid(format!(
+                    "config key \"{key}\" must be a string"
+                )))
+            }
         };
         if value.is_empty() {
             return Err(Error::invalid(format!("config key \"{key}\" is empty")));
@@ -328,18 +400,28 @@ impl Reader<'_> {
             )));
         }
         if value.chars().any(char::is_control) {
-            return Err(Error::invalid(format!("config key \"{key}\" contains a control character")));
+            return Err(Error::invalid(format!(
+                "config key \"{key}\" contains a control character"
+            )));
         }
         if value.len() > MAX_CREDENTIAL_BYTES {
-            return Err(Error::invalid(format!("config key \"{key}\" is longer than {MAX_CREDENTIAL_BYTES} bytes")));
+            return Err(Error::invalid(format!(
+                "config key \"{key}\" is longer than {MAX_CREDENTIAL_BYTES} bytes"
+            )));
         }
         Ok(Secret::new(value.clone()))
     }
 
     /// Text that goes into a header or query: printable, no surrounding whitespace.
     fn header_text(&self, key: &str) -> Result<Option<String>, Error> {
-        let Some(value) = self.string(key)? else { return Ok(None) };
-        if value.is_empty() || value.trim() != value || value.chars().any(char::is_control) || value.len() > 256 {
+        let Some(value) = self.string(key)? else {
+            return Ok(None);
+        };
+        if value.is_empty()
+            || value.trim() != value
+            || value.chars().any(char::is_control)
+            || value.len() > 256
+        {
             return Err(Error::invalid(format!(
                 "config key \"{key}\" must be 1 to 256 characters with no surrounding whitespace or control characters"
             )));
@@ -358,7 +440,10 @@ mod tests {
 
     #[test]
     fn defaults_per_gateway() {
-        let c = Config::parse(r#"{"gateway":"nicepay","clientKey":"k","secretKey":"s","sandbox":true}"#).unwrap();
+        let c = Config::parse(
+            r#"{"gateway":"nicepay","clientKey":"k","secretKey":"s","sandbox":true}"#,
+        )
+        .unwrap();
         assert_eq!(c.origin.as_str(), "https://sandbox-api.nicepay.co.kr");
         assert_eq!(c.scheme, Scheme::Token);
         assert_eq!(c.refresh_before, Duration::ZERO);
@@ -371,17 +456,39 @@ mod tests {
 
     #[test]
     fn strict_validation_names_the_key() {
-        assert!(err(r#"{"gateway":"nicepay","clientKey":"k","secretKey":"s","colour":1}"#).contains("unknown config key \"colour\""));
-        assert!(err(r#"{"gateway":"nicepay","clientKey":"k","secretKey":"s","tier":"x"}"#).contains("belongs to portone-v1"));
-        assert!(err(r#"{"gateway":"nicepay","clientKey":"k","secretKey":"s\n"}"#).contains("whitespace"));
-        assert!(err(r#"{"gateway":"nicepay","clientKey":"","secretKey":"s"}"#).contains("\"clientKey\" is empty"));
-        assert!(err(r#"{"gateway":"portone-v1","impKey":"k"}"#).contains("\"impSecret\" is required"));
-        assert!(err(r#"{"gateway":"portone-v1","impKey":"k","impSecret":5}"#).contains("must be a string"));
+        assert!(
+            err(r#"{"gateway":"nicepay","clientKey":"k","secretKey":"s","colour":1}"#)
+                .contains("unknown config key \"colour\"")
+        );
+        assert!(
+            err(r#"{"gateway":"nicepay","clientKey":"k","secretKey":"s","tier":"x"}"#)
+                .contains("belongs to portone-v1")
+        );
+        assert!(
+            err(r#"{"gateway":"nicepay","clientKey":"k","secretKey":"s\n"}"#)
+                .contains("whitespace")
+        );
+        assert!(
+            err(r#"{"gateway":"nicepay","clientKey":"","secretKey":"s"}"#)
+                .contains("\"clientKey\" is empty")
+        );
+        assert!(
+            err(r#"{"gateway":"portone-v1","impKey":"k"}"#).contains("\"impSecret\" is required")
+        );
+        assert!(
+            err(r#"{"gateway":"portone-v1","impKey":"k","impSecret":5}"#)
+                .contains("must be a string")
+        );
         assert!(err(r#"{"gateway":"toss"}"#).contains("\"toss\""));
         assert!(err(r#"[1]"#).contains("JSON object"));
         assert!(err(r#"{"gateway":"#).contains("not valid JSON"));
-        assert!(err(r#"{"gateway":"portone-v2","apiSecret":"s","timeoutMs":0}"#).contains("timeoutMs"));
-        assert!(err(r#"{"gateway":"portone-v2","apiSecret":"s","auth":"basic"}"#).contains("\"secret\" or \"token\""));
+        assert!(
+            err(r#"{"gateway":"portone-v2","apiSecret":"s","timeoutMs":0}"#).contains("timeoutMs")
+        );
+        assert!(
+            err(r#"{"gateway":"portone-v2","apiSecret":"s","auth":"basic"}"#)
+                .contains("\"secret\" or \"token\"")
+        );
     }
 
     #[test]
@@ -395,7 +502,10 @@ mod tests {
         let a = Config::parse(r#"{"gateway":"portone-v1","impKey":"k","impSecret":"s"}"#).unwrap();
         let b = Config::parse(r#"{"gateway":"portone-v1","impKey":"k","impSecret":"s2"}"#).unwrap();
         let c = Config::parse(r#"{"gateway":"portone-v1","impKey":"k","impSecret":"s","baseUrl":"https://static-api.iamport.kr"}"#).unwrap();
-        let d = Config::parse(r#"{"gateway":"portone-v1","impKey":"k","impSecret":"s","timeoutMs":1000}"#).unwrap();
+        let d = Config::parse(
+            r#"{"gateway":"portone-v1","impKey":"k","impSecret":"s","timeoutMs":1000}"#,
+        )
+        .unwrap();
         assert_ne!(a.cache_key(), b.cache_key());
         assert_ne!(a.cache_key(), c.cache_key());
         assert_eq!(a.cache_key(), d.cache_key());

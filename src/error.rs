@@ -61,7 +61,12 @@ pub struct Error {
 
 impl Error {
     pub fn new(status: paytoken_status, message: impl Into<String>) -> Error {
-        Error { status, http_status: 0, gateway_code: String::new(), message: message.into() }
+        Error {
+            status,
+            http_status: 0,
+            gateway_code: String::new(),
+            message: message.into(),
+        }
     }
     pub fn invalid(message: impl Into<String>) -> Error {
         Error::new(PAYTOKEN_E_INVALID_ARGUMENT, message)

@@ -29,7 +29,12 @@ macro_rules! try_ref {
         // SAFETY: the caller passes NULL or a pointer obtained from this library.
         match unsafe { $ptr.as_ref() } {
             Some(r) => r,
-            None => return Err($crate::error::Error::invalid(concat!(stringify!($ptr), " is NULL"))),
+            None => {
+                return Err($crate::error::Error::invalid(concat!(
+                    stringify!($ptr),
+                    " is NULL"
+                )))
+            }
         }
     };
 }
@@ -38,16 +43,25 @@ macro_rules! try_ref {
 macro_rules! try_out {
     ($ptr:ident) => {
         if $ptr.is_null() {
-            return Err($crate::error::Error::invalid(concat!(stringify!($ptr), " is NULL")));
+            return Err($crate::error::Error::invalid(concat!(
+                stringify!($ptr),
+                " is NULL"
+            )));
         }
     };
 }
 
 pub(crate) use {ffi_fallible, ffi_infallible, try_out, try_ref};
 
-pub(crate) fn run_fallible(err: *mut paytoken_error, body: impl FnOnce() -> Result<(), Error>) -> i32 {
-    let outcome = catch_unwind(AssertUnwindSafe(body))
-        .unwrap_or_else(|_| Err(Error::internal("internal error: a panic was caught in paytoken (please report it)")));
+pub(crate) fn run_fallible(
+    err: *mut paytoken_error,
+    body: impl FnOnce() -> Result<(), Error>,
+) -> i32 {
+    let outcome = catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| {
+        Err(Error::internal(
+            "internal error: a panic was caught in paytoken (please report it)",
+        ))
+    });
     match outcome {
         Ok(()) => {
             // SAFETY: err is NULL or the caller's writable struct.
@@ -78,7 +92,10 @@ pub(crate) unsafe fn str_arg<'a>(ptr: *const c_char, name: &str) -> Result<&'a s
     // SAFETY: the caller promises a NUL-terminated string.
     let cstr = unsafe { CStr::from_ptr(ptr) };
     cstr.to_str().map_err(|e| {
-        Error::invalid(format!("{name} is not valid UTF-8 (invalid byte at offset {})", e.valid_up_to()))
+        Error::invalid(format!(
+            "{name} is not valid UTF-8 (invalid byte at offset {})",
+            e.valid_up_to()
+        ))
     })
 }
 
@@ -86,7 +103,10 @@ pub(crate) unsafe fn str_arg<'a>(ptr: *const c_char, name: &str) -> Result<&'a s
 ///
 /// # Safety
 /// As [`str_arg`].
-pub(crate) unsafe fn opt_str_arg<'a>(ptr: *const c_char, name: &str) -> Result<Option<&'a str>, Error> {
+pub(crate) unsafe fn opt_str_arg<'a>(
+    ptr: *const c_char,
+    name: &str,
+) -> Result<Option<&'a str>, Error> {
     if ptr.is_null() {
         Ok(None)
     } else {
@@ -117,7 +137,12 @@ mod tests {
     use std::ptr;
 
     fn blank() -> paytoken_error {
-        paytoken_error { code: -1, http_status: -1, gateway_code: [1; 32], message: [1; 512] }
+        paytoken_error {
+            code: -1,
+            http_status: -1,
+            gateway_code: [1; 32],
+            message: [1; 512],
+        }
     }
 
     #[test]
@@ -127,7 +152,9 @@ mod tests {
         let code = run_fallible(p, || panic!("boom with secret-ish text"));
         assert_eq!(code, 7);
         assert_eq!(err.code, 7);
-        let msg = unsafe { CStr::from_ptr(err.message.as_ptr()) }.to_str().unwrap();
+        let msg = unsafe { CStr::from_ptr(err.message.as_ptr()) }
+            .to_str()
+            .unwrap();
         assert!(msg.contains("panic"), "{msg}");
         assert!(!msg.contains("secret-ish"), "{msg}");
     }
@@ -138,7 +165,10 @@ mod tests {
         assert_eq!(run_fallible(&mut err, || Ok(())), 0);
         assert_eq!(err.code, 0);
         assert_eq!(err.message[0], 0);
-        assert_eq!(run_fallible(ptr::null_mut(), || Err(Error::invalid("x"))), 1);
+        assert_eq!(
+            run_fallible(ptr::null_mut(), || Err(Error::invalid("x"))),
+            1
+        );
     }
 
     #[test]

@@ -33,7 +33,9 @@ pub fn install() {
     // SAFETY: the handlers are plain extern "C" functions with no arguments.
     let rc = unsafe { libc::pthread_atfork(Some(prepare), Some(parent), Some(child)) };
     if rc != 0 {
-        crate::log::info(format_args!("pthread_atfork failed ({rc}): a fork() during a token fetch could deadlock the child"));
+        crate::log::info(format_args!(
+            "pthread_atfork failed ({rc}): a fork() during a token fetch could deadlock the child"
+        ));
     }
 }
 
@@ -41,8 +43,17 @@ extern "C" fn prepare() {
     let _ = std::panic::catch_unwind(|| {
         let agents = http::lock_agents();
         let registry = cache::lock_registry();
-        let entries = cache::all_entries(&registry).into_iter().map(|e| e.lock()).collect();
-        HELD.with(|h| *h.borrow_mut() = Some(Held { agents, registry, entries }));
+        let entries = cache::all_entries(&registry)
+            .into_iter()
+            .map(|e| e.lock())
+            .collect();
+        HELD.with(|h| {
+            *h.borrow_mut() = Some(Held {
+                agents,
+                registry,
+                entries,
+            })
+        });
     });
 }
 

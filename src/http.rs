@@ -40,7 +40,10 @@ pub struct HttpResponse {
 
 impl HttpResponse {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -65,14 +68,19 @@ fn agent_for(config: &Config) -> Result<Agent, Error> {
             // Made before a fork: its pooled sockets belong to the parent.
             std::mem::forget(old);
         }
-        *slot = Some(Agents { generation, by_ca_file: HashMap::new() });
+        *slot = Some(Agents {
+            generation,
+            by_ca_file: HashMap::new(),
+        });
     }
     let agents = slot.as_mut().expect("just set");
     if let Some(agent) = agents.by_ca_file.get(&config.ca_file) {
         return Ok(agent.clone());
     }
     let agent = new_agent(config.ca_file.as_deref())?;
-    agents.by_ca_file.insert(config.ca_file.clone(), agent.clone());
+    agents
+        .by_ca_file
+        .insert(config.ca_file.clone(), agent.clone());
     Ok(agent)
 }
 
@@ -89,7 +97,11 @@ fn new_agent(ca_file: Option<&str>) -> Result<Agent, Error> {
         .max_idle_connections(64)
         .max_idle_connections_per_host(16)
         .build();
-    Ok(Agent::with_parts(config, DefaultConnector::new(), CachingResolver::default()))
+    Ok(Agent::with_parts(
+        config,
+        DefaultConnector::new(),
+        CachingResolver::default(),
+    ))
 }
 
 fn load_ca_file(path: &str) -> Result<RootCerts, Error> {
@@ -100,11 +112,17 @@ fn load_ca_file(path: &str) -> Result<RootCerts, Error> {
         match item {
             Ok(ureq::tls::PemItem::Certificate(c)) => certs.push(c),
             Ok(_) => {}
-            Err(_) => return Err(Error::invalid(format!("config key \"caFile\": {path} is not a valid PEM bundle"))),
+            Err(_) => {
+                return Err(Error::invalid(format!(
+                    "config key \"caFile\": {path} is not a valid PEM bundle"
+                )))
+            }
         }
     }
     if certs.is_empty() {
-        return Err(Error::invalid(format!("config key \"caFile\": {path} holds no certificate")));
+        return Err(Error::invalid(format!(
+            "config key \"caFile\": {path} holds no certificate"
+        )));
     }
     Ok(RootCerts::new_with_certs(&certs))
 }
@@ -119,7 +137,10 @@ pub fn send(
     body: &[u8],
 ) -> Result<HttpResponse, Error> {
     let url = config.origin.url(path);
-    let mut builder = http::Request::builder().method(method).uri(&url).header("user-agent", &config.user_agent);
+    let mut builder = http::Request::builder()
+        .method(method)
+        .uri(&url)
+        .header("user-agent", &config.user_agent);
     for (name, value) in headers {
         builder = builder.header(*name, *value);
     }
@@ -140,13 +161,20 @@ pub fn send(
     }
     let request = request.build();
     let what = describe(config, purpose);
-    let response = agent.run(request).map_err(|e| map_error(e, config, purpose, &what))?;
+    let response = agent
+        .run(request)
+        .map_err(|e| map_error(e, config, purpose, &what))?;
 
     let status = response.status().as_u16();
     let headers = response
         .headers()
         .iter()
-        .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .map(|(n, v)| {
+            (
+                n.as_str().to_owned(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
         .collect();
     let limit = config.max_response_bytes;
     let body = response
@@ -161,7 +189,11 @@ pub fn send(
             .with_http_status(status),
             other => map_error(other, config, purpose, &what).with_http_status(status),
         })?;
-    Ok(HttpResponse { status, headers, body })
+    Ok(HttpResponse {
+        status,
+        headers,
+        body,
+    })
 }
 
 fn describe(config: &Config, purpose: Purpose) -> String {
@@ -179,24 +211,39 @@ fn map_error(e: ureq::Error, config: &Config, purpose: Purpose, what: &str) -> E
     };
     let origin = config.origin.as_str();
     match e {
-        ureq::Error::Timeout(t) => {
-            Error::timeout(format!("{what} to {origin} timed out ({t}; connect {} ms, whole request {} ms){unknown}",
-                config.connect_timeout.as_millis(), config.timeout.as_millis()))
+        ureq::Error::Timeout(t) => Error::timeout(format!(
+            "{what} to {origin} timed out ({t}; connect {} ms, whole request {} ms){unknown}",
+            config.connect_timeout.as_millis(),
+            config.timeout.as_millis()
+        )),
+        ureq::Error::HostNotFound => {
+            Error::network(format!("{what}: cannot resolve the host of {origin}"))
         }
-        ureq::Error::HostNotFound => Error::network(format!("{what}: cannot resolve the host of {origin}")),
-        ureq::Error::ConnectionFailed => Error::network(format!("{what}: cannot connect to {origin}")),
+        ureq::Error::ConnectionFailed => {
+            Error::network(format!("{what}: cannot connect to {origin}"))
+        }
         ureq::Error::Io(io) => map_io(io, what, origin, unknown),
         ureq::Error::Tls(msg) => Error::tls(format!("{what} to {origin}: TLS failed: {msg}")),
         ureq::Error::Rustls(err) => Error::tls(format!("{what} to {origin}: TLS failed: {err}")),
         ureq::Error::Pem(_) => Error::tls(format!("{what}: cannot read certificates")),
-        ureq::Error::Protocol(p) => {
-            Error::gateway(format!("{what}: {origin} answered with something that is not valid HTTP ({p})"))
+        ureq::Error::Protocol(p) => Error::gateway(format!(
+            "{what}: {origin} answered with something that is not valid HTTP ({p})"
+        )),
+        ureq::Error::LargeResponseHeader(_, _) => {
+            Error::gateway(format!("{what}: the answer's headers are too large"))
         }
-        ureq::Error::LargeResponseHeader(_, _) => Error::gateway(format!("{what}: the answer's headers are too large")),
-        ureq::Error::BodyStalled => Error::timeout(format!("{what} to {origin}: the answer stalled{unknown}")),
-        ureq::Error::ConnectProxyFailed(m) => Error::network(format!("{what}: the proxy refused the connection ({m})")),
-        ureq::Error::InvalidProxyUrl => Error::invalid("the proxy URL in the environment (HTTPS_PROXY/ALL_PROXY) is invalid"),
-        ureq::Error::BadUri(_) | ureq::Error::Http(_) => Error::invalid(format!("{what}: invalid request URL or header")),
+        ureq::Error::BodyStalled => {
+            Error::timeout(format!("{what} to {origin}: the answer stalled{unknown}"))
+        }
+        ureq::Error::ConnectProxyFailed(m) => {
+            Error::network(format!("{what}: the proxy refused the connection ({m})"))
+        }
+        ureq::Error::InvalidProxyUrl => {
+            Error::invalid("the proxy URL in the environment (HTTPS_PROXY/ALL_PROXY) is invalid")
+        }
+        ureq::Error::BadUri(_) | ureq::Error::Http(_) => {
+            Error::invalid(format!("{what}: invalid request URL or header"))
+        }
         other => Error::network(format!("{what} to {origin} failed: {other}{unknown}")),
     }
 }
@@ -204,15 +251,18 @@ fn map_error(e: ureq::Error, config: &Config, purpose: Purpose, what: &str) -> E
 fn map_io(io: io::Error, what: &str, origin: &str, unknown: &str) -> Error {
     use io::ErrorKind::*;
     // ureq passes rustls failures (bad certificate, not TLS at all) up as io errors.
-    if let Some(tls) = io.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
+    if let Some(tls) = io
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+    {
         return Error::tls(format!("{what} to {origin}: TLS failed: {tls}"));
     }
     match io.kind() {
         TimedOut | WouldBlock => Error::timeout(format!("{what} to {origin} timed out{unknown}")),
         ConnectionRefused => Error::network(format!("{what}: connection to {origin} refused")),
-        ConnectionReset | ConnectionAborted | UnexpectedEof | BrokenPipe => Error::network(format!(
-            "{what}: {origin} closed the connection before a full answer{unknown}"
-        )),
+        ConnectionReset | ConnectionAborted | UnexpectedEof | BrokenPipe => Error::network(
+            format!("{what}: {origin} closed the connection before a full answer{unknown}"),
+        ),
         _ => Error::network(format!("{what} to {origin} failed: {io}{unknown}")),
     }
 }

@@ -30,7 +30,9 @@ mod timestamp;
 pub mod token;
 pub mod version;
 
-pub use client::{paytoken_client, paytoken_client_free, paytoken_client_new, paytoken_client_stats};
+pub use client::{
+    paytoken_client, paytoken_client_free, paytoken_client_new, paytoken_client_stats,
+};
 pub use error::{paytoken_error, paytoken_status};
 pub use request::paytoken_request;
 pub use response::{

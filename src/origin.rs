@@ -25,12 +25,17 @@ impl Origin {
             return Err(bad("has no host"));
         }
         if authority.contains(['/', '?', '#']) {
-            return Err(bad("must be an origin only (https://host[:port]), without a path, query or fragment"));
+            return Err(bad(
+                "must be an origin only (https://host[:port]), without a path, query or fragment",
+            ));
         }
         if authority.contains('@') {
             return Err(bad("must not carry user information"));
         }
-        if !authority.chars().all(|c| c.is_ascii_alphanumeric() || "-.:[]_".contains(c)) {
+        if !authority
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-.:[]_".contains(c))
+        {
             return Err(bad("has characters that are not allowed in a host name"));
         }
         let (host, port) = split_host_port(authority).ok_or_else(|| bad("has an invalid port"))?;
@@ -44,7 +49,10 @@ impl Origin {
         if let Some(port) = port {
             text.push_str(&format!(":{port}"));
         }
-        Ok(Origin { text, loopback: is_loopback(host) })
+        Ok(Origin {
+            text,
+            loopback: is_loopback(host),
+        })
     }
 
     pub fn as_str(&self) -> &str {
@@ -106,10 +114,22 @@ mod tests {
 
     #[test]
     fn accepts_https_and_loopback_http() {
-        assert_eq!(Origin::parse("https://api.iamport.kr/").unwrap().as_str(), "https://api.iamport.kr");
-        assert_eq!(Origin::parse("http://127.0.0.1:8080").unwrap().as_str(), "http://127.0.0.1:8080");
-        assert_eq!(Origin::parse("http://[::1]:9").unwrap().as_str(), "http://[::1]:9");
-        assert_eq!(Origin::parse("HTTP://LOCALHOST:1").unwrap().as_str(), "http://localhost:1");
+        assert_eq!(
+            Origin::parse("https://api.iamport.kr/").unwrap().as_str(),
+            "https://api.iamport.kr"
+        );
+        assert_eq!(
+            Origin::parse("http://127.0.0.1:8080").unwrap().as_str(),
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(
+            Origin::parse("http://[::1]:9").unwrap().as_str(),
+            "http://[::1]:9"
+        );
+        assert_eq!(
+            Origin::parse("HTTP://LOCALHOST:1").unwrap().as_str(),
+            "http://localhost:1"
+        );
     }
 
     #[test]

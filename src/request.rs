@@ -20,8 +20,16 @@ const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 const MAX_PATH_BYTES: usize = 8 * 1024;
 const MAX_HEADERS: usize = 64;
 /// Headers the library owns: the caller may not set them.
-const RESERVED_HEADERS: &[&str] =
-    &["authorization", "host", "content-length", "transfer-encoding", "connection", "upgrade", "te", "trailer"];
+const RESERVED_HEADERS: &[&str] = &[
+    "authorization",
+    "host",
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "upgrade",
+    "te",
+    "trailer",
+];
 
 /// Sends `method origin+path` with the right `Authorization` header (Bearer token, Basic
 /// or `PortOne <secret>`), the config's fixed headers (`Tier`), then the caller's extra
@@ -65,7 +73,9 @@ pub extern "C" fn paytoken_request(
             (_, 0) => &[],
             (true, n) => return Err(Error::invalid(format!("body is NULL but body_len is {n}"))),
             (false, n) if n > MAX_BODY_BYTES => {
-                return Err(Error::invalid(format!("body_len is {n}; at most {MAX_BODY_BYTES} bytes are sent")))
+                return Err(Error::invalid(format!(
+                    "body_len is {n}; at most {MAX_BODY_BYTES} bytes are sent"
+                )))
             }
             // SAFETY: the caller promises body points to body_len readable bytes.
             (false, n) => unsafe { std::slice::from_raw_parts(body, n) },
@@ -104,8 +114,15 @@ fn send_authorized(
     }
     // The gateway rejected this token (revoked, expired early, clock trouble): drop it
     // unless another thread already replaced it, get a fresh one, and retry once.
-    entry.stats.retries_after_401.fetch_add(1, Ordering::Relaxed);
-    log::info(format_args!("401 with token {} for {}: retrying once with a fresh token", token.fingerprint(), entry.label));
+    entry
+        .stats
+        .retries_after_401
+        .fetch_add(1, Ordering::Relaxed);
+    log::info(format_args!(
+        "401 with token {} for {}: retrying once with a fresh token",
+        token.fingerprint(),
+        entry.label
+    ));
     entry.invalidate(Some(token.expose()));
     let fresh = entry.with_token(config, Secret::clone)?;
     let answer = send_once(config, Some(&fresh), method, path, extra, body)?;
@@ -130,7 +147,11 @@ fn send_once(
     if let Some(tier) = &config.tier {
         headers.push(("tier", tier));
     }
-    if !body.is_empty() && !extra.iter().any(|(n, _)| n.eq_ignore_ascii_case("content-type")) {
+    if !body.is_empty()
+        && !extra
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+    {
         headers.push(("content-type", "application/json;charset=utf-8"));
     }
     headers.extend(extra.iter().map(|(n, v)| (n.as_str(), v.as_str())));
@@ -142,8 +163,14 @@ fn check_method(method: &str) -> Result<&'static str, Error> {
         .into_iter()
         .find(|m| m.eq_ignore_ascii_case(method))
         .ok_or_else(|| {
-            let shown: String = method.chars().take(20).flat_map(char::escape_debug).collect();
-            Error::invalid(format!("method \"{shown}\" is not one of GET, POST, PUT, PATCH, DELETE"))
+            let shown: String = method
+                .chars()
+                .take(20)
+                .flat_map(char::escape_debug)
+                .collect();
+            Error::invalid(format!(
+                "method \"{shown}\" is not one of GET, POST, PUT, PATCH, DELETE"
+            ))
         })
 }
 
@@ -157,12 +184,19 @@ fn check_path(path: &str) -> Result<(), Error> {
         return Err(Error::invalid(format!("path is not a path: {why}")));
     }
     if path.starts_with("//") {
-        return Err(Error::invalid("path must not start with \"//\" (that names another host)"));
+        return Err(Error::invalid(
+            "path must not start with \"//\" (that names another host)",
+        ));
     }
     if path.len() > MAX_PATH_BYTES {
-        return Err(Error::invalid(format!("path is longer than {MAX_PATH_BYTES} bytes")));
+        return Err(Error::invalid(format!(
+            "path is longer than {MAX_PATH_BYTES} bytes"
+        )));
     }
-    if let Some(c) = path.chars().find(|c| c.is_control() || c.is_whitespace() || *c == '#' || *c == '\\') {
+    if let Some(c) = path
+        .chars()
+        .find(|c| c.is_control() || c.is_whitespace() || *c == '#' || *c == '\\')
+    {
         return Err(Error::invalid(format!(
             "path contains {:?}, which is not allowed (percent-encode it)",
             c
@@ -172,29 +206,44 @@ fn check_path(path: &str) -> Result<(), Error> {
 }
 
 fn parse_headers(json: Option<&str>) -> Result<Vec<(String, String)>, Error> {
-    let Some(json) = json else { return Ok(Vec::new()) };
-    let value: Value =
-        serde_json::from_str(json).map_err(|e| Error::invalid(format!("headers_json is not valid JSON: {e}")))?;
+    let Some(json) = json else {
+        return Ok(Vec::new());
+    };
+    let value: Value = serde_json::from_str(json)
+        .map_err(|e| Error::invalid(format!("headers_json is not valid JSON: {e}")))?;
     let Value::Object(map) = value else {
-        return Err(Error::invalid("headers_json must be a JSON object of header names to string values"));
+        return Err(Error::invalid(
+            "headers_json must be a JSON object of header names to string values",
+        ));
     };
     if map.len() > MAX_HEADERS {
-        return Err(Error::invalid(format!("headers_json has {} headers; at most {MAX_HEADERS}", map.len())));
+        return Err(Error::invalid(format!(
+            "headers_json has {} headers; at most {MAX_HEADERS}",
+            map.len()
+        )));
     }
     let mut out = Vec::with_capacity(map.len());
     for (name, value) in map {
         let valid_name = !name.is_empty()
             && name.len() <= 256
-            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
         if !valid_name {
             let shown: String = name.chars().take(40).flat_map(char::escape_debug).collect();
-            return Err(Error::invalid(format!("headers_json: \"{shown}\" is not a valid header name")));
+            return Err(Error::invalid(format!(
+                "headers_json: \"{shown}\" is not a valid header name"
+            )));
         }
         if RESERVED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
-            return Err(Error::invalid(format!("headers_json: \"{name}\" is set by paytoken and cannot be given")));
+            return Err(Error::invalid(format!(
+                "headers_json: \"{name}\" is set by paytoken and cannot be given"
+            )));
         }
         let Value::String(value) = value else {
-            return Err(Error::invalid(format!("headers_json: the value of \"{name}\" must be a string")));
+            return Err(Error::invalid(format!(
+                "headers_json: the value of \"{name}\" must be a string"
+            )));
         };
         if value.len() > 8192 || value.chars().any(|c| c.is_control() && c != '\t') {
             return Err(Error::invalid(format!(
@@ -213,16 +262,37 @@ mod tests {
     #[test]
     fn paths() {
         assert!(check_path("/v1/payments/T1?orderDate=20260101").is_ok());
-        for bad in ["v1/x", "https://evil.example/x", "//evil.example/x", "/a b", "/a\r\nb", "/a#b", ""] {
+        for bad in [
+            "v1/x",
+            "https://evil.example/x",
+            "//evil.example/x",
+            "/a b",
+            "/a\r\nb",
+            "/a#b",
+            "",
+        ] {
             assert!(check_path(bad).is_err(), "{bad:?}");
         }
-        assert!(check_path("https://evil/x").unwrap_err().message.contains("absolute URL"));
+        assert!(check_path("https://evil/x")
+            .unwrap_err()
+            .message
+            .contains("absolute URL"));
     }
 
     #[test]
     fn headers() {
-        assert_eq!(parse_headers(Some(r#"{"Idempotency-Key":"k1"}"#)).unwrap(), vec![("Idempotency-Key".into(), "k1".into())]);
-        for bad in [r#"[1]"#, r#"{"a":1}"#, r#"{"Authorization":"x"}"#, r#"{"bad name":"x"}"#, r#"{"a":"x\ny"}"#, "{"] {
+        assert_eq!(
+            parse_headers(Some(r#"{"Idempotency-Key":"k1"}"#)).unwrap(),
+            vec![("Idempotency-Key".into(), "k1".into())]
+        );
+        for bad in [
+            r#"[1]"#,
+            r#"{"a":1}"#,
+            r#"{"Authorization":"x"}"#,
+            r#"{"bad name":"x"}"#,
+            r#"{"a":"x\ny"}"#,
+            "{",
+        ] {
             assert!(parse_headers(Some(bad)).is_err(), "{bad}");
         }
     }

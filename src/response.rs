@@ -35,7 +35,12 @@ impl paytoken_response {
                 (n.to_ascii_lowercase(), v)
             })
             .collect();
-        paytoken_response { status: answer.status, body_with_nul, headers, headers_json: OnceLock::new() }
+        paytoken_response {
+            status: answer.status,
+            body_with_nul,
+            headers,
+            headers_json: OnceLock::new(),
+        }
     }
 
     fn headers_json(&self) -> &CString {
@@ -74,7 +79,10 @@ pub extern "C" fn paytoken_response_status(response: *const paytoken_response) -
 /// NUL byte follows them, not counted in `*len_out`. `len_out` may be NULL. Returns NULL
 /// (and 0 in `*len_out`) for a NULL response.
 #[no_mangle]
-pub extern "C" fn paytoken_response_body(response: *const paytoken_response, len_out: *mut usize) -> *const u8 {
+pub extern "C" fn paytoken_response_body(
+    response: *const paytoken_response,
+    len_out: *mut usize,
+) -> *const u8 {
     ffi_infallible!(std::ptr::null(), {
         // SAFETY: NULL or a response from paytoken_request.
         let (ptr, len) = match unsafe { response.as_ref() } {
@@ -92,12 +100,19 @@ pub extern "C" fn paytoken_response_body(response: *const paytoken_response, len
 /// The first value of header `name` (case-insensitive), or NULL if absent (or if
 /// either argument is NULL or `name` is not UTF-8). Lives as long as the response.
 #[no_mangle]
-pub extern "C" fn paytoken_response_header(response: *const paytoken_response, name: *const c_char) -> *const c_char {
+pub extern "C" fn paytoken_response_header(
+    response: *const paytoken_response,
+    name: *const c_char,
+) -> *const c_char {
     ffi_infallible!(std::ptr::null(), {
         // SAFETY: NULL or a response from paytoken_request.
-        let Some(r) = (unsafe { response.as_ref() }) else { return std::ptr::null() };
+        let Some(r) = (unsafe { response.as_ref() }) else {
+            return std::ptr::null();
+        };
         // SAFETY: NULL or the caller's NUL-terminated string.
-        let Ok(name) = (unsafe { ffi::str_arg(name, "name") }) else { return std::ptr::null() };
+        let Ok(name) = (unsafe { ffi::str_arg(name, "name") }) else {
+            return std::ptr::null();
+        };
         r.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
@@ -109,7 +124,9 @@ pub extern "C" fn paytoken_response_header(response: *const paytoken_response, n
 /// All headers as a JSON object `{"lower-case-name":"value",...}`, repeated headers
 /// joined with ", ". Lives as long as the response; NULL for a NULL response.
 #[no_mangle]
-pub extern "C" fn paytoken_response_headers_json(response: *const paytoken_response) -> *const c_char {
+pub extern "C" fn paytoken_response_headers_json(
+    response: *const paytoken_response,
+) -> *const c_char {
     ffi_infallible!(std::ptr::null(), {
         // SAFETY: NULL or a response from paytoken_request.
         match unsafe { response.as_ref() } {

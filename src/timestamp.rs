@@ -15,7 +15,12 @@ pub fn parse_iso8601_ms(s: &str) -> Option<i64> {
     let hour = digits(&b[11..13])?;
     let min = digits(&b[14..16])?;
     let sec = digits(&b[17..19])?;
-    if b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b' ') || b[13] != b':' || b[16] != b':' {
+    if b[4] != b'-'
+        || b[7] != b'-'
+        || !(b[10] == b'T' || b[10] == b' ')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
         return None;
     }
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || min > 59 || sec > 60 {
@@ -40,7 +45,9 @@ pub fn parse_iso8601_ms(s: &str) -> Option<i64> {
         b"Z" | b"z" => 0,
         [sign @ (b'+' | b'-'), tail @ ..] => {
             let (h, m) = match tail {
-                [h1, h2, b':', m1, m2] | [h1, h2, m1, m2] => (digits(&[*h1, *h2])?, digits(&[*m1, *m2])?),
+                [h1, h2, b':', m1, m2] | [h1, h2, m1, m2] => {
+                    (digits(&[*h1, *h2])?, digits(&[*m1, *m2])?)
+                }
                 [h1, h2] => (digits(&[*h1, *h2])?, 0),
                 _ => return None,
             };
@@ -48,7 +55,11 @@ pub fn parse_iso8601_ms(s: &str) -> Option<i64> {
                 return None;
             }
             let secs = h * 3600 + m * 60;
-            if *sign == b'-' { -secs } else { secs }
+            if *sign == b'-' {
+                -secs
+            } else {
+                secs
+            }
         }
         _ => return None,
     };
@@ -60,8 +71,12 @@ pub fn parse_iso8601_ms(s: &str) -> Option<i64> {
 /// The HTTP `Date` header (IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`) in seconds.
 pub fn parse_http_date_secs(s: &str) -> Option<i64> {
     let parts: Vec<&str> = s.split_whitespace().collect();
-    let [_, day, mon, year, time, "GMT"] = parts.as_slice() else { return None };
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let [_, day, mon, year, time, "GMT"] = parts.as_slice() else {
+        return None;
+    };
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let month = MONTHS.iter().position(|m| m == mon)? as i64 + 1;
     let t = time.as_bytes();
     if t.len() != 8 || t[2] != b':' || t[5] != b':' {
@@ -104,19 +119,32 @@ mod tests {
         assert_eq!(a, 1_677_558_197_655);
         let no_frac = parse_iso8601_ms("2023-02-28T13:23:17+0900").unwrap();
         assert_eq!(a - no_frac, 655);
-        assert_eq!(parse_iso8601_ms("2023-02-28T13:23:17.6554321+0900").unwrap(), a);
+        assert_eq!(
+            parse_iso8601_ms("2023-02-28T13:23:17.6554321+0900").unwrap(),
+            a
+        );
     }
 
     #[test]
     fn garbage_is_refused() {
-        for s in ["", "2023-02-28", "2023-13-28T13:23:17Z", "2023-02-28T13:23:17+9", "2023-02-28T13:23:17.+0900", "abcd-ef-ghTij:kl:mn"] {
+        for s in [
+            "",
+            "2023-02-28",
+            "2023-13-28T13:23:17Z",
+            "2023-02-28T13:23:17+9",
+            "2023-02-28T13:23:17.+0900",
+            "abcd-ef-ghTij:kl:mn",
+        ] {
             assert_eq!(parse_iso8601_ms(s), None, "{s}");
         }
     }
 
     #[test]
     fn http_date() {
-        assert_eq!(parse_http_date_secs("Sun, 06 Nov 1994 08:49:37 GMT"), Some(784_111_777));
+        assert_eq!(
+            parse_http_date_secs("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(784_111_777)
+        );
         assert_eq!(parse_http_date_secs("yesterday"), None);
     }
 }

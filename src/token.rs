@@ -26,7 +26,9 @@ pub extern "C" fn paytoken_get_token(
         let client = try_ref!(client);
         try_out!(token_out);
         require_token_scheme(client)?;
-        let copy = client.entry.with_token(&client.config, |t| ffi::copy_to_c(t.expose().as_bytes()))?;
+        let copy = client
+            .entry
+            .with_token(&client.config, |t| ffi::copy_to_c(t.expose().as_bytes()))?;
         // SAFETY: checked non-NULL above.
         unsafe { *token_out = copy };
         Ok(())

@@ -15,7 +15,9 @@ pub extern "C" fn paytoken_version() -> *const c_char {
 /// meaning). Do not free it.
 #[no_mangle]
 pub extern "C" fn paytoken_strerror(code: i32) -> *const c_char {
-    ffi_infallible!(c"unknown status".as_ptr(), { error::describe(code).as_ptr() })
+    ffi_infallible!(c"unknown status".as_ptr(), {
+        error::describe(code).as_ptr()
+    })
 }
 
 #[cfg(test)]

@@ -10,13 +10,20 @@ use serde_json::json;
 
 fn token_failure(sim: &Sim, fault: serde_json::Value, extra: serde_json::Value) -> Failure {
     sim.fault(fault);
-    Client::new(&sim.portone_v1(extra)).unwrap().token().unwrap_err()
+    Client::new(&sim.portone_v1(extra))
+        .unwrap()
+        .token()
+        .unwrap_err()
 }
 
 #[test]
 fn a_5xx_from_the_token_endpoint_is_a_gateway_error() {
     let sim = Sim::start();
-    let f = token_failure(&sim, json!({"endpoint": "token", "kind": "status", "status": 503}), json!({}));
+    let f = token_failure(
+        &sim,
+        json!({"endpoint": "token", "kind": "status", "status": 503}),
+        json!({}),
+    );
     assert_eq!((f.code, f.http_status), (3, 503), "{f:?}");
 }
 
@@ -28,7 +35,10 @@ fn malformed_and_garbage_token_answers_are_gateway_errors() {
         assert_eq!(f.code, 3, "{kind}: {f:?}");
         let sim = Sim::start();
         sim.fault(json!({"endpoint": "token", "kind": kind}));
-        let f = Client::new(&sim.nicepay(json!({}))).unwrap().token().unwrap_err();
+        let f = Client::new(&sim.nicepay(json!({})))
+            .unwrap()
+            .token()
+            .unwrap_err();
         assert_eq!(f.code, 3, "nicepay {kind}: {f:?}");
     }
 }
@@ -51,11 +61,16 @@ fn a_hanging_gateway_times_out_within_the_deadline() {
     let client = Client::new(&sim.portone_v2(json!({"timeoutMs": 500}))).unwrap();
     sim.fault(json!({"endpoint": "api", "kind": "hang"}));
     let t = Instant::now();
-    let f = client.request("POST", "/payments/pay_1/cancel", None, Some(b"{}")).unwrap_err();
+    let f = client
+        .request("POST", "/payments/pay_1/cancel", None, Some(b"{}"))
+        .unwrap_err();
     let took = t.elapsed();
     assert_eq!(f.code, 5, "{f:?}");
     assert!(f.message.contains("outcome is unknown"), "{}", f.message);
-    assert!(took >= Duration::from_millis(450) && took < Duration::from_millis(1000), "{took:?}");
+    assert!(
+        took >= Duration::from_millis(450) && took < Duration::from_millis(1000),
+        "{took:?}"
+    );
     assert_eq!(sim.stats()["apiRequests"]["portone-v2"], 1, "never resent");
 }
 
@@ -65,9 +80,15 @@ fn a_closed_or_truncated_answer_is_a_network_error_and_not_resent() {
         let sim = Sim::start();
         let client = Client::new(&sim.portone_v2(json!({}))).unwrap();
         sim.fault(json!({"endpoint": "api", "kind": kind}));
-        let f = client.request("POST", "/payments/pay_1/cancel", None, Some(b"{}")).unwrap_err();
+        let f = client
+            .request("POST", "/payments/pay_1/cancel", None, Some(b"{}"))
+            .unwrap_err();
         assert_eq!(f.code, 4, "{kind}: {f:?}");
-        assert_eq!(sim.stats()["apiRequests"]["portone-v2"], 1, "{kind}: never resent");
+        assert_eq!(
+            sim.stats()["apiRequests"]["portone-v2"],
+            1,
+            "{kind}: never resent"
+        );
     }
 }
 
@@ -78,7 +99,10 @@ fn nobody_listening_is_a_network_error() {
         l.local_addr().unwrap().port()
     };
     let config = json!({"gateway": "portone-v1", "impKey": "k", "impSecret": "s", "baseUrl": format!("http://127.0.0.1:{port}")});
-    let f = Client::new(&config.to_string()).unwrap().token().unwrap_err();
+    let f = Client::new(&config.to_string())
+        .unwrap()
+        .token()
+        .unwrap_err();
     assert_eq!(f.code, 4, "{f:?}");
 }
 
@@ -88,7 +112,10 @@ fn tls_to_a_plain_http_server_is_a_tls_error() {
     let sim = Sim::start();
     let port = sim.inner.port();
     let config = json!({"gateway": "portone-v1", "impKey": "k", "impSecret": "s", "baseUrl": format!("https://localhost:{port}"), "timeoutMs": 3000});
-    let f = Client::new(&config.to_string()).unwrap().token().unwrap_err();
+    let f = Client::new(&config.to_string())
+        .unwrap()
+        .token()
+        .unwrap_err();
     assert_eq!(f.code, 6, "{f:?}");
     assert!(f.message.contains("TLS"), "{}", f.message);
 }
@@ -99,7 +126,11 @@ fn a_redirect_is_returned_not_followed() {
     let client = Client::new(&sim.portone_v1(json!({}))).unwrap();
     sim.fault(json!({"endpoint": "api", "kind": "status", "status": 302}));
     assert_eq!(client.get(api_path("portone-v1")).unwrap().status, 302);
-    assert_eq!(sim.stats()["apiRequests"]["portone-v1"], 1, "nothing followed");
+    assert_eq!(
+        sim.stats()["apiRequests"]["portone-v1"],
+        1,
+        "nothing followed"
+    );
 }
 
 #[test]
@@ -125,5 +156,9 @@ fn loopback_origins_never_go_through_the_environment_proxy() {
         .env_remove("no_proxy")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }

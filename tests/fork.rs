@@ -22,7 +22,13 @@ fn wait_child(pid: libc::pid_t, limit: Duration) -> i32 {
         if start.elapsed() > limit {
             // Say where it is stuck before killing it (gdb is optional).
             if let Ok(bt) = std::process::Command::new("gdb")
-                .args(["-p", &pid.to_string(), "-batch", "-ex", "thread apply all bt 25"])
+                .args([
+                    "-p",
+                    &pid.to_string(),
+                    "-batch",
+                    "-ex",
+                    "thread apply all bt 25",
+                ])
                 .output()
             {
                 eprintln!("hung child {pid}:\n{}", String::from_utf8_lossy(&bt.stdout));
@@ -68,7 +74,12 @@ fn a_child_reuses_cached_tokens_and_survives_a_fetch_in_flight_at_fork() {
         if client.token().unwrap() != warm_token {
             return 10; // the cached token should have come along
         }
-        if client.get(api_path("portone-v1")).map(|r| r.status).unwrap_or(0) != 200 {
+        if client
+            .get(api_path("portone-v1"))
+            .map(|r| r.status)
+            .unwrap_or(0)
+            != 200
+        {
             return 11; // a request on a fresh connection
         }
         // The entry whose fetch was in flight in another parent thread: no deadlock, the
@@ -83,7 +94,11 @@ fn a_child_reuses_cached_tokens_and_survives_a_fetch_in_flight_at_fork() {
 
     // The parent's own pooled connection and cache are intact.
     assert_eq!(warm.get(api_path("portone-v1")).unwrap().status, 200);
-    assert_eq!(sim.token_requests("portone-v1"), 1, "neither parent nor child fetched the V1 token again");
+    assert_eq!(
+        sim.token_requests("portone-v1"),
+        1,
+        "neither parent nor child fetched the V1 token again"
+    );
 }
 
 #[test]

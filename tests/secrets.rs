@@ -39,7 +39,8 @@ fn scenario() {
         json!({"gateway": "portone-v2", "apiSecret": WRONG, "baseUrl": url, "auth": "token"}),
         json!({"gateway": "portone-v2", "apiSecret": WRONG, "baseUrl": url}),
     ];
-    let report = |what: &str, f: &Failure| println!("FAILURE {what}: {} | {}", f.gateway_code, f.message);
+    let report =
+        |what: &str, f: &Failure| println!("FAILURE {what}: {} | {}", f.gateway_code, f.message);
     for config in &configs {
         let gateway = config["gateway"].as_str().unwrap();
         let client = match Client::new(&config.to_string()) {
@@ -53,7 +54,12 @@ fn scenario() {
             Ok(t) => println!("TOKEN {t}"),
             Err(f) => report("token", &f),
         }
-        for fault in [None, Some("unauthorized"), Some("malformed"), Some("status")] {
+        for fault in [
+            None,
+            Some("unauthorized"),
+            Some("malformed"),
+            Some("status"),
+        ] {
             if let Some(kind) = fault {
                 sim.fault(json!({"kind": kind, "count": 2}));
             }
@@ -91,7 +97,13 @@ fn secrets_child() {
 fn no_secret_or_token_in_any_message_or_log() {
     let exe = std::env::current_exe().unwrap();
     let out = Command::new(exe)
-        .args(["--exact", "secrets_child", "--nocapture", "--test-threads", "1"])
+        .args([
+            "--exact",
+            "secrets_child",
+            "--nocapture",
+            "--test-threads",
+            "1",
+        ])
         .env("PAYTOKEN_SECRETS_CHILD", "1")
         .env("PAYTOKEN_LOG", "debug")
         .output()
@@ -101,21 +113,33 @@ fn no_secret_or_token_in_any_message_or_log() {
     assert!(out.status.success(), "child failed:\n{stdout}\n{stderr}");
 
     // libtest prints "test secrets_child ... " before the first line of output.
-    let tokens: Vec<&str> = stdout.lines().filter_map(|l| l.split_once("TOKEN ").map(|(_, t)| t)).collect();
+    let tokens: Vec<&str> = stdout
+        .lines()
+        .filter_map(|l| l.split_once("TOKEN ").map(|(_, t)| t))
+        .collect();
     let failures: Vec<&str> = stdout.lines().filter(|l| l.contains("FAILURE ")).collect();
     assert!(tokens.len() >= 3, "the scenario got tokens: {stdout}");
     assert!(failures.len() >= 10, "the scenario hit failures: {stdout}");
-    assert!(stderr.contains("paytoken[") && stderr.contains("fp:"), "debug log was written: {stderr}");
+    assert!(
+        stderr.contains("paytoken[") && stderr.contains("fp:"),
+        "debug log was written: {stderr}"
+    );
     assert!(stderr.contains("fetched token"), "{stderr}");
 
     let secrets = [CK, SK, IK, IS, AS, WRONG];
     for line in &failures {
         for s in secrets.iter().chain(tokens.iter()) {
-            assert!(!line.contains(s), "a secret or token leaked into an error: {line}");
+            assert!(
+                !line.contains(s),
+                "a secret or token leaked into an error: {line}"
+            );
         }
     }
     for s in secrets.iter().chain(tokens.iter()) {
-        assert!(!stderr.contains(s), "a secret or token leaked into the log: {s}");
+        assert!(
+            !stderr.contains(s),
+            "a secret or token leaked into the log: {s}"
+        );
     }
     // JWT pieces too (the payload part alone is not a secret, but the whole token is).
     for t in &tokens {

@@ -22,7 +22,10 @@ fn threads<T: Send + 'static>(n: usize, f: impl Fn(usize) -> T + Send + Sync + '
             })
         })
         .collect();
-    handles.into_iter().map(|h| h.join().expect("no panic")).collect()
+    handles
+        .into_iter()
+        .map(|h| h.join().expect("no panic"))
+        .collect()
 }
 
 #[test]
@@ -53,11 +56,16 @@ fn sixty_four_threads_on_a_cold_cache_make_one_token_request() {
         ("portone-v2", sim.portone_v2(json!({"auth": "token"}))),
     ] {
         // A slow token endpoint, so that all threads arrive while the fetch is in flight.
-        sim.fault(json!({"gateway": gateway, "endpoint": "token", "kind": "delay", "delayMs": 300}));
+        sim.fault(
+            json!({"gateway": gateway, "endpoint": "token", "kind": "delay", "delayMs": 300}),
+        );
         let client = Arc::new(Client::new(&config).unwrap());
         let c = client.clone();
         let tokens = threads(64, move |_| c.token().unwrap());
-        assert!(tokens.iter().all(|t| *t == tokens[0]), "{gateway}: everyone gets the same token");
+        assert!(
+            tokens.iter().all(|t| *t == tokens[0]),
+            "{gateway}: everyone gets the same token"
+        );
         assert_eq!(sim.token_requests(gateway), 1, "{gateway}");
     }
 }
@@ -66,7 +74,8 @@ fn sixty_four_threads_on_a_cold_cache_make_one_token_request() {
 fn clients_with_the_same_credentials_share_one_entry() {
     let sim = Sim::start();
     let a = Client::new(&sim.portone_v1(json!({}))).unwrap();
-    let b = Client::new(&sim.portone_v1(json!({"timeoutMs": 9000, "userAgent": "shop/1"}))).unwrap();
+    let b =
+        Client::new(&sim.portone_v1(json!({"timeoutMs": 9000, "userAgent": "shop/1"}))).unwrap();
     assert_eq!(a.token().unwrap(), b.token().unwrap());
     assert_eq!(sim.token_requests("portone-v1"), 1);
     drop(a);
@@ -87,11 +96,20 @@ fn ten_threads_seeing_the_same_401_cause_one_new_fetch() {
     let client = Arc::new(Client::new(&sim.portone_v1(json!({}))).unwrap());
     let old = client.token().unwrap();
     sim.revoke("portone-v1");
-    sim.fault(json!({"gateway": "portone-v1", "endpoint": "token", "kind": "delay", "delayMs": 200}));
+    sim.fault(
+        json!({"gateway": "portone-v1", "endpoint": "token", "kind": "delay", "delayMs": 200}),
+    );
     let c = client.clone();
-    let results = threads(10, move |_| c.request("GET", api_path("portone-v1"), None, None).map(|r| r.status));
+    let results = threads(10, move |_| {
+        c.request("GET", api_path("portone-v1"), None, None)
+            .map(|r| r.status)
+    });
     assert!(results.iter().all(|r| matches!(r, Ok(200))), "{results:?}");
-    assert_eq!(sim.token_requests("portone-v1"), 2, "the first fetch and exactly one after the 401s");
+    assert_eq!(
+        sim.token_requests("portone-v1"),
+        2,
+        "the first fetch and exactly one after the 401s"
+    );
     assert_ne!(client.token().unwrap(), old);
 }
 
@@ -107,7 +125,10 @@ fn invalidate_compares_before_dropping() {
         c.invalidate(Some(&o)).unwrap();
         c.token().unwrap()
     });
-    assert!(tokens.iter().all(|t| *t == tokens[0] && *t != old), "all get the one new token");
+    assert!(
+        tokens.iter().all(|t| *t == tokens[0] && *t != old),
+        "all get the one new token"
+    );
     assert_eq!(sim.token_requests("portone-v1"), 2);
     // A stale invalidate does not throw the new token away; NULL drops whatever is cached.
     client.invalidate(Some(&old)).unwrap();
@@ -129,13 +150,23 @@ fn a_local_clock_hours_off_changes_nothing() {
         ] {
             let client = Client::new(&config).unwrap();
             for _ in 0..5 {
-                assert_eq!(client.get(api_path(gateway)).unwrap().status, 200, "{gateway} {offset}");
+                assert_eq!(
+                    client.get(api_path(gateway)).unwrap().status,
+                    200,
+                    "{gateway} {offset}"
+                );
             }
             assert_eq!(sim.token_requests(gateway), 1, "{gateway} offset {offset}");
             let valid = client.stats()["tokenValidForMs"].as_u64().unwrap();
-            assert!(valid > 1_790_000 && valid <= 1_800_000, "{gateway} offset {offset}: {valid}");
+            assert!(
+                valid > 1_790_000 && valid <= 1_800_000,
+                "{gateway} offset {offset}: {valid}"
+            );
         }
-        assert_eq!(sim.stats()["unauthorized"], json!({"nicepay": 0, "portone-v1": 0, "portone-v2": 0}));
+        assert_eq!(
+            sim.stats()["unauthorized"],
+            json!({"nicepay": 0, "portone-v1": 0, "portone-v2": 0})
+        );
     }
 }
 
@@ -152,8 +183,16 @@ fn no_expired_token_is_ever_sent_with_a_skewed_clock() {
         assert_eq!(client.get(api_path("nicepay")).unwrap().status, 200);
         thread::sleep(Duration::from_millis(50));
     }
-    assert_eq!(sim.unauthorized("nicepay"), 0, "never sent an expired token");
-    assert_eq!(sim.token_requests("nicepay"), 2, "one token, then one after it expired");
+    assert_eq!(
+        sim.unauthorized("nicepay"),
+        0,
+        "never sent an expired token"
+    );
+    assert_eq!(
+        sim.token_requests("nicepay"),
+        2,
+        "one token, then one after it expired"
+    );
 }
 
 #[test]
@@ -164,9 +203,20 @@ fn nicepay_is_never_served_in_its_last_second_and_never_refreshed_early() {
     thread::sleep(Duration::from_millis(1100)); // now in the last second
     let started = Instant::now();
     let second = client.token().unwrap();
-    assert_ne!(first, second, "the old token is not served in its last second");
-    assert!(started.elapsed() >= Duration::from_millis(700), "waited for the deadline: {:?}", started.elapsed());
-    assert_eq!(sim.token_requests("nicepay"), 2, "no request before the deadline");
+    assert_ne!(
+        first, second,
+        "the old token is not served in its last second"
+    );
+    assert!(
+        started.elapsed() >= Duration::from_millis(700),
+        "waited for the deadline: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        sim.token_requests("nicepay"),
+        2,
+        "no request before the deadline"
+    );
 }
 
 #[test]
@@ -197,7 +247,9 @@ fn portone_v1_refreshes_in_its_last_minute_without_a_gap() {
     let first = client.token().unwrap();
     thread::sleep(Duration::from_millis(2300));
     // While the refresh is slow, other callers are served the still-valid token at once.
-    sim.fault(json!({"gateway": "portone-v1", "endpoint": "token", "kind": "delay", "delayMs": 800}));
+    sim.fault(
+        json!({"gateway": "portone-v1", "endpoint": "token", "kind": "delay", "delayMs": 800}),
+    );
     let c = client.clone();
     let timings = threads(8, move |_| {
         let t = Instant::now();
@@ -205,7 +257,10 @@ fn portone_v1_refreshes_in_its_last_minute_without_a_gap() {
         (token, t.elapsed())
     });
     assert!(timings.iter().all(|(t, _)| *t == first));
-    let fast = timings.iter().filter(|(_, d)| *d < Duration::from_millis(300)).count();
+    let fast = timings
+        .iter()
+        .filter(|(_, d)| *d < Duration::from_millis(300))
+        .count();
     assert!(fast >= 7, "only the refreshing caller waits: {timings:?}");
     assert_eq!(sim.token_requests("portone-v1"), 2);
     let valid = client.stats()["tokenValidForMs"].as_u64().unwrap();
@@ -224,7 +279,11 @@ fn a_failing_refresh_keeps_serving_the_valid_token_and_waits_before_retrying() {
         assert_eq!(client.token().unwrap(), token);
         thread::sleep(Duration::from_millis(20));
     }
-    assert_eq!(sim.token_requests("portone-v1"), 2, "one failed refresh, then a gap of 5 s");
+    assert_eq!(
+        sim.token_requests("portone-v1"),
+        2,
+        "one failed refresh, then a gap of 5 s"
+    );
     assert_eq!(client.stats()["refreshFailures"], 1);
 }
 
@@ -247,20 +306,30 @@ fn credential_errors_are_remembered_for_two_seconds() {
 #[test]
 fn waiters_share_the_error_of_the_one_fetch() {
     let sim = Sim::start();
-    sim.fault(json!({"gateway": "portone-v2", "endpoint": "token", "kind": "delay", "delayMs": 300}));
-    sim.fault(json!({"gateway": "portone-v2", "endpoint": "token", "kind": "status", "status": 502}));
+    sim.fault(
+        json!({"gateway": "portone-v2", "endpoint": "token", "kind": "delay", "delayMs": 300}),
+    );
+    sim.fault(
+        json!({"gateway": "portone-v2", "endpoint": "token", "kind": "status", "status": 502}),
+    );
     let client = Arc::new(Client::new(&sim.portone_v2(json!({"auth": "token"}))).unwrap());
     let c = client.clone();
     let results = threads(16, move |_| c.token());
     assert_eq!(sim.token_requests("portone-v2"), 1);
-    let codes: Vec<i32> = results.iter().map(|r| r.as_ref().map(|_| 0).unwrap_or_else(|f| f.code)).collect();
+    let codes: Vec<i32> = results
+        .iter()
+        .map(|r| r.as_ref().map(|_| 0).unwrap_or_else(|f| f.code))
+        .collect();
     assert!(codes.iter().all(|c| *c == codes[0]), "{codes:?}");
 }
 
 #[test]
 fn a_token_expired_on_arrival_is_a_gateway_error() {
     let sim = Sim::start();
-    for (gateway, config) in [("nicepay", sim.nicepay(json!({}))), ("portone-v1", sim.portone_v1(json!({})))] {
+    for (gateway, config) in [
+        ("nicepay", sim.nicepay(json!({}))),
+        ("portone-v1", sim.portone_v1(json!({}))),
+    ] {
         sim.fault(json!({"gateway": gateway, "endpoint": "token", "kind": "expired"}));
         let f = Client::new(&config).unwrap().token().unwrap_err();
         assert_eq!(f.code, 3, "{gateway}: {f:?}");
@@ -284,19 +353,38 @@ fn a_second_401_is_an_auth_error_even_with_the_same_token_back() {
     let sim = Sim::start();
     let client = Client::new(&sim.portone_v1(json!({}))).unwrap();
     client.token().unwrap();
-    sim.fault(json!({"gateway": "portone-v1", "endpoint": "api", "kind": "unauthorized", "count": 2}));
-    let f = client.request("POST", "/payments/cancel", None, Some(br#"{"imp_uid":"imp_1"}"#)).unwrap_err();
+    sim.fault(
+        json!({"gateway": "portone-v1", "endpoint": "api", "kind": "unauthorized", "count": 2}),
+    );
+    let f = client
+        .request(
+            "POST",
+            "/payments/cancel",
+            None,
+            Some(br#"{"imp_uid":"imp_1"}"#),
+        )
+        .unwrap_err();
     assert_eq!((f.code, f.http_status), (2, 401), "{f:?}");
     assert!(f.message.contains("after one retry"), "{}", f.message);
-    assert_eq!(sim.token_requests("portone-v1"), 2, "one fresh token (the gateway gave the same one back)");
-    assert_eq!(sim.stats()["apiRequests"]["portone-v1"], 2, "sent exactly twice");
+    assert_eq!(
+        sim.token_requests("portone-v1"),
+        2,
+        "one fresh token (the gateway gave the same one back)"
+    );
+    assert_eq!(
+        sim.stats()["apiRequests"]["portone-v1"],
+        2,
+        "sent exactly twice"
+    );
 }
 
 #[test]
 fn nobody_waits_on_a_fetch_longer_than_the_timeouts() {
     let sim = Sim::start();
     sim.fault(json!({"gateway": "nicepay", "endpoint": "token", "kind": "hang"}));
-    let client = Arc::new(Client::new(&sim.nicepay(json!({"timeoutMs": 400, "connectTimeoutMs": 200}))).unwrap());
+    let client = Arc::new(
+        Client::new(&sim.nicepay(json!({"timeoutMs": 400, "connectTimeoutMs": 200}))).unwrap(),
+    );
     let c = client.clone();
     let results = threads(4, move |_| {
         let t = Instant::now();
@@ -324,7 +412,10 @@ fn tokens_shorter_than_the_refresh_window_do_not_cause_a_refresh_per_call() {
         }
     });
     let fetches = sim.token_requests("portone-v2");
-    assert!((2..=4).contains(&fetches), "{fetches} token requests in 4.5 s");
+    assert!(
+        (2..=4).contains(&fetches),
+        "{fetches} token requests in 4.5 s"
+    );
     assert_eq!(sim.unauthorized("portone-v2"), 0);
 }
 

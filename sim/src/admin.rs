@@ -32,9 +32,19 @@ pub fn handle(st: &mut State, method: &str, path: &str, body: &[u8]) -> Answer {
         ("POST", "/__sim/revoke") => revoke(st, body),
         ("POST", "/__sim/config") => configure(st, body),
         ("GET", "/__sim/config") => Ok(st.settings.to_json()),
-        (_, "/__sim/stats" | "/__sim/last-request" | "/__sim/reset" | "/__sim/fault" | "/__sim/revoke"
-        | "/__sim/config") => {
-            return Answer::json(405, &json!({"error": format!("{method} is not allowed on {path}")}))
+        (
+            _,
+            "/__sim/stats"
+            | "/__sim/last-request"
+            | "/__sim/reset"
+            | "/__sim/fault"
+            | "/__sim/revoke"
+            | "/__sim/config",
+        ) => {
+            return Answer::json(
+                405,
+                &json!({"error": format!("{method} is not allowed on {path}")}),
+            )
         }
         _ => return Answer::json(404, &json!({"error": format!("no admin endpoint {path}")})),
     };
@@ -51,9 +61,12 @@ fn add_fault(st: &mut State, body: &[u8]) -> Result<Value, String> {
 
 fn revoke(st: &mut State, body: &[u8]) -> Result<Value, String> {
     let value = parse_json(body)?;
-    let name = value.get("gateway").and_then(Value::as_str).unwrap_or_default();
-    let gateway = Gateway::parse(name)
-        .ok_or("\"gateway\" must be nicepay, portone-v1 or portone-v2")?;
+    let name = value
+        .get("gateway")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let gateway =
+        Gateway::parse(name).ok_or("\"gateway\" must be nicepay, portone-v1 or portone-v2")?;
     Ok(json!({"revoked": st.revoke(gateway)}))
 }
 
@@ -65,9 +78,19 @@ fn configure(st: &mut State, body: &[u8]) -> Result<Value, String> {
     for (name, v) in fields {
         let bad_type = |what: &str| format!("{name:?} must be {what}");
         match name.as_str() {
-            "tokenTtlSecs" => next.token_ttl_secs = v.as_u64().ok_or_else(|| bad_type("a non-negative integer"))?,
-            "clockOffsetSecs" => next.clock_offset_secs = v.as_i64().ok_or_else(|| bad_type("an integer"))?,
-            "delayMs" => next.delay_ms = v.as_u64().ok_or_else(|| bad_type("a non-negative integer"))?,
+            "tokenTtlSecs" => {
+                next.token_ttl_secs = v
+                    .as_u64()
+                    .ok_or_else(|| bad_type("a non-negative integer"))?
+            }
+            "clockOffsetSecs" => {
+                next.clock_offset_secs = v.as_i64().ok_or_else(|| bad_type("an integer"))?
+            }
+            "delayMs" => {
+                next.delay_ms = v
+                    .as_u64()
+                    .ok_or_else(|| bad_type("a non-negative integer"))?
+            }
             "nicepayExpiryField" => {
                 next.nicepay_expiry_field = match v.as_str() {
                     Some("expireAt") => "expireAt",

@@ -22,9 +22,17 @@ pub enum SimBody {
     /// A whole body in memory (`None` once sent).
     Full(Option<Bytes>),
     /// `prefix`, then `fill` filler bytes, then `suffix`.
-    Streamed { total: u64, prefix: Option<Bytes>, fill: u64, suffix: Option<Bytes> },
+    Streamed {
+        total: u64,
+        prefix: Option<Bytes>,
+        fill: u64,
+        suffix: Option<Bytes>,
+    },
     /// Sends `data`, pauses, then fails: hyper closes the connection mid-body.
-    Truncated { data: Option<Bytes>, pause: Option<Pin<Box<tokio::time::Sleep>>> },
+    Truncated {
+        data: Option<Bytes>,
+        pause: Option<Pin<Box<tokio::time::Sleep>>>,
+    },
 }
 
 impl SimBody {
@@ -47,7 +55,10 @@ impl SimBody {
     }
 
     pub fn truncated(data: impl Into<Bytes>) -> SimBody {
-        SimBody::Truncated { data: Some(data.into()), pause: None }
+        SimBody::Truncated {
+            data: Some(data.into()),
+            pause: None,
+        }
     }
 }
 
@@ -59,10 +70,18 @@ impl Body for SimBody {
     type Data = Bytes;
     type Error = BoxError;
 
-    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
         match self.get_mut() {
             SimBody::Full(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
-            SimBody::Streamed { prefix, fill, suffix, .. } => {
+            SimBody::Streamed {
+                prefix,
+                fill,
+                suffix,
+                ..
+            } => {
                 if let Some(p) = prefix.take() {
                     return data(p);
                 }
@@ -73,14 +92,20 @@ impl Body for SimBody {
                 }
                 Poll::Ready(suffix.take().map(|s| Ok(Frame::data(s))))
             }
-            SimBody::Truncated { data: pending, pause } => {
+            SimBody::Truncated {
+                data: pending,
+                pause,
+            } => {
                 if let Some(d) = pending.take() {
                     return data(d);
                 }
-                let sleep = pause.get_or_insert_with(|| Box::pin(tokio::time::sleep(TRUNCATE_PAUSE)));
+                let sleep =
+                    pause.get_or_insert_with(|| Box::pin(tokio::time::sleep(TRUNCATE_PAUSE)));
                 match sleep.as_mut().poll(cx) {
                     Poll::Pending => Poll::Pending,
-                    Poll::Ready(()) => Poll::Ready(Some(Err("body truncated on purpose (fault)".into()))),
+                    Poll::Ready(()) => {
+                        Poll::Ready(Some(Err("body truncated on purpose (fault)".into())))
+                    }
                 }
             }
         }
@@ -92,7 +117,9 @@ impl Body for SimBody {
 
     fn size_hint(&self) -> SizeHint {
         match self {
-            SimBody::Full(bytes) => SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64)),
+            SimBody::Full(bytes) => {
+                SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64))
+            }
             SimBody::Streamed { total, .. } => SizeHint::with_exact(*total),
             // Unknown, so hyper keeps the (too large) Content-Length we set.
             SimBody::Truncated { .. } => SizeHint::default(),

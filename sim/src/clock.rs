@@ -94,7 +94,11 @@ fn civil(ms: i64) -> Civil {
 /// A NICEPAY timestamp (KST unless `Utc`) of the instant `ms`.
 pub fn nicepay_time(ms: i64, format: NicepayTimeFormat) -> String {
     const KST_MS: i64 = 9 * 3_600_000;
-    let shifted = if format == NicepayTimeFormat::Utc { ms } else { ms + KST_MS };
+    let shifted = if format == NicepayTimeFormat::Utc {
+        ms
+    } else {
+        ms + KST_MS
+    };
     let c = civil(shifted);
     let fraction = match format {
         NicepayTimeFormat::NoFrac => String::new(),
@@ -152,9 +156,21 @@ mod tests {
     fn nicepay_formats() {
         // 2026-11-20T04:23:17.655Z
         let ms = 1_795_148_597_655;
-        assert_eq!(nicepay_time(ms, NicepayTimeFormat::Compact), "2026-11-20T13:23:17.655+0900");
-        assert_eq!(nicepay_time(ms, NicepayTimeFormat::Colon), "2026-11-20T13:23:17.655+09:00");
-        assert_eq!(nicepay_time(ms, NicepayTimeFormat::Utc), "2026-11-20T04:23:17.655Z");
-        assert_eq!(nicepay_time(ms, NicepayTimeFormat::NoFrac), "2026-11-20T13:23:17+0900");
+        assert_eq!(
+            nicepay_time(ms, NicepayTimeFormat::Compact),
+            "2026-11-20T13:23:17.655+0900"
+        );
+        assert_eq!(
+            nicepay_time(ms, NicepayTimeFormat::Colon),
+            "2026-11-20T13:23:17.655+09:00"
+        );
+        assert_eq!(
+            nicepay_time(ms, NicepayTimeFormat::Utc),
+            "2026-11-20T04:23:17.655Z"
+        );
+        assert_eq!(
+            nicepay_time(ms, NicepayTimeFormat::NoFrac),
+            "2026-11-20T13:23:17+0900"
+        );
     }
 }

@@ -74,7 +74,11 @@ impl Req {
     pub fn echo(&self) -> Value {
         let authorization = self.authorization().map(|(scheme, credential)| {
             let fp = fingerprint(credential);
-            if scheme.is_empty() { fp } else { format!("{scheme} {fp}") }
+            if scheme.is_empty() {
+                fp
+            } else {
+                format!("{scheme} {fp}")
+            }
         });
         let mut echo = Map::new();
         echo.insert("method".into(), json!(self.method));
@@ -125,7 +129,10 @@ fn percent_decode(text: &str) -> String {
         let hex = |b: u8| (b as char).to_digit(16);
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' => match (bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+            b'%' => match (
+                bytes.get(i + 1).copied().and_then(hex),
+                bytes.get(i + 2).copied().and_then(hex),
+            ) {
                 (Some(hi), Some(lo)) => {
                     out.push((hi * 16 + lo) as u8);
                     i += 2;
@@ -164,12 +171,19 @@ pub fn random_u64() -> u64 {
 }
 
 pub fn random_bytes(len: usize) -> Vec<u8> {
-    (0..len.div_ceil(8)).flat_map(|_| random_u64().to_le_bytes()).take(len).collect()
+    (0..len.div_ceil(8))
+        .flat_map(|_| random_u64().to_le_bytes())
+        .take(len)
+        .collect()
 }
 
 /// `len` lower-case hex digits.
 pub fn random_hex(len: usize) -> String {
-    random_bytes(len.div_ceil(2)).iter().map(|b| format!("{b:02x}")).collect::<String>()[..len].to_owned()
+    random_bytes(len.div_ceil(2))
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>()[..len]
+        .to_owned()
 }
 
 /// An HTTP answer before the `Date` header is stamped on it.
@@ -187,7 +201,12 @@ impl Answer {
     }
 
     pub fn bytes(status: u16, content_type: &'static str, body: impl Into<Bytes>) -> Answer {
-        Answer { status, content_type, body: SimBody::full(body), content_length: None }
+        Answer {
+            status,
+            content_type,
+            body: SimBody::full(body),
+            content_length: None,
+        }
     }
 }
 

@@ -59,10 +59,15 @@ impl Fault {
 
     /// Parses a fault object; the error says what is wrong, for the 400 answer.
     pub fn parse(value: &Value) -> Result<Fault, String> {
-        const FIELDS: [&str; 7] = ["gateway", "endpoint", "kind", "count", "status", "delayMs", "bytes"];
+        const FIELDS: [&str; 7] = [
+            "gateway", "endpoint", "kind", "count", "status", "delayMs", "bytes",
+        ];
         let spec = value.as_object().ok_or("a fault is a JSON object")?;
         if let Some(unknown) = spec.keys().find(|k| !FIELDS.contains(&k.as_str())) {
-            return Err(format!("unknown fault field {unknown:?} (known: {})", FIELDS.join(", ")));
+            return Err(format!(
+                "unknown fault field {unknown:?} (known: {})",
+                FIELDS.join(", ")
+            ));
         }
         let text = |name: &str| -> Result<Option<&str>, String> {
             match spec.get(name) {
@@ -74,7 +79,9 @@ impl Fault {
         let number = |name: &str, default: u64| -> Result<u64, String> {
             match spec.get(name) {
                 None | Some(Value::Null) => Ok(default),
-                Some(v) => v.as_u64().ok_or(format!("{name:?} must be a non-negative integer")),
+                Some(v) => v
+                    .as_u64()
+                    .ok_or(format!("{name:?} must be a non-negative integer")),
             }
         };
         let gateway = match text("gateway")? {
@@ -118,7 +125,14 @@ impl Fault {
             0 => None,
             n => Some(n),
         };
-        Ok(Fault { id: 0, gateway, endpoint, kind, remaining, spec: spec.clone() })
+        Ok(Fault {
+            id: 0,
+            gateway,
+            endpoint,
+            kind,
+            remaining,
+            spec: spec.clone(),
+        })
     }
 }
 
@@ -132,15 +146,24 @@ mod tests {
         assert_eq!(f.kind, FaultKind::Status(503));
         assert_eq!(f.remaining, Some(1));
         assert!(f.matches(Gateway::PortoneV2, Endpoint::Api));
-        let f = Fault::parse(&json!({"kind": "oversized", "count": 0, "gateway": "nicepay", "endpoint": "token"})).unwrap();
+        let f = Fault::parse(
+            &json!({"kind": "oversized", "count": 0, "gateway": "nicepay", "endpoint": "token"}),
+        )
+        .unwrap();
         assert_eq!(f.kind, FaultKind::Oversized(DEFAULT_OVERSIZED_BYTES));
         assert_eq!(f.remaining, None);
         assert!(f.matches(Gateway::Nicepay, Endpoint::Token));
         assert!(!f.matches(Gateway::Nicepay, Endpoint::Api));
         assert!(!f.matches(Gateway::PortoneV1, Endpoint::Token));
-        for bad in [json!({}), json!({"kind": "boom"}), json!({"kind": "status", "status": 42}),
-                    json!({"kind": "close", "gateway": "toss"}), json!({"kind": "close", "cnt": 2}),
-                    json!({"kind": "delay", "delayMs": -5}), json!([1])] {
+        for bad in [
+            json!({}),
+            json!({"kind": "boom"}),
+            json!({"kind": "status", "status": 42}),
+            json!({"kind": "close", "gateway": "toss"}),
+            json!({"kind": "close", "cnt": 2}),
+            json!({"kind": "delay", "delayMs": -5}),
+            json!([1]),
+        ] {
             assert!(Fault::parse(&bad).is_err(), "{bad} should be refused");
         }
     }

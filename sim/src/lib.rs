@@ -113,7 +113,11 @@ impl Simulator {
             .enable_io()
             .enable_time()
             .build()?;
-        let tls = if config.tls { Some(tls::self_signed()?) } else { None };
+        let tls = if config.tls {
+            Some(tls::self_signed()?)
+        } else {
+            None
+        };
         let certificate_pem = tls.as_ref().map(|t| t.certificate_pem.clone());
         let shared = Arc::new(Shared {
             creds: Credentials {
@@ -135,27 +139,38 @@ impl Simulator {
             rtt: Duration::from_millis(config.rtt_ms),
         });
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::Builder::new().name("paytoken-sim".into()).spawn(move || {
-            runtime.block_on(async move {
-                match tokio::net::TcpListener::from_std(listener) {
-                    Ok(listener) => {
-                        tokio::select! {
-                            _ = server::serve(listener, shared) => {}
-                            _ = stopped => {}
+        let thread = std::thread::Builder::new()
+            .name("paytoken-sim".into())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    match tokio::net::TcpListener::from_std(listener) {
+                        Ok(listener) => {
+                            tokio::select! {
+                                _ = server::serve(listener, shared) => {}
+                                _ = stopped => {}
+                            }
                         }
+                        Err(e) => eprintln!("paytoken-sim: cannot serve: {e}"),
                     }
-                    Err(e) => eprintln!("paytoken-sim: cannot serve: {e}"),
-                }
-            });
-            // Drops every connection task, hung ones included.
-            runtime.shutdown_timeout(Duration::from_secs(2));
-        })?;
-        Ok(Simulator { addr, certificate_pem, stop: Some(stop), thread: Some(thread) })
+                });
+                // Drops every connection task, hung ones included.
+                runtime.shutdown_timeout(Duration::from_secs(2));
+            })?;
+        Ok(Simulator {
+            addr,
+            certificate_pem,
+            stop: Some(stop),
+            thread: Some(thread),
+        })
     }
 
     /// `http://127.0.0.1:PORT` (or `http://[::1]:PORT`; `https://` in TLS mode).
     pub fn url(&self) -> String {
-        let scheme = if self.certificate_pem.is_some() { "https" } else { "http" };
+        let scheme = if self.certificate_pem.is_some() {
+            "https"
+        } else {
+            "http"
+        };
         format!("{scheme}://{}", self.addr)
     }
 

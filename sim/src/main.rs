@@ -14,8 +14,18 @@ See sim/README.md for the endpoints and the /__sim admin API.";
 
 /// The flags that take a value.
 const VALUE_FLAGS: [&str; 12] = [
-    "--port", "--host", "--nicepay-client-key", "--nicepay-secret-key", "--imp-key", "--imp-secret",
-    "--api-secret", "--token-ttl", "--clock-offset", "--delay-ms", "--rtt-ms", "--cert-out",
+    "--port",
+    "--host",
+    "--nicepay-client-key",
+    "--nicepay-secret-key",
+    "--imp-key",
+    "--imp-secret",
+    "--api-secret",
+    "--token-ttl",
+    "--clock-offset",
+    "--delay-ms",
+    "--rtt-ms",
+    "--cert-out",
 ];
 
 struct Options {
@@ -27,12 +37,18 @@ struct Options {
 }
 
 fn parse_number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, String> {
-    value.parse().map_err(|_| format!("{flag}: {value:?} is not a valid number"))
+    value
+        .parse()
+        .map_err(|_| format!("{flag}: {value:?} is not a valid number"))
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
-    let mut options =
-        Options { config: SimConfig::default(), exit_on_stdin_eof: false, verbose: false, cert_out: None };
+    let mut options = Options {
+        config: SimConfig::default(),
+        exit_on_stdin_eof: false,
+        verbose: false,
+        cert_out: None,
+    };
     while let Some(arg) = args.next() {
         // Both `--flag value` and `--flag=value`.
         let (flag, inline) = match arg.split_once('=') {
@@ -44,7 +60,9 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
             "--verbose" => options.verbose = true,
             "--tls" => options.config.tls = true,
             "-h" | "--help" => return Err(String::new()),
-            _ if !VALUE_FLAGS.contains(&flag.as_str()) => return Err(format!("unknown flag {flag}")),
+            _ if !VALUE_FLAGS.contains(&flag.as_str()) => {
+                return Err(format!("unknown flag {flag}"))
+            }
             _ => {
                 let value = match inline {
                     Some(v) => v,
@@ -109,7 +127,10 @@ fn main() -> ExitCode {
     let mut stdout = std::io::stdout();
     let _ = writeln!(stdout, "paytoken-sim listening on {}", simulator.url());
     let _ = stdout.flush();
-    eprintln!("paytoken-sim: serving NICEPAY, PortOne V1 and PortOne V2 on {}", simulator.url());
+    eprintln!(
+        "paytoken-sim: serving NICEPAY, PortOne V1 and PortOne V2 on {}",
+        simulator.url()
+    );
 
     if options.exit_on_stdin_eof {
         // Reads (and discards) until the harness closes our stdin, then stops cleanly.

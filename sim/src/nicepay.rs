@@ -25,7 +25,11 @@ pub const MALFORMED: &str = "{\"resultCode\":\"0000\",\"resultMsg\":\"정상 처
 /// `returnCharSet: "euc-kr"` in the JSON body asks for an EUC-KR answer.
 fn wants_euc_kr(req: &Req) -> bool {
     req.json_body()
-        .and_then(|v| v.get("returnCharSet").and_then(Value::as_str).map(|s| s.eq_ignore_ascii_case("euc-kr")))
+        .and_then(|v| {
+            v.get("returnCharSet")
+                .and_then(Value::as_str)
+                .map(|s| s.eq_ignore_ascii_case("euc-kr"))
+        })
         .unwrap_or(false)
 }
 
@@ -36,7 +40,11 @@ fn respond(req: &Req, status: u16, value: &Value) -> Answer {
     }
     let text = value.to_string();
     let (bytes, _, _) = encoding_rs::EUC_KR.encode(&text);
-    Answer::bytes(status, "application/json;charset=EUC-KR", bytes.into_owned())
+    Answer::bytes(
+        status,
+        "application/json;charset=EUC-KR",
+        bytes.into_owned(),
+    )
 }
 
 fn failure(req: &Req, status: u16, (code, msg): Failure) -> Answer {
@@ -78,13 +86,21 @@ pub fn token(st: &mut State, creds: &Credentials, req: &Req, expired: bool) -> A
         return failure(req, 401, f);
     }
     let now = st.now_ms();
-    let current = if expired { None } else { st.current_token(Gateway::Nicepay, now) };
+    let current = if expired {
+        None
+    } else {
+        st.current_token(Gateway::Nicepay, now)
+    };
     let (token, expires_ms) = match current {
         // No renewal: the same token with the same expiry until it has expired.
         Some(t) => (t.value, t.expires_ms),
         None => {
             let token = random_hex(64);
-            let expires_ms = if expired { now - 1000 } else { now.saturating_add(st.settings.ttl_ms()) };
+            let expires_ms = if expired {
+                now - 1000
+            } else {
+                now.saturating_add(st.settings.ttl_ms())
+            };
             st.issue(Gateway::Nicepay, token.clone(), expires_ms, now);
             (token, expires_ms)
         }
@@ -95,7 +111,10 @@ pub fn token(st: &mut State, creds: &Credentials, req: &Req, expired: bool) -> A
     body.insert("resultMsg".into(), json!(OK_MSG));
     body.insert("accessToken".into(), json!(token));
     body.insert("tokenType".into(), json!("Bearer"));
-    body.insert(st.settings.nicepay_expiry_field.into(), json!(nicepay_time(expires_ms, format)));
+    body.insert(
+        st.settings.nicepay_expiry_field.into(),
+        json!(nicepay_time(expires_ms, format)),
+    );
     body.insert("now".into(), json!(nicepay_time(now, format)));
     respond(req, 200, &Value::Object(body))
 }
@@ -105,9 +124,15 @@ pub fn api(st: &mut State, creds: &Credentials, req: &Req) -> Answer {
     let now = st.now_ms();
     let allowed = match req.authorization() {
         Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => {
-            if st.is_live(Gateway::Nicepay, token, now) { Ok(()) } else { Err(AUTH_FAILED) }
+            if st.is_live(Gateway::Nicepay, token, now) {
+                Ok(())
+            } else {
+                Err(AUTH_FAILED)
+            }
         }
-        Some((scheme, encoded)) if scheme.eq_ignore_ascii_case("basic") => check_basic(creds, encoded),
+        Some((scheme, encoded)) if scheme.eq_ignore_ascii_case("basic") => {
+            check_basic(creds, encoded)
+        }
         _ => Err(NO_CREDENTIALS),
     };
     if let Err(f) = allowed {
@@ -132,7 +157,11 @@ fn business_answer(req: &Req) -> Value {
         ["payments", "find", order_id] => json!(order_id),
         _ => body.get("orderId").cloned().unwrap_or(Value::Null),
     };
-    let amount = body.get("cancelAmt").or_else(|| body.get("amount")).cloned().unwrap_or(json!(1004));
+    let amount = body
+        .get("cancelAmt")
+        .or_else(|| body.get("amount"))
+        .cloned()
+        .unwrap_or(json!(1004));
     json!({
         "resultCode": "0000",
         "resultMsg": OK_MSG,

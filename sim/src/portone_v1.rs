@@ -14,7 +14,10 @@ const EXTEND_BY_MS: i64 = 300_000;
 pub const MALFORMED: &str = "{\"code\":0,\"message\":null,\"response\":{\"access_token\":\"";
 
 fn error(status: u16, message: &str) -> Answer {
-    Answer::json(status, &json!({"code": -1, "message": message, "response": null}))
+    Answer::json(
+        status,
+        &json!({"code": -1, "message": message, "response": null}),
+    )
 }
 
 pub fn unauthorized() -> Answer {
@@ -31,7 +34,8 @@ fn success(response: Value, echo: Option<Value>) -> Value {
 
 /// `POST /users/getToken` with JSON or form-urlencoded `imp_key`/`imp_secret`.
 pub fn token(st: &mut State, creds: &Credentials, req: &Req, expired: bool) -> Answer {
-    let (Some(key), Some(secret)) = (req.body_field("imp_key"), req.body_field("imp_secret")) else {
+    let (Some(key), Some(secret)) = (req.body_field("imp_key"), req.body_field("imp_secret"))
+    else {
         return error(401, "imp_key, imp_secret 파라미터가 누락되었습니다.");
     };
     if key != creds.imp_key || secret != creds.imp_secret {
@@ -40,7 +44,11 @@ pub fn token(st: &mut State, creds: &Credentials, req: &Req, expired: bool) -> A
     let now = st.now_ms();
     // The gateway speaks whole seconds.
     let now_s = now.div_euclid(1000);
-    let current = if expired { None } else { st.current_token(Gateway::PortoneV1, now) };
+    let current = if expired {
+        None
+    } else {
+        st.current_token(Gateway::PortoneV1, now)
+    };
     let (token, expires_ms) = match current {
         Some(t) if t.expires_ms - now <= EXTEND_WITHIN_MS => {
             let extended = t.expires_ms + EXTEND_BY_MS;
@@ -50,12 +58,17 @@ pub fn token(st: &mut State, creds: &Credentials, req: &Req, expired: bool) -> A
         Some(t) => (t.value, t.expires_ms),
         None => {
             let token = random_hex(40);
-            let expires_ms = if expired { (now_s - 1) * 1000 } else { (now_s * 1000).saturating_add(st.settings.ttl_ms()) };
+            let expires_ms = if expired {
+                (now_s - 1) * 1000
+            } else {
+                (now_s * 1000).saturating_add(st.settings.ttl_ms())
+            };
             st.issue(Gateway::PortoneV1, token.clone(), expires_ms, now);
             (token, expires_ms)
         }
     };
-    let response = json!({"access_token": token, "now": now_s, "expired_at": expires_ms.div_euclid(1000)});
+    let response =
+        json!({"access_token": token, "now": now_s, "expired_at": expires_ms.div_euclid(1000)});
     Answer::json(200, &success(response, None))
 }
 
@@ -63,13 +76,24 @@ pub fn token(st: &mut State, creds: &Credentials, req: &Req, expired: bool) -> A
 pub fn api(st: &mut State, req: &Req) -> Answer {
     let now = st.now_ms();
     let token = req.authorization().map(|(scheme, credential)| {
-        if scheme.eq_ignore_ascii_case("bearer") || scheme.is_empty() { credential } else { "" }
+        if scheme.eq_ignore_ascii_case("bearer") || scheme.is_empty() {
+            credential
+        } else {
+            ""
+        }
     });
     if !token.is_some_and(|t| st.is_live(Gateway::PortoneV1, t, now)) {
         return unauthorized();
     }
     let field = |name: &str| req.body_field(name).map(Value::from).unwrap_or(Value::Null);
-    let response = match (req.method.as_str(), req.path.trim_start_matches('/').split('/').collect::<Vec<_>>().as_slice()) {
+    let response = match (
+        req.method.as_str(),
+        req.path
+            .trim_start_matches('/')
+            .split('/')
+            .collect::<Vec<_>>()
+            .as_slice(),
+    ) {
         ("POST", ["payments", "cancel"]) => json!({
             "imp_uid": field("imp_uid"),
             "merchant_uid": field("merchant_uid"),

@@ -33,9 +33,17 @@ fn jwt(iat: i64, exp: i64) -> String {
 
 /// `POST /login/api-secret` with `{"apiSecret": ...}`.
 pub fn token(st: &mut State, creds: &Credentials, req: &Req, expired: bool) -> Answer {
-    let secret = req.json_body().and_then(|v| v.get("apiSecret").and_then(Value::as_str).map(str::to_owned));
+    let secret = req.json_body().and_then(|v| {
+        v.get("apiSecret")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    });
     let Some(secret) = secret else {
-        return error(400, "INVALID_REQUEST", "apiSecret is required in a JSON body");
+        return error(
+            400,
+            "INVALID_REQUEST",
+            "apiSecret is required in a JSON body",
+        );
     };
     if secret != creds.api_secret {
         return unauthorized();
@@ -43,18 +51,34 @@ pub fn token(st: &mut State, creds: &Credentials, req: &Req, expired: bool) -> A
     let now = st.now_ms();
     let iat = now.div_euclid(1000);
     let ttl_s = st.settings.ttl_ms() / 1000;
-    let exp = if expired { iat - 1 } else { iat.saturating_add(ttl_s) };
+    let exp = if expired {
+        iat - 1
+    } else {
+        iat.saturating_add(ttl_s)
+    };
     let token = jwt(iat, exp);
-    st.issue(Gateway::PortoneV2, token.clone(), exp.saturating_mul(1000), now);
-    Answer::json(200, &json!({"accessToken": token, "refreshToken": random_hex(64)}))
+    st.issue(
+        Gateway::PortoneV2,
+        token.clone(),
+        exp.saturating_mul(1000),
+        now,
+    );
+    Answer::json(
+        200,
+        &json!({"accessToken": token, "refreshToken": random_hex(64)}),
+    )
 }
 
 /// Business APIs.
 pub fn api(st: &mut State, creds: &Credentials, req: &Req) -> Answer {
     let now = st.now_ms();
     let allowed = match req.authorization() {
-        Some((scheme, secret)) if scheme.eq_ignore_ascii_case("portone") => secret == creds.api_secret,
-        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => st.is_live(Gateway::PortoneV2, token, now),
+        Some((scheme, secret)) if scheme.eq_ignore_ascii_case("portone") => {
+            secret == creds.api_secret
+        }
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => {
+            st.is_live(Gateway::PortoneV2, token, now)
+        }
         _ => false,
     };
     if !allowed {
@@ -62,7 +86,14 @@ pub fn api(st: &mut State, creds: &Credentials, req: &Req) -> Answer {
     }
     let store_id = req.query_param("storeId");
     let body = req.json_body().unwrap_or(Value::Null);
-    let mut answer = match (req.method.as_str(), req.path.trim_start_matches('/').split('/').collect::<Vec<_>>().as_slice()) {
+    let mut answer = match (
+        req.method.as_str(),
+        req.path
+            .trim_start_matches('/')
+            .split('/')
+            .collect::<Vec<_>>()
+            .as_slice(),
+    ) {
         ("GET", ["payments", id]) => json!({
             "status": "PAID",
             "id": id,

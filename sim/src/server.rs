@@ -47,7 +47,9 @@ impl Shared {
     fn lock(&self) -> MutexGuard<'_, State> {
         // Nothing panics while holding the lock, but never let a poisoned lock take the
         // whole simulator down.
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -79,10 +81,22 @@ fn route(path: &str, headers: &HeaderMap) -> Route {
         "/login/api-secret" => Route::Gateway(Gateway::PortoneV2, Endpoint::Token),
         p if p.starts_with("/v1/") => Route::Gateway(Gateway::Nicepay, Endpoint::Api),
         _ => {
-            let auth = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("").trim();
+            let auth = headers
+                .get("authorization")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .trim();
             let (scheme, credential) = auth.split_once(' ').unwrap_or(("", auth));
-            let v2 = scheme.eq_ignore_ascii_case("portone") || portone_v2::looks_like_jwt(credential.trim());
-            Route::Gateway(if v2 { Gateway::PortoneV2 } else { Gateway::PortoneV1 }, Endpoint::Api)
+            let v2 = scheme.eq_ignore_ascii_case("portone")
+                || portone_v2::looks_like_jwt(credential.trim());
+            Route::Gateway(
+                if v2 {
+                    Gateway::PortoneV2
+                } else {
+                    Gateway::PortoneV1
+                },
+                Endpoint::Api,
+            )
         }
     }
 }
@@ -111,7 +125,9 @@ pub async fn serve(listener: TcpListener, shared: Arc<Shared>) {
                 None => serve_connection(stream, shared).await,
                 Some(acceptor) => match acceptor.accept(stream).await {
                     Ok(stream) => serve_connection(stream, shared).await,
-                    Err(e) if shared.verbose => eprintln!("paytoken-sim: TLS handshake failed: {e}"),
+                    Err(e) if shared.verbose => {
+                        eprintln!("paytoken-sim: TLS handshake failed: {e}")
+                    }
                     Err(_) => {}
                 },
             }
@@ -125,10 +141,16 @@ where
 {
     let service = service_fn(move |req| handle(req, Arc::clone(&shared)));
     // Our own Date header (gateway clock) only: no real-clock one from hyper.
-    let _ = http1::Builder::new().auto_date_header(false).serve_connection(TokioIo::new(io), service).await;
+    let _ = http1::Builder::new()
+        .auto_date_header(false)
+        .serve_connection(TokioIo::new(io), service)
+        .await;
 }
 
-async fn handle(request: Request<Incoming>, shared: Arc<Shared>) -> Result<Response<SimBody>, BoxError> {
+async fn handle(
+    request: Request<Incoming>,
+    shared: Arc<Shared>,
+) -> Result<Response<SimBody>, BoxError> {
     let (parts, body) = request.into_parts();
     let path = parts.uri.path().to_owned();
     let route = route(&path, &parts.headers);
@@ -153,7 +175,11 @@ async fn handle(request: Request<Incoming>, shared: Arc<Shared>) -> Result<Respo
     };
     let Some(body) = read_capped(body).await? else {
         let message = format!("request body larger than {MAX_REQUEST_BODY} bytes");
-        return Ok(finish(&shared, gateway, Answer::json(413, &json!({"error": message}))));
+        return Ok(finish(
+            &shared,
+            gateway,
+            Answer::json(413, &json!({"error": message})),
+        ));
     };
     let req = Req {
         method: parts.method.as_str().to_owned(),
@@ -189,7 +215,9 @@ async fn read_capped(mut body: Incoming) -> Result<Option<Bytes>, BoxError> {
     let mut kept = BytesMut::new();
     let mut seen = 0usize;
     while let Some(frame) = body.frame().await {
-        let Ok(data) = frame?.into_data() else { continue };
+        let Ok(data) = frame?.into_data() else {
+            continue;
+        };
         seen = seen.saturating_add(data.len());
         if seen <= MAX_REQUEST_BODY {
             kept.extend_from_slice(&data);
@@ -217,7 +245,8 @@ async fn act(
     match fault {
         None => {}
         Some(FaultKind::Status(status)) => {
-            let html = format!("<html><body><h1>{status}</h1><p>paytoken-sim fault</p></body></html>\n");
+            let html =
+                format!("<html><body><h1>{status}</h1><p>paytoken-sim fault</p></body></html>\n");
             return Ok(Answer::bytes(status, "text/html;charset=utf-8", html));
         }
         Some(FaultKind::Unauthorized) => return Ok(unauthorized(gateway, req)),
@@ -227,7 +256,13 @@ async fn act(
             tokio::time::sleep(HANG_LIMIT).await;
             return Err(CloseConnection.into());
         }
-        Some(FaultKind::Malformed) => return Ok(Answer::bytes(200, "application/json;charset=utf-8", malformed)),
+        Some(FaultKind::Malformed) => {
+            return Ok(Answer::bytes(
+                200,
+                "application/json;charset=utf-8",
+                malformed,
+            ))
+        }
         Some(FaultKind::Garbage) => {
             // 0xFF never occurs in UTF-8, so this is never valid text.
             let mut bytes = random_bytes(256);
@@ -246,16 +281,19 @@ async fn act(
             answer.body = SimBody::oversized_json(bytes);
             return Ok(answer);
         }
-        Some(FaultKind::Expired) if endpoint == Endpoint::Api => return Ok(unauthorized(gateway, req)),
+        Some(FaultKind::Expired) if endpoint == Endpoint::Api => {
+            return Ok(unauthorized(gateway, req))
+        }
         Some(FaultKind::Expired) => expired = true,
     }
     let mut st = shared.lock();
     let st = &mut *st;
     let creds = &shared.creds;
     Ok(match (gateway, endpoint) {
-        (_, Endpoint::Token) if req.method != "POST" => {
-            Answer::json(405, &json!({"error": format!("{} is not allowed on {}", req.method, req.path)}))
-        }
+        (_, Endpoint::Token) if req.method != "POST" => Answer::json(
+            405,
+            &json!({"error": format!("{} is not allowed on {}", req.method, req.path)}),
+        ),
         (Gateway::Nicepay, Endpoint::Token) => nicepay::token(st, creds, req, expired),
         (Gateway::Nicepay, Endpoint::Api) => nicepay::api(st, creds, req),
         (Gateway::PortoneV1, Endpoint::Token) => portone_v1::token(st, creds, req, expired),
@@ -284,9 +322,13 @@ fn finish(shared: &Shared, gateway: Option<Gateway>, answer: Answer) -> Response
     };
     let mut response = Response::new(answer.body);
     // Statuses are validated when a fault is added; 500 is only a fallback.
-    *response.status_mut() = hyper::StatusCode::from_u16(answer.status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    *response.status_mut() = hyper::StatusCode::from_u16(answer.status)
+        .unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
     let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, hyper::header::HeaderValue::from_static(answer.content_type));
+    headers.insert(
+        CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static(answer.content_type),
+    );
     if let Ok(date) = http_date(now_ms).parse() {
         headers.insert(DATE, date);
     }

@@ -77,7 +77,8 @@ impl Settings {
 
     pub fn ttl_ms(&self) -> i64 {
         // Capped so expiry arithmetic never overflows (2^61 ms is 73 million years).
-        i64::try_from(self.token_ttl_secs.saturating_mul(1000)).map_or(i64::MAX / 4, |ms| ms.min(i64::MAX / 4))
+        i64::try_from(self.token_ttl_secs.saturating_mul(1000))
+            .map_or(i64::MAX / 4, |ms| ms.min(i64::MAX / 4))
     }
 }
 
@@ -93,8 +94,10 @@ pub struct Counters {
 impl Counters {
     pub fn to_json(self) -> Value {
         let per_gateway = |values: &[u64; 3]| {
-            let map: serde_json::Map<String, Value> =
-                Gateway::ALL.iter().map(|g| (g.name().to_owned(), json!(values[g.index()]))).collect();
+            let map: serde_json::Map<String, Value> = Gateway::ALL
+                .iter()
+                .map(|g| (g.name().to_owned(), json!(values[g.index()])))
+                .collect();
             Value::Object(map)
         };
         json!({
@@ -158,7 +161,9 @@ impl State {
         // Clamped to ±35,000 years so that adding any TTL or extension cannot overflow,
         // whatever offset a test sets.
         const LIMIT: i64 = 1 << 50;
-        real_now_ms().saturating_add(self.settings.clock_offset_secs.saturating_mul(1000)).clamp(-LIMIT, LIMIT)
+        real_now_ms()
+            .saturating_add(self.settings.clock_offset_secs.saturating_mul(1000))
+            .clamp(-LIMIT, LIMIT)
     }
 
     pub fn count_token_request(&mut self, gateway: Gateway) {
@@ -175,7 +180,10 @@ impl State {
 
     /// Whether `value` is a token of `gateway` that is neither expired nor revoked.
     pub fn is_live(&self, gateway: Gateway, value: &str, now_ms: i64) -> bool {
-        self.tokens[gateway.index()].expiry_by_token.get(value).is_some_and(|&expires| now_ms < expires)
+        self.tokens[gateway.index()]
+            .expiry_by_token
+            .get(value)
+            .is_some_and(|&expires| now_ms < expires)
     }
 
     /// The most recently issued token of `gateway`, if it is still live.
@@ -183,7 +191,10 @@ impl State {
         let issued = &self.tokens[gateway.index()];
         let value = issued.current.as_ref()?;
         let expires_ms = *issued.expiry_by_token.get(value)?;
-        (now_ms < expires_ms).then(|| Token { value: value.clone(), expires_ms })
+        (now_ms < expires_ms).then(|| Token {
+            value: value.clone(),
+            expires_ms,
+        })
     }
 
     /// Moves the expiry of an issued token (PortOne V1's extension).
@@ -201,7 +212,9 @@ impl State {
         }
         let issued = &mut self.tokens[gateway.index()];
         if issued.expiry_by_token.len() >= issued.sweep_at {
-            issued.expiry_by_token.retain(|_, &mut expires| now_ms < expires);
+            issued
+                .expiry_by_token
+                .retain(|_, &mut expires| now_ms < expires);
             issued.sweep_at = (issued.expiry_by_token.len() * 2).max(64);
         }
         issued.expiry_by_token.insert(value.clone(), expires_ms);
@@ -212,7 +225,11 @@ impl State {
     pub fn revoke(&mut self, gateway: Gateway) -> usize {
         let now = self.now_ms();
         let issued = std::mem::take(&mut self.tokens[gateway.index()]);
-        issued.expiry_by_token.values().filter(|&&expires| now < expires).count()
+        issued
+            .expiry_by_token
+            .values()
+            .filter(|&&expires| now < expires)
+            .count()
     }
 
     pub fn add_fault(&mut self, mut fault: Fault) -> u64 {
@@ -234,7 +251,10 @@ impl State {
     /// The first fault (in the order added) that matches this request, using up one of
     /// its applications.
     pub fn take_fault(&mut self, gateway: Gateway, endpoint: Endpoint) -> Option<FaultKind> {
-        let index = self.faults.iter().position(|f| f.matches(gateway, endpoint))?;
+        let index = self
+            .faults
+            .iter()
+            .position(|f| f.matches(gateway, endpoint))?;
         let fault = &mut self.faults[index];
         let kind = fault.kind.clone();
         if let Some(left) = fault.remaining.as_mut() {

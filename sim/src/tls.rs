@@ -25,7 +25,9 @@ pub fn self_signed() -> io::Result<Tls> {
     let names: Vec<String> = NAMES.iter().map(|n| n.to_string()).collect();
     let certified = rcgen::generate_simple_self_signed(names).map_err(other)?;
     let chain = vec![CertificateDer::from(certified.cert.der().to_vec())];
-    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(certified.signing_key.serialize_der()));
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(
+        certified.signing_key.serialize_der(),
+    ));
     // Explicit provider: the process may link other rustls providers (never guess one).
     let mut config = ServerConfig::builder_with_provider(Arc::new(ring::default_provider()))
         .with_safe_default_protocol_versions()
@@ -34,5 +36,8 @@ pub fn self_signed() -> io::Result<Tls> {
         .with_single_cert(chain, key)
         .map_err(other)?;
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(Tls { acceptor: TlsAcceptor::from(Arc::new(config)), certificate_pem: certified.cert.pem() })
+    Ok(Tls {
+        acceptor: TlsAcceptor::from(Arc::new(config)),
+        certificate_pem: certified.cert.pem(),
+    })
 }

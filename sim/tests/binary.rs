@@ -18,16 +18,25 @@ fn prints_one_line_serves_and_exits_when_stdin_closes() {
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
     stdout.read_line(&mut line).unwrap();
-    let url = line.trim_end().strip_prefix("paytoken-sim listening on http://").expect(&line).to_owned();
+    let url = line
+        .trim_end()
+        .strip_prefix("paytoken-sim listening on http://")
+        .expect(&line)
+        .to_owned();
 
     let mut stream = TcpStream::connect(&url).unwrap();
     let body = r#"{"imp_key":"sim_imp_key","imp_secret":"sim_imp_secret"}"#;
     write!(stream, "POST /users/getToken HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}", body.len()).unwrap();
     let mut answer = String::new();
     stream.read_to_string(&mut answer).unwrap();
-    let json: serde_json::Value = serde_json::from_str(answer.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(answer.split("\r\n\r\n").nth(1).unwrap()).unwrap();
     let response = &json["response"];
-    assert_eq!(response["expired_at"].as_i64().unwrap() - response["now"].as_i64().unwrap(), 90, "--token-ttl=90");
+    assert_eq!(
+        response["expired_at"].as_i64().unwrap() - response["now"].as_i64().unwrap(),
+        90,
+        "--token-ttl=90"
+    );
 
     drop(child.stdin.take());
     let closing = Instant::now();
@@ -35,7 +44,10 @@ fn prints_one_line_serves_and_exits_when_stdin_closes() {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
         }
-        assert!(closing.elapsed() < Duration::from_secs(5), "still running after stdin closed");
+        assert!(
+            closing.elapsed() < Duration::from_secs(5),
+            "still running after stdin closed"
+        );
         std::thread::sleep(Duration::from_millis(10));
     };
     assert!(status.success());
@@ -47,7 +59,10 @@ fn prints_one_line_serves_and_exits_when_stdin_closes() {
 #[test]
 fn refuses_a_non_loopback_host_and_unknown_flags() {
     for args in [&["--host", "0.0.0.0"][..], &["--frobnicate"][..]] {
-        let output = Command::new(env!("CARGO_BIN_EXE_paytoken-sim")).args(args).output().unwrap();
+        let output = Command::new(env!("CARGO_BIN_EXE_paytoken-sim"))
+            .args(args)
+            .output()
+            .unwrap();
         assert!(!output.status.success(), "{args:?}");
         assert!(output.stdout.is_empty(), "{args:?}");
     }

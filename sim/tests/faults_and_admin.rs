@@ -13,16 +13,27 @@ fn sim() -> Simulator {
 }
 
 fn v1_login(sim: &Simulator) -> std::io::Result<Reply> {
-    send(sim, "POST", "/users/getToken", &[], b"imp_key=sim_imp_key&imp_secret=sim_imp_secret")
+    send(
+        sim,
+        "POST",
+        "/users/getToken",
+        &[],
+        b"imp_key=sim_imp_key&imp_secret=sim_imp_secret",
+    )
 }
 
 #[test]
 fn status_faults_apply_count_times_and_every_attempt_is_counted() {
     let sim = sim();
-    admin(&sim, "/__sim/fault", r#"{"gateway":"nicepay","endpoint":"token","kind":"status","status":503,"count":2}"#);
+    admin(
+        &sim,
+        "/__sim/fault",
+        r#"{"gateway":"nicepay","endpoint":"token","kind":"status","status":503,"count":2}"#,
+    );
     let basic = nicepay_basic();
-    let statuses: Vec<u16> =
-        (0..3).map(|_| post(&sim, "/v1/access-token", &[("Authorization", &basic)], "").status).collect();
+    let statuses: Vec<u16> = (0..3)
+        .map(|_| post(&sim, "/v1/access-token", &[("Authorization", &basic)], "").status)
+        .collect();
     assert_eq!(statuses, [503, 503, 200]);
     assert_eq!(stats(&sim, "tokenRequests", "nicepay"), 3);
     assert_eq!(stats(&sim, "tokensIssued", "nicepay"), 1);
@@ -39,9 +50,17 @@ fn close_truncate_malformed_and_garbage() {
     admin(&sim, "/__sim/fault", r#"{"kind":"truncate"}"#);
     let truncated = v1_login(&sim).unwrap();
     let announced: usize = truncated.header("content-length").unwrap().parse().unwrap();
-    assert!(truncated.body.len() < announced, "{} of {announced}", truncated.body.len());
+    assert!(
+        truncated.body.len() < announced,
+        "{} of {announced}",
+        truncated.body.len()
+    );
 
-    admin(&sim, "/__sim/fault", r#"{"kind":"malformed","gateway":"portone-v1"}"#);
+    admin(
+        &sim,
+        "/__sim/fault",
+        r#"{"kind":"malformed","gateway":"portone-v1"}"#,
+    );
     let malformed = v1_login(&sim).unwrap();
     assert_eq!(malformed.status, 200);
     assert!(serde_json::from_slice::<serde_json::Value>(&malformed.body).is_err());
@@ -59,8 +78,16 @@ fn close_truncate_malformed_and_garbage() {
 #[test]
 fn oversized_bodies_are_streamed_valid_json_of_the_asked_size() {
     let sim = sim();
-    admin(&sim, "/__sim/fault", r#"{"kind":"oversized","bytes":3000000,"endpoint":"api"}"#);
-    let reply = get(&sim, "/payments/x", &[("Authorization", "PortOne sim_portone_v2_api_secret")]);
+    admin(
+        &sim,
+        "/__sim/fault",
+        r#"{"kind":"oversized","bytes":3000000,"endpoint":"api"}"#,
+    );
+    let reply = get(
+        &sim,
+        "/payments/x",
+        &[("Authorization", "PortOne sim_portone_v2_api_secret")],
+    );
     assert_eq!(reply.status, 200);
     assert_eq!(reply.body.len(), 3_000_000);
     assert!(reply.json()["padding"].is_string());
@@ -71,23 +98,49 @@ fn unauthorized_and_expired_faults() {
     let sim = sim();
     let token = v1_token(&sim)["access_token"].as_str().unwrap().to_owned();
     let bearer = format!("Bearer {token}");
-    admin(&sim, "/__sim/fault", r#"{"kind":"unauthorized","endpoint":"api"}"#);
+    admin(
+        &sim,
+        "/__sim/fault",
+        r#"{"kind":"unauthorized","endpoint":"api"}"#,
+    );
     let refused = get(&sim, "/payments/imp_1", &[("Authorization", &bearer)]);
     assert_eq!(refused.status, 401);
     assert_eq!(refused.json()["message"], "Unauthenticated");
-    assert_eq!(get(&sim, "/payments/imp_1", &[("Authorization", &bearer)]).status, 200, "token still live");
+    assert_eq!(
+        get(&sim, "/payments/imp_1", &[("Authorization", &bearer)]).status,
+        200,
+        "token still live"
+    );
     assert_eq!(stats(&sim, "unauthorized", "portone-v1"), 1);
 
-    admin(&sim, "/__sim/fault", r#"{"kind":"expired","gateway":"nicepay"}"#);
+    admin(
+        &sim,
+        "/__sim/fault",
+        r#"{"kind":"expired","gateway":"nicepay"}"#,
+    );
     let expired = nicepay_token(&sim);
-    assert!(expired["expireAt"].as_str().unwrap() <= expired["now"].as_str().unwrap(), "{expired}");
-    let refused = get(&sim, "/v1/payments/T1", &[("Authorization", &format!("Bearer {}", expired["accessToken"].as_str().unwrap()))]);
+    assert!(
+        expired["expireAt"].as_str().unwrap() <= expired["now"].as_str().unwrap(),
+        "{expired}"
+    );
+    let refused = get(
+        &sim,
+        "/v1/payments/T1",
+        &[(
+            "Authorization",
+            &format!("Bearer {}", expired["accessToken"].as_str().unwrap()),
+        )],
+    );
     assert_eq!(refused.status, 401);
 }
 
 #[test]
 fn delay_and_hang_faults_and_the_global_delay() {
-    let sim = Simulator::start(SimConfig { delay_ms: 150, ..SimConfig::default() }).unwrap();
+    let sim = Simulator::start(SimConfig {
+        delay_ms: 150,
+        ..SimConfig::default()
+    })
+    .unwrap();
     let started = Instant::now();
     v1_login(&sim).unwrap();
     assert!(started.elapsed() >= Duration::from_millis(150));
@@ -103,7 +156,8 @@ fn delay_and_hang_faults_and_the_global_delay() {
     let port = sim.port();
     let hung = std::thread::spawn(move || {
         let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-        std::io::Write::write_all(&mut stream, b"GET /payments/x HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        std::io::Write::write_all(&mut stream, b"GET /payments/x HTTP/1.1\r\nHost: x\r\n\r\n")
+            .unwrap();
         let mut buf = Vec::new();
         std::io::Read::read_to_end(&mut stream, &mut buf).ok();
         buf
@@ -112,7 +166,10 @@ fn delay_and_hang_faults_and_the_global_delay() {
     let stopping = Instant::now();
     drop(sim);
     assert!(stopping.elapsed() < Duration::from_secs(3));
-    assert!(hung.join().unwrap().is_empty(), "a hung request never gets an answer");
+    assert!(
+        hung.join().unwrap().is_empty(),
+        "a hung request never gets an answer"
+    );
 }
 
 #[test]
@@ -134,7 +191,14 @@ fn admin_refuses_bad_input_and_survives_garbage() {
     assert_eq!(refused.status, 413);
     // Binary body: recorded as base64; headers lower-cased.
     let body = [0xFFu8, 0x00, 0x80];
-    send(&sim, "POST", "/payments/cancel", &[("X-Custom-Thing", "A")], &body).unwrap();
+    send(
+        &sim,
+        "POST",
+        "/payments/cancel",
+        &[("X-Custom-Thing", "A")],
+        &body,
+    )
+    .unwrap();
     let record = get(&sim, "/__sim/last-request", &[]).json();
     assert_eq!(record["gateway"], "portone-v1");
     assert_eq!(record["headers"]["x-custom-thing"], "A");
@@ -149,18 +213,31 @@ fn admin_refuses_bad_input_and_survives_garbage() {
 #[test]
 fn starts_fast_runs_side_by_side_and_frees_its_port_when_dropped() {
     let started = Instant::now();
-    let sims: Vec<Simulator> = (0..4).map(|_| Simulator::start(SimConfig::default()).unwrap()).collect();
+    let sims: Vec<Simulator> = (0..4)
+        .map(|_| Simulator::start(SimConfig::default()).unwrap())
+        .collect();
     let per_start = started.elapsed() / 4;
     eprintln!("Simulator::start took {per_start:?} on average");
-    assert!(per_start < Duration::from_millis(50), "{per_start:?} per start");
+    assert!(
+        per_start < Duration::from_millis(50),
+        "{per_start:?} per start"
+    );
     nicepay_token(&sims[0]);
     assert_eq!(stats(&sims[0], "tokenRequests", "nicepay"), 1);
-    assert_eq!(stats(&sims[1], "tokenRequests", "nicepay"), 0, "separate counters");
+    assert_eq!(
+        stats(&sims[1], "tokenRequests", "nicepay"),
+        0,
+        "separate counters"
+    );
     let port = sims[2].port();
     assert!(sims[2].url().ends_with(&format!(":{port}")));
     let stopping = Instant::now();
     drop(sims);
     eprintln!("dropping 4 simulators took {:?}", stopping.elapsed());
     std::net::TcpListener::bind(("127.0.0.1", port)).expect("port freed");
-    assert!(Simulator::start(SimConfig { host: "0.0.0.0".into(), ..SimConfig::default() }).is_err());
+    assert!(Simulator::start(SimConfig {
+        host: "0.0.0.0".into(),
+        ..SimConfig::default()
+    })
+    .is_err());
 }

@@ -70,7 +70,14 @@ pub fn renews_early(gateway: Gateway) -> bool {
 pub fn authorization(config: &Config, token: Option<&Secret>) -> Zeroizing<String> {
     match (config.scheme, &config.credentials, token) {
         (Scheme::Token, _, Some(t)) => Zeroizing::new(format!("Bearer {}", t.expose())),
-        (Scheme::Basic, Credentials::Nicepay { client_key, secret_key }, _) => basic(client_key, secret_key),
+        (
+            Scheme::Basic,
+            Credentials::Nicepay {
+                client_key,
+                secret_key,
+            },
+            _,
+        ) => basic(client_key, secret_key),
         (Scheme::Secret, Credentials::PortoneV2 { api_secret }, _) => {
             Zeroizing::new(format!("PortOne {}", api_secret.expose()))
         }
@@ -103,7 +110,9 @@ pub fn unauthorized(config: &Config, answer: &HttpResponse, retried: bool) -> Er
 
 /// The gateway's own error code and message from a JSON error body, decoded.
 fn error_fields(config: &Config, answer: &HttpResponse) -> (String, String) {
-    let Ok(text) = decode_text(config, answer) else { return (String::new(), String::new()) };
+    let Ok(text) = decode_text(config, answer) else {
+        return (String::new(), String::new());
+    };
     let Ok(Value::Object(map)) = serde_json::from_str::<Value>(&text) else {
         return (String::new(), String::new());
     };
@@ -137,7 +146,10 @@ pub fn decode_text(config: &Config, answer: &HttpResponse) -> Result<String, Err
         .header("content-type")
         .map(|ct| {
             let ct = ct.to_ascii_lowercase();
-            ct.contains("euc-kr") || ct.contains("euckr") || ct.contains("ks_c_5601") || ct.contains("cp949")
+            ct.contains("euc-kr")
+                || ct.contains("euckr")
+                || ct.contains("ks_c_5601")
+                || ct.contains("cp949")
         })
         .unwrap_or(false);
     match std::str::from_utf8(&answer.body) {
@@ -145,19 +157,28 @@ pub fn decode_text(config: &Config, answer: &HttpResponse) -> Result<String, Err
         _ if declared_euc_kr || config.return_charset == Charset::EucKr => {
             let (text, _, had_errors) = encoding_rs::EUC_KR.decode(&answer.body);
             if had_errors {
-                Err(Error::gateway(format!("{} answered with text that is not valid EUC-KR", config.gateway.display()))
-                    .with_http_status(answer.status))
+                Err(Error::gateway(format!(
+                    "{} answered with text that is not valid EUC-KR",
+                    config.gateway.display()
+                ))
+                .with_http_status(answer.status))
             } else {
                 Ok(text.into_owned())
             }
         }
-        _ => Err(Error::gateway(format!("{} answered with text that is not valid UTF-8", config.gateway.display()))
-            .with_http_status(answer.status)),
+        _ => Err(Error::gateway(format!(
+            "{} answered with text that is not valid UTF-8",
+            config.gateway.display()
+        ))
+        .with_http_status(answer.status)),
     }
 }
 
 /// The answer as a JSON object, or a gateway error that says what came instead.
-fn json_object(config: &Config, answer: &HttpResponse) -> Result<serde_json::Map<String, Value>, Error> {
+fn json_object(
+    config: &Config,
+    answer: &HttpResponse,
+) -> Result<serde_json::Map<String, Value>, Error> {
     let text = decode_text(config, answer)?;
     match serde_json::from_str::<Value>(&text) {
         Ok(Value::Object(map)) => Ok(map),
@@ -174,27 +195,41 @@ fn json_object(config: &Config, answer: &HttpResponse) -> Result<serde_json::Map
 /// A token as text we can put in a header: printable ASCII, no spaces, sane length.
 fn checked_token(config: &Config, value: Option<&Value>, field: &str) -> Result<Secret, Error> {
     match value {
-        Some(Value::String(t)) if !t.is_empty() && t.len() <= 8192 && t.bytes().all(|b| b.is_ascii_graphic()) => {
+        Some(Value::String(t))
+            if !t.is_empty() && t.len() <= 8192 && t.bytes().all(|b| b.is_ascii_graphic()) =>
+        {
             Ok(Secret::new(t.clone()))
         }
         Some(Value::String(_)) => Err(Error::gateway(format!(
             "{} sent a {field} that is empty, too long or not printable ASCII",
             config.gateway.display()
         ))),
-        _ => Err(Error::gateway(format!("{} answered success without a {field}", config.gateway.display()))),
+        _ => Err(Error::gateway(format!(
+            "{} answered success without a {field}",
+            config.gateway.display()
+        ))),
     }
 }
 
 fn basic(user: &Secret, password: &Secret) -> Zeroizing<String> {
     let plain = Zeroizing::new(format!("{}:{}", user.expose(), password.expose()));
-    Zeroizing::new(format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(plain.as_bytes())))
+    Zeroizing::new(format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(plain.as_bytes())
+    ))
 }
 
 /// Removes any credential that a gateway might echo back from an error message.
 fn redact_error(config: &Config, mut e: Error) -> Error {
     let secrets: Vec<&str> = match &config.credentials {
-        Credentials::Nicepay { client_key, secret_key } => vec![client_key.expose(), secret_key.expose()],
-        Credentials::PortoneV1 { imp_key, imp_secret } => vec![imp_key.expose(), imp_secret.expose()],
+        Credentials::Nicepay {
+            client_key,
+            secret_key,
+        } => vec![client_key.expose(), secret_key.expose()],
+        Credentials::PortoneV1 {
+            imp_key,
+            imp_secret,
+        } => vec![imp_key.expose(), imp_secret.expose()],
         Credentials::PortoneV2 { api_secret } => vec![api_secret.expose()],
     };
     for s in secrets.into_iter().filter(|s| s.len() >= 4) {
@@ -220,15 +255,26 @@ mod tests {
 
     #[test]
     fn euc_kr_answers_are_decoded() {
-        let config = Config::parse(r#"{"gateway":"nicepay","clientKey":"k","secretKey":"s","returnCharSet":"euc-kr"}"#).unwrap();
-        let (bytes, _, _) = encoding_rs::EUC_KR.encode("{\"resultCode\":\"U104\",\"resultMsg\":\"사용자 인증에 실패하였습니다\"}");
+        let config = Config::parse(
+            r#"{"gateway":"nicepay","clientKey":"k","secretKey":"s","returnCharSet":"euc-kr"}"#,
+        )
+        .unwrap();
+        let (bytes, _, _) = encoding_rs::EUC_KR
+            .encode("{\"resultCode\":\"U104\",\"resultMsg\":\"사용자 인증에 실패하였습니다\"}");
         let answer = HttpResponse {
             status: 401,
-            headers: vec![("content-type".into(), "application/json;charset=EUC-KR".into())],
+            headers: vec![(
+                "content-type".into(),
+                "application/json;charset=EUC-KR".into(),
+            )],
             body: bytes.into_owned(),
         };
         let e = unauthorized(&config, &answer, false);
         assert_eq!(e.gateway_code, "U104");
-        assert!(e.message.contains("사용자 인증에 실패하였습니다"), "{}", e.message);
+        assert!(
+            e.message.contains("사용자 인증에 실패하였습니다"),
+            "{}",
+            e.message
+        );
     }
 }

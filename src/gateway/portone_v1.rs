@@ -11,13 +11,27 @@ use crate::error::Error;
 use crate::http::HttpResponse;
 
 pub fn token_request(config: &Config) -> TokenRequest {
-    let Credentials::PortoneV1 { imp_key, imp_secret } = &config.credentials else { unreachable!() };
-    let body = serde_json::json!({ "imp_key": imp_key.expose(), "imp_secret": imp_secret.expose() });
-    let mut headers = vec![("content-type", Zeroizing::new("application/json".to_string()))];
+    let Credentials::PortoneV1 {
+        imp_key,
+        imp_secret,
+    } = &config.credentials
+    else {
+        unreachable!()
+    };
+    let body =
+        serde_json::json!({ "imp_key": imp_key.expose(), "imp_secret": imp_secret.expose() });
+    let mut headers = vec![(
+        "content-type",
+        Zeroizing::new("application/json".to_string()),
+    )];
     if let Some(tier) = &config.tier {
         headers.push(("tier", Zeroizing::new(tier.clone())));
     }
-    TokenRequest { path: "/users/getToken".into(), headers, body: Zeroizing::new(body.to_string().into_bytes()) }
+    TokenRequest {
+        path: "/users/getToken".into(),
+        headers,
+        body: Zeroizing::new(body.to_string().into_bytes()),
+    }
 }
 
 pub fn parse_token_answer(config: &Config, answer: &HttpResponse) -> Result<IssuedToken, Error> {
@@ -26,26 +40,44 @@ pub fn parse_token_answer(config: &Config, answer: &HttpResponse) -> Result<Issu
             .map(|f| (num_or_text(f.get("code")), num_or_text(f.get("message"))))
             .unwrap_or_default();
         let detail = describe_code(&code, &msg);
-        return Err(Error::auth(format!("PortOne V1 refused impKey/impSecret{detail}: check them in the PortOne console"))
-            .with_http_status(answer.status)
-            .with_gateway_code(code));
+        return Err(Error::auth(format!(
+            "PortOne V1 refused impKey/impSecret{detail}: check them in the PortOne console"
+        ))
+        .with_http_status(answer.status)
+        .with_gateway_code(code));
     }
     let fields = json_object(config, answer)?;
     let code = num_or_text(fields.get("code"));
     if answer.status != 200 || code != "0" {
         let detail = describe_code(&code, &num_or_text(fields.get("message")));
-        return Err(Error::gateway(format!("PortOne V1 token request failed (HTTP {}){detail}", answer.status))
-            .with_http_status(answer.status)
-            .with_gateway_code(code));
+        return Err(Error::gateway(format!(
+            "PortOne V1 token request failed (HTTP {}){detail}",
+            answer.status
+        ))
+        .with_http_status(answer.status)
+        .with_gateway_code(code));
     }
     let Some(Value::Object(inner)) = fields.get("response") else {
-        return Err(Error::gateway("PortOne V1 answered code 0 without a response object").with_http_status(200));
+        return Err(
+            Error::gateway("PortOne V1 answered code 0 without a response object")
+                .with_http_status(200),
+        );
     };
     let token = checked_token(config, inner.get("access_token"), "access_token")?;
-    let (Some(now), Some(expired_at)) = (unix_secs(inner.get("now")), unix_secs(inner.get("expired_at"))) else {
-        return Err(Error::gateway("PortOne V1 answered without numeric now/expired_at").with_http_status(200));
+    let (Some(now), Some(expired_at)) = (
+        unix_secs(inner.get("now")),
+        unix_secs(inner.get("expired_at")),
+    ) else {
+        return Err(
+            Error::gateway("PortOne V1 answered without numeric now/expired_at")
+                .with_http_status(200),
+        );
     };
-    Ok(IssuedToken { token, lifetime_ms: (expired_at - now) * 1000, expiry_ms: expired_at * 1000 })
+    Ok(IssuedToken {
+        token,
+        lifetime_ms: (expired_at - now) * 1000,
+        expiry_ms: expired_at * 1000,
+    })
 }
 
 fn num_or_text(v: Option<&Value>) -> String {

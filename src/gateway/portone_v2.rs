@@ -14,7 +14,9 @@ use crate::http::HttpResponse;
 use crate::timestamp::parse_http_date_secs;
 
 pub fn token_request(config: &Config) -> TokenRequest {
-    let Credentials::PortoneV2 { api_secret } = &config.credentials else { unreachable!() };
+    let Credentials::PortoneV2 { api_secret } = &config.credentials else {
+        unreachable!()
+    };
     let mut path = String::from("/login/api-secret");
     if let Some(store) = &config.store_id {
         path.push_str("?storeId=");
@@ -23,7 +25,10 @@ pub fn token_request(config: &Config) -> TokenRequest {
     let body = serde_json::json!({ "apiSecret": api_secret.expose() });
     TokenRequest {
         path,
-        headers: vec![("content-type", Zeroizing::new("application/json".to_string()))],
+        headers: vec![(
+            "content-type",
+            Zeroizing::new("application/json".to_string()),
+        )],
         body: Zeroizing::new(body.to_string().into_bytes()),
     }
 }
@@ -38,27 +43,40 @@ pub fn parse_token_answer(config: &Config, answer: &HttpResponse) -> Result<Issu
         let (code, msg) = (text("type"), text("message"));
         let detail = describe_code(&code, &msg);
         let e = if answer.status == 401 || answer.status == 403 {
-            Error::auth(format!("PortOne V2 refused the apiSecret{detail}: check apiSecret and storeId"))
+            Error::auth(format!(
+                "PortOne V2 refused the apiSecret{detail}: check apiSecret and storeId"
+            ))
         } else {
-            Error::gateway(format!("PortOne V2 login failed (HTTP {}){detail}", answer.status))
+            Error::gateway(format!(
+                "PortOne V2 login failed (HTTP {}){detail}",
+                answer.status
+            ))
         };
         return Err(e.with_http_status(answer.status).with_gateway_code(code));
     }
     let fields = fields?;
     let token = checked_token(config, fields.get("accessToken"), "accessToken")?;
-    let exp = jwt_exp(token.expose())
-        .ok_or_else(|| Error::gateway("PortOne V2 sent an accessToken whose JWT payload has no numeric exp").with_http_status(200))?;
+    let exp = jwt_exp(token.expose()).ok_or_else(|| {
+        Error::gateway("PortOne V2 sent an accessToken whose JWT payload has no numeric exp")
+            .with_http_status(200)
+    })?;
     let now_secs = answer
         .header("date")
         .and_then(parse_http_date_secs)
         .unwrap_or_else(local_unix_secs);
-    Ok(IssuedToken { token, lifetime_ms: (exp - now_secs) * 1000, expiry_ms: exp * 1000 })
+    Ok(IssuedToken {
+        token,
+        lifetime_ms: (exp - now_secs) * 1000,
+        expiry_ms: exp * 1000,
+    })
 }
 
 /// The `exp` claim of a JWT (its signature is the gateway's business, not ours).
 fn jwt_exp(jwt: &str) -> Option<i64> {
     let payload = jwt.split('.').nth(1)?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
     let claims: Value = serde_json::from_slice(&bytes).ok()?;
     match claims.get("exp")? {
         Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
@@ -91,7 +109,8 @@ mod tests {
 
     #[test]
     fn reads_exp_from_a_jwt() {
-        let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(br#"{"exp":1700000000,"iat":1}"#);
+        let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(br#"{"exp":1700000000,"iat":1}"#);
         assert_eq!(jwt_exp(&format!("h.{payload}.s")), Some(1_700_000_000));
         assert_eq!(jwt_exp("nodots"), None);
         assert_eq!(jwt_exp("a.!!!.c"), None);

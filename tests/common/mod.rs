@@ -31,7 +31,10 @@ impl Sim {
         let mut config = SimConfig::default();
         tweak(&mut config);
         let inner = Simulator::start(config).expect("simulator starts");
-        let agent = ureq::Agent::config_builder().http_status_as_error(false).build().new_agent();
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .new_agent();
         Sim { inner, agent }
     }
 
@@ -52,7 +55,11 @@ impl Sim {
         }
         .expect("admin call reaches the simulator");
         // The admin API is strict: a typo in a fault or config is a 400, never ignored.
-        assert!(response.status().is_success() || path.ends_with("last-request"), "admin {method} {path}: {}", response.status());
+        assert!(
+            response.status().is_success() || path.ends_with("last-request"),
+            "admin {method} {path}: {}",
+            response.status()
+        );
         let text = response.body_mut().read_to_string().unwrap_or_default();
         serde_json::from_str(&text).unwrap_or(Value::Null)
     }
@@ -62,11 +69,15 @@ impl Sim {
     }
 
     pub fn token_requests(&self, gateway: &str) -> u64 {
-        self.stats()["tokenRequests"][gateway].as_u64().expect("tokenRequests counter")
+        self.stats()["tokenRequests"][gateway]
+            .as_u64()
+            .expect("tokenRequests counter")
     }
 
     pub fn unauthorized(&self, gateway: &str) -> u64 {
-        self.stats()["unauthorized"][gateway].as_u64().expect("unauthorized counter")
+        self.stats()["unauthorized"][gateway]
+            .as_u64()
+            .expect("unauthorized counter")
     }
 
     pub fn fault(&self, fault: Value) {
@@ -78,7 +89,11 @@ impl Sim {
     }
 
     pub fn revoke(&self, gateway: &str) {
-        self.admin("POST", "/__sim/revoke", Some(serde_json::json!({ "gateway": gateway })));
+        self.admin(
+            "POST",
+            "/__sim/revoke",
+            Some(serde_json::json!({ "gateway": gateway })),
+        );
     }
 
     pub fn configure(&self, config: Value) {
@@ -101,7 +116,10 @@ impl Sim {
     }
 
     pub fn portone_v2(&self, extra: Value) -> String {
-        self.config(serde_json::json!({"gateway": "portone-v2", "apiSecret": API_SECRET}), extra)
+        self.config(
+            serde_json::json!({"gateway": "portone-v2", "apiSecret": API_SECRET}),
+            extra,
+        )
     }
 
     fn config(&self, base: Value, extra: Value) -> String {
@@ -126,14 +144,22 @@ pub struct Failure {
 }
 
 pub fn blank_error() -> paytoken_error {
-    paytoken_error { code: -1, http_status: -1, gateway_code: [0x55; 32], message: [0x55; 512] }
+    paytoken_error {
+        code: -1,
+        http_status: -1,
+        gateway_code: [0x55; 32],
+        message: [0x55; 512],
+    }
 }
 
 pub fn failure(rc: i32, err: &paytoken_error) -> Failure {
     assert_eq!(rc, err.code, "the struct's code equals the return value");
     let text = |buf: &[c_char]| {
         assert!(buf.contains(&0), "NUL-terminated");
-        unsafe { CStr::from_ptr(buf.as_ptr()) }.to_str().expect("UTF-8").to_owned()
+        unsafe { CStr::from_ptr(buf.as_ptr()) }
+            .to_str()
+            .expect("UTF-8")
+            .to_owned()
     };
     Failure {
         code: rc,
@@ -198,11 +224,21 @@ impl Client {
     pub fn invalidate(&self, token: Option<&str>) -> Result<(), Failure> {
         let token = token.map(|t| CString::new(t).unwrap());
         let mut err = blank_error();
-        let rc = paytoken_invalidate(self.0, token.as_ref().map_or(ptr::null(), |t| t.as_ptr()), &mut err);
+        let rc = paytoken_invalidate(
+            self.0,
+            token.as_ref().map_or(ptr::null(), |t| t.as_ptr()),
+            &mut err,
+        );
         check(rc, &err)
     }
 
-    pub fn request(&self, method: &str, path: &str, headers: Option<&str>, body: Option<&[u8]>) -> Result<Resp, Failure> {
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: Option<&str>,
+        body: Option<&[u8]>,
+    ) -> Result<Resp, Failure> {
         let method = CString::new(method).unwrap();
         let path = CString::new(path).unwrap();
         let headers = headers.map(|h| CString::new(h).unwrap());
@@ -224,10 +260,19 @@ impl Client {
         let body_ptr = paytoken_response_body(out, &mut len);
         let body = unsafe { std::slice::from_raw_parts(body_ptr, len) }.to_vec();
         assert_eq!(unsafe { *body_ptr.add(len) }, 0, "a NUL follows the body");
-        let headers_json = unsafe { CStr::from_ptr(paytoken_response_headers_json(out)) }.to_str().unwrap().to_owned();
+        let headers_json = unsafe { CStr::from_ptr(paytoken_response_headers_json(out)) }
+            .to_str()
+            .unwrap()
+            .to_owned();
         let ct = paytoken_response_header(out, c"Content-Type".as_ptr());
-        let content_type = (!ct.is_null()).then(|| unsafe { CStr::from_ptr(ct) }.to_str().unwrap().to_owned());
-        let resp = Resp { status: paytoken_response_status(out), body, headers_json, content_type };
+        let content_type =
+            (!ct.is_null()).then(|| unsafe { CStr::from_ptr(ct) }.to_str().unwrap().to_owned());
+        let resp = Resp {
+            status: paytoken_response_status(out),
+            body,
+            headers_json,
+            content_type,
+        };
         paytoken_response_free(out);
         Ok(resp)
     }
