@@ -164,6 +164,26 @@ int32_t paytoken_request(const struct paytoken_client *client,
                          struct paytoken_error *err);
 
 /**
+ * `paytoken_request` with per-call options: `options_json` is NULL (the client's
+ * defaults) or a JSON object of options for this call only. Unknown keys are
+ * `PAYTOKEN_E_INVALID_ARGUMENT` naming the key. Keys:
+ *
+ * - `timeoutMs`: whole-request deadline for this call (1 to 600000), replacing the
+ *   config's `timeoutMs` (an approval may wait 60 s, a lookup 5 s).
+ *
+ * Everything else is exactly as `paytoken_request`.
+ */
+int32_t paytoken_request_ex(const struct paytoken_client *client,
+                            const char *method,
+                            const char *path,
+                            const char *headers_json,
+                            const uint8_t *body,
+                            size_t body_len,
+                            const char *options_json,
+                            struct paytoken_response **response_out,
+                            struct paytoken_error *err);
+
+/**
  * The HTTP status of the answer (200, 404, 500, ...), or -1 for a NULL response.
  */
 int32_t paytoken_response_status(const struct paytoken_response *response);

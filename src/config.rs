@@ -13,7 +13,7 @@ use crate::secret::{digest_parts, Secret};
 /// A config larger than this is certainly a mistake.
 const MAX_CONFIG_BYTES: usize = 64 * 1024;
 const MAX_CREDENTIAL_BYTES: usize = 4096;
-const MAX_TIMEOUT_MS: u64 = 600_000;
+pub(crate) const MAX_TIMEOUT_MS: u64 = 600_000;
 const MAX_RESPONSE_BYTES_LIMIT: u64 = 1 << 30;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -127,9 +127,23 @@ fn load_ca_file(path: &str) -> Result<RootCerts, Error> {
     Ok(RootCerts::new_with_certs(&certs))
 }
 
-/// Sends one request to the configured origin and reads the whole answer.
+/// Sends one request to the configured origin and reads the whole answer, within the
+/// config's whole-request deadline.
 pub fn send(
     config: &Config,
+    purpose: Purpose,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Result<HttpResponse, Error> {
+    send_within(config, config.timeout, purpose, method, path, headers, body)
+}
+
+/// As [`send`], with this call's own whole-request deadline (a per-call `timeoutMs`).
+pub fn send_within(
+    config: &Config,
+    timeout: Duration,
     purpose: Purpose,
     method: &str,
     path: &str,
@@ -152,7 +166,7 @@ pub fn send(
     let mut request = agent
         .configure_request(request)
         .timeout_connect(Some(config.connect_timeout))
-        .timeout_global(Some(config.timeout))
+        .timeout_global(Some(timeout))
         .allow_non_standard_methods(true);
     if config.origin.is_loopback() {
         // Proxies come from HTTPS_PROXY/ALL_PROXY/NO_PROXY, but a token for this machine
@@ -163,7 +177,7 @@ pub fn send(
     let what = describe(config, purpose);
     let response = agent
         .run(request)
-        .map_err(|e| map_error(e, config, purpose, &what))?;
+        .map_err(|e| map_error(e, config, timeout, purpose, &what))?;
 
     let status = response.status().as_u16();
     let headers = response
@@ -187,7 +201,7 @@ pub fn send(
                 "{what}: the answer is larger than maxResponseBytes ({limit} bytes)"
             ))
             .with_http_status(status),
-            other => map_error(other, config, purpose, &what).with_http_status(status),
+            other => map_error(other, config, timeout, purpose, &what).with_http_status(status),
         })?;
     Ok(HttpResponse {
         status,
@@ -203,7 +217,13 @@ fn describe(config: &Config, purpose: Purpose) -> String {
     }
 }
 
-fn map_error(e: ureq::Error, config: &Config, purpose: Purpose, what: &str) -> Error {
+fn map_error(
+    e: ureq::Error,
+    config: &Config,
+    timeout: Duration,
+    purpose: Purpose,
+    what: &str,
+) -> Error {
     let unknown = if purpose == Purpose::Business {
         "; the request may have reached the gateway, so its outcome is unknown (reconcile: NICEPAY network cancel, PortOne Idempotency-Key)"
     } else {
@@ -214,7 +234,7 @@ fn map_error(e: ureq::Error, config: &Config, purpose: Purpose, what: &str) -> E
         ureq::Error::Timeout(t) => Error::timeout(format!(
             "{what} to {origin} timed out ({t}; connect {} ms, whole request {} ms){unknown}",
             config.connect_timeout.as_millis(),
-            config.timeout.as_millis()
+            timeout.as_millis()
         )),
         ureq::Error::HostNotFound => {
             Error::network(format!("{what}: cannot resolve the host of {origin}"))

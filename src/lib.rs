@@ -14,6 +14,7 @@
 mod ffi;
 
 mod cache;
+mod call_options;
 pub mod client;
 mod config;
 pub mod error;
@@ -34,7 +35,7 @@ pub use client::{
     paytoken_client, paytoken_client_free, paytoken_client_new, paytoken_client_stats,
 };
 pub use error::{paytoken_error, paytoken_status};
-pub use request::paytoken_request;
+pub use request::{paytoken_request, paytoken_request_ex};
 pub use response::{
     paytoken_response, paytoken_response_body, paytoken_response_free, paytoken_response_header,
     paytoken_response_headers_json, paytoken_response_status,

@@ -6,6 +6,7 @@ use std::sync::atomic::Ordering;
 
 use serde_json::Value;
 
+use crate::call_options::CallOptions;
 use crate::client::paytoken_client;
 use crate::config::{Config, Scheme};
 use crate::error::{paytoken_error, Error};
@@ -59,6 +60,39 @@ pub extern "C" fn paytoken_request(
     response_out: *mut *mut paytoken_response,
     err: *mut paytoken_error,
 ) -> i32 {
+    paytoken_request_ex(
+        client,
+        method,
+        path,
+        headers_json,
+        body,
+        body_len,
+        std::ptr::null(),
+        response_out,
+        err,
+    )
+}
+
+/// `paytoken_request` with per-call options: `options_json` is NULL (the client's
+/// defaults) or a JSON object of options for this call only. Unknown keys are
+/// `PAYTOKEN_E_INVALID_ARGUMENT` naming the key. Keys:
+///
+/// - `timeoutMs`: whole-request deadline for this call (1 to 600000), replacing the
+///   config's `timeoutMs` (an approval may wait 60 s, a lookup 5 s).
+///
+/// Everything else is exactly as `paytoken_request`.
+#[no_mangle]
+pub extern "C" fn paytoken_request_ex(
+    client: *const paytoken_client,
+    method: *const c_char,
+    path: *const c_char,
+    headers_json: *const c_char,
+    body: *const u8,
+    body_len: usize,
+    options_json: *const c_char,
+    response_out: *mut *mut paytoken_response,
+    err: *mut paytoken_error,
+) -> i32 {
     ffi_fallible!(err, {
         let client = try_ref!(client);
         try_out!(response_out);
@@ -66,24 +100,11 @@ pub extern "C" fn paytoken_request(
         let method = unsafe { ffi::str_arg(method, "method") }?;
         let path = unsafe { ffi::str_arg(path, "path") }?;
         let headers_json = unsafe { ffi::opt_str_arg(headers_json, "headers_json") }?;
-        let method = check_method(method)?;
-        check_path(path)?;
-        let extra = parse_headers(headers_json)?;
-        let body: &[u8] = match (body.is_null(), body_len) {
-            (_, 0) => &[],
-            (true, n) => return Err(Error::invalid(format!("body is NULL but body_len is {n}"))),
-            (false, n) if n > MAX_BODY_BYTES => {
-                return Err(Error::invalid(format!(
-                    "body_len is {n}; at most {MAX_BODY_BYTES} bytes are sent"
-                )))
-            }
-            // SAFETY: the caller promises body points to body_len readable bytes.
-            (false, n) => unsafe { std::slice::from_raw_parts(body, n) },
-        };
-        if method == "GET" && !body.is_empty() {
-            return Err(Error::invalid("a GET request carries no body"));
-        }
-        let answer = send_authorized(client, method, path, &extra, body)?;
+        let options_json = unsafe { ffi::opt_str_arg(options_json, "options_json") }?;
+        // SAFETY: the caller promises body points to body_len readable bytes (or is NULL/0).
+        let body = unsafe { body_arg(body, body_len) }?;
+        let call = Call::check(method, path, headers_json, body, options_json)?;
+        let answer = call.send(client)?;
         let response = Box::new(paytoken_response::from_http(answer));
         // SAFETY: checked non-NULL above.
         unsafe { *response_out = Box::into_raw(response) };
@@ -91,16 +112,65 @@ pub extern "C" fn paytoken_request(
     })
 }
 
-fn send_authorized(
-    client: &paytoken_client,
-    method: &str,
-    path: &str,
-    extra: &[(String, String)],
-    body: &[u8],
-) -> Result<HttpResponse, Error> {
+/// The body argument as a slice.
+///
+/// # Safety
+/// `body` is NULL or points to `body_len` readable bytes.
+pub(crate) unsafe fn body_arg<'a>(body: *const u8, body_len: usize) -> Result<&'a [u8], Error> {
+    match (body.is_null(), body_len) {
+        (_, 0) => Ok(&[]),
+        (true, n) => Err(Error::invalid(format!("body is NULL but body_len is {n}"))),
+        (false, n) if n > MAX_BODY_BYTES => Err(Error::invalid(format!(
+            "body_len is {n}; at most {MAX_BODY_BYTES} bytes are sent"
+        ))),
+        // SAFETY: forwarded from the caller.
+        (false, n) => Ok(unsafe { std::slice::from_raw_parts(body, n) }),
+    }
+}
+
+/// One request's arguments, checked: what the synchronous and asynchronous calls share.
+pub(crate) struct Call<'a> {
+    pub method: &'static str,
+    pub path: &'a str,
+    pub headers: Vec<(String, String)>,
+    pub body: &'a [u8],
+    pub options: CallOptions,
+}
+
+impl<'a> Call<'a> {
+    pub fn check(
+        method: &str,
+        path: &'a str,
+        headers_json: Option<&str>,
+        body: &'a [u8],
+        options_json: Option<&str>,
+    ) -> Result<Call<'a>, Error> {
+        let method = check_method(method)?;
+        check_path(path)?;
+        let headers = parse_headers(headers_json)?;
+        if method == "GET" && !body.is_empty() {
+            return Err(Error::invalid("a GET request carries no body"));
+        }
+        let options = CallOptions::parse(options_json)?;
+        Ok(Call {
+            method,
+            path,
+            headers,
+            body,
+            options,
+        })
+    }
+
+    /// Sends it with the client's authorization (one retry on 401 with a fresh token).
+    pub fn send(&self, client: &paytoken_client) -> Result<HttpResponse, Error> {
+        send_authorized(client, self)
+    }
+}
+
+fn send_authorized(client: &paytoken_client, call: &Call) -> Result<HttpResponse, Error> {
     let config = &client.config;
     if config.scheme != Scheme::Token {
-        let answer = send_once(config, None, method, path, extra, body)?;
+        let answer = send_once(config, None, call)?;
         if answer.status == 401 {
             return Err(gateway::unauthorized(config, &answer, false));
         }
@@ -108,7 +178,7 @@ fn send_authorized(
     }
     let entry = client.entry;
     let token = entry.with_token(config, Secret::clone)?;
-    let answer = send_once(config, Some(&token), method, path, extra, body)?;
+    let answer = send_once(config, Some(&token), call)?;
     if answer.status != 401 {
         return Ok(answer);
     }
@@ -125,7 +195,7 @@ fn send_authorized(
     ));
     entry.invalidate(Some(token.expose()));
     let fresh = entry.with_token(config, Secret::clone)?;
-    let answer = send_once(config, Some(&fresh), method, path, extra, body)?;
+    let answer = send_once(config, Some(&fresh), call)?;
     if answer.status == 401 {
         entry.invalidate(Some(fresh.expose()));
         return Err(gateway::unauthorized(config, &answer, true));
@@ -133,14 +203,8 @@ fn send_authorized(
     Ok(answer)
 }
 
-fn send_once(
-    config: &Config,
-    token: Option<&Secret>,
-    method: &str,
-    path: &str,
-    extra: &[(String, String)],
-    body: &[u8],
-) -> Result<HttpResponse, Error> {
+fn send_once(config: &Config, token: Option<&Secret>, call: &Call) -> Result<HttpResponse, Error> {
+    let (extra, body) = (&call.headers, call.body);
     let authorization = gateway::authorization(config, token);
     let mut headers: Vec<(&str, &str)> = Vec::with_capacity(extra.len() + 3);
     headers.push(("authorization", authorization.as_str()));
@@ -155,7 +219,15 @@ fn send_once(
         headers.push(("content-type", "application/json;charset=utf-8"));
     }
     headers.extend(extra.iter().map(|(n, v)| (n.as_str(), v.as_str())));
-    http::send(config, Purpose::Business, method, path, &headers, body)
+    http::send_within(
+        config,
+        call.options.timeout(config),
+        Purpose::Business,
+        call.method,
+        call.path,
+        &headers,
+        body,
+    )
 }
 
 fn check_method(method: &str) -> Result<&'static str, Error> {

@@ -75,6 +75,45 @@ fn a_hanging_gateway_times_out_within_the_deadline() {
 }
 
 #[test]
+fn a_per_call_timeout_replaces_the_configs_for_that_call_only() {
+    let sim = Sim::start();
+    let client = Client::new(&sim.portone_v2(json!({"timeoutMs": 30000}))).unwrap();
+    sim.fault(json!({"endpoint": "api", "kind": "hang"}));
+    let t = Instant::now();
+    let f = client
+        .request_ex(
+            "POST",
+            "/payments/pay_1/cancel",
+            None,
+            Some(b"{}"),
+            Some(r#"{"timeoutMs":300}"#),
+        )
+        .unwrap_err();
+    let took = t.elapsed();
+    assert_eq!(f.code, 5, "{f:?}");
+    assert!(f.message.contains("whole request 300 ms"), "{}", f.message);
+    assert!(
+        took >= Duration::from_millis(280) && took < Duration::from_millis(2000),
+        "{took:?}"
+    );
+    let bad = client
+        .request_ex(
+            "GET",
+            "/payments/pay_1",
+            None,
+            None,
+            Some(r#"{"timeout":1}"#),
+        )
+        .unwrap_err();
+    assert_eq!(bad.code, 1);
+    assert!(
+        bad.message.contains("unknown key \"timeout\""),
+        "{}",
+        bad.message
+    );
+}
+
+#[test]
 fn a_closed_or_truncated_answer_is_a_network_error_and_not_resent() {
     for kind in ["close", "truncate"] {
         let sim = Sim::start();

@@ -108,6 +108,15 @@ int main(void) {
   CHECK(paytoken_request(v1, "GET", "/x", "{bad", NULL, 0, &resp, &err) == PAYTOKEN_E_INVALID_ARGUMENT);
   CHECK(paytoken_request(NULL, "GET", "/x", NULL, NULL, 0, &resp, &err) == PAYTOKEN_E_INVALID_ARGUMENT);
 
+  /* per-call options */
+  CHECK(paytoken_request_ex(v1, "GET", "/payments/imp_1", NULL, NULL, 0, "{\"timeoutMs\":5000}", &resp, &err) == PAYTOKEN_OK);
+  CHECK(resp != NULL && paytoken_response_status(resp) == 200 && err.code == 0);
+  paytoken_response_free(resp);
+  resp = NULL;
+  CHECK(paytoken_request_ex(v1, "GET", "/payments/imp_1", NULL, NULL, 0, "{\"retries\":3}", &resp, &err) ==
+        PAYTOKEN_E_INVALID_ARGUMENT);
+  CHECK(resp == NULL && strstr(err.message, "unknown key \"retries\"") != NULL);
+
   /* stats */
   char *stats = NULL;
   CHECK(paytoken_client_stats(v1, &stats, &err) == PAYTOKEN_OK && strstr(stats, "\"tokenFetches\":") != NULL);

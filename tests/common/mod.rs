@@ -239,19 +239,33 @@ impl Client {
         headers: Option<&str>,
         body: Option<&[u8]>,
     ) -> Result<Resp, Failure> {
+        self.request_ex(method, path, headers, body, None)
+    }
+
+    /// `paytoken_request_ex`: as `request`, with per-call options (JSON).
+    pub fn request_ex(
+        &self,
+        method: &str,
+        path: &str,
+        headers: Option<&str>,
+        body: Option<&[u8]>,
+        options: Option<&str>,
+    ) -> Result<Resp, Failure> {
         let method = CString::new(method).unwrap();
         let path = CString::new(path).unwrap();
         let headers = headers.map(|h| CString::new(h).unwrap());
+        let options = options.map(|o| CString::new(o).unwrap());
         let mut out = ptr::null_mut();
         let mut err = blank_error();
         let (body_ptr, body_len) = body.map_or((ptr::null(), 0), |b| (b.as_ptr(), b.len()));
-        let rc = paytoken_request(
+        let rc = paytoken_request_ex(
             self.0,
             method.as_ptr(),
             path.as_ptr(),
             headers.as_ref().map_or(ptr::null(), |h| h.as_ptr()),
             body_ptr,
             body_len,
+            options.as_ref().map_or(ptr::null(), |o| o.as_ptr()),
             &mut out,
             &mut err,
         );

@@ -1,0 +1,107 @@
+//! Per-call options: what one request may set for itself, beside the client's config.
+//!
+//! Passed to `paytoken_request_ex` (and the asynchronous calls) as a JSON object, so a
+//! later option is a new key, never a new function. NULL or `{}` means "the client's
+//! defaults". Unknown keys are an error that names the key, as in the config.
+
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use crate::config::{Config, MAX_TIMEOUT_MS};
+use crate::error::Error;
+
+/// Larger option objects are refused before parsing.
+const MAX_OPTIONS_BYTES: usize = 16 * 1024;
+
+/// The keys `options_json` accepts.
+pub const KEYS: &[&str] = &["timeoutMs"];
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CallOptions {
+    /// Whole-request deadline for this call, replacing the config's `timeoutMs`.
+    pub timeout: Option<Duration>,
+}
+
+impl CallOptions {
+    /// Parses `options_json` (`None` = defaults).
+    pub fn parse(json: Option<&str>) -> Result<CallOptions, Error> {
+        let Some(json) = json else {
+            return Ok(CallOptions::default());
+        };
+        if json.len() > MAX_OPTIONS_BYTES {
+            return Err(Error::invalid(format!(
+                "options_json is {} bytes; at most {MAX_OPTIONS_BYTES} are accepted",
+                json.len()
+            )));
+        }
+        let value: Value = serde_json::from_str(json)
+            .map_err(|e| Error::invalid(format!("options_json is not valid JSON: {e}")))?;
+        let Value::Object(map) = value else {
+            return Err(Error::invalid(
+                "options_json must be a JSON object, e.g. {\"timeoutMs\":5000}",
+            ));
+        };
+        if let Some(unknown) = map.keys().find(|k| !KEYS.contains(&k.as_str())) {
+            let shown: String = unknown
+                .chars()
+                .take(40)
+                .flat_map(char::escape_debug)
+                .collect();
+            return Err(Error::invalid(format!(
+                "options_json: unknown key \"{shown}\" (known: {})",
+                KEYS.join(", ")
+            )));
+        }
+        Ok(CallOptions {
+            timeout: millis(&map, "timeoutMs")?.map(Duration::from_millis),
+        })
+    }
+
+    /// The whole-request deadline this call runs under.
+    pub fn timeout(&self, config: &Config) -> Duration {
+        self.timeout.unwrap_or(config.timeout)
+    }
+}
+
+fn millis(map: &Map<String, Value>, key: &str) -> Result<Option<u64>, Error> {
+    match map.get(key) {
+        None => Ok(None),
+        Some(Value::Number(n)) => match n.as_u64() {
+            Some(v) if (1..=MAX_TIMEOUT_MS).contains(&v) => Ok(Some(v)),
+            _ => Err(Error::invalid(format!(
+                "options_json: \"{key}\" must be a whole number from 1 to {MAX_TIMEOUT_MS}"
+            ))),
+        },
+        Some(_) => Err(Error::invalid(format!(
+            "options_json: \"{key}\" must be a number"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_timeout() {
+        assert_eq!(CallOptions::parse(None).unwrap(), CallOptions::default());
+        assert_eq!(
+            CallOptions::parse(Some("{}")).unwrap(),
+            CallOptions::default()
+        );
+        let o = CallOptions::parse(Some(r#"{"timeoutMs":1500}"#)).unwrap();
+        assert_eq!(o.timeout, Some(Duration::from_millis(1500)));
+    }
+
+    #[test]
+    fn bad_options_name_the_problem() {
+        let msg = |j: &str| CallOptions::parse(Some(j)).unwrap_err().message;
+        assert!(msg(r#"{"timeout":5}"#).contains("unknown key \"timeout\""));
+        assert!(msg(r#"{"timeoutMs":0}"#).contains("timeoutMs"));
+        assert!(msg(r#"{"timeoutMs":"5"}"#).contains("must be a number"));
+        assert!(msg("[1]").contains("JSON object"));
+        assert!(msg("{").contains("not valid JSON"));
+        assert!(msg(&format!("{{\"timeoutMs\":1{}}}", " ".repeat(20_000))).contains("at most"));
+    }
+}
