@@ -355,7 +355,11 @@ fn stampede() {
     const TOKEN_DELAY_MS: u64 = 200;
     for run in 0..runs(5) {
         // A new simulator is a new origin: a cold cache entry.
-        let sim = paytoken_sim::Simulator::start(paytoken_sim::SimConfig::default()).unwrap();
+        let sim = paytoken_sim::Simulator::start(paytoken_sim::SimConfig {
+            implicit_payments: true,
+            ..paytoken_sim::SimConfig::default()
+        })
+        .unwrap();
         let admin = agent(None);
         let fault = json!({"gateway": "portone-v1", "endpoint": "token", "kind": "delay", "delayMs": TOKEN_DELAY_MS, "count": 0});
         admin

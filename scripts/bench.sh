@@ -68,7 +68,7 @@ if wanted rust; then cargo bench -q --bench gateway --no-run || die "cargo bench
 start_sim() {  # name, flags... -> sets url_<name>
   local name=$1; shift
   rm -f "$out/$name.hold"; mkfifo "$out/$name.hold"
-  "$sim" --exit-on-stdin-eof "$@" <"$out/$name.hold" >"$out/$name.url" 2>"$out/$name.log" &
+  "$sim" --exit-on-stdin-eof --implicit-payments "$@" <"$out/$name.hold" >"$out/$name.url" 2>"$out/$name.log" &
   eval "exec {hold_$name}>\"$out/$name.hold\""
   for _ in $(seq 100); do [ -s "$out/$name.url" ] && break; sleep 0.1; done
   [ -s "$out/$name.url" ] || die "simulator $name did not start: $(cat "$out/$name.log")"

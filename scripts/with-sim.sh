@@ -11,7 +11,7 @@ if [ "${1:-}" = "--sim-flags" ]; then flags=$2; shift 2; fi
 
 fifo=$(mktemp -u); mkfifo "$fifo"
 # shellcheck disable=SC2086
-"$sim" --port 0 $flags >"$fifo" &
+"$sim" --port 0 --implicit-payments $flags >"$fifo" &
 sim_pid=$!
 stop_sim() { kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; rm -f "$fifo"; }
 trap stop_sim EXIT

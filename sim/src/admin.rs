@@ -3,6 +3,7 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::admin_payments;
 use crate::clock::NicepayTimeFormat;
 use crate::exchange::Answer;
 use crate::faults::Fault;
@@ -14,7 +15,16 @@ fn parse_json(body: &[u8]) -> Result<Value, String> {
 
 pub fn handle(st: &mut State, method: &str, path: &str, body: &[u8]) -> Answer {
     let result = match (method, path) {
-        ("GET", "/__sim/stats") => Ok(st.counters.to_json()),
+        ("GET", "/__sim/stats") => Ok(st.stats_json()),
+        ("POST", "/__sim/payments") => {
+            parse_json(body).and_then(|v| admin_payments::create(st, &v))
+        }
+        ("GET", "/__sim/payments") => Ok(admin_payments::list(st)),
+        ("POST", "/__sim/payments/update") => {
+            parse_json(body).and_then(|v| admin_payments::update(st, &v))
+        }
+        ("POST", "/__sim/webhooks") => parse_json(body).and_then(|v| st.webhooks.register(&v)),
+        ("GET", "/__sim/webhooks") => Ok(st.webhooks.to_json()),
         ("GET", "/__sim/last-request") => match &st.last_request {
             Some(record) => Ok(record.clone()),
             None => return Answer::json(404, &json!({"error": "no business request yet"})),
@@ -39,7 +49,10 @@ pub fn handle(st: &mut State, method: &str, path: &str, body: &[u8]) -> Answer {
             | "/__sim/reset"
             | "/__sim/fault"
             | "/__sim/revoke"
-            | "/__sim/config",
+            | "/__sim/config"
+            | "/__sim/payments"
+            | "/__sim/payments/update"
+            | "/__sim/webhooks",
         ) => {
             return Answer::json(
                 405,
@@ -104,10 +117,32 @@ fn configure(st: &mut State, body: &[u8]) -> Result<Value, String> {
                     .and_then(NicepayTimeFormat::parse)
                     .ok_or_else(|| bad_type("\"+0900\", \"+09:00\", \"Z\" or \"nofrac\""))?
             }
+            "implicitPayments" => {
+                next.implicit_payments = v.as_bool().ok_or_else(|| bad_type("true or false"))?
+            }
+            "webhookRetryDelaysMs" => {
+                next.webhook_retry_delays_ms = v
+                    .as_array()
+                    .and_then(|a| a.iter().map(Value::as_u64).collect::<Option<Vec<_>>>())
+                    .filter(|a| a.len() <= 100)
+                    .ok_or_else(|| bad_type("an array of at most 100 non-negative integers"))?
+            }
+            "webhookTimeoutMs" => {
+                next.webhook_timeout_ms = v
+                    .as_u64()
+                    .filter(|ms| *ms > 0)
+                    .ok_or_else(|| bad_type("a positive integer"))?
+            }
+            "idempotencyTtlSecs" => {
+                next.idempotency_ttl_secs = v
+                    .as_u64()
+                    .ok_or_else(|| bad_type("a non-negative integer"))?
+            }
             _ => {
                 return Err(format!(
                     "unknown config field {name:?} (tokenTtlSecs, clockOffsetSecs, delayMs, \
-                     nicepayExpiryField, nicepayTimeFormat)"
+                     nicepayExpiryField, nicepayTimeFormat, implicitPayments, \
+                     webhookRetryDelaysMs, webhookTimeoutMs, idempotencyTtlSecs)"
                 ))
             }
         }

@@ -51,6 +51,16 @@ impl Req {
         form_field(text, name)
     }
 
+    /// The path's segments after the leading `/`, each percent-decoded on its own (so
+    /// `a%2Fb` stays one segment `a/b`; `+` stays a plus, as in any URL path).
+    pub fn segments(&self) -> Vec<String> {
+        self.path
+            .trim_start_matches('/')
+            .split('/')
+            .map(|s| decode(s, false))
+            .collect()
+    }
+
     /// The query parameter `name`, percent-decoded.
     pub fn query_param(&self, name: &str) -> Option<String> {
         form_field(&self.query, name)
@@ -122,13 +132,18 @@ pub fn form_field(text: &str, name: &str) -> Option<String> {
 }
 
 fn percent_decode(text: &str) -> String {
+    decode(text, true)
+}
+
+/// Percent-decodes; `plus_is_space` for form fields, not for paths.
+fn decode(text: &str, plus_is_space: bool) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         let hex = |b: u8| (b as char).to_digit(16);
         match bytes[i] {
-            b'+' => out.push(b' '),
+            b'+' if plus_is_space => out.push(b' '),
             b'%' => match (
                 bytes.get(i + 1).copied().and_then(hex),
                 bytes.get(i + 2).copied().and_then(hex),
@@ -200,6 +215,29 @@ impl Answer {
         Answer::bytes(status, "application/json;charset=utf-8", value.to_string())
     }
 
+    /// The whole body, for answers built in memory (not the streamed fault bodies).
+    pub fn full_bytes(&self) -> Option<Bytes> {
+        match &self.body {
+            SimBody::Full(bytes) => bytes.clone(),
+            _ => None,
+        }
+    }
+
+    /// The answer with `"echo"` added to its JSON object (`implicit_payments` only:
+    /// real gateways never send it).
+    pub fn with_echo(self, echo: Value) -> Answer {
+        let parsed = self
+            .full_bytes()
+            .and_then(|b| serde_json::from_slice::<Value>(&b).ok());
+        match parsed {
+            Some(Value::Object(mut map)) => {
+                map.insert("echo".into(), echo);
+                Answer::json(self.status, &Value::Object(map))
+            }
+            _ => self,
+        }
+    }
+
     pub fn bytes(status: u16, content_type: &'static str, body: impl Into<Bytes>) -> Answer {
         Answer {
             status,
@@ -222,6 +260,8 @@ mod tests {
         assert_eq!(form_field(text, "flag").as_deref(), Some(""));
         assert_eq!(form_field(text, "missing"), None);
         assert_eq!(form_field("k=%4", "k").as_deref(), Some("%4"));
+        assert_eq!(decode("a%2Fb%20c+d", false), "a/b c+d");
+        assert_eq!(decode("%EC%A3%BC%EB%AC%B8", false), "주문");
     }
 
     #[test]

@@ -31,6 +31,11 @@ pub enum FaultKind {
     /// Token endpoints: a token already expired on arrival. Business endpoints: 401, as
     /// for an expired token.
     Expired,
+    /// The gateway processes the request (an approval or cancel takes effect, webhooks
+    /// go out, an idempotency key records the answer), then never answers.
+    ProcessThenHang,
+    /// Processes the request, then closes the connection without answering.
+    ProcessThenClose,
 }
 
 #[derive(Debug)]
@@ -114,10 +119,13 @@ impl Fault {
             "truncate" => FaultKind::Truncate,
             "oversized" => FaultKind::Oversized(number("bytes", DEFAULT_OVERSIZED_BYTES)?),
             "expired" => FaultKind::Expired,
+            "process-then-hang" => FaultKind::ProcessThenHang,
+            "process-then-close" => FaultKind::ProcessThenClose,
             other => {
                 return Err(format!(
                     "unknown fault kind {other:?} (status, unauthorized, delay, hang, malformed, \
-                     garbage, close, truncate, oversized, expired)"
+                     garbage, close, truncate, oversized, expired, process-then-hang, \
+                     process-then-close)"
                 ))
             }
         };

@@ -8,17 +8,28 @@
 //! println!("{}", sim.url()); // http://127.0.0.1:PORT; stops when `sim` is dropped
 //! ```
 
+// serde_json's json! of PortOne V1's payment object (50 fields) nests deeper than 128.
+#![recursion_limit = "256"]
+
 mod admin;
+mod admin_payments;
 mod body;
 mod clock;
 mod exchange;
 mod faults;
+mod idempotency;
 mod nicepay;
+mod nicepay_payments;
+mod payments;
 mod portone_v1;
+mod portone_v1_payments;
 mod portone_v2;
+mod portone_v2_payments;
 mod server;
 mod state;
 mod tls;
+mod webhook_sender;
+mod webhooks;
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -54,6 +65,12 @@ pub struct SimConfig {
     /// once for the TCP handshake and, with `tls`, once more for the TLS 1.3 handshake;
     /// every gateway answer waits it too (on top of `delay_ms`).
     pub rtt_ms: u64,
+    /// Any looked-up id exists as a paid payment: for testing a client's transport and
+    /// auth only. Lookups and cancels of ids the admin API never created answer as for
+    /// a paid payment of 1004 (not stored, so cancels never change it), unknown
+    /// endpoints answer 200 `{}`, and business answers carry the request's `echo`.
+    /// Off by default: the simulator then answers like the real gateways (404s, state).
+    pub implicit_payments: bool,
 }
 
 impl Default for SimConfig {
@@ -71,6 +88,7 @@ impl Default for SimConfig {
             delay_ms: 0,
             tls: false,
             rtt_ms: 0,
+            implicit_payments: false,
         }
     }
 }
@@ -133,6 +151,10 @@ impl Simulator {
                 delay_ms: config.delay_ms,
                 nicepay_expiry_field: "expireAt",
                 nicepay_time_format: NicepayTimeFormat::Compact,
+                implicit_payments: config.implicit_payments,
+                webhook_retry_delays_ms: webhooks::DEFAULT_RETRY_DELAYS_MS.to_vec(),
+                webhook_timeout_ms: webhooks::DEFAULT_TIMEOUT_MS,
+                idempotency_ttl_secs: idempotency::DEFAULT_TTL_SECS,
             })),
             verbose: std::env::var_os("PAYTOKEN_SIM_LOG").is_some_and(|v| v == "1"),
             tls: tls.map(|t| t.acceptor),

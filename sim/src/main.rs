@@ -9,7 +9,8 @@ use paytoken_sim::{SimConfig, Simulator};
 const USAGE: &str = "usage: paytoken-sim [--port N] [--host 127.0.0.1|::1|localhost]
   [--nicepay-client-key K] [--nicepay-secret-key K] [--imp-key K] [--imp-secret K]
   [--api-secret K] [--token-ttl SECS] [--clock-offset SECS] [--delay-ms MS]
-  [--tls [--cert-out PATH]] [--rtt-ms MS] [--exit-on-stdin-eof] [--verbose]
+  [--tls [--cert-out PATH]] [--rtt-ms MS] [--implicit-payments]
+  [--exit-on-stdin-eof] [--verbose]
 See sim/README.md for the endpoints and the /__sim admin API.";
 
 /// The flags that take a value.
@@ -59,6 +60,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
             "--exit-on-stdin-eof" => options.exit_on_stdin_eof = true,
             "--verbose" => options.verbose = true,
             "--tls" => options.config.tls = true,
+            "--implicit-payments" => options.config.implicit_payments = true,
             "-h" | "--help" => return Err(String::new()),
             _ if !VALUE_FLAGS.contains(&flag.as_str()) => {
                 return Err(format!("unknown flag {flag}"))

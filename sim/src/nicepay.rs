@@ -138,37 +138,13 @@ pub fn api(st: &mut State, creds: &Credentials, req: &Req) -> Answer {
     if let Err(f) = allowed {
         return failure(req, 401, f);
     }
-    respond(req, 200, &business_answer(req))
-}
-
-/// A plausible answer for the path, with the echo of the request.
-fn business_answer(req: &Req) -> Value {
-    let segments: Vec<&str> = req.path.trim_start_matches("/v1/").split('/').collect();
-    let post = req.method == "POST";
-    let (tid, status) = match segments.as_slice() {
-        ["payments", "netcancel"] if post => (None, Some("cancelled")),
-        ["payments", "find", _] => (Some("nicepay_sim_tid".to_owned()), Some("paid")),
-        ["payments", tid, "cancel"] if post => (Some((*tid).to_owned()), Some("cancelled")),
-        ["payments", tid] => (Some((*tid).to_owned()), Some("paid")),
-        _ => (None, None),
-    };
-    let body = req.json_body().unwrap_or(Value::Null);
-    let order_id = match segments.as_slice() {
-        ["payments", "find", order_id] => json!(order_id),
-        _ => body.get("orderId").cloned().unwrap_or(Value::Null),
-    };
-    let amount = body
-        .get("cancelAmt")
-        .or_else(|| body.get("amount"))
-        .cloned()
-        .unwrap_or(json!(1004));
-    json!({
-        "resultCode": "0000",
-        "resultMsg": OK_MSG,
-        "tid": tid,
-        "orderId": order_id,
-        "amount": amount,
-        "status": status,
-        "echo": req.echo(),
-    })
+    let implicit = st.settings.implicit_payments;
+    let (status, mut value) =
+        crate::nicepay_payments::api(st, &creds.nicepay_secret_key, req, implicit)
+            // implicit_payments: an endpoint the simulator does not model answers 200.
+            .unwrap_or_else(|| (200, json!({"resultCode": "0000", "resultMsg": OK_MSG})));
+    if implicit {
+        value["echo"] = req.echo();
+    }
+    respond(req, status, &value)
 }

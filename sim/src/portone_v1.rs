@@ -85,28 +85,11 @@ pub fn api(st: &mut State, req: &Req) -> Answer {
     if !token.is_some_and(|t| st.is_live(Gateway::PortoneV1, t, now)) {
         return unauthorized();
     }
-    let field = |name: &str| req.body_field(name).map(Value::from).unwrap_or(Value::Null);
-    let response = match (
-        req.method.as_str(),
-        req.path
-            .trim_start_matches('/')
-            .split('/')
-            .collect::<Vec<_>>()
-            .as_slice(),
-    ) {
-        ("POST", ["payments", "cancel"]) => json!({
-            "imp_uid": field("imp_uid"),
-            "merchant_uid": field("merchant_uid"),
-            "cancel_amount": field("amount"),
-            "status": "cancelled",
-        }),
-        ("GET", ["payments", imp_uid]) => json!({
-            "imp_uid": imp_uid,
-            "merchant_uid": "sim_merchant_uid",
-            "amount": 1004,
-            "status": "paid",
-        }),
-        _ => json!({}),
-    };
-    Answer::json(200, &success(response, Some(req.echo())))
+    let implicit = st.settings.implicit_payments;
+    match crate::portone_v1_payments::api(st, req, implicit) {
+        Some(answer) if implicit => answer.with_echo(req.echo()),
+        Some(answer) => answer,
+        // implicit_payments: an endpoint the simulator does not model answers 200.
+        None => Answer::json(200, &success(json!({}), Some(req.echo()))),
+    }
 }

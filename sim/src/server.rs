@@ -22,8 +22,9 @@ use crate::body::{BoxError, SimBody};
 use crate::clock::http_date;
 use crate::exchange::{random_bytes, Answer, Req};
 use crate::faults::FaultKind;
+use crate::idempotency::{parse_key, Begin, Recorded};
 use crate::state::{Credentials, Endpoint, Gateway, State};
-use crate::{admin, nicepay, portone_v1, portone_v2};
+use crate::{admin, nicepay, portone_v1, portone_v2, portone_v2_payments, webhook_sender};
 
 /// Request bodies above this are refused with 413 (gateway bodies are a few hundred bytes).
 const MAX_REQUEST_BODY: usize = 1024 * 1024;
@@ -44,7 +45,7 @@ pub struct Shared {
 }
 
 impl Shared {
-    fn lock(&self) -> MutexGuard<'_, State> {
+    pub fn lock(&self) -> MutexGuard<'_, State> {
         // Nothing panics while holding the lock, but never let a poisoned lock take the
         // whole simulator down.
         self.state
@@ -189,23 +190,128 @@ async fn handle(
         body,
     };
     let answer = match route {
-        Route::Admin => admin::handle(&mut shared.lock(), &req.method, &req.path, &req.body),
+        Route::Admin => {
+            let answer = admin::handle(&mut shared.lock(), &req.method, &req.path, &req.body);
+            webhook_sender::dispatch(&shared);
+            answer
+        }
         Route::Gateway(gateway, endpoint) => {
-            let delay_ms = {
-                let mut st = shared.lock();
-                if endpoint == Endpoint::Api {
-                    st.last_request = Some(req.record(gateway.name()));
-                }
-                st.settings.delay_ms
-            };
-            let delay_ms = delay_ms + shared.rtt.as_millis() as u64;
-            if delay_ms > 0 {
-                tokio::time::sleep(Duration::from_millis(delay_ms)).await;
-            }
-            act(&shared, gateway, endpoint, &req, fault).await?
+            // Its own task: a gateway does not stop processing a request because the
+            // client went away (hyper drops this future then, not the task).
+            let task = tokio::spawn(gateway_request(
+                Arc::clone(&shared),
+                gateway,
+                endpoint,
+                req,
+                fault,
+            ));
+            task.await??
         }
     };
     Ok(finish(&shared, gateway, answer))
+}
+
+/// What happens after the gateway processed a request (unknown-outcome faults).
+enum After {
+    Hang,
+    Close,
+}
+
+/// A gateway request after its body was read: idempotency, delays, faults, the answer.
+async fn gateway_request(
+    shared: Arc<Shared>,
+    gateway: Gateway,
+    endpoint: Endpoint,
+    req: Req,
+    fault: Option<FaultKind>,
+) -> Result<Answer, BoxError> {
+    let delay_ms = {
+        let mut st = shared.lock();
+        if endpoint == Endpoint::Api {
+            st.last_request = Some(req.record(gateway.name()));
+        }
+        st.settings.delay_ms
+    };
+    let key = match idempotency_key(&shared, gateway, endpoint, &req) {
+        Ok(key) => key,
+        Err(answer) => return Ok(*answer),
+    };
+    let delay_ms = delay_ms + shared.rtt.as_millis() as u64;
+    if delay_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+    }
+    let outcome = act(&shared, gateway, endpoint, &req, fault).await;
+    if let Some(key) = &key {
+        let mut st = shared.lock();
+        match &outcome {
+            Ok((answer, _)) => match answer.full_bytes() {
+                Some(body) => st.idempotency.finish(
+                    key,
+                    Recorded {
+                        status: answer.status,
+                        content_type: answer.content_type,
+                        body,
+                    },
+                ),
+                None => st.idempotency.abandon(key),
+            },
+            Err(_) => st.idempotency.abandon(key),
+        }
+    }
+    // Before any hang: the gateway acted, so its webhooks go out.
+    webhook_sender::dispatch(&shared);
+    match outcome? {
+        (answer, None) => Ok(answer),
+        (_, Some(After::Hang)) => {
+            tokio::time::sleep(HANG_LIMIT).await;
+            Err(CloseConnection.into())
+        }
+        (_, Some(After::Close)) => Err(CloseConnection.into()),
+    }
+}
+
+/// PortOne V2 business writes with an `Idempotency-Key`: `Ok(Some(key))` to process and
+/// record, `Err(answer)` for a replay, a 409 while the first is outstanding, or a 400
+/// for a malformed key. Unauthorized requests are left to the 401 of the gateway code.
+fn idempotency_key(
+    shared: &Shared,
+    gateway: Gateway,
+    endpoint: Endpoint,
+    req: &Req,
+) -> Result<Option<String>, Box<Answer>> {
+    let writes = matches!(req.method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE");
+    let header = req.header("idempotency-key");
+    let (Gateway::PortoneV2, Endpoint::Api, true, Some(header)) =
+        (gateway, endpoint, writes, header)
+    else {
+        return Ok(None);
+    };
+    let mut st = shared.lock();
+    if !portone_v2::authorized(&st, &shared.creds, req) {
+        return Ok(None);
+    }
+    let key = match parse_key(header) {
+        Ok(key) => key,
+        // implicit_payments: older harnesses send free-form keys; they are ignored.
+        Err(_) if st.settings.implicit_payments => return Ok(None),
+        Err(message) => {
+            return Err(Box::new(portone_v2_payments::error(
+                400,
+                "INVALID_REQUEST",
+                &message,
+            )))
+        }
+    };
+    let (now, ttl) = (st.now_ms(), st.settings.idempotency_ttl_secs);
+    match st.idempotency.begin(&key, now, ttl) {
+        Begin::Fresh => Ok(Some(key)),
+        Begin::Replay(r) => Err(Box::new(Answer::bytes(r.status, r.content_type, r.body))),
+        Begin::Outstanding => Err(Box::new(portone_v2_payments::error(
+            409,
+            "IDEMPOTENCY_OUTSTANDING_REQUEST",
+            "a request with this Idempotency-Key is still being processed",
+        ))),
+    }
 }
 
 /// The request body, or `None` when it is over `MAX_REQUEST_BODY`. The excess is read and
@@ -235,21 +341,24 @@ async fn act(
     endpoint: Endpoint,
     req: &Req,
     fault: Option<FaultKind>,
-) -> Result<Answer, BoxError> {
+) -> Result<(Answer, Option<After>), BoxError> {
     let malformed = match gateway {
         Gateway::Nicepay => nicepay::MALFORMED,
         Gateway::PortoneV1 => portone_v1::MALFORMED,
         Gateway::PortoneV2 => portone_v2::MALFORMED,
     };
+    // Every early answer below is a fault's, with no processing behind it.
+    let bent = |answer: Answer| (answer, None);
     let mut expired = false;
+    let mut after = None;
     match fault {
         None => {}
         Some(FaultKind::Status(status)) => {
             let html =
                 format!("<html><body><h1>{status}</h1><p>paytoken-sim fault</p></body></html>\n");
-            return Ok(Answer::bytes(status, "text/html;charset=utf-8", html));
+            return Ok(bent(Answer::bytes(status, "text/html;charset=utf-8", html)));
         }
-        Some(FaultKind::Unauthorized) => return Ok(unauthorized(gateway, req)),
+        Some(FaultKind::Unauthorized) => return Ok(bent(unauthorized(gateway, req))),
         Some(FaultKind::Delay(ms)) => tokio::time::sleep(Duration::from_millis(ms)).await,
         Some(FaultKind::Hang) => {
             // Cancelled when the simulator stops: its runtime drops every task.
@@ -257,39 +366,41 @@ async fn act(
             return Err(CloseConnection.into());
         }
         Some(FaultKind::Malformed) => {
-            return Ok(Answer::bytes(
+            return Ok(bent(Answer::bytes(
                 200,
                 "application/json;charset=utf-8",
                 malformed,
-            ))
+            )))
         }
         Some(FaultKind::Garbage) => {
             // 0xFF never occurs in UTF-8, so this is never valid text.
             let mut bytes = random_bytes(256);
             bytes[0] = 0xFF;
-            return Ok(Answer::bytes(200, "application/json", bytes));
+            return Ok(bent(Answer::bytes(200, "application/json", bytes)));
         }
         Some(FaultKind::Close) => return Err(CloseConnection.into()),
         Some(FaultKind::Truncate) => {
             let mut answer = Answer::bytes(200, "application/json;charset=utf-8", Bytes::new());
             answer.content_length = Some(malformed.len() as u64 + 1024);
             answer.body = SimBody::truncated(malformed);
-            return Ok(answer);
+            return Ok(bent(answer));
         }
         Some(FaultKind::Oversized(bytes)) => {
             let mut answer = Answer::bytes(200, "application/json;charset=utf-8", Bytes::new());
             answer.body = SimBody::oversized_json(bytes);
-            return Ok(answer);
+            return Ok(bent(answer));
         }
         Some(FaultKind::Expired) if endpoint == Endpoint::Api => {
-            return Ok(unauthorized(gateway, req))
+            return Ok(bent(unauthorized(gateway, req)))
         }
         Some(FaultKind::Expired) => expired = true,
+        Some(FaultKind::ProcessThenHang) => after = Some(After::Hang),
+        Some(FaultKind::ProcessThenClose) => after = Some(After::Close),
     }
     let mut st = shared.lock();
     let st = &mut *st;
     let creds = &shared.creds;
-    Ok(match (gateway, endpoint) {
+    let answer = match (gateway, endpoint) {
         (_, Endpoint::Token) if req.method != "POST" => Answer::json(
             405,
             &json!({"error": format!("{} is not allowed on {}", req.method, req.path)}),
@@ -300,7 +411,8 @@ async fn act(
         (Gateway::PortoneV1, Endpoint::Api) => portone_v1::api(st, req),
         (Gateway::PortoneV2, Endpoint::Token) => portone_v2::token(st, creds, req, expired),
         (Gateway::PortoneV2, Endpoint::Api) => portone_v2::api(st, creds, req),
-    })
+    };
+    Ok((answer, after))
 }
 
 fn unauthorized(gateway: Gateway, req: &Req) -> Answer {

@@ -8,8 +8,11 @@ use serde_json::{json, Value};
 
 use crate::clock::{real_now_ms, NicepayTimeFormat};
 use crate::faults::{Fault, FaultKind};
+use crate::idempotency::Idempotency;
+use crate::payments::Payments;
+use crate::webhooks::Webhooks;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Gateway {
     Nicepay,
     PortoneV1,
@@ -62,6 +65,12 @@ pub struct Settings {
     /// `expireAt` (every NICEPAY example) or `expiredAt` (NICEPAY's field table).
     pub nicepay_expiry_field: &'static str,
     pub nicepay_time_format: NicepayTimeFormat,
+    /// Any looked-up id exists as a paid payment (transport and auth tests only).
+    pub implicit_payments: bool,
+    /// Waits between webhook attempts; one retry per entry.
+    pub webhook_retry_delays_ms: Vec<u64>,
+    pub webhook_timeout_ms: u64,
+    pub idempotency_ttl_secs: u64,
 }
 
 impl Settings {
@@ -72,6 +81,10 @@ impl Settings {
             "delayMs": self.delay_ms,
             "nicepayExpiryField": self.nicepay_expiry_field,
             "nicepayTimeFormat": self.nicepay_time_format.name(),
+            "implicitPayments": self.implicit_payments,
+            "webhookRetryDelaysMs": self.webhook_retry_delays_ms,
+            "webhookTimeoutMs": self.webhook_timeout_ms,
+            "idempotencyTtlSecs": self.idempotency_ttl_secs,
         })
     }
 
@@ -134,6 +147,9 @@ pub struct State {
     faults: Vec<Fault>,
     next_fault_id: u64,
     pub last_request: Option<Value>,
+    pub payments: Payments,
+    pub webhooks: Webhooks,
+    pub idempotency: Idempotency,
 }
 
 impl State {
@@ -145,11 +161,42 @@ impl State {
             faults: Vec::new(),
             next_fault_id: 1,
             last_request: None,
+            payments: Payments::default(),
+            webhooks: Webhooks::default(),
+            idempotency: Idempotency::default(),
         }
     }
 
-    /// Forget counters, tokens, faults and the last request; settings stay.
+    /// Counters including payment processing and idempotency, for `/__sim/stats`.
+    pub fn stats_json(&self) -> Value {
+        let mut stats = self.counters.to_json();
+        let processed: serde_json::Map<String, Value> = Gateway::ALL
+            .iter()
+            .map(|g| {
+                (
+                    g.name().to_owned(),
+                    json!(self.payments.processed[g.index()]),
+                )
+            })
+            .collect();
+        stats["processed"] = Value::Object(processed);
+        stats["idempotentReplays"] = json!(self.idempotency.replays);
+        stats["idempotencyConflicts"] = json!(self.idempotency.conflicts);
+        stats["webhooksDelivered"] = json!(self
+            .webhooks
+            .deliveries
+            .iter()
+            .filter(|d| d.delivered)
+            .count());
+        stats
+    }
+
+    /// Forget counters, tokens, faults, the last request, payments, webhook
+    /// registrations and deliveries, and idempotency keys; settings stay.
     pub fn reset(&mut self) {
+        self.payments = Payments::default();
+        self.webhooks.reset();
+        self.idempotency.reset();
         self.counters = Counters::default();
         self.tokens = Default::default();
         self.faults.clear();

@@ -9,7 +9,7 @@ use paytoken_sim::{SimConfig, Simulator};
 use support::*;
 
 fn sim() -> Simulator {
-    Simulator::start(SimConfig::default()).expect("simulator starts")
+    transport_sim()
 }
 
 fn v1_login(sim: &Simulator) -> std::io::Result<Reply> {

@@ -11,7 +11,7 @@ use serde_json::Value;
 use support::*;
 
 fn sim() -> Simulator {
-    Simulator::start(SimConfig::default()).expect("simulator starts")
+    transport_sim()
 }
 
 #[test]
@@ -193,6 +193,7 @@ fn jwt_payload(jwt: &str) -> Value {
 #[test]
 fn portone_v2_issues_a_new_jwt_per_login_dated_in_the_gateway_clock() {
     let sim = Simulator::start(SimConfig {
+        implicit_payments: true,
         clock_offset_secs: 7200,
         ..SimConfig::default()
     })

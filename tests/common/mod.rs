@@ -28,7 +28,11 @@ impl Sim {
     }
 
     pub fn start_with(tweak: impl FnOnce(&mut SimConfig)) -> Sim {
-        let mut config = SimConfig::default();
+        // Token and transport tests use ad-hoc payment ids: any id exists as paid.
+        let mut config = SimConfig {
+            implicit_payments: true,
+            ..SimConfig::default()
+        };
         tweak(&mut config);
         let inner = Simulator::start(config).expect("simulator starts");
         let agent = ureq::Agent::config_builder()

@@ -33,7 +33,7 @@ class Simulator:
                                "(or set $PAYTOKEN_SIM)")
         for _ in range(20):
             self._process = subprocess.Popen(
-                [SIM_BINARY, "--port", "0", "--exit-on-stdin-eof", *flags],
+                [SIM_BINARY, "--port", "0", "--exit-on-stdin-eof", "--implicit-payments", *flags],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
             line = self._process.stdout.readline().decode().strip()  # type: ignore[union-attr]
             if not line.startswith("paytoken-sim listening on "):

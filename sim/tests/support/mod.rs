@@ -5,7 +5,7 @@ use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use paytoken_sim::Simulator;
+use paytoken_sim::{SimConfig, Simulator};
 use serde_json::Value;
 
 pub struct Reply {
@@ -26,6 +26,16 @@ impl Reply {
         serde_json::from_slice(&self.body)
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
     }
+}
+
+/// A simulator for token, transport and fault tests, which use ad-hoc payment ids:
+/// `implicit_payments` makes any id a paid payment. Payment-state tests use the default.
+pub fn transport_sim() -> Simulator {
+    Simulator::start(SimConfig {
+        implicit_payments: true,
+        ..SimConfig::default()
+    })
+    .expect("simulator starts")
 }
 
 /// Sends one request; `Err` when the server closed the connection without an answer.

@@ -71,7 +71,7 @@ class Sim {
 /** Starts a simulator; `flags` are extra command-line flags (sim/README.md). */
 function startSim(flags = []) {
   return new Promise((resolve, reject) => {
-    const child = spawn(SIM_BIN, ['--port', '0', '--exit-on-stdin-eof', ...flags], {
+    const child = spawn(SIM_BIN, ['--port', '0', '--exit-on-stdin-eof', '--implicit-payments', ...flags], {
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     const timer = setTimeout(() => {

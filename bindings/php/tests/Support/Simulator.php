@@ -28,7 +28,7 @@ final class Simulator
     public function __construct(array $flags = [])
     {
         $binary = self::binary();
-        $command = array_merge([$binary, '--port', '0', '--exit-on-stdin-eof'], $flags);
+        $command = array_merge([$binary, '--port', '0', '--exit-on-stdin-eof', '--implicit-payments'], $flags);
         $process = proc_open($command, [0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => ['file', '/dev/null', 'a']], $pipes);
         if (!\is_resource($process)) {
             throw new \RuntimeException("cannot start $binary");

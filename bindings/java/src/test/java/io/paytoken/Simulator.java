@@ -48,7 +48,7 @@ final class Simulator implements AutoCloseable {
 
     static Simulator start(String... flags) {
         List<String> command = new ArrayList<>(Arrays.asList(
-                binary().getPath(), "--port", "0", "--exit-on-stdin-eof"));
+                binary().getPath(), "--port", "0", "--exit-on-stdin-eof", "--implicit-payments"));
         command.addAll(Arrays.asList(flags));
         File log = new File(System.getProperty("basedir", "."), "target/paytoken-sim.log");
         try {
