@@ -12,7 +12,7 @@ SIM      := target/release/paytoken-sim
 BINDINGS := python php node java
 export PAYTOKEN_SIM := $(CURDIR)/$(SIM)
 
-.PHONY: all lib sim build demo demo-c test test-rust test-headers test-c deps \
+.PHONY: all lib sim build demo demo-c test test-rust test-headers test-c test-sim-sdk deps \
         $(addprefix test-,$(BINDINGS)) $(addprefix demo-,$(BINDINGS)) $(addprefix deps-,$(BINDINGS)) \
         headers bench clean
 
@@ -47,7 +47,7 @@ deps: $(addprefix deps-,$(BINDINGS))
 $(addprefix deps-,$(BINDINGS)): deps-%:
 	@$(MAKE) --no-print-directory -C bindings/$* deps
 
-test: deps build test-rust test-headers test-c $(addprefix test-,$(BINDINGS))
+test: deps build test-rust test-headers test-c $(addprefix test-,$(BINDINGS)) test-sim-sdk
 	@echo "make test: all suites passed"
 
 test-rust:
@@ -59,6 +59,10 @@ test-headers: lib
 
 test-c: build
 	$(MAKE) --no-print-directory -C tests/c test
+
+# The simulator driven by PortOne's own SDKs (installed under ~/.cache/paytoken/sim-sdk).
+test-sim-sdk: sim
+	sim/sdk-tests/run.sh
 
 $(addprefix test-,$(BINDINGS)): test-%: build
 	$(MAKE) --no-print-directory -C bindings/$* test

@@ -6,6 +6,10 @@ use base64::Engine as _;
 use serde_json::{json, Value};
 
 use crate::exchange::{random_bytes, random_hex, Answer, Req};
+use crate::idempotency::{parse_key, Begin};
+use crate::portone_v2_payments;
+use crate::server::Shared;
+use crate::state::Endpoint;
 use crate::state::{Credentials, Gateway, State};
 
 pub const MALFORMED: &str = "{\"accessToken\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.";
@@ -94,5 +98,49 @@ pub fn api(st: &mut State, creds: &Credentials, req: &Req) -> Answer {
         Some(answer) => answer,
         // implicit_payments: an endpoint the simulator does not model answers 200.
         None => Answer::json(200, &json!({"echo": req.echo()})),
+    }
+}
+
+/// PortOne V2 business writes with an `Idempotency-Key`: `Ok(Some(key))` to process and
+/// record, `Err(answer)` for a replay, a 409 while the first is outstanding, or a 400
+/// for a malformed key. Unauthorized requests are left to the 401 of the gateway code.
+pub fn idempotency_key(
+    shared: &Shared,
+    gateway: Gateway,
+    endpoint: Endpoint,
+    req: &Req,
+) -> Result<Option<String>, Box<Answer>> {
+    let writes = matches!(req.method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE");
+    let header = req.header("idempotency-key");
+    let (Gateway::PortoneV2, Endpoint::Api, true, Some(header)) =
+        (gateway, endpoint, writes, header)
+    else {
+        return Ok(None);
+    };
+    let mut st = shared.lock();
+    if !authorized(&st, &shared.creds, req) {
+        return Ok(None);
+    }
+    let key = match parse_key(header) {
+        Ok(key) => key,
+        // implicit_payments: older harnesses send free-form keys; they are ignored.
+        Err(_) if st.settings.implicit_payments => return Ok(None),
+        Err(message) => {
+            return Err(Box::new(portone_v2_payments::error(
+                400,
+                "INVALID_REQUEST",
+                &message,
+            )))
+        }
+    };
+    let (now, ttl) = (st.now_ms(), st.settings.idempotency_ttl_secs);
+    match st.idempotency.begin(&key, now, ttl) {
+        Begin::Fresh => Ok(Some(key)),
+        Begin::Replay(r) => Err(Box::new(Answer::bytes(r.status, r.content_type, r.body))),
+        Begin::Outstanding => Err(Box::new(portone_v2_payments::error(
+            409,
+            "IDEMPOTENCY_OUTSTANDING_REQUEST",
+            "a request with this Idempotency-Key is still being processed",
+        ))),
     }
 }

@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 
 use crate::clock::{nicepay_time, NicepayTimeFormat};
 use crate::exchange::{Answer, Req};
-use crate::payments::{CancelRefusal, Cancellation, Payment, Payments, Status};
+use crate::payments::{CancelRefusal, Cancellation, Payment, Status};
 use crate::state::{Gateway, State};
 use crate::webhooks::Event;
 
@@ -78,6 +78,11 @@ pub fn render_payment(p: &Payment) -> Value {
     );
     put("currency", json!(p.currency));
     put("customer", json!({}));
+    // Newer schemas (the Python SDK from 0.21) require where the payment came from.
+    put(
+        "origin",
+        json!({"platformType": "API", "ipAddress": "127.0.0.1", "userAgent": "paytoken-sim"}),
+    );
     if let Some(paid_ms) = p.paid_ms {
         put("paidAt", json!(time(paid_ms)));
         put("pgTxId", json!(format!("nicepay-{}", p.transaction_id)));
@@ -183,6 +188,21 @@ fn list(st: &State, req: &Req) -> Answer {
 
 fn cancel(st: &mut State, req: &Req, id: &str, implicit: bool) -> Answer {
     let now = st.now_ms();
+    let stored = st.payments.get(Gateway::PortoneV2, id).is_some();
+    if !stored && implicit {
+        // Transport tests: any body cancels (part of) a paid payment that is not stored.
+        let body = req.json_body().unwrap_or(Value::Null);
+        let cancellation = Cancellation {
+            id: format!("sim-cancel-{}", crate::exchange::random_hex(16)),
+            amount: body["amount"].as_i64().filter(|a| *a > 0).unwrap_or(1004),
+            reason: body["reason"].as_str().unwrap_or_default().to_owned(),
+            at_ms: now,
+        };
+        return Answer::json(
+            200,
+            &json!({"cancellation": render_cancellation(&cancellation)}),
+        );
+    }
     let Some(Value::Object(body)) = req.json_body() else {
         return error(400, "INVALID_REQUEST", "the body must be a JSON object");
     };
@@ -197,18 +217,10 @@ fn cancel(st: &mut State, req: &Req, id: &str, implicit: bool) -> Answer {
             None => return error(400, "INVALID_REQUEST", "amount must be an integer"),
         },
     };
-    let stored = st.payments.get(Gateway::PortoneV2, id).is_some();
-    if !stored && !implicit {
+    if !stored {
         return not_found(id);
     }
-    // An implicit payment lives for this one answer only.
-    let mut scratch = Payments::default();
-    let payments = if stored {
-        &mut st.payments
-    } else {
-        scratch.insert(Payment::implicit(Gateway::PortoneV2, id, now));
-        &mut scratch
-    };
+    let payments = &mut st.payments;
     if let Some(expected) = body.get("currentCancellableAmount").and_then(Value::as_i64) {
         let payment = payments.get(Gateway::PortoneV2, id).expect("exists");
         if payment.cancellable() != expected {
@@ -221,7 +233,7 @@ fn cancel(st: &mut State, req: &Req, id: &str, implicit: bool) -> Answer {
     }
     let result = payments.cancel(Gateway::PortoneV2, id, amount, &reason, now);
     let skip_webhook = body.get("skipWebhook").and_then(Value::as_bool) == Some(true);
-    if let (Ok(c), true, false) = (&result, stored, skip_webhook) {
+    if let (Ok(c), false) = (&result, skip_webhook) {
         let payment = st
             .payments
             .get(Gateway::PortoneV2, id)

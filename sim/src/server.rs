@@ -22,9 +22,9 @@ use crate::body::{BoxError, SimBody};
 use crate::clock::http_date;
 use crate::exchange::{random_bytes, Answer, Req};
 use crate::faults::FaultKind;
-use crate::idempotency::{parse_key, Begin, Recorded};
+use crate::idempotency::Recorded;
 use crate::state::{Credentials, Endpoint, Gateway, State};
-use crate::{admin, nicepay, portone_v1, portone_v2, portone_v2_payments, webhook_sender};
+use crate::{admin, nicepay, portone_v1, portone_v2, webhook_sender};
 
 /// Request bodies above this are refused with 413 (gateway bodies are a few hundred bytes).
 const MAX_REQUEST_BODY: usize = 1024 * 1024;
@@ -232,7 +232,7 @@ async fn gateway_request(
         }
         st.settings.delay_ms
     };
-    let key = match idempotency_key(&shared, gateway, endpoint, &req) {
+    let key = match portone_v2::idempotency_key(&shared, gateway, endpoint, &req) {
         Ok(key) => key,
         Err(answer) => return Ok(*answer),
     };
@@ -267,50 +267,6 @@ async fn gateway_request(
             Err(CloseConnection.into())
         }
         (_, Some(After::Close)) => Err(CloseConnection.into()),
-    }
-}
-
-/// PortOne V2 business writes with an `Idempotency-Key`: `Ok(Some(key))` to process and
-/// record, `Err(answer)` for a replay, a 409 while the first is outstanding, or a 400
-/// for a malformed key. Unauthorized requests are left to the 401 of the gateway code.
-fn idempotency_key(
-    shared: &Shared,
-    gateway: Gateway,
-    endpoint: Endpoint,
-    req: &Req,
-) -> Result<Option<String>, Box<Answer>> {
-    let writes = matches!(req.method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE");
-    let header = req.header("idempotency-key");
-    let (Gateway::PortoneV2, Endpoint::Api, true, Some(header)) =
-        (gateway, endpoint, writes, header)
-    else {
-        return Ok(None);
-    };
-    let mut st = shared.lock();
-    if !portone_v2::authorized(&st, &shared.creds, req) {
-        return Ok(None);
-    }
-    let key = match parse_key(header) {
-        Ok(key) => key,
-        // implicit_payments: older harnesses send free-form keys; they are ignored.
-        Err(_) if st.settings.implicit_payments => return Ok(None),
-        Err(message) => {
-            return Err(Box::new(portone_v2_payments::error(
-                400,
-                "INVALID_REQUEST",
-                &message,
-            )))
-        }
-    };
-    let (now, ttl) = (st.now_ms(), st.settings.idempotency_ttl_secs);
-    match st.idempotency.begin(&key, now, ttl) {
-        Begin::Fresh => Ok(Some(key)),
-        Begin::Replay(r) => Err(Box::new(Answer::bytes(r.status, r.content_type, r.body))),
-        Begin::Outstanding => Err(Box::new(portone_v2_payments::error(
-            409,
-            "IDEMPOTENCY_OUTSTANDING_REQUEST",
-            "a request with this Idempotency-Key is still being processed",
-        ))),
     }
 }
 
