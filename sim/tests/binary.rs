@@ -67,3 +67,34 @@ fn refuses_a_non_loopback_host_and_unknown_flags() {
         assert!(output.stdout.is_empty(), "{args:?}");
     }
 }
+
+/// `--implicit-payments` reaches the simulator: an id nobody created is a paid payment.
+#[test]
+fn implicit_payments_flag() {
+    for (args, expected) in [(&["--implicit-payments"][..], "200"), (&[][..], "404")] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_paytoken-sim"))
+            .args(["--port", "0", "--exit-on-stdin-eof"])
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the binary runs");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let address = line.trim_end().rsplit("http://").next().unwrap().to_owned();
+        let mut stream = TcpStream::connect(&address).unwrap();
+        write!(stream, "GET /payments/anything HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: PortOne sim_portone_v2_api_secret\r\n\r\n").unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        assert_eq!(
+            answer.split(' ').nth(1),
+            Some(expected),
+            "{args:?}: {answer}"
+        );
+        drop(child.stdin.take());
+        assert!(child.wait().unwrap().success());
+    }
+}
