@@ -142,6 +142,8 @@ pub fn api(st: &mut State, req: &Req, implicit: bool) -> Option<Answer> {
     Some(match (req.method.as_str(), segments.as_slice()) {
         ("GET", ["payments"]) => list(st, req),
         ("GET", ["payments", id]) => match st.payments.get(Gateway::PortoneV2, id) {
+            // A request that names a store sees only that store's payments.
+            Some(p) if req.query_param("storeId").is_some_and(|s| s != p.store_id) => not_found(id),
             Some(p) => Answer::json(200, &render_payment(p)),
             None if implicit => {
                 let mut p = Payment::implicit(Gateway::PortoneV2, id, now);
@@ -217,7 +219,12 @@ fn cancel(st: &mut State, req: &Req, id: &str, implicit: bool) -> Answer {
             None => return error(400, "INVALID_REQUEST", "amount must be an integer"),
         },
     };
-    if !stored {
+    let other_store = body
+        .get("storeId")
+        .and_then(Value::as_str)
+        .zip(st.payments.get(Gateway::PortoneV2, id))
+        .is_some_and(|(store, p)| store != p.store_id);
+    if !stored || other_store {
         return not_found(id);
     }
     let payments = &mut st.payments;

@@ -39,6 +39,17 @@ fn v2_lookup_partial_cancels_and_every_error() {
     assert_eq!(paid["amount"]["paid"], 10000);
     assert_eq!(paid["orderName"], "티셔츠");
     assert!(paid.get("echo").is_none(), "no echo in a faithful answer");
+    let other_store = get(&sim, &format!("{path}?storeId=store-other"), &[V2]);
+    assert_eq!(other_store.status, 404, "another store does not see it");
+    let own_store = get(&sim, &format!("{path}?storeId=store-sim"), &[V2]);
+    assert_eq!(own_store.status, 200);
+    let wrong_store = post(
+        &sim,
+        &format!("{path}/cancel"),
+        &[V2],
+        r#"{"reason":"x","storeId":"store-other"}"#,
+    );
+    assert_eq!(wrong_store.json()["type"], "PAYMENT_NOT_FOUND");
 
     let cancel = |body: Value| post(&sim, &format!("{path}/cancel"), &[V2], &body.to_string());
     let missing_reason = cancel(json!({"amount": 1000}));
