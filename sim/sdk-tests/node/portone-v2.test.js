@@ -38,7 +38,10 @@ function requiredFields(file, typeName) {
   const text = fs.readFileSync(path.join(TYPES, file), 'utf8').replace(/\/\*\*[\s\S]*?\*\//g, '');
   const body = text.match(new RegExp(`export type ${typeName} = \\{([\\s\\S]*?)\\n\\};`));
   assert.ok(body, `${typeName} in ${file}`);
-  return [...body[1].matchAll(/^\s+(\w+)(\??):/gm)].filter((m) => m[2] === '').map((m) => m[1]);
+  const fields = [...body[1].matchAll(/^\s+(\w+)(\??):/gm)].filter((m) => m[2] === '').map((m) => m[1]);
+  // A parse that finds nothing would let every check pass: refuse it.
+  assert.ok(fields.length >= 2 && fields.includes('status') === /Payment$|Cancellation$/.test(typeName), `${typeName}: ${fields}`);
+  return fields;
 }
 
 function assertFits(value, file, typeName) {
