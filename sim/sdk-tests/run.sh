@@ -27,7 +27,9 @@ PAYTOKEN_SIM_SDK_NODE=$node_dir node --test "$here/node/"*.test.js
 py_dir=$cache/py
 if [ "$(cat "$py_dir/.installed" 2>/dev/null)" != "${PY_PACKAGES[*]}" ]; then
   rm -rf "$py_dir"
-  python3 -m venv "$py_dir/venv"
+  # Debian splits venv out of python3: install it on a fresh machine.
+  python3 -m venv "$py_dir/venv" || { rm -rf "$py_dir/venv" \
+    && "$here/../../scripts/apt-install.sh" python3-venv && python3 -m venv "$py_dir/venv"; }
   "$py_dir/venv/bin/pip" install --quiet --disable-pip-version-check "${PY_PACKAGES[@]}"
   echo "${PY_PACKAGES[*]}" >"$py_dir/.installed"
 fi
