@@ -35,6 +35,8 @@ pub extern "C" fn paytoken_client_new(
         // SAFETY: a NUL-terminated string from the caller.
         let json = unsafe { ffi::str_arg(config_json, "config_json") }?;
         let config = Config::parse(json)?;
+        // A caFile that cannot be read is this call's error, not the first request's.
+        crate::http::prepare(&config)?;
         let entry = cache::entry_for(&config);
         let client = Box::new(paytoken_client { config, entry });
         // SAFETY: checked non-NULL above.

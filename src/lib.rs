@@ -23,6 +23,7 @@ mod gateway;
 mod http;
 mod log;
 mod origin;
+mod proxy;
 pub mod request;
 mod resolver;
 pub mod response;
