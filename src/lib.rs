@@ -24,6 +24,7 @@ mod http;
 mod log;
 mod origin;
 mod proxy;
+mod redact;
 pub mod request;
 mod resolver;
 pub mod response;

@@ -13,6 +13,7 @@ use zeroize::Zeroizing;
 use crate::config::{Charset, Config, Credentials, Gateway, Scheme};
 use crate::error::Error;
 use crate::http::HttpResponse;
+use crate::redact;
 use crate::secret::Secret;
 
 /// The token request of a gateway, ready to send.
@@ -49,6 +50,8 @@ pub fn parse_token_answer(config: &Config, answer: &HttpResponse) -> Result<Issu
         Gateway::PortoneV2 => portone_v2::parse_token_answer(config, answer),
     }
     .map_err(|e| redact_error(config, e))?;
+    // This call now knows this token: scrub it from whatever text follows.
+    redact::remember(&issued.token);
     if issued.lifetime_ms <= 0 {
         return Err(Error::gateway(format!(
             "{} issued a token that had already expired on arrival (expiry is {} ms before the gateway's own 'now')",
@@ -128,9 +131,16 @@ fn error_fields(config: &Config, answer: &HttpResponse) -> (String, String) {
     }
 }
 
-/// " (CODE message)" for a message, or "".
+/// " (CODE message)" for a message, or "". The gateway's message is scrubbed before it is
+/// cut, so that no fragment of a quoted secret survives the cut.
 fn describe_code(code: &str, msg: &str) -> String {
-    let msg: String = msg.chars().filter(|c| !c.is_control()).take(200).collect();
+    let mut whole = Zeroizing::new(msg.to_owned());
+    redact::scrub(&mut whole);
+    let msg: String = whole
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
     match (code.is_empty(), msg.is_empty()) {
         (true, true) => String::new(),
         (false, true) => format!(" ({code})"),
@@ -219,27 +229,10 @@ fn basic(user: &Secret, password: &Secret) -> Zeroizing<String> {
     ))
 }
 
-/// Removes any credential that a gateway might echo back from an error message.
-fn redact_error(config: &Config, mut e: Error) -> Error {
-    let secrets: Vec<&str> = match &config.credentials {
-        Credentials::Nicepay {
-            client_key,
-            secret_key,
-        } => vec![client_key.expose(), secret_key.expose()],
-        Credentials::PortoneV1 {
-            imp_key,
-            imp_secret,
-        } => vec![imp_key.expose(), imp_secret.expose()],
-        Credentials::PortoneV2 { api_secret } => vec![api_secret.expose()],
-    };
-    for s in secrets.into_iter().filter(|s| s.len() >= 4) {
-        if e.message.contains(s) {
-            e.message = e.message.replace(s, "[redacted]");
-        }
-        if e.gateway_code.contains(s) {
-            e.gateway_code = "[redacted]".into();
-        }
-    }
+/// Scrubs an error where it is made, so that a copy kept by the cache (and served to
+/// other callers) is clean too; `redact::within` scrubs again on the way out.
+fn redact_error(_config: &Config, mut e: Error) -> Error {
+    redact::scrub_error(&mut e);
     e
 }
 
