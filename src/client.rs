@@ -41,6 +41,8 @@ pub extern "C" fn paytoken_client_new(
         let client = Box::new(paytoken_client { config, entry });
         // SAFETY: checked non-NULL above.
         unsafe { *client_out = Box::into_raw(client) };
+        // Parsing and hashing the credentials left copies in stack frames below this one.
+        crate::wipe::scrub_stack();
         Ok(())
     })
 }

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use ureq::http;
 use ureq::tls::{Certificate, RootCerts, TlsConfig};
-use ureq::unversioned::transport::DefaultConnector;
+use ureq::unversioned::transport::{Connector as _, DefaultConnector};
 use ureq::Agent;
 
 use crate::config::Config;
@@ -23,6 +23,7 @@ use crate::error::Error;
 use crate::fork;
 use crate::proxy;
 use crate::resolver::CachingResolver;
+use crate::wipe::WipeOutput;
 
 /// What a request is for: decides how failures are worded (a business request that may
 /// have reached the gateway has an unknown outcome).
@@ -101,7 +102,7 @@ fn new_agent(ca_file: Option<&str>) -> Result<Agent, Error> {
         .build();
     Ok(Agent::with_parts(
         config,
-        DefaultConnector::new(),
+        DefaultConnector::new().chain(WipeOutput),
         CachingResolver::default(),
     ))
 }
@@ -180,6 +181,11 @@ pub fn send_within(
         .header("user-agent", &config.user_agent);
     for (name, value) in headers {
         builder = builder.header(*name, *value);
+    }
+    if purpose == Purpose::Token {
+        // The token answer would stay in a pooled connection's input buffer: close it, so
+        // that it is dropped (and wiped) once read. One token request per token lifetime.
+        builder = builder.header("connection", "close");
     }
     let request = builder
         .body(body)

@@ -72,7 +72,7 @@ pub fn renews_early(gateway: Gateway) -> bool {
 /// The `Authorization` header value for a business request.
 pub fn authorization(config: &Config, token: Option<&Secret>) -> Zeroizing<String> {
     match (config.scheme, &config.credentials, token) {
-        (Scheme::Token, _, Some(t)) => Zeroizing::new(format!("Bearer {}", t.expose())),
+        (Scheme::Token, _, Some(t)) => prefixed("Bearer ", t),
         (
             Scheme::Basic,
             Credentials::Nicepay {
@@ -82,7 +82,7 @@ pub fn authorization(config: &Config, token: Option<&Secret>) -> Zeroizing<Strin
             _,
         ) => basic(client_key, secret_key),
         (Scheme::Secret, Credentials::PortoneV2 { api_secret }, _) => {
-            Zeroizing::new(format!("PortOne {}", api_secret.expose()))
+            prefixed("PortOne ", api_secret)
         }
         _ => unreachable!("config validation pairs schemes with credentials"),
     }
@@ -222,11 +222,47 @@ fn checked_token(config: &Config, value: Option<&Value>, field: &str) -> Result<
 }
 
 fn basic(user: &Secret, password: &Secret) -> Zeroizing<String> {
-    let plain = Zeroizing::new(format!("{}:{}", user.expose(), password.expose()));
-    Zeroizing::new(format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(plain.as_bytes())
-    ))
+    // Sized up front: a growing String would leave its old buffer behind when it moves.
+    let (user, password) = (user.expose(), password.expose());
+    let mut plain = Zeroizing::new(String::with_capacity(user.len() + 1 + password.len()));
+    plain.push_str(user);
+    plain.push(':');
+    plain.push_str(password);
+    let mut header = Zeroizing::new(String::with_capacity(6 + plain.len().div_ceil(3) * 4));
+    header.push_str("Basic ");
+    base64::engine::general_purpose::STANDARD.encode_string(plain.as_bytes(), &mut *header);
+    header
+}
+
+/// `prefix` + `secret` in a wiping buffer sized up front (`Bearer <token>`,
+/// `PortOne <apiSecret>`).
+fn prefixed(prefix: &str, secret: &Secret) -> Zeroizing<String> {
+    let mut out = Zeroizing::new(String::with_capacity(prefix.len() + secret.expose().len()));
+    out.push_str(prefix);
+    out.push_str(secret.expose());
+    out
+}
+
+/// A JSON object of string fields (a token request body) in a wiping buffer sized for the
+/// worst case of escaping, so it never moves while it is written.
+fn json_body(fields: &[(&str, &str)]) -> Zeroizing<Vec<u8>> {
+    let worst: usize = fields
+        .iter()
+        .map(|(k, v)| (k.len() + v.len()) * 6 + 6)
+        .sum();
+    let mut out = Zeroizing::new(Vec::with_capacity(worst + 2));
+    out.push(b'{');
+    for (i, (key, value)) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        // Writing a &str to a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, key);
+        out.push(b':');
+        let _ = serde_json::to_writer(&mut *out, value);
+    }
+    out.push(b'}');
+    out
 }
 
 /// Scrubs an error where it is made, so that a copy kept by the cache (and served to
@@ -239,6 +275,17 @@ fn redact_error(_config: &Config, mut e: Error) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn token_bodies_are_json_with_escapes() {
+        let body = json_body(&[("imp_key", "k\"1"), ("imp_secret", "s\\2")]);
+        let value: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(
+            value,
+            serde_json::json!({"imp_key": "k\"1", "imp_secret": "s\\2"})
+        );
+        assert!(body.capacity() >= body.len());
+    }
 
     #[test]
     fn basic_has_no_trailing_newline() {
