@@ -16,6 +16,10 @@ use crate::http::HttpResponse;
 use crate::redact;
 use crate::secret::Secret;
 
+/// The longest token lifetime believed: a week (real ones are 30 minutes to a day). Beyond
+/// it the answer is a lie or a bug, and caching it would pin a token that stops working.
+const MAX_LIFETIME_MS: i64 = 7 * 86_400_000;
+
 /// The token request of a gateway, ready to send.
 pub struct TokenRequest {
     pub path: String,
@@ -56,7 +60,16 @@ pub fn parse_token_answer(config: &Config, answer: &HttpResponse) -> Result<Issu
         return Err(Error::gateway(format!(
             "{} issued a token that had already expired on arrival (expiry is {} ms before the gateway's own 'now')",
             config.gateway.display(),
-            -issued.lifetime_ms
+            issued.lifetime_ms.saturating_neg()
+        ))
+        .with_http_status(answer.status));
+    }
+    if issued.lifetime_ms > MAX_LIFETIME_MS {
+        return Err(Error::gateway(format!(
+            "{} issued a token valid for {} s, which is absurd (gateways issue tokens for minutes or hours; at most {} days is believed)",
+            config.gateway.display(),
+            issued.lifetime_ms / 1000,
+            MAX_LIFETIME_MS / 86_400_000
         ))
         .with_http_status(answer.status));
     }

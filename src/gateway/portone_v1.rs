@@ -77,8 +77,9 @@ pub fn parse_token_answer(config: &Config, answer: &HttpResponse) -> Result<Issu
     };
     Ok(IssuedToken {
         token,
-        lifetime_ms: (expired_at - now) * 1000,
-        expiry_ms: expired_at * 1000,
+        // Saturating: a hostile 1e300 must become "absurd", not wrap into a plausible value.
+        lifetime_ms: expired_at.saturating_sub(now).saturating_mul(1000),
+        expiry_ms: expired_at.saturating_mul(1000),
     })
 }
 

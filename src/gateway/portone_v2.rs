@@ -66,8 +66,8 @@ pub fn parse_token_answer(config: &Config, answer: &HttpResponse) -> Result<Issu
         .unwrap_or_else(local_unix_secs);
     Ok(IssuedToken {
         token,
-        lifetime_ms: (exp - now_secs) * 1000,
-        expiry_ms: exp * 1000,
+        lifetime_ms: exp.saturating_sub(now_secs).saturating_mul(1000),
+        expiry_ms: exp.saturating_mul(1000),
     })
 }
 
