@@ -23,7 +23,8 @@ pub struct paytoken_client {
 /// On success `*client_out` receives a client to release with `paytoken_client_free`.
 /// Unknown keys, keys of another gateway, wrong types, empty or whitespace-padded
 /// credentials and plain `http://` to a non-loopback host are `PAYTOKEN_E_INVALID_ARGUMENT`
-/// with a message naming the key.
+/// with a message naming the key. So is a `caFile` that cannot be read or holds no PEM
+/// certificate: it is read here (once per path and process), not at the first request.
 #[no_mangle]
 pub extern "C" fn paytoken_client_new(
     config_json: *const c_char,
