@@ -243,7 +243,7 @@ fn basic(user: &Secret, password: &Secret) -> Zeroizing<String> {
     plain.push_str(password);
     let mut header = Zeroizing::new(String::with_capacity(6 + plain.len().div_ceil(3) * 4));
     header.push_str("Basic ");
-    base64::engine::general_purpose::STANDARD.encode_string(plain.as_bytes(), &mut *header);
+    base64::engine::general_purpose::STANDARD.encode_string(plain.as_bytes(), &mut header);
     header
 }
 
