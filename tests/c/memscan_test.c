@@ -8,7 +8,8 @@
  *
  * The needles themselves never sit in writable memory: the credentials are string
  * literals (read-only pages), and the token is kept XOR-masked.
- * Run against a simulator (PAYTOKEN_SIM_URL) by `make -C tests/c memscan`. */
+ * Run against a simulator (PAYTOKEN_SIM_URL; with PAYTOKEN_CA_FILE, over TLS) by
+ * `make -C tests/c memscan`, which runs it both ways. */
 
 #include <fcntl.h>
 #include <stdint.h>
@@ -184,6 +185,16 @@ int main(void) {
   if (!sim_url) {
     fprintf(stderr, "set PAYTOKEN_SIM_URL\n");
     return 2;
+  }
+  /* Over TLS (make memscan-tls): the simulator's root joins each config after baseUrl. */
+  static char url_and_ca[2048];
+  const char *ca = getenv("PAYTOKEN_CA_FILE");
+  if (ca) {
+    if (strlen(sim_url) + strlen(ca) + 16 >= sizeof url_and_ca) return 2;
+    strcpy(url_and_ca, sim_url);
+    strcat(url_and_ca, "\",\"caFile\":\"");
+    strcat(url_and_ca, ca);
+    sim_url = url_and_ca;
   }
   scan_buf = mmap(NULL, CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (scan_buf == MAP_FAILED) return 2;
