@@ -23,7 +23,7 @@ use base64::Engine as _;
 use zeroize::Zeroizing;
 
 use crate::client::paytoken_client;
-use crate::config::Credentials;
+use crate::config::{Config, Credentials};
 use crate::error::Error;
 use crate::secret::Secret;
 
@@ -97,17 +97,26 @@ pub fn remember(token: &Secret) {
 
 /// Removes every secret of the current scope from an error's message and gateway code.
 pub fn scrub_error(e: &mut Error) {
-    scrub(&mut e.message);
+    scrub_error_with(e, &needles(None));
+}
+
+/// As [`scrub_error`], also removing `config`'s credentials: for errors made where no
+/// scope may be set (a token fetch on another library thread).
+pub fn scrub_error_for(config: &Config, e: &mut Error) {
+    scrub_error_with(e, &needles(Some(config)));
+}
+
+fn scrub_error_with(e: &mut Error, needles: &[Zeroizing<String>]) {
+    scrub_with(&mut e.message, needles);
     let mut code = e.gateway_code.clone();
-    if scrub(&mut code) {
+    if scrub_with(&mut code, needles) {
         e.gateway_code = REDACTED.into();
     }
 }
 
 /// Removes every secret of the current scope from `text`; says whether it changed it.
 pub fn scrub(text: &mut String) -> bool {
-    let needles = needles();
-    scrub_with(text, &needles)
+    scrub_with(text, &needles(None))
 }
 
 fn scrub_with(text: &mut String, needles: &[Zeroizing<String>]) -> bool {
@@ -142,9 +151,20 @@ fn wipe_and_set(text: &mut String, new: &str) {
     text.push_str(new);
 }
 
-/// Everything to remove, longest first (so a secret inside a longer form goes with it).
-fn needles() -> Vec<Zeroizing<String>> {
+fn add(out: &mut Vec<Zeroizing<String>>, value: &str) {
+    if value.len() >= MIN_SECRET {
+        out.push(Zeroizing::new(value.to_owned()));
+        out.push(base64_of(value.as_bytes()));
+    }
+}
+
+/// Everything to remove, longest first (so a secret inside a longer form goes with it):
+/// the current scope's secrets, and `extra`'s credentials.
+fn needles(extra: Option<&Config>) -> Vec<Zeroizing<String>> {
     let mut out: Vec<Zeroizing<String>> = Vec::new();
+    if let Some(config) = extra {
+        add_credentials(&mut out, config);
+    }
     let _ = SCOPE.try_with(|s| {
         let Ok(s) = s.try_borrow() else { return };
         // SAFETY: the pointer is set only by `within`, for as long as the caller's
@@ -152,36 +172,7 @@ fn needles() -> Vec<Zeroizing<String>> {
         let Some(client) = (unsafe { s.client.as_ref() }) else {
             return;
         };
-        fn add(out: &mut Vec<Zeroizing<String>>, value: &str) {
-            if value.len() >= MIN_SECRET {
-                out.push(Zeroizing::new(value.to_owned()));
-                out.push(base64_of(value.as_bytes()));
-            }
-        }
-        match &client.config.credentials {
-            Credentials::Nicepay {
-                client_key,
-                secret_key,
-            } => {
-                add(&mut out, client_key.expose());
-                add(&mut out, secret_key.expose());
-                let mut pair = Zeroizing::new(String::with_capacity(
-                    client_key.expose().len() + secret_key.expose().len() + 1,
-                ));
-                pair.push_str(client_key.expose());
-                pair.push(':');
-                pair.push_str(secret_key.expose());
-                out.push(base64_of(pair.as_bytes()));
-            }
-            Credentials::PortoneV1 {
-                imp_key,
-                imp_secret,
-            } => {
-                add(&mut out, imp_key.expose());
-                add(&mut out, imp_secret.expose());
-            }
-            Credentials::PortoneV2 { api_secret } => add(&mut out, api_secret.expose()),
-        }
+        add_credentials(&mut out, &client.config);
         if let Some(token) = client.entry.peek_token() {
             add(&mut out, token.expose());
         }
@@ -192,6 +183,32 @@ fn needles() -> Vec<Zeroizing<String>> {
     out.sort_by_key(|n| std::cmp::Reverse(n.len()));
     out.dedup();
     out
+}
+
+fn add_credentials(out: &mut Vec<Zeroizing<String>>, config: &Config) {
+    match &config.credentials {
+        Credentials::Nicepay {
+            client_key,
+            secret_key,
+        } => {
+            add(out, client_key.expose());
+            add(out, secret_key.expose());
+            let (user, password) = (client_key.expose(), secret_key.expose());
+            let mut pair = Zeroizing::new(String::with_capacity(user.len() + password.len() + 1));
+            pair.push_str(user);
+            pair.push(':');
+            pair.push_str(password);
+            out.push(base64_of(pair.as_bytes()));
+        }
+        Credentials::PortoneV1 {
+            imp_key,
+            imp_secret,
+        } => {
+            add(out, imp_key.expose());
+            add(out, imp_secret.expose());
+        }
+        Credentials::PortoneV2 { api_secret } => add(out, api_secret.expose()),
+    }
 }
 
 fn base64_of(bytes: &[u8]) -> Zeroizing<String> {

@@ -280,8 +280,8 @@ fn json_body(fields: &[(&str, &str)]) -> Zeroizing<Vec<u8>> {
 
 /// Scrubs an error where it is made, so that a copy kept by the cache (and served to
 /// other callers) is clean too; `redact::within` scrubs again on the way out.
-fn redact_error(_config: &Config, mut e: Error) -> Error {
-    redact::scrub_error(&mut e);
+fn redact_error(config: &Config, mut e: Error) -> Error {
+    redact::scrub_error_for(config, &mut e);
     e
 }
 
