@@ -1,4 +1,4 @@
-//! TLS mode: a self-signed certificate for `127.0.0.1`, `::1` and `localhost`, made at
+//! TLS mode: a self-signed certificate for `127.0.0.1`, `::1`, `localhost` and `gateway.test`, made at
 //! start (nothing on disk unless asked), served with rustls on the ring provider.
 
 use std::io;
