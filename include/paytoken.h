@@ -114,7 +114,8 @@ extern "C" {
  * On success `*client_out` receives a client to release with `paytoken_client_free`.
  * Unknown keys, keys of another gateway, wrong types, empty or whitespace-padded
  * credentials and plain `http://` to a non-loopback host are `PAYTOKEN_E_INVALID_ARGUMENT`
- * with a message naming the key.
+ * with a message naming the key. So is a `caFile` that cannot be read or holds no PEM
+ * certificate: it is read here (once per path and process), not at the first request.
  */
 int32_t paytoken_client_new(const char *config_json,
                             struct paytoken_client **client_out,

@@ -433,6 +433,12 @@ impl Entry {
         matches
     }
 
+    /// The published token, if any, without fetching or locking: what `redact` removes
+    /// from messages (it may run while this entry's lock is held).
+    pub(crate) fn peek_token(&self) -> Option<Secret> {
+        self.fast.load().as_ref().map(|f| f.token.clone())
+    }
+
     /// Seconds the cached token stays servable, for the stats.
     pub fn valid_for_ms(&self) -> Option<u128> {
         let st = self.lock();

@@ -23,7 +23,8 @@ pub struct paytoken_client {
 /// On success `*client_out` receives a client to release with `paytoken_client_free`.
 /// Unknown keys, keys of another gateway, wrong types, empty or whitespace-padded
 /// credentials and plain `http://` to a non-loopback host are `PAYTOKEN_E_INVALID_ARGUMENT`
-/// with a message naming the key.
+/// with a message naming the key. So is a `caFile` that cannot be read or holds no PEM
+/// certificate: it is read here (once per path and process), not at the first request.
 #[no_mangle]
 pub extern "C" fn paytoken_client_new(
     config_json: *const c_char,
@@ -35,10 +36,14 @@ pub extern "C" fn paytoken_client_new(
         // SAFETY: a NUL-terminated string from the caller.
         let json = unsafe { ffi::str_arg(config_json, "config_json") }?;
         let config = Config::parse(json)?;
+        // A caFile that cannot be read is this call's error, not the first request's.
+        crate::http::prepare(&config)?;
         let entry = cache::entry_for(&config);
         let client = Box::new(paytoken_client { config, entry });
         // SAFETY: checked non-NULL above.
         unsafe { *client_out = Box::into_raw(client) };
+        // Parsing and hashing the credentials left copies in stack frames below this one.
+        crate::wipe::scrub_stack();
         Ok(())
     })
 }

@@ -14,14 +14,16 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use ureq::http;
-use ureq::tls::{RootCerts, TlsConfig};
-use ureq::unversioned::transport::DefaultConnector;
+use ureq::tls::{Certificate, RootCerts, TlsConfig};
+use ureq::unversioned::transport::{Connector as _, DefaultConnector};
 use ureq::Agent;
 
 use crate::config::Config;
 use crate::error::Error;
 use crate::fork;
+use crate::proxy;
 use crate::resolver::CachingResolver;
+use crate::wipe::WipeOutput;
 
 /// What a request is for: decides how failures are worded (a business request that may
 /// have reached the gateway has an unknown outcome).
@@ -87,24 +89,46 @@ fn agent_for(config: &Config) -> Result<Agent, Error> {
 fn new_agent(ca_file: Option<&str>) -> Result<Agent, Error> {
     let mut tls = TlsConfig::builder();
     if let Some(path) = ca_file {
-        tls = tls.root_certs(load_ca_file(path)?);
+        tls = tls.root_certs(mozilla_roots_plus(path)?);
     }
     let config = Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
         .max_redirects_will_error(false)
         .tls_config(tls.build())
+        .proxy(proxy::from_env())
         .max_idle_connections(64)
         .max_idle_connections_per_host(16)
         .build();
     Ok(Agent::with_parts(
         config,
-        DefaultConnector::new(),
+        DefaultConnector::new().chain(WipeOutput),
         CachingResolver::default(),
     ))
 }
 
-fn load_ca_file(path: &str) -> Result<RootCerts, Error> {
+/// Checks a config's `caFile` now (readable, PEM, at least one certificate) and keeps the
+/// agent built from it: `paytoken_client_new` calls this so a bad file is its error, not
+/// the first request's.
+pub fn prepare(config: &Config) -> Result<(), Error> {
+    match config.ca_file {
+        Some(_) => agent_for(config).map(drop),
+        None => Ok(()),
+    }
+}
+
+/// The built-in Mozilla roots plus every certificate of the `caFile` bundle: ureq takes a
+/// single root set, so both go into it (a TLS-inspecting proxy's CA is added, never
+/// substituted for the public roots).
+fn mozilla_roots_plus(path: &str) -> Result<RootCerts, Error> {
+    let extra = load_ca_file(path)?;
+    let mozilla = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+        .iter()
+        .map(|der| Certificate::from_der(der.as_ref()).to_owned());
+    Ok(RootCerts::from(mozilla.chain(extra)))
+}
+
+fn load_ca_file(path: &str) -> Result<Vec<Certificate<'static>>, Error> {
     let pem = std::fs::read(path)
         .map_err(|e| Error::invalid(format!("config key \"caFile\": cannot read {path}: {e}")))?;
     let mut certs = Vec::new();
@@ -124,7 +148,7 @@ fn load_ca_file(path: &str) -> Result<RootCerts, Error> {
             "config key \"caFile\": {path} holds no certificate"
         )));
     }
-    Ok(RootCerts::new_with_certs(&certs))
+    Ok(certs)
 }
 
 /// Sends one request to the configured origin and reads the whole answer, within the
@@ -158,6 +182,11 @@ pub fn send_within(
     for (name, value) in headers {
         builder = builder.header(*name, *value);
     }
+    if purpose == Purpose::Token {
+        // The token answer would stay in a pooled connection's input buffer: close it, so
+        // that it is dropped (and wiped) once read. One token request per token lifetime.
+        builder = builder.header("connection", "close");
+    }
     let request = builder
         .body(body)
         .map_err(|e| Error::invalid(format!("cannot build the request: {e}")))?;
@@ -168,9 +197,9 @@ pub fn send_within(
         .timeout_connect(Some(config.connect_timeout))
         .timeout_global(Some(timeout))
         .allow_non_standard_methods(true);
-    if config.origin.is_loopback() {
-        // Proxies come from HTTPS_PROXY/ALL_PROXY/NO_PROXY, but a token for this machine
-        // never goes through one (the simulator, a local gateway stub).
+    if proxy::bypass(&config.origin) {
+        // A token for this machine (the simulator, a local stub) never goes through a
+        // proxy; neither does one for a host NO_PROXY names.
         request = request.proxy(None);
     }
     let request = request.build();
@@ -290,4 +319,37 @@ fn map_io(io: io::Error, what: &str, origin: &str, unknown: &str) -> Error {
 /// The deadline after which nobody should still wait for this client's token fetch.
 pub fn fetch_budget(config: &Config) -> Duration {
     config.connect_timeout + config.timeout + Duration::from_millis(250)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PEM: &str = "-----BEGIN CERTIFICATE-----\nMIIBazCCARGgAwIBAgIUB6eJ0SleU7yKDU8zOQvwC8kpW8AwCgYIKoZIzj0EAwIw\n-----END CERTIFICATE-----\n";
+
+    #[test]
+    fn ca_file_adds_to_the_mozilla_roots() {
+        let dir = std::env::temp_dir().join(format!("paytoken-roots-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("one.pem");
+        std::fs::write(&path, PEM).unwrap();
+        let roots = mozilla_roots_plus(path.to_str().unwrap());
+        std::fs::remove_dir_all(&dir).unwrap();
+        let Ok(RootCerts::Specific(certs)) = roots else {
+            panic!("a specific root set");
+        };
+        let mozilla = webpki_root_certs::TLS_SERVER_ROOT_CERTS.len();
+        assert!(mozilla > 100, "the Mozilla set is there");
+        assert_eq!(certs.len(), mozilla + 1);
+    }
+
+    #[test]
+    fn an_unreadable_ca_file_is_an_invalid_argument() {
+        let e = load_ca_file("/nonexistent/paytoken.pem").unwrap_err();
+        assert_eq!(
+            e.status,
+            crate::error::paytoken_status::PAYTOKEN_E_INVALID_ARGUMENT
+        );
+        assert!(e.message.contains("caFile"), "{}", e.message);
+    }
 }

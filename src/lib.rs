@@ -23,6 +23,8 @@ mod gateway;
 mod http;
 mod log;
 mod origin;
+mod proxy;
+mod redact;
 pub mod request;
 mod resolver;
 pub mod response;
@@ -30,6 +32,11 @@ mod secret;
 mod timestamp;
 pub mod token;
 pub mod version;
+mod wipe;
+
+/// Every heap block the library frees is zeroed first (see `wipe.rs`).
+#[global_allocator]
+static ALLOCATOR: wipe::WipingAllocator = wipe::WipingAllocator;
 
 pub use client::{
     paytoken_client, paytoken_client_free, paytoken_client_new, paytoken_client_stats,

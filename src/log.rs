@@ -2,7 +2,8 @@
 //!
 //! Each line is written with one `write(2)` call and no lock: a child after `fork()` can
 //! never block on a logging lock that another parent thread held. Callers pass tokens
-//! and secrets only as fingerprints (`secret::fingerprint`).
+//! and secrets only as fingerprints (`secret::fingerprint`), and every line is scrubbed
+//! by `redact` anyway.
 
 use std::fmt::{self, Write as _};
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -48,10 +49,17 @@ pub fn debug(args: fmt::Arguments<'_>) {
     }
 }
 
+/// A line written whatever the level (a panic inside a call).
+pub fn always(args: fmt::Arguments<'_>) {
+    emit("error", args);
+}
+
 fn emit(level: &str, args: fmt::Arguments<'_>) {
-    let mut line = String::with_capacity(128);
+    let mut line = zeroize::Zeroizing::new(String::with_capacity(256));
     let _ = write!(line, "paytoken[{}] {level}: ", std::process::id());
     let _ = line.write_fmt(args);
+    // Whatever the arguments held, no secret of the current call leaves in a log line.
+    crate::redact::scrub(&mut line);
     line.push('\n');
     let mut bytes = line.as_bytes();
     while !bytes.is_empty() {

@@ -14,6 +14,7 @@ use crate::ffi::{self, ffi_fallible, try_out, try_ref};
 use crate::gateway;
 use crate::http::{self, HttpResponse, Purpose};
 use crate::log;
+use crate::redact;
 use crate::response::paytoken_response;
 use crate::secret::Secret;
 
@@ -162,8 +163,9 @@ impl<'a> Call<'a> {
     }
 
     /// Sends it with the client's authorization (one retry on 401 with a fresh token).
+    /// Every error is scrubbed of the client's secrets and tokens (`redact`).
     pub fn send(&self, client: &paytoken_client) -> Result<HttpResponse, Error> {
-        send_authorized(client, self)
+        redact::within(client, || send_authorized(client, self))
     }
 }
 
@@ -205,6 +207,10 @@ fn send_authorized(client: &paytoken_client, call: &Call) -> Result<HttpResponse
 
 fn send_once(config: &Config, token: Option<&Secret>, call: &Call) -> Result<HttpResponse, Error> {
     let (extra, body) = (&call.headers, call.body);
+    if let Some(token) = token {
+        // The gateway may quote it after we drop it from the cache (a 401).
+        redact::remember(token);
+    }
     let authorization = gateway::authorization(config, token);
     let mut headers: Vec<(&str, &str)> = Vec::with_capacity(extra.len() + 3);
     headers.push(("authorization", authorization.as_str()));

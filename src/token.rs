@@ -9,6 +9,7 @@ use crate::client::paytoken_client;
 use crate::config::Scheme;
 use crate::error::{paytoken_error, Error};
 use crate::ffi::{self, ffi_fallible, ffi_infallible, try_out, try_ref};
+use crate::redact;
 
 /// Writes a fresh copy of the client's current access token to `*token_out`, fetching
 /// one if none is cached or the cached one is due. Release it with
@@ -26,9 +27,11 @@ pub extern "C" fn paytoken_get_token(
         let client = try_ref!(client);
         try_out!(token_out);
         require_token_scheme(client)?;
-        let copy = client
-            .entry
-            .with_token(&client.config, |t| ffi::copy_to_c(t.expose().as_bytes()))?;
+        let copy = redact::within(client, || {
+            client
+                .entry
+                .with_token(&client.config, |t| ffi::copy_to_c(t.expose().as_bytes()))
+        })?;
         // SAFETY: checked non-NULL above.
         unsafe { *token_out = copy };
         Ok(())
@@ -49,7 +52,7 @@ pub extern "C" fn paytoken_invalidate(
         // SAFETY: NULL or a NUL-terminated string from the caller.
         let token = unsafe { ffi::opt_str_arg(token, "token") }?;
         require_token_scheme(client)?;
-        client.entry.invalidate(token);
+        redact::within(client, || Ok(client.entry.invalidate(token)))?;
         Ok(())
     })
 }

@@ -6,6 +6,7 @@ mod common;
 
 use std::process::Command;
 
+use base64::Engine as _;
 use common::*;
 use serde_json::json;
 
@@ -56,12 +57,20 @@ fn scenario() {
         }
         for fault in [
             None,
-            Some("unauthorized"),
-            Some("malformed"),
-            Some("status"),
+            // A 401 quoting the Authorization header (token, Basic pair or
+            // `PortOne <secret>`) and the body, twice: the token it quotes the second time
+            // was just fetched and is no longer cached when the error is made.
+            Some(("echoCredentials", "api")),
+            Some(("unauthorized", "")),
+            Some(("malformed", "")),
+            Some(("status", "")),
         ] {
-            if let Some(kind) = fault {
-                sim.fault(json!({"kind": kind, "count": 2}));
+            if let Some((kind, endpoint)) = fault {
+                let mut f = json!({"kind": kind, "count": 2});
+                if !endpoint.is_empty() {
+                    f["endpoint"] = json!(endpoint);
+                }
+                sim.fault(f);
             }
             match client.request("POST", api_path(gateway), None, Some(b"{}")) {
                 Ok(r) => println!("STATUS {}", r.status),
@@ -71,6 +80,26 @@ fn scenario() {
         }
         if let Ok(t) = client.token() {
             println!("TOKEN {t}");
+        }
+    }
+    // A token endpoint that quotes the credentials (Basic header, JSON body), on a second
+    // simulator: a new origin, so no cached token or remembered error answers instead.
+    let quoting = Sim::start_with(|c| {
+        c.nicepay_client_key = CK.into();
+        c.nicepay_secret_key = SK.into();
+        c.imp_key = IK.into();
+        c.imp_secret = IS.into();
+        c.api_secret = AS.into();
+    });
+    quoting.fault(json!({"kind": "echoCredentials", "endpoint": "token", "count": 0}));
+    for config in &configs {
+        let mut config = config.clone();
+        config["baseUrl"] = json!(quoting.url());
+        if let Ok(client) = Client::new(&config.to_string()) {
+            match client.token() {
+                Ok(t) => println!("TOKEN {t}"),
+                Err(f) => report("token", &f),
+            }
         }
     }
     // Configs that are wrong in ways that involve a secret's value.
@@ -126,7 +155,44 @@ fn no_secret_or_token_in_any_message_or_log() {
     );
     assert!(stderr.contains("fetched token"), "{stderr}");
 
-    let secrets = [CK, SK, IK, IS, AS, WRONG];
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    let derived = [
+        b64(&format!("{CK}:{SK}")),
+        b64(&format!("{CK}:{WRONG}")),
+        b64(SK),
+        b64(IS),
+        b64(AS),
+    ];
+    let secrets: Vec<&str> = [CK, SK, IK, IS, AS, WRONG]
+        .into_iter()
+        .chain(derived.iter().map(String::as_str))
+        .collect();
+    // The quoting 401s were hit, and what they quoted is gone, whatever the scheme.
+    let echoed: Vec<&&str> = failures
+        .iter()
+        .filter(|l| l.contains("rejected Authorization"))
+        .collect();
+    assert!(echoed.len() >= 8, "echoCredentials answers: {echoed:#?}");
+    for line in &echoed {
+        // The quoted header value starts with a double quote ("the Basic type" is ours).
+        for scheme in ["\"Bearer ", "\"Basic ", "\"PortOne "] {
+            for (at, _) in line.match_indices(scheme) {
+                assert!(
+                    line[at + scheme.len()..].starts_with("[redacted]"),
+                    "a credential after {scheme:?} survived: {line}"
+                );
+            }
+        }
+    }
+    assert!(
+        echoed.iter().any(|l| l.contains("Bearer [redacted]"))
+            && echoed.iter().any(|l| l.contains("Basic [redacted]"))
+            && echoed.iter().any(|l| l.contains("PortOne [redacted]"))
+            && echoed
+                .iter()
+                .any(|l| l.contains("imp_secret\\\":\\\"[redacted]")),
+        "every form was quoted and scrubbed: {echoed:#?}"
+    );
     for line in &failures {
         for s in secrets.iter().chain(tokens.iter()) {
             assert!(

@@ -15,7 +15,10 @@ export interface CommonOptions {
   userAgent?: string;
   /** Refresh a token this many seconds before it expires (token schemes). */
   refreshBeforeSecs?: number;
-  /** A PEM bundle added to the trusted roots (TLS-inspecting proxies, tests). */
+  /**
+   * A PEM bundle added to the built-in Mozilla roots (TLS-inspecting proxies, tests). A
+   * missing or unreadable file is an InvalidArgumentError when the client is created.
+   */
   caFile?: string;
 }
 

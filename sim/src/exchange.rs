@@ -208,6 +208,8 @@ pub struct Answer {
     pub body: SimBody,
     /// Set only for the `truncate` fault, which lies about it.
     pub content_length: Option<u64>,
+    /// Set only for the `redirect` fault.
+    pub location: Option<String>,
 }
 
 impl Answer {
@@ -244,6 +246,7 @@ impl Answer {
             content_type,
             body: SimBody::full(body),
             content_length: None,
+            location: None,
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::exchange::{Answer, Req};
 use crate::state::{Endpoint, Gateway};
 
 pub const DEFAULT_DELAY_MS: u64 = 10_000;
@@ -36,6 +37,34 @@ pub enum FaultKind {
     ProcessThenHang,
     /// Processes the request, then closes the connection without answering.
     ProcessThenClose,
+    /// A 3xx (`status`, default 302) with `Location: <location>` (a URL the test chose):
+    /// a client that follows it sends the request, token and all, there.
+    Redirect(u16, String),
+    /// 401 in the gateway's error shape whose message quotes the request's
+    /// `Authorization` header and body verbatim, as some gateways quote a bearer token.
+    EchoCredentials,
+}
+
+/// The `echoCredentials` answer: the gateway's 401 shape, quoting what the client sent.
+pub fn echo_credentials(gateway: Gateway, req: &Req) -> Answer {
+    let quoted = format!(
+        "rejected Authorization {:?} with body {:?}",
+        req.header("authorization").unwrap_or(""),
+        String::from_utf8_lossy(&req.body)
+    );
+    let body = match gateway {
+        Gateway::Nicepay => json!({"resultCode": "U104", "resultMsg": quoted}),
+        Gateway::PortoneV1 => json!({"code": -1, "message": quoted, "response": null}),
+        Gateway::PortoneV2 => json!({"type": "UNAUTHORIZED", "message": quoted}),
+    };
+    Answer::json(401, &body)
+}
+
+/// The `redirect` answer: empty body, a real `Location`.
+pub fn redirect(status: u16, location: &str) -> Answer {
+    let mut answer = Answer::bytes(status, "text/plain;charset=utf-8", "moved\n");
+    answer.location = Some(location.to_owned());
+    answer
 }
 
 #[derive(Debug)]
@@ -64,8 +93,8 @@ impl Fault {
 
     /// Parses a fault object; the error says what is wrong, for the 400 answer.
     pub fn parse(value: &Value) -> Result<Fault, String> {
-        const FIELDS: [&str; 7] = [
-            "gateway", "endpoint", "kind", "count", "status", "delayMs", "bytes",
+        const FIELDS: [&str; 8] = [
+            "gateway", "endpoint", "kind", "count", "status", "delayMs", "bytes", "location",
         ];
         let spec = value.as_object().ok_or("a fault is a JSON object")?;
         if let Some(unknown) = spec.keys().find(|k| !FIELDS.contains(&k.as_str())) {
@@ -121,11 +150,23 @@ impl Fault {
             "expired" => FaultKind::Expired,
             "process-then-hang" => FaultKind::ProcessThenHang,
             "process-then-close" => FaultKind::ProcessThenClose,
+            "redirect" => {
+                let status = number("status", 302)?;
+                if !(300..=399).contains(&status) {
+                    return Err("a redirect's \"status\" must be between 300 and 399".into());
+                }
+                let location = text("location")?.ok_or("a redirect needs a \"location\"")?;
+                if location.is_empty() || location.chars().any(char::is_control) {
+                    return Err("\"location\" must be a non-empty URL".into());
+                }
+                FaultKind::Redirect(status as u16, location.to_owned())
+            }
+            "echoCredentials" => FaultKind::EchoCredentials,
             other => {
                 return Err(format!(
                     "unknown fault kind {other:?} (status, unauthorized, delay, hang, malformed, \
                      garbage, close, truncate, oversized, expired, process-then-hang, \
-                     process-then-close)"
+                     process-then-close, redirect, echoCredentials)"
                 ))
             }
         };
@@ -163,6 +204,12 @@ mod tests {
         assert!(f.matches(Gateway::Nicepay, Endpoint::Token));
         assert!(!f.matches(Gateway::Nicepay, Endpoint::Api));
         assert!(!f.matches(Gateway::PortoneV1, Endpoint::Token));
+        let f =
+            Fault::parse(&json!({"kind": "redirect", "location": "http://127.0.0.1:9/x"})).unwrap();
+        assert_eq!(
+            f.kind,
+            FaultKind::Redirect(302, "http://127.0.0.1:9/x".into())
+        );
         for bad in [
             json!({}),
             json!({"kind": "boom"}),
@@ -170,6 +217,8 @@ mod tests {
             json!({"kind": "close", "gateway": "toss"}),
             json!({"kind": "close", "cnt": 2}),
             json!({"kind": "delay", "delayMs": -5}),
+            json!({"kind": "redirect"}),
+            json!({"kind": "redirect", "status": 200, "location": "http://127.0.0.1:1/"}),
             json!([1]),
         ] {
             assert!(Fault::parse(&bad).is_err(), "{bad} should be refused");

@@ -21,7 +21,7 @@ use tokio_rustls::TlsAcceptor;
 use crate::body::{BoxError, SimBody};
 use crate::clock::http_date;
 use crate::exchange::{random_bytes, Answer, Req};
-use crate::faults::FaultKind;
+use crate::faults::{self, FaultKind};
 use crate::idempotency::Recorded;
 use crate::state::{Credentials, Endpoint, Gateway, State};
 use crate::{admin, nicepay, portone_v1, portone_v2, webhook_sender};
@@ -315,6 +315,10 @@ async fn act(
             return Ok(bent(Answer::bytes(status, "text/html;charset=utf-8", html)));
         }
         Some(FaultKind::Unauthorized) => return Ok(bent(unauthorized(gateway, req))),
+        Some(FaultKind::Redirect(status, location)) => {
+            return Ok(bent(faults::redirect(status, &location)))
+        }
+        Some(FaultKind::EchoCredentials) => return Ok(bent(faults::echo_credentials(gateway, req))),
         Some(FaultKind::Delay(ms)) => tokio::time::sleep(Duration::from_millis(ms)).await,
         Some(FaultKind::Hang) => {
             // Cancelled when the simulator stops: its runtime drops every task.
@@ -402,6 +406,9 @@ fn finish(shared: &Shared, gateway: Option<Gateway>, answer: Answer) -> Response
     }
     if let Some(length) = answer.content_length {
         headers.insert(CONTENT_LENGTH, length.into());
+    }
+    if let Some(location) = answer.location.and_then(|l| l.parse().ok()) {
+        headers.insert(hyper::header::LOCATION, location);
     }
     response
 }

@@ -1,4 +1,4 @@
-//! TLS mode: a self-signed certificate for `127.0.0.1`, `::1` and `localhost`, made at
+//! TLS mode: a self-signed certificate for `127.0.0.1`, `::1`, `localhost` and `gateway.test`, made at
 //! start (nothing on disk unless asked), served with rustls on the ring provider.
 
 use std::io;
@@ -9,7 +9,9 @@ use tokio_rustls::rustls::{crypto::ring, ServerConfig};
 use tokio_rustls::TlsAcceptor;
 
 /// The names clients may use for the simulator; IPs become IP-address SANs.
-const NAMES: [&str; 3] = ["127.0.0.1", "::1", "localhost"];
+/// `gateway.test` (a reserved TLD, never a real host) lets a test reach the simulator by a
+/// name that is not loopback, through a proxy that maps it here (no DNS involved).
+const NAMES: [&str; 4] = ["127.0.0.1", "::1", "localhost", "gateway.test"];
 
 pub struct Tls {
     pub acceptor: TlsAcceptor,

@@ -13,7 +13,12 @@ use zeroize::Zeroizing;
 use crate::config::{Charset, Config, Credentials, Gateway, Scheme};
 use crate::error::Error;
 use crate::http::HttpResponse;
+use crate::redact;
 use crate::secret::Secret;
+
+/// The longest token lifetime believed: a week (real ones are 30 minutes to a day). Beyond
+/// it the answer is a lie or a bug, and caching it would pin a token that stops working.
+const MAX_LIFETIME_MS: i64 = 7 * 86_400_000;
 
 /// The token request of a gateway, ready to send.
 pub struct TokenRequest {
@@ -49,11 +54,22 @@ pub fn parse_token_answer(config: &Config, answer: &HttpResponse) -> Result<Issu
         Gateway::PortoneV2 => portone_v2::parse_token_answer(config, answer),
     }
     .map_err(|e| redact_error(config, e))?;
+    // This call now knows this token: scrub it from whatever text follows.
+    redact::remember(&issued.token);
     if issued.lifetime_ms <= 0 {
         return Err(Error::gateway(format!(
             "{} issued a token that had already expired on arrival (expiry is {} ms before the gateway's own 'now')",
             config.gateway.display(),
-            -issued.lifetime_ms
+            issued.lifetime_ms.saturating_neg()
+        ))
+        .with_http_status(answer.status));
+    }
+    if issued.lifetime_ms > MAX_LIFETIME_MS {
+        return Err(Error::gateway(format!(
+            "{} issued a token valid for {} s, which is absurd (gateways issue tokens for minutes or hours; at most {} days is believed)",
+            config.gateway.display(),
+            issued.lifetime_ms / 1000,
+            MAX_LIFETIME_MS / 86_400_000
         ))
         .with_http_status(answer.status));
     }
@@ -69,7 +85,7 @@ pub fn renews_early(gateway: Gateway) -> bool {
 /// The `Authorization` header value for a business request.
 pub fn authorization(config: &Config, token: Option<&Secret>) -> Zeroizing<String> {
     match (config.scheme, &config.credentials, token) {
-        (Scheme::Token, _, Some(t)) => Zeroizing::new(format!("Bearer {}", t.expose())),
+        (Scheme::Token, _, Some(t)) => prefixed("Bearer ", t),
         (
             Scheme::Basic,
             Credentials::Nicepay {
@@ -79,7 +95,7 @@ pub fn authorization(config: &Config, token: Option<&Secret>) -> Zeroizing<Strin
             _,
         ) => basic(client_key, secret_key),
         (Scheme::Secret, Credentials::PortoneV2 { api_secret }, _) => {
-            Zeroizing::new(format!("PortOne {}", api_secret.expose()))
+            prefixed("PortOne ", api_secret)
         }
         _ => unreachable!("config validation pairs schemes with credentials"),
     }
@@ -128,9 +144,16 @@ fn error_fields(config: &Config, answer: &HttpResponse) -> (String, String) {
     }
 }
 
-/// " (CODE message)" for a message, or "".
+/// " (CODE message)" for a message, or "". The gateway's message is scrubbed before it is
+/// cut, so that no fragment of a quoted secret survives the cut.
 fn describe_code(code: &str, msg: &str) -> String {
-    let msg: String = msg.chars().filter(|c| !c.is_control()).take(200).collect();
+    let mut whole = Zeroizing::new(msg.to_owned());
+    redact::scrub(&mut whole);
+    let msg: String = whole
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
     match (code.is_empty(), msg.is_empty()) {
         (true, true) => String::new(),
         (false, true) => format!(" ({code})"),
@@ -212,40 +235,70 @@ fn checked_token(config: &Config, value: Option<&Value>, field: &str) -> Result<
 }
 
 fn basic(user: &Secret, password: &Secret) -> Zeroizing<String> {
-    let plain = Zeroizing::new(format!("{}:{}", user.expose(), password.expose()));
-    Zeroizing::new(format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(plain.as_bytes())
-    ))
+    // Sized up front: a growing String would leave its old buffer behind when it moves.
+    let (user, password) = (user.expose(), password.expose());
+    let mut plain = Zeroizing::new(String::with_capacity(user.len() + 1 + password.len()));
+    plain.push_str(user);
+    plain.push(':');
+    plain.push_str(password);
+    let mut header = Zeroizing::new(String::with_capacity(6 + plain.len().div_ceil(3) * 4));
+    header.push_str("Basic ");
+    base64::engine::general_purpose::STANDARD.encode_string(plain.as_bytes(), &mut header);
+    header
 }
 
-/// Removes any credential that a gateway might echo back from an error message.
-fn redact_error(config: &Config, mut e: Error) -> Error {
-    let secrets: Vec<&str> = match &config.credentials {
-        Credentials::Nicepay {
-            client_key,
-            secret_key,
-        } => vec![client_key.expose(), secret_key.expose()],
-        Credentials::PortoneV1 {
-            imp_key,
-            imp_secret,
-        } => vec![imp_key.expose(), imp_secret.expose()],
-        Credentials::PortoneV2 { api_secret } => vec![api_secret.expose()],
-    };
-    for s in secrets.into_iter().filter(|s| s.len() >= 4) {
-        if e.message.contains(s) {
-            e.message = e.message.replace(s, "[redacted]");
+/// `prefix` + `secret` in a wiping buffer sized up front (`Bearer <token>`,
+/// `PortOne <apiSecret>`).
+fn prefixed(prefix: &str, secret: &Secret) -> Zeroizing<String> {
+    let mut out = Zeroizing::new(String::with_capacity(prefix.len() + secret.expose().len()));
+    out.push_str(prefix);
+    out.push_str(secret.expose());
+    out
+}
+
+/// A JSON object of string fields (a token request body) in a wiping buffer sized for the
+/// worst case of escaping, so it never moves while it is written.
+fn json_body(fields: &[(&str, &str)]) -> Zeroizing<Vec<u8>> {
+    let worst: usize = fields
+        .iter()
+        .map(|(k, v)| (k.len() + v.len()) * 6 + 6)
+        .sum();
+    let mut out = Zeroizing::new(Vec::with_capacity(worst + 2));
+    out.push(b'{');
+    for (i, (key, value)) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
         }
-        if e.gateway_code.contains(s) {
-            e.gateway_code = "[redacted]".into();
-        }
+        // Writing a &str to a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, key);
+        out.push(b':');
+        let _ = serde_json::to_writer(&mut *out, value);
     }
+    out.push(b'}');
+    out
+}
+
+/// Scrubs an error where it is made, so that a copy kept by the cache (and served to
+/// other callers) is clean too; `redact::within` scrubs again on the way out.
+fn redact_error(config: &Config, mut e: Error) -> Error {
+    redact::scrub_error_for(config, &mut e);
     e
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn token_bodies_are_json_with_escapes() {
+        let body = json_body(&[("imp_key", "k\"1"), ("imp_secret", "s\\2")]);
+        let value: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(
+            value,
+            serde_json::json!({"imp_key": "k\"1", "imp_secret": "s\\2"})
+        );
+        assert!(body.capacity() >= body.len());
+    }
 
     #[test]
     fn basic_has_no_trailing_newline() {

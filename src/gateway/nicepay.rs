@@ -94,7 +94,7 @@ pub fn parse_token_answer(config: &Config, answer: &HttpResponse) -> Result<Issu
     };
     Ok(IssuedToken {
         token,
-        lifetime_ms: expiry_ms - now_ms,
+        lifetime_ms: expiry_ms.saturating_sub(now_ms),
         expiry_ms,
     })
 }

@@ -5,7 +5,7 @@
 use serde_json::Value;
 use zeroize::Zeroizing;
 
-use super::{checked_token, describe_code, json_object, IssuedToken, TokenRequest};
+use super::{checked_token, describe_code, json_body, json_object, IssuedToken, TokenRequest};
 use crate::config::{Config, Credentials};
 use crate::error::Error;
 use crate::http::HttpResponse;
@@ -18,8 +18,10 @@ pub fn token_request(config: &Config) -> TokenRequest {
     else {
         unreachable!()
     };
-    let body =
-        serde_json::json!({ "imp_key": imp_key.expose(), "imp_secret": imp_secret.expose() });
+    let body = json_body(&[
+        ("imp_key", imp_key.expose()),
+        ("imp_secret", imp_secret.expose()),
+    ]);
     let mut headers = vec![(
         "content-type",
         Zeroizing::new("application/json".to_string()),
@@ -30,7 +32,7 @@ pub fn token_request(config: &Config) -> TokenRequest {
     TokenRequest {
         path: "/users/getToken".into(),
         headers,
-        body: Zeroizing::new(body.to_string().into_bytes()),
+        body,
     }
 }
 
@@ -75,8 +77,9 @@ pub fn parse_token_answer(config: &Config, answer: &HttpResponse) -> Result<Issu
     };
     Ok(IssuedToken {
         token,
-        lifetime_ms: (expired_at - now) * 1000,
-        expiry_ms: expired_at * 1000,
+        // Saturating: a hostile 1e300 must become "absurd", not wrap into a plausible value.
+        lifetime_ms: expired_at.saturating_sub(now).saturating_mul(1000),
+        expiry_ms: expired_at.saturating_mul(1000),
     })
 }
 

@@ -7,7 +7,7 @@ use base64::Engine as _;
 use serde_json::Value;
 use zeroize::Zeroizing;
 
-use super::{checked_token, describe_code, json_object, IssuedToken, TokenRequest};
+use super::{checked_token, describe_code, json_body, json_object, IssuedToken, TokenRequest};
 use crate::config::{Config, Credentials};
 use crate::error::Error;
 use crate::http::HttpResponse;
@@ -22,14 +22,14 @@ pub fn token_request(config: &Config) -> TokenRequest {
         path.push_str("?storeId=");
         path.push_str(&percent_encode(store));
     }
-    let body = serde_json::json!({ "apiSecret": api_secret.expose() });
+    let body = json_body(&[("apiSecret", api_secret.expose())]);
     TokenRequest {
         path,
         headers: vec![(
             "content-type",
             Zeroizing::new("application/json".to_string()),
         )],
-        body: Zeroizing::new(body.to_string().into_bytes()),
+        body,
     }
 }
 
@@ -66,8 +66,8 @@ pub fn parse_token_answer(config: &Config, answer: &HttpResponse) -> Result<Issu
         .unwrap_or_else(local_unix_secs);
     Ok(IssuedToken {
         token,
-        lifetime_ms: (exp - now_secs) * 1000,
-        expiry_ms: exp * 1000,
+        lifetime_ms: exp.saturating_sub(now_secs).saturating_mul(1000),
+        expiry_ms: exp.saturating_mul(1000),
     })
 }
 

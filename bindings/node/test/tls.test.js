@@ -7,7 +7,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { Client, TlsError } = require('..');
+const { Client, TlsError, InvalidArgumentError } = require('..');
 const { startSim } = require('./helpers/sim');
 
 let sim;
@@ -41,4 +41,15 @@ test('an untrusted certificate is a TlsError', async () => {
     assert.equal(error.code, 'PAYTOKEN_E_TLS');
     return true;
   });
+});
+
+test('caFile is checked when the client is made: a missing file is an InvalidArgumentError', () => {
+  assert.throws(
+    () => Client.portoneV1(sim.config('portone-v1', { caFile: path.join(dir, 'missing.pem') })),
+    (error) => {
+      assert.ok(error instanceof InvalidArgumentError, String(error));
+      assert.match(error.message, /caFile/);
+      return true;
+    },
+  );
 });

@@ -18,7 +18,8 @@ use PayToken\Native\Loader;
  *
  * Config keys are the library's (camelCase): gateway, clientKey, secretKey, impKey,
  * impSecret, apiSecret, auth, sandbox, baseUrl, connectTimeoutMs, timeoutMs,
- * refreshBeforeSecs, returnCharSet, tier, storeId, maxResponseBytes, userAgent.
+ * refreshBeforeSecs, returnCharSet, tier, storeId, maxResponseBytes, userAgent, caFile
+ * (a PEM bundle ADDED to the built-in Mozilla roots; a bad file fails here, not later).
  * Unknown keys are an InvalidArgumentException naming the key.
  *
  * The object never stores a credential, and marks them #[\SensitiveParameter] so they

@@ -28,6 +28,8 @@ final class ErrorsTest extends SimTestCase
             'not http on a public host' => [['gateway' => 'portone-v2', 'apiSecret' => 's', 'baseUrl' => 'http://example.com'], 'baseUrl'],
             'wrong type' => [['gateway' => 'nicepay', 'clientKey' => 'k', 'secretKey' => 's', 'sandbox' => 'yes'], 'sandbox'],
             'a list' => [['nicepay'], 'object'],
+            // Read when the client is made, not at the first request.
+            'missing caFile' => [['gateway' => 'portone-v2', 'apiSecret' => 's', 'caFile' => '/nonexistent/ca.pem'], 'caFile'],
         ];
     }
 

@@ -26,6 +26,7 @@ CONFIG_KEYS: Mapping[str, str] = {
     "store_id": "storeId",
     "max_response_bytes": "maxResponseBytes",
     "user_agent": "userAgent",
+    "ca_file": "caFile",
 }
 
 

@@ -83,8 +83,9 @@ public final class PayTokenOptions {
     }
 
     /**
-     * A PEM file of trusted root certificates that <b>replaces</b> the built-in Mozilla roots
-     * (a TLS-inspecting proxy, or the simulator's {@code --cert-out}).
+     * A PEM file of root certificates <b>added</b> to the built-in Mozilla roots (a
+     * TLS-inspecting proxy's CA, or the simulator's {@code --cert-out}). A missing or
+     * unreadable file is an {@code InvalidArgumentException} when the client is created.
      */
     public PayTokenOptions caFile(String path) {
         return set("caFile", path);

@@ -27,6 +27,14 @@ class TlsTest {
     }
 
     @Test
+    void aMissingCaFileFailsWhenTheClientIsMade() {
+        InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+                () -> PayTokenClient.portoneV1("k", "s",
+                        new PayTokenOptions().caFile(dir.resolve("missing.pem").toString())));
+        assertTrue(e.getMessage().contains("caFile"), e.getMessage());
+    }
+
+    @Test
     void anUntrustedCertificateIsATlsError() throws Exception {
         try (Simulator sim = Simulator.start("--tls");
              PayTokenClient client = PayTokenClient.portoneV1(Simulator.IMP_KEY, Simulator.IMP_SECRET, sim.options())) {

@@ -1,0 +1,119 @@
+//! Secrets wiped for real, also in the copies other code makes.
+//!
+//! `Secret` and `Zeroizing` wipe the copies this library owns by name. But a token or a
+//! credential also passes through buffers nobody here owns: serde_json's parsed strings,
+//! ureq's connection buffers and header values, rustls' plaintext records, and the old
+//! buffer a growing `Vec` leaves behind when it moves. Two measures cover those:
+//!
+//! - [`WipingAllocator`]: every heap block this library's Rust code frees is zeroed first
+//!   (the global allocator of the cdylib; C callers' own `malloc` is not affected). A
+//!   reallocation that moves a block frees (so wipes) the old one.
+//! - [`WipeOutput`]: a connection's output buffer, which holds the last request's
+//!   `Authorization` header, is zeroed as soon as the request is sent, so a pooled
+//!   connection keeps no credential or token.
+//!
+//! Token requests are also sent with `Connection: close` (see `http.rs`): their connection,
+//! whose input buffer holds the token answer, is dropped (and so wiped) at once.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+
+use ureq::unversioned::transport::{Buffers, ConnectionDetails, Connector, NextTimeout, Transport};
+
+/// `System`, but every freed block is zeroed first.
+pub struct WipingAllocator;
+
+// SAFETY: forwards to `System`; the extra write stays inside the block being freed.
+unsafe impl GlobalAlloc for WipingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: forwarded unchanged.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: forwarded unchanged.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` is a live block of `layout.size()` bytes that we own until freed.
+        unsafe { wipe(ptr, layout.size()) };
+        // SAFETY: forwarded unchanged.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    // `realloc` is the trait's default: allocate, copy, then `dealloc` (which wipes) the
+    // old block. `System.realloc` could move the data and free the old copy unwiped.
+}
+
+/// Zeroes `len` bytes at `ptr` in a way the compiler cannot drop as a dead store before
+/// `free`.
+///
+/// # Safety
+/// `ptr` is valid for `len` bytes of writes.
+pub unsafe fn wipe(ptr: *mut u8, len: usize) {
+    // SAFETY: the caller's promise.
+    unsafe { std::ptr::write_bytes(ptr, 0, len) };
+    // The optimiser must assume the zeroed bytes are read here.
+    std::hint::black_box(ptr);
+    std::sync::atomic::compiler_fence(std::sync::atomic::Ordering::SeqCst);
+}
+
+/// The last connector of the chain: wraps each connection in [`WipingTransport`].
+#[derive(Debug, Default)]
+pub struct WipeOutput;
+
+impl<In: Transport> Connector<In> for WipeOutput {
+    type Out = WipingTransport<In>;
+
+    fn connect(
+        &self,
+        _details: &ConnectionDetails,
+        chained: Option<In>,
+    ) -> Result<Option<Self::Out>, ureq::Error> {
+        Ok(chained.map(WipingTransport))
+    }
+}
+
+/// A connection whose output buffer is zeroed after every write.
+#[derive(Debug)]
+pub struct WipingTransport<T>(T);
+
+impl<T: Transport> Transport for WipingTransport<T> {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        self.0.buffers()
+    }
+
+    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
+        let sent = self.0.transmit_output(amount, timeout);
+        let output = self.0.buffers().output();
+        // Bytes past `amount` were wiped after the write that put them there.
+        let used = amount.min(output.len());
+        // SAFETY: a live, writable buffer of at least `used` bytes.
+        unsafe { wipe(output.as_mut_ptr(), used) };
+        sent
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
+        self.0.await_input(timeout)
+    }
+
+    fn is_open(&mut self) -> bool {
+        self.0.is_open()
+    }
+
+    fn is_tls(&self) -> bool {
+        self.0.is_tls()
+    }
+}
+
+/// Overwrites the 16 KiB of stack below the caller's frame, where deeper calls left
+/// copies behind (a SHA-256 context's block buffer holding a credential it hashed for the
+/// cache key, say). Called at the end of calls that handle credentials, from the exported
+/// function itself, so that everything deeper is covered.
+#[inline(never)]
+pub fn scrub_stack() {
+    let mut area = [0u8; 16 * 1024];
+    // SAFETY: a local array of exactly that size.
+    unsafe { wipe(area.as_mut_ptr(), area.len()) };
+    std::hint::black_box(&mut area);
+}
