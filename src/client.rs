@@ -73,6 +73,7 @@ pub extern "C" fn paytoken_client_stats(
             "cacheHits": stats.cache_hits(),
             "refreshFailures": stats.refresh_failures.load(Ordering::Relaxed),
             "retriesAfter401": stats.retries_after_401.load(Ordering::Relaxed),
+            "fetchesSkippedAfterRefusal": stats.fetches_skipped_after_refusal.load(Ordering::Relaxed),
             "gateway": client.config.gateway.name(),
             "tokenValidForMs": client.entry.valid_for_ms().map(|ms| ms as u64),
         });

@@ -1,0 +1,49 @@
+//! The process-global map from cache key to entry. Entries are created once and live as
+//! long as the process (`&'static`), so clients hold them directly and the fork handlers
+//! can lock them all.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard, Once};
+
+use crate::config::Config;
+use crate::log;
+
+use super::Entry;
+
+pub(crate) type Registry = Option<HashMap<[u8; 32], &'static Entry>>;
+pub(crate) static REGISTRY: Mutex<Registry> = Mutex::new(None);
+
+pub(crate) fn lock_registry() -> MutexGuard<'static, Registry> {
+    REGISTRY.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The entry for a config's cache key, created on first use.
+pub fn entry_for(config: &Config) -> &'static Entry {
+    static FORK_HANDLERS: Once = Once::new();
+    FORK_HANDLERS.call_once(crate::fork::install);
+
+    let key = config.cache_key();
+    let mut registry = lock_registry();
+    let map = registry.get_or_insert_with(HashMap::new);
+    map.entry(key).or_insert_with(|| {
+        let label = format!(
+            "{} {} key={:02x}{:02x}{:02x}{:02x}",
+            config.gateway.name(),
+            config.origin.as_str(),
+            key[0],
+            key[1],
+            key[2],
+            key[3]
+        );
+        log::debug(format_args!("new cache entry {label}"));
+        Box::leak(Box::new(Entry::new(label)))
+    })
+}
+
+/// All entries, for the fork handlers.
+pub(crate) fn all_entries(registry: &Registry) -> Vec<&'static Entry> {
+    registry
+        .as_ref()
+        .map(|m| m.values().copied().collect())
+        .unwrap_or_default()
+}
