@@ -102,6 +102,13 @@ void paytoken_client_free(struct paytoken_client *client);
  * Writes the counters of the client's cache entry as a JSON object to `*json_out`:
  * `{"tokenFetches":n,"cacheHits":n,"refreshFailures":n,"retriesAfter401":n,...}` (more
  * keys may follow). Release it with `paytoken_string_free`.
+ *
+ * Also: `fetchesSkippedAfterRefusal` (401s answered with `PAYTOKEN_E_AUTH` without a
+ * token request because a freshly fetched token was refused too: the token-storm
+ * bound), `tokenValidForMs` (null when none), and `gatewayClockSkewMs`: the gateway's
+ * clock minus this host's wall clock at the last token answer, in ms (positive: the
+ * gateway is ahead; to within a second, as gateways send whole seconds; null before
+ * the first answer). Expiry never depends on it: it is there to alert on.
  */
 int32_t paytoken_client_stats(const struct paytoken_client *client,
                               char **json_out,

@@ -58,6 +58,13 @@ pub extern "C" fn paytoken_client_free(client: *mut paytoken_client) {
 /// Writes the counters of the client's cache entry as a JSON object to `*json_out`:
 /// `{"tokenFetches":n,"cacheHits":n,"refreshFailures":n,"retriesAfter401":n,...}` (more
 /// keys may follow). Release it with `paytoken_string_free`.
+///
+/// Also: `fetchesSkippedAfterRefusal` (401s answered with `PAYTOKEN_E_AUTH` without a
+/// token request because a freshly fetched token was refused too: the token-storm
+/// bound), `tokenValidForMs` (null when none), and `gatewayClockSkewMs`: the gateway's
+/// clock minus this host's wall clock at the last token answer, in ms (positive: the
+/// gateway is ahead; to within a second, as gateways send whole seconds; null before
+/// the first answer). Expiry never depends on it: it is there to alert on.
 #[no_mangle]
 pub extern "C" fn paytoken_client_stats(
     client: *const paytoken_client,
@@ -76,6 +83,7 @@ pub extern "C" fn paytoken_client_stats(
             "fetchesSkippedAfterRefusal": stats.fetches_skipped_after_refusal.load(Ordering::Relaxed),
             "gateway": client.config.gateway.name(),
             "tokenValidForMs": client.entry.valid_for_ms().map(|ms| ms as u64),
+            "gatewayClockSkewMs": client.entry.gateway_clock_skew_ms(),
         });
         let out = ffi::into_c_string(&json.to_string())
             .map_err(|_| Error::internal("stats JSON had a NUL"))?;

@@ -554,3 +554,25 @@ fn a_held_token_still_serves_endpoints_that_accept_it() {
     );
     assert_eq!(client.stats()["fetchesSkippedAfterRefusal"], 0);
 }
+
+#[test]
+fn the_stats_report_the_gateway_clock_skew() {
+    for offset in [0i64, 3 * 3600, -2 * 3600] {
+        let sim = Sim::start_with(|c| c.clock_offset_secs = offset);
+        for (gateway, config) in token_schemes(&sim) {
+            let client = Client::new(&config).unwrap();
+            assert_eq!(
+                client.stats()["gatewayClockSkewMs"],
+                json!(null),
+                "{gateway}"
+            );
+            client.token().unwrap();
+            let skew = client.stats()["gatewayClockSkewMs"].as_i64().unwrap();
+            // Gateways send whole seconds: within 1 s, plus a margin for a loaded machine.
+            assert!(
+                (skew - offset * 1000).abs() <= 1500,
+                "{gateway}: offset {offset} s, skew {skew} ms"
+            );
+        }
+    }
+}

@@ -77,6 +77,9 @@ pub(crate) struct EntryState {
     pub same_token_until_deadline: bool,
     /// The next fetch replaces a token that was refused with 401.
     pub next_fetch_replaces_refused: bool,
+    /// Reported only (never used for expiry): the gateway's clock minus ours at the last
+    /// token answer that carried the gateway's time.
+    pub gateway_clock_skew_ms: Option<i64>,
 }
 
 /// What one caller does now.

@@ -8,20 +8,26 @@ use std::sync::atomic::Ordering;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use super::fetcher::Fetched;
 use super::*;
 use crate::gateway::IssuedToken;
 
 const S: Duration = Duration::from_secs(1);
 const MS: Duration = Duration::from_millis(1);
 
-struct HeldClock(Cell<Instant>);
+/// Both clocks stand still until `advance`.
+struct HeldClock(Cell<Instant>, Cell<i64>);
+
+/// 2027-01-15T08:00:00Z on this host's wall clock.
+const WALL_START_MS: i64 = 1_800_000_000_000;
 
 impl HeldClock {
     fn new() -> HeldClock {
-        HeldClock(Cell::new(Instant::now()))
+        HeldClock(Cell::new(Instant::now()), Cell::new(WALL_START_MS))
     }
     fn advance(&self, by: Duration) {
         self.0.set(self.0.get() + by);
+        self.1.set(self.1.get() + by.as_millis() as i64);
     }
 }
 
@@ -29,16 +35,19 @@ impl Clock for HeldClock {
     fn now(&self) -> Instant {
         self.0.get()
     }
+    fn wall_ms(&self) -> i64 {
+        self.1.get()
+    }
 }
 
 /// Answers each fetch with the next scripted outcome and counts the fetches.
 struct ScriptedFetcher {
-    answers: Mutex<VecDeque<Result<IssuedToken, Error>>>,
+    answers: Mutex<VecDeque<Result<Fetched, Error>>>,
     calls: Cell<u32>,
 }
 
 impl ScriptedFetcher {
-    fn new(answers: Vec<Result<IssuedToken, Error>>) -> ScriptedFetcher {
+    fn new(answers: Vec<Result<Fetched, Error>>) -> ScriptedFetcher {
         ScriptedFetcher {
             answers: Mutex::new(answers.into()),
             calls: Cell::new(0),
@@ -47,7 +56,7 @@ impl ScriptedFetcher {
 }
 
 impl TokenFetcher for ScriptedFetcher {
-    fn fetch(&self, _config: &Config) -> Result<IssuedToken, Error> {
+    fn fetch(&self, _config: &Config) -> Result<Fetched, Error> {
         self.calls.set(self.calls.get() + 1);
         self.answers
             .lock()
@@ -57,11 +66,15 @@ impl TokenFetcher for ScriptedFetcher {
     }
 }
 
-fn token(value: &str, lifetime: Duration, expiry_ms: i64) -> Result<IssuedToken, Error> {
-    Ok(IssuedToken {
-        token: Secret::new(value.to_string()),
-        lifetime_ms: lifetime.as_millis() as i64,
-        expiry_ms,
+/// A token answer without the gateway's time.
+fn token(value: &str, lifetime: Duration, expiry_ms: i64) -> Result<Fetched, Error> {
+    Ok(Fetched {
+        issued: IssuedToken {
+            token: Secret::new(value.to_string()),
+            lifetime_ms: lifetime.as_millis() as i64,
+            expiry_ms,
+        },
+        gateway_now_ms: None,
     })
 }
 
@@ -189,7 +202,7 @@ fn the_storm_bound_through_the_entry_counts_the_skipped_fetches() {
 fn a_panicking_fetcher_is_an_internal_error_and_ends_the_flight() {
     struct Panics;
     impl TokenFetcher for Panics {
-        fn fetch(&self, _config: &Config) -> Result<IssuedToken, Error> {
+        fn fetch(&self, _config: &Config) -> Result<Fetched, Error> {
             panic!("boom")
         }
     }
@@ -199,4 +212,37 @@ fn a_panicking_fetcher_is_an_internal_error_and_ends_the_flight() {
         .unwrap_err();
     assert_eq!(e.status, crate::error::paytoken_status::PAYTOKEN_E_INTERNAL);
     assert!(!entry.lock().flight.running);
+}
+
+#[test]
+fn the_gateway_clock_skew_comes_from_the_last_answer_that_carried_its_time() {
+    let (entry, config, clock) = (Entry::new("test".into()), portone_v1(), HeldClock::new());
+    let with_time = |now_ms: i64| {
+        let mut fetched = token("T", 120 * S, now_ms + 120_000).unwrap();
+        fetched.gateway_now_ms = Some(now_ms);
+        Ok(fetched)
+    };
+    let fetcher = ScriptedFetcher::new(vec![
+        with_time(WALL_START_MS + 3_600_000),
+        token("T", 120 * S, 1),
+        with_time(WALL_START_MS - 1_500 + 200_000),
+    ]);
+    assert_eq!(entry.gateway_clock_skew_ms(), None);
+    get(&entry, &config, &clock, &fetcher).unwrap();
+    assert_eq!(
+        entry.gateway_clock_skew_ms(),
+        Some(3_600_000),
+        "an hour ahead"
+    );
+    entry.invalidate(None);
+    get(&entry, &config, &clock, &fetcher).unwrap();
+    assert_eq!(
+        entry.gateway_clock_skew_ms(),
+        Some(3_600_000),
+        "kept without a reading"
+    );
+    entry.invalidate(None);
+    clock.advance(200 * S);
+    get(&entry, &config, &clock, &fetcher).unwrap();
+    assert_eq!(entry.gateway_clock_skew_ms(), Some(-1_500), "1.5 s behind");
 }

@@ -31,7 +31,7 @@ use crate::http;
 use crate::log;
 use crate::secret::Secret;
 
-use clock::{Clock, MonotonicClock};
+use clock::{gateway_skew_ms, Clock, MonotonicClock};
 use decision::{fresh_for, CachedToken, Decision};
 pub(crate) use decision::{AfterRefusal, Attempt, EntryState};
 use fetcher::{HttpFetcher, TokenFetcher};
@@ -212,7 +212,12 @@ impl Entry {
         let now = clock.now();
         let elapsed = now.saturating_duration_since(sent_at);
         let result = match outcome {
-            Ok(issued) => {
+            Ok(fetched) => {
+                if let Some(gateway_now_ms) = fetched.gateway_now_ms {
+                    st.gateway_clock_skew_ms =
+                        Some(gateway_skew_ms(gateway_now_ms, clock.wall_ms(), elapsed));
+                }
+                let issued = fetched.issued;
                 let lifetime_s = issued.lifetime_ms / 1000;
                 let (cached, same) = st.fetched(
                     ticket,
@@ -321,6 +326,12 @@ impl Entry {
             }
         }
         after
+    }
+
+    /// How far the gateway's clock was ahead of this host's (ms, negative: behind) at
+    /// the last token answer that carried its time, for the stats.
+    pub fn gateway_clock_skew_ms(&self) -> Option<i64> {
+        self.lock().gateway_clock_skew_ms
     }
 
     /// How long the cached token stays servable, for the stats.
