@@ -114,7 +114,9 @@ extern "C" {
  * On success `*client_out` receives a client to release with `paytoken_client_free`.
  * Unknown keys, keys of another gateway, wrong types, empty or whitespace-padded
  * credentials and plain `http://` to a non-loopback host are `PAYTOKEN_E_INVALID_ARGUMENT`
- * with a message naming the key.
+ * with a message naming the key. With `cacheDir`, the directory is created (`0700`) if
+ * missing; one that other users can read or write, or that another user owns, is
+ * `PAYTOKEN_E_INVALID_ARGUMENT` here (the only file system access of this call).
  */
 int32_t paytoken_client_new(const char *config_json,
                             struct paytoken_client **client_out,
@@ -133,7 +135,8 @@ void paytoken_client_free(struct paytoken_client *client);
  *
  * Also: `fetchesSkippedAfterRefusal` (401s answered with `PAYTOKEN_E_AUTH` without a
  * token request because a freshly fetched token was refused too: the token-storm
- * bound), `tokenValidForMs` (null when none), and `gatewayClockSkewMs`: the gateway's
+ * bound), `hostCacheReads` (tokens taken from the `cacheDir` file instead of a token
+ * request), `tokenValidForMs` (null when none), and `gatewayClockSkewMs`: the gateway's
  * clock minus this host's wall clock at the last token answer, in ms (positive: the
  * gateway is ahead; to within a second, as gateways send whole seconds; null before
  * the first answer). Expiry never depends on it: it is there to alert on.

@@ -75,6 +75,7 @@ fn token(value: &str, lifetime: Duration, expiry_ms: i64) -> Result<Fetched, Err
             expiry_ms,
         },
         gateway_now_ms: None,
+        from_host_cache: false,
     })
 }
 
@@ -96,7 +97,11 @@ fn get(
 
 #[test]
 fn a_fresh_token_is_served_from_the_snapshot_by_the_injected_clock() {
-    let (entry, config, clock) = (Entry::new("test".into()), portone_v1(), HeldClock::new());
+    let (entry, config, clock) = (
+        Entry::new("test".into(), None),
+        portone_v1(),
+        HeldClock::new(),
+    );
     let fetcher = ScriptedFetcher::new(vec![token("T1", 120 * S, 1), token("T2", 120 * S, 2)]);
     assert_eq!(get(&entry, &config, &clock, &fetcher).unwrap(), "T1");
     assert!(entry.fresh_snapshot.load().is_some(), "published");
@@ -112,7 +117,11 @@ fn a_fresh_token_is_served_from_the_snapshot_by_the_injected_clock() {
 
 #[test]
 fn a_failing_refresh_serves_the_old_token_and_retries_after_the_gap() {
-    let (entry, config, clock) = (Entry::new("test".into()), portone_v1(), HeldClock::new());
+    let (entry, config, clock) = (
+        Entry::new("test".into(), None),
+        portone_v1(),
+        HeldClock::new(),
+    );
     let fetcher = ScriptedFetcher::new(vec![
         token("T1", 120 * S, 1),
         Err(Error::gateway("503")),
@@ -135,7 +144,11 @@ fn a_failing_refresh_serves_the_old_token_and_retries_after_the_gap() {
 
 #[test]
 fn a_credential_error_is_served_for_two_seconds_without_a_fetch() {
-    let (entry, config, clock) = (Entry::new("test".into()), portone_v1(), HeldClock::new());
+    let (entry, config, clock) = (
+        Entry::new("test".into(), None),
+        portone_v1(),
+        HeldClock::new(),
+    );
     let fetcher = ScriptedFetcher::new(vec![
         Err(Error::auth("bad key")),
         Err(Error::auth("bad key")),
@@ -155,7 +168,11 @@ fn a_credential_error_is_served_for_two_seconds_without_a_fetch() {
 
 #[test]
 fn the_storm_bound_through_the_entry_counts_the_skipped_fetches() {
-    let (entry, config, clock) = (Entry::new("test".into()), portone_v1(), HeldClock::new());
+    let (entry, config, clock) = (
+        Entry::new("test".into(), None),
+        portone_v1(),
+        HeldClock::new(),
+    );
     let fetcher = ScriptedFetcher::new(vec![token("T1", 1800 * S, 1), token("T2", 1800 * S, 2)]);
     let t1 = Secret::new(get(&entry, &config, &clock, &fetcher).unwrap());
     // The first 401: drop T1 (also from the snapshot), fetch T2, retry.
@@ -206,7 +223,11 @@ fn a_panicking_fetcher_is_an_internal_error_and_ends_the_flight() {
             panic!("boom")
         }
     }
-    let (entry, config, clock) = (Entry::new("test".into()), portone_v1(), HeldClock::new());
+    let (entry, config, clock) = (
+        Entry::new("test".into(), None),
+        portone_v1(),
+        HeldClock::new(),
+    );
     let e = entry
         .with_token_using(&config, &clock, &Panics, |_| ())
         .unwrap_err();
@@ -216,7 +237,11 @@ fn a_panicking_fetcher_is_an_internal_error_and_ends_the_flight() {
 
 #[test]
 fn the_gateway_clock_skew_comes_from_the_last_answer_that_carried_its_time() {
-    let (entry, config, clock) = (Entry::new("test".into()), portone_v1(), HeldClock::new());
+    let (entry, config, clock) = (
+        Entry::new("test".into(), None),
+        portone_v1(),
+        HeldClock::new(),
+    );
     let with_time = |now_ms: i64| {
         let mut fetched = token("T", 120 * S, now_ms + 120_000).unwrap();
         fetched.gateway_now_ms = Some(now_ms);

@@ -13,6 +13,8 @@ pub(crate) struct Fetched {
     /// The gateway's "now" (ms since the epoch, its clock): NICEPAY `now`, PortOne V1
     /// `now`, PortOne V2 the `Date` header. `None` when the answer had no clock reading.
     pub gateway_now_ms: Option<i64>,
+    /// Taken from the host-wide cache file: no token request was made.
+    pub from_host_cache: bool,
 }
 
 pub(crate) trait TokenFetcher {
@@ -50,6 +52,7 @@ impl TokenFetcher for HttpFetcher {
         Ok(Fetched {
             issued,
             gateway_now_ms,
+            from_host_cache: false,
         })
     }
 }

@@ -5,7 +5,9 @@
 //! wait or fail, and what a fetch, an invalidation or a refused token changes — live in
 //! `decision`, a pure state machine tested at exact instants. This file holds the
 //! effects: the lock, the waits, the fetch, the lock-free snapshot; the clock and the
-//! fetcher are injected (`clock`, `fetcher`), the monotonic clock and HTTP in production.
+//! fetcher are injected (`clock`, `fetcher`), the monotonic clock and HTTP in production;
+//! with `cacheDir` the fetcher first consults the host-wide cache file (`host_fetcher`,
+//! `host_file`).
 //!
 //! Reading a fresh token takes no lock: the entry publishes a snapshot that readers load
 //! without writing to shared memory. Everything else goes through the state under a
@@ -14,6 +16,8 @@
 mod clock;
 mod decision;
 mod fetcher;
+mod host_fetcher;
+mod host_file;
 mod jitter;
 mod registry;
 mod stats;
@@ -35,6 +39,9 @@ use clock::{gateway_skew_ms, Clock, MonotonicClock};
 use decision::{fresh_for, CachedToken, Decision};
 pub(crate) use decision::{AfterRefusal, Attempt, EntryState};
 use fetcher::{HttpFetcher, TokenFetcher};
+use host_fetcher::HostCacheFetcher;
+pub(crate) use host_file::prepare_dir as prepare_host_cache_dir;
+use host_file::HostFile;
 pub(crate) use registry::{all_entries, entry_for, lock_registry, Registry};
 pub use stats::Stats;
 
@@ -48,7 +55,13 @@ pub struct Entry {
     pub stats: Stats,
     /// Gateway, origin and a fingerprint of the key: safe to log.
     pub label: String,
+    /// The host-wide cache file, with `cacheDir`.
+    host_file: Option<HostFile>,
 }
+
+/// How long an invalidation waits for another process's fetch before leaving the host
+/// cache file alone (that process replaces the file anyway).
+const HOST_INVALIDATE_BUDGET: Duration = Duration::from_secs(1);
 
 struct Snapshot {
     token: Secret,
@@ -56,8 +69,9 @@ struct Snapshot {
 }
 
 impl Entry {
-    fn new(label: String) -> Entry {
+    fn new(label: String, host_file: Option<HostFile>) -> Entry {
         Entry {
+            host_file,
             fresh_snapshot: ArcSwapOption::empty(),
             state: Mutex::new(EntryState::default()),
             flight_ended: Condvar::new(),
@@ -72,7 +86,16 @@ impl Entry {
 
     /// Calls `f` with a servable token, fetching one if needed (see the module docs).
     pub fn with_token<R>(&self, config: &Config, f: impl FnOnce(&Secret) -> R) -> Result<R, Error> {
-        self.with_token_using(config, &MonotonicClock, &HttpFetcher, f)
+        match &self.host_file {
+            None => self.with_token_using(config, &MonotonicClock, &HttpFetcher, f),
+            Some(file) => {
+                let shared = HostCacheFetcher {
+                    file,
+                    network: &HttpFetcher,
+                };
+                self.with_token_using(config, &MonotonicClock, &shared, f)
+            }
+        }
     }
 
     fn with_token_using<R>(
@@ -197,7 +220,6 @@ impl Entry {
         let ticket = st.begin_flight();
         drop(st);
 
-        Stats::count(&self.stats.token_fetches);
         // The deadline is measured from before the request left: never later than the
         // gateway's own expiry.
         let sent_at = clock.now();
@@ -211,6 +233,12 @@ impl Entry {
         let mut st = self.lock();
         let now = clock.now();
         let elapsed = now.saturating_duration_since(sent_at);
+        let from_host_cache = matches!(&outcome, Ok(f) if f.from_host_cache);
+        Stats::count(if from_host_cache {
+            &self.stats.host_cache_reads
+        } else {
+            &self.stats.token_fetches
+        });
         let result = match outcome {
             Ok(fetched) => {
                 if let Some(gateway_now_ms) = fetched.gateway_now_ms {
@@ -229,7 +257,12 @@ impl Entry {
                     jitter::random_permille(),
                 );
                 log::info(format_args!(
-                    "fetched token {} for {} in {} ms, valid {lifetime_s} s{}",
+                    "{} token {} for {} in {} ms, valid {lifetime_s} s{}",
+                    if from_host_cache {
+                        "read the host cache's"
+                    } else {
+                        "fetched"
+                    },
                     cached.token.fingerprint(),
                     self.label,
                     elapsed.as_millis(),
@@ -282,7 +315,19 @@ impl Entry {
             self.fresh_snapshot.store(None);
             log::info(format_args!("invalidated the token of {}", self.label));
         }
+        drop(st);
+        self.invalidate_host_file(token);
         dropped
+    }
+
+    /// Compare-and-invalidate in the host cache file too, so that the other processes
+    /// take no longer the token this one dropped.
+    fn invalidate_host_file(&self, token: Option<&str>) {
+        if let Some(file) = &self.host_file {
+            if let Err(e) = file.remove_if(token, HOST_INVALIDATE_BUDGET) {
+                log::info(format_args!("host cache file left as is: {}", e.message));
+            }
+        }
     }
 
     /// A business request with `token` got 401 on its `attempt`: drops the token and
@@ -295,10 +340,14 @@ impl Entry {
         let mut st = self.lock();
         let cached_before = st.cached.is_some();
         let after = st.refused(token, attempt, clock.now(), jitter::random_permille());
-        if cached_before && st.cached.is_none() {
+        let dropped = cached_before && st.cached.is_none();
+        if dropped {
             self.fresh_snapshot.store(None);
         }
         drop(st);
+        if dropped {
+            self.invalidate_host_file(Some(token.expose()));
+        }
         match &after {
             AfterRefusal::RetryWithFreshToken => {
                 Stats::count(&self.stats.retries_after_401);

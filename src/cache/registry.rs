@@ -8,7 +8,7 @@ use std::sync::{Mutex, MutexGuard, Once};
 use crate::config::Config;
 use crate::log;
 
-use super::Entry;
+use super::{Entry, HostFile};
 
 pub(crate) type Registry = Option<HashMap<[u8; 32], &'static Entry>>;
 pub(crate) static REGISTRY: Mutex<Registry> = Mutex::new(None);
@@ -22,7 +22,14 @@ pub fn entry_for(config: &Config) -> &'static Entry {
     static FORK_HANDLERS: Once = Once::new();
     FORK_HANDLERS.call_once(crate::fork::install);
 
-    let key = config.cache_key();
+    // With `cacheDir` the entry also reads and writes that directory's file: another
+    // entry than the same account's without it.
+    let key = match &config.cache_dir {
+        None => config.cache_key(),
+        Some(dir) => {
+            crate::secret::digest_parts(&[&config.cache_key(), dir.as_os_str().as_encoded_bytes()])
+        }
+    };
     let mut registry = lock_registry();
     let map = registry.get_or_insert_with(HashMap::new);
     map.entry(key).or_insert_with(|| {
@@ -36,7 +43,11 @@ pub fn entry_for(config: &Config) -> &'static Entry {
             key[3]
         );
         log::debug(format_args!("new cache entry {label}"));
-        Box::leak(Box::new(Entry::new(label)))
+        let host_file = config
+            .cache_dir
+            .as_deref()
+            .map(|dir| HostFile::new(dir, &config.cache_key()));
+        Box::leak(Box::new(Entry::new(label, host_file)))
     })
 }
 

@@ -11,6 +11,8 @@ pub struct Stats {
     /// 401s answered with `PAYTOKEN_E_AUTH` without fetching a token, because a freshly
     /// fetched token had just been refused (the token-storm bound).
     pub fetches_skipped_after_refusal: AtomicU64,
+    /// Tokens taken from the host-wide cache file (`cacheDir`) instead of a token request.
+    pub host_cache_reads: AtomicU64,
 }
 
 impl Stats {
