@@ -160,7 +160,10 @@ int32_t paytoken_client_stats(const struct paytoken_client *client,
  *
  * Any HTTP status comes back as a response (200, 404, 500 are not errors) except 401:
  * then the token is dropped, a fresh one fetched, and the request retried once; a second
- * 401 is `PAYTOKEN_E_AUTH`. No redirect is followed. Nothing is resent after the request
+ * 401 is `PAYTOKEN_E_AUTH`. When that fresh token is refused too, the token is kept and
+ * for 5–6 s a 401 with it is `PAYTOKEN_E_AUTH` at once, without a token request (the
+ * token-storm bound: an API refusing every token costs one token request per hold, not
+ * one per call; the message says so, the stats count `fetchesSkippedAfterRefusal`). No redirect is followed. Nothing is resent after the request
  * may have reached the gateway: a timeout there is `PAYTOKEN_E_TIMEOUT` and the outcome
  * is unknown (reconcile with NICEPAY's network cancel or PortOne's Idempotency-Key).
  */
