@@ -156,3 +156,35 @@ fn cache_dir_is_refused_where_there_is_no_token() {
         .expect("refused");
     assert!(f.message.contains("\"token\" auth scheme"), "{}", f.message);
 }
+
+#[test]
+fn processes_that_see_the_same_401_cause_one_new_token_request() {
+    let sim = Sim::start();
+    let dir = scratch_dir("401");
+    let config = sim.portone_v2(json!({"auth": "token", "cacheDir": dir.to_str().unwrap()}));
+    let warm = processes(1, Duration::from_secs(10), || {
+        Client::new(&config).unwrap().token().unwrap()
+    });
+    sim.revoke("portone-v2");
+    sim.fault(
+        json!({"gateway": "portone-v2", "endpoint": "token", "kind": "delay", "delayMs": 300}),
+    );
+    let statuses = processes(6, Duration::from_secs(20), || {
+        let client = Client::new(&config).unwrap();
+        let status = client.get(api_path("portone-v2")).unwrap().status;
+        format!("{status} {}", client.token().unwrap())
+    });
+    assert_eq!(statuses.len(), 6);
+    let new_token = statuses[0].split_once(' ').unwrap().1;
+    assert_ne!(new_token, warm[0]);
+    assert!(
+        statuses.iter().all(|s| *s == format!("200 {new_token}")),
+        "{statuses:?}"
+    );
+    assert_eq!(
+        sim.token_requests("portone-v2"),
+        2,
+        "the first token and one new one"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
