@@ -114,6 +114,15 @@ class NativeFeelTest {
         assertEquals(keys, setters);
     }
 
+    /** With nothing set, the copy bundled with the classes wins over any on the system paths. */
+    @Test
+    void theBundledLibraryIsPreferred() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("PAYTOKEN_LIB") == null
+                && System.getProperty("paytoken.lib") == null && !Boolean.getBoolean(NativeLib.PREFER_SYSTEM));
+        PayTokenClient.nativeVersion();
+        assertEquals("the copy bundled in the jar", NativeLib.loadedFrom());
+    }
+
     @Test
     void abiRuleNamesFoundAndNeeded() {
         assertNull(NativeLib.abiProblem(0x00010001, NativeLib.ERROR_SIZE));
