@@ -242,15 +242,19 @@ fn log_records_reach_the_host_by_polling_and_by_callback() {
     client.invalidate(None).unwrap();
     client.token().unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while CALLS.load(Ordering::SeqCst) == 0 && std::time::Instant::now() < deadline {
+    // Records arrive in order, but other tests' records may come first: wait for the fetch.
+    let fetched = || {
+        RECEIVED
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|(_, m)| m.contains("fetch"))
+    };
+    while !fetched() && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
     assert!(CALLS.load(Ordering::SeqCst) > 0, "the callback was called");
-    assert!(RECEIVED
-        .lock()
-        .unwrap()
-        .iter()
-        .any(|(_, m)| m.contains("fetch")));
+    assert!(fetched(), "the token fetch reached the callback");
     assert!(CALLBACK_THREAD_NAMES
         .lock()
         .unwrap()
