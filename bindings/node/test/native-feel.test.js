@@ -109,3 +109,10 @@ test('log records arrive as events, with no token in them', async () => {
     paytoken.logs.off('log', listener);
   }
 });
+
+test("the README's options table names exactly the library's keys", () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  const section = readme.split('\n## Options\n')[1].split('\n## ')[0];
+  const documented = [...section.matchAll(/^\| `(\w+)`/gm)].map((m) => m[1]).sort();
+  assert.deepEqual(documented, paytoken.configSchema().keys.map((k) => k.name).sort());
+});

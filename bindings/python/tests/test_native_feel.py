@@ -136,3 +136,12 @@ def test_log_records_reach_the_paytoken_logger(make_client, caplog):
     finally:
         logging.getLogger("paytoken").setLevel(logging.NOTSET)
         paytoken.sync_log_level()
+
+
+def test_the_readme_options_table_names_exactly_the_library_keys():
+    import pathlib
+    import re
+    readme = (pathlib.Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Options\n", 1)[1].split("\n## ", 1)[0]
+    documented = sorted(re.findall(r"^\| `(\w+)`", section, re.M))
+    assert documented == sorted(k["name"] for k in paytoken.config_schema()["keys"])

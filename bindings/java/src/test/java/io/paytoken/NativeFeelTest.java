@@ -114,6 +114,24 @@ class NativeFeelTest {
         assertEquals(keys, setters);
     }
 
+    /** The README's options table names exactly the library's keys. */
+    @Test
+    void readmeOptionsTableMatchesTheLibraryKeyTable() throws Exception {
+        String readme = new String(java.nio.file.Files.readAllBytes(java.nio.file.Paths.get("README.md")),
+                StandardCharsets.UTF_8);
+        String section = readme.split("\n## Options\n", 2)[1].split("\n## ", 2)[0];
+        TreeSet<String> documented = new TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^\\| `(\\w+)`").matcher(section);
+        while (m.find()) {
+            documented.add(m.group(1));
+        }
+        TreeSet<String> keys = new TreeSet<>();
+        for (Object key : (List<?>) Json.parseObject(PayTokenClient.configSchema()).get("keys")) {
+            keys.add((String) ((Map<?, ?>) key).get("name"));
+        }
+        assertEquals(keys, documented);
+    }
+
     /** With nothing set, the copy bundled with the classes wins over any on the system paths. */
     @Test
     void theBundledLibraryIsPreferred() throws Exception {
