@@ -103,6 +103,13 @@ typedef struct paytoken_error {
   char message[512];
 } paytoken_error;
 
+/**
+ * Receives one log record on the library's log thread. `level` is 1 (info) or 2
+ * (debug); `message` is NUL-terminated UTF-8 of `len` bytes, valid only during the call,
+ * with tokens and secrets shown only as `fp:` fingerprints.
+ */
+typedef void (*paytoken_log_fn)(void *user_data, int32_t level, const char *message, size_t len);
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -145,6 +152,38 @@ void paytoken_client_free(struct paytoken_client *client);
 int32_t paytoken_client_stats(const struct paytoken_client *client,
                               char **json_out,
                               struct paytoken_error *err);
+
+/**
+ * Sends the library's log records to the host language instead of (or beside)
+ * `PAYTOKEN_LOG`'s stderr lines. Process-wide; call it again to change it.
+ *
+ * `level`: 0 stops collecting, 1 info (fetches, refresh reasons, retries), 2 debug (also
+ * cache hits and every failed call). `callback`: called on one library thread
+ * ("paytoken-log"), never on the thread that made the call, in order; a slow callback
+ * only delays that thread. NULL `callback`: records wait in a queue for
+ * `paytoken_log_next` (for hosts that must log on their own thread). Either way the
+ * queue holds at most 1024 records; more are dropped and counted
+ * (`paytoken_log_dropped`), so logging never blocks a payment call. `user_data` is passed
+ * back to `callback` as is; a record already taken by the log thread may still reach the
+ * previous callback once after this returns, so keep it callable. A level outside 0..2 is PAYTOKEN_E_INVALID_ARGUMENT.
+ */
+int32_t paytoken_log_configure(int32_t level,
+                               paytoken_log_fn callback,
+                               void *user_data,
+                               struct paytoken_error *err);
+
+/**
+ * Takes the next queued record (polling mode: `paytoken_log_configure` with a NULL
+ * callback). Returns 1 and sets `*level_out` (1 info, 2 debug) and `*message_out` (free
+ * it with `paytoken_string_free`) when there was one, 0 when the queue is empty (or a
+ * callback is set, or an argument is NULL). Never waits.
+ */
+int32_t paytoken_log_next(int32_t *level_out, char **message_out);
+
+/**
+ * How many records were dropped because the queue was full, since the process started.
+ */
+uint64_t paytoken_log_dropped(void);
 
 /**
  * Sends `method origin+path` with the right `Authorization` header (Bearer token, Basic
@@ -210,6 +249,21 @@ int32_t paytoken_response_status(const struct paytoken_response *response);
 const uint8_t *paytoken_response_body(const struct paytoken_response *response, size_t *len_out);
 
 /**
+ * The body as UTF-8 text, decoded once by the library's one text decoder, valid until
+ * the response is freed (do not free it). One NUL byte follows it, not counted in
+ * `*len_out`; the text itself may contain NUL if the body did. `len_out` may be NULL.
+ *
+ * The charset is the one `Content-Type` declares (WHATWG labels: `euc-kr`, `cp949`,
+ * `ks_c_5601-1987` are all read as CP949, a superset of EUC-KR). With no declared
+ * charset the body is UTF-8 if it is valid UTF-8, else EUC-KR when the client's config
+ * has `returnCharSet: "euc-kr"`, else UTF-8. Invalid bytes become U+FFFD and a UTF-8 BOM
+ * is dropped: this never fails. Every binding's `text()` and `json()` use this, so all
+ * languages read a body the same way. Thread-safe: concurrent first calls on one
+ * response are fine. Returns NULL (and 0 in `*len_out`) for a NULL response.
+ */
+const char *paytoken_response_text(const struct paytoken_response *response, size_t *len_out);
+
+/**
  * The first value of header `name` (case-insensitive), or NULL if absent (or if
  * either argument is NULL or `name` is not UTF-8). Lives as long as the response.
  */
@@ -257,6 +311,29 @@ void paytoken_string_free(char *s);
  * The library version, e.g. "0.1.0". A static string: do not free it.
  */
 const char *paytoken_version(void);
+
+/**
+ * The ABI version as `major << 16 | minor` (1.1 is 0x00010001). The rule for a binding
+ * built against major.minor: the library must have the same major and a minor at least
+ * as high; anything else is refused at load, naming both versions. Check it (and
+ * `paytoken_error_size`) right after loading the library, before any other call.
+ */
+uint32_t paytoken_abi_version(void);
+
+/**
+ * `sizeof(paytoken_error)` as this library was built (552 on every platform): a binding
+ * that allocates the struct itself checks it matches its own declaration.
+ */
+size_t paytoken_error_size(void);
+
+/**
+ * Every config key as static JSON (do not free): `{"version":1,"keys":[{"name",
+ * "type" ("string"|"secret"|"boolean"|"integer"),"gateways":[...],"required",
+ * "default" (a value, or an object by gateway),"min","max","values"}]}`. The bindings
+ * derive or test their option names from it; it is the table `paytoken_client_new`
+ * validates against.
+ */
+const char *paytoken_config_schema(void);
 
 /**
  * A static English text for a status code ("unknown status" for a code that has no

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
+use crate::config_schema;
 use crate::error::Error;
 use crate::origin::Origin;
 use crate::secret::{digest_parts, Secret};
@@ -14,7 +15,7 @@ use crate::secret::{digest_parts, Secret};
 const MAX_CONFIG_BYTES: usize = 64 * 1024;
 const MAX_CREDENTIAL_BYTES: usize = 4096;
 pub(crate) const MAX_TIMEOUT_MS: u64 = 600_000;
-const MAX_RESPONSE_BYTES_LIMIT: u64 = 1 << 30;
+pub(crate) const MAX_RESPONSE_BYTES_LIMIT: u64 = 1 << 30;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Gateway {
@@ -91,22 +92,6 @@ pub struct Config {
     /// The host-wide token cache directory (`cacheDir`), absolute.
     pub cache_dir: Option<std::path::PathBuf>,
 }
-
-/// The keys each gateway accepts, besides `gateway` itself.
-const COMMON_KEYS: &[&str] = &[
-    "auth",
-    "baseUrl",
-    "connectTimeoutMs",
-    "timeoutMs",
-    "refreshBeforeSecs",
-    "maxResponseBytes",
-    "userAgent",
-    "caFile",
-    "cacheDir",
-];
-const NICEPAY_KEYS: &[&str] = &["clientKey", "secretKey", "sandbox", "returnCharSet"];
-const PORTONE_V1_KEYS: &[&str] = &["impKey", "impSecret", "tier"];
-const PORTONE_V2_KEYS: &[&str] = &["apiSecret", "storeId"];
 
 impl Config {
     pub fn parse(json: &str) -> Result<Config, Error> {
@@ -324,34 +309,28 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
+    /// Every key must be in the one key table (`config_schema::KEYS`) for this gateway.
     fn check_keys(&self, gateway: Gateway) -> Result<(), Error> {
-        let own = match gateway {
-            Gateway::Nicepay => NICEPAY_KEYS,
-            Gateway::PortoneV1 => PORTONE_V1_KEYS,
-            Gateway::PortoneV2 => PORTONE_V2_KEYS,
-        };
         for key in self.map.keys() {
-            if key == "gateway"
-                || COMMON_KEYS.contains(&key.as_str())
-                || own.contains(&key.as_str())
-            {
-                continue;
+            match config_schema::find(key) {
+                Some(k) if k.accepted_by(gateway) => continue,
+                Some(k) => {
+                    let owner = match k.gateways {
+                        config_schema::Gateways::Only(g) => g.name(),
+                        _ => "another gateway",
+                    };
+                    return Err(Error::invalid(format!(
+                        "config key \"{key}\" belongs to {owner}, not {}",
+                        gateway.name()
+                    )));
+                }
+                None => {
+                    return Err(Error::invalid(format!(
+                        "unknown config key \"{}\"",
+                        printable(key)
+                    )))
+                }
             }
-            let other = [
-                (Gateway::Nicepay, NICEPAY_KEYS),
-                (Gateway::PortoneV1, PORTONE_V1_KEYS),
-                (Gateway::PortoneV2, PORTONE_V2_KEYS),
-            ]
-            .into_iter()
-            .find(|(_, keys)| keys.contains(&key.as_str()));
-            return Err(Error::invalid(match other {
-                Some((g, _)) => format!(
-                    "config key \"{key}\" belongs to {}, not {}",
-                    g.name(),
-                    gateway.name()
-                ),
-                None => format!("unknown config key \"{}\"", printable(key)),
-            }));
         }
         Ok(())
     }

@@ -17,11 +17,13 @@ mod cache;
 mod call_options;
 pub mod client;
 mod config;
+mod config_schema;
 pub mod error;
 mod fork;
 mod gateway;
 mod http;
 mod log;
+pub mod log_sink;
 mod origin;
 mod proxy;
 mod redact;
@@ -29,6 +31,7 @@ pub mod request;
 mod resolver;
 pub mod response;
 mod secret;
+mod text;
 mod timestamp;
 pub mod token;
 pub mod version;
@@ -42,10 +45,14 @@ pub use client::{
     paytoken_client, paytoken_client_free, paytoken_client_new, paytoken_client_stats,
 };
 pub use error::{paytoken_error, paytoken_status};
+pub use log_sink::{paytoken_log_configure, paytoken_log_dropped, paytoken_log_next};
 pub use request::{paytoken_request, paytoken_request_ex};
 pub use response::{
     paytoken_response, paytoken_response_body, paytoken_response_free, paytoken_response_header,
-    paytoken_response_headers_json, paytoken_response_status,
+    paytoken_response_headers_json, paytoken_response_status, paytoken_response_text,
 };
 pub use token::{paytoken_get_token, paytoken_invalidate, paytoken_string_free};
-pub use version::{paytoken_strerror, paytoken_version};
+pub use version::{
+    paytoken_abi_version, paytoken_config_schema, paytoken_error_size, paytoken_strerror,
+    paytoken_version,
+};

@@ -1,22 +1,28 @@
-//! Debug logging to stderr, switched on by `PAYTOKEN_LOG=debug` (or `info`).
+//! Logging: to stderr when `PAYTOKEN_LOG=debug` (or `info`) is set, and to the host
+//! language's logging through `paytoken_log_configure` (see `log_sink`).
 //!
-//! Each line is written with one `write(2)` call and no lock: a child after `fork()` can
-//! never block on a logging lock that another parent thread held. Callers pass tokens
-//! and secrets only as fingerprints (`secret::fingerprint`), and every line is scrubbed
-//! by `redact` anyway.
+//! A stderr line is written with one `write(2)` call and no lock: a child after `fork()`
+//! can never block on a logging lock that another parent thread held. Records for the
+//! host language go into a bounded lock-free channel (never blocking the caller; a full
+//! channel drops and counts). Callers pass tokens and secrets only as fingerprints
+//! (`secret::fingerprint`), and every
+//! line is scrubbed by `redact` anyway.
 
 use std::fmt::{self, Write as _};
 use std::sync::atomic::{AtomicU8, Ordering};
 
+use zeroize::Zeroizing;
+
+pub(crate) const OFF: u8 = 0;
+pub(crate) const INFO: u8 = 1;
+pub(crate) const DEBUG: u8 = 2;
 const UNSET: u8 = 255;
-const OFF: u8 = 0;
-const INFO: u8 = 1;
-const DEBUG: u8 = 2;
 
-static LEVEL: AtomicU8 = AtomicU8::new(UNSET);
+/// The stderr level from `PAYTOKEN_LOG`, read once.
+static STDERR_LEVEL: AtomicU8 = AtomicU8::new(UNSET);
 
-fn level() -> u8 {
-    let l = LEVEL.load(Ordering::Relaxed);
+fn stderr_level() -> u8 {
+    let l = STDERR_LEVEL.load(Ordering::Relaxed);
     if l != UNSET {
         return l;
     }
@@ -25,8 +31,12 @@ fn level() -> u8 {
         Ok("info") => INFO,
         _ => OFF,
     };
-    LEVEL.store(l, Ordering::Relaxed);
+    STDERR_LEVEL.store(l, Ordering::Relaxed);
     l
+}
+
+fn level() -> u8 {
+    stderr_level().max(crate::log_sink::level())
 }
 
 pub fn info_enabled() -> bool {
@@ -39,29 +49,42 @@ pub fn debug_enabled() -> bool {
 
 pub fn info(args: fmt::Arguments<'_>) {
     if info_enabled() {
-        emit("info", args);
+        emit(INFO, args);
     }
 }
 
 pub fn debug(args: fmt::Arguments<'_>) {
     if debug_enabled() {
-        emit("debug", args);
+        emit(DEBUG, args);
     }
 }
 
-/// A line written whatever the level (a panic inside a call).
+/// A line written to stderr whatever the level (a panic inside a call), and to the host
+/// language's log when it takes info records.
 pub fn always(args: fmt::Arguments<'_>) {
-    emit("error", args);
+    emit_as(INFO, "error", args, true);
 }
 
-fn emit(level: &str, args: fmt::Arguments<'_>) {
-    let mut line = zeroize::Zeroizing::new(String::with_capacity(256));
-    let _ = write!(line, "paytoken[{}] {level}: ", std::process::id());
-    let _ = line.write_fmt(args);
-    // Whatever the arguments held, no secret of the current call leaves in a log line.
-    crate::redact::scrub(&mut line);
-    line.push('\n');
-    let mut bytes = line.as_bytes();
+fn emit(level: u8, args: fmt::Arguments<'_>) {
+    let name = if level == DEBUG { "debug" } else { "info" };
+    emit_as(level, name, args, false);
+}
+
+fn emit_as(level: u8, name: &str, args: fmt::Arguments<'_>, to_stderr_anyway: bool) {
+    let mut message = Zeroizing::new(String::with_capacity(112));
+    let _ = message.write_fmt(args);
+    // Whatever the arguments held, no secret of the current call leaves in a log record.
+    crate::redact::scrub(&mut message);
+    if crate::log_sink::level() >= level {
+        crate::log_sink::push(level, &message);
+    }
+    if to_stderr_anyway || stderr_level() >= level {
+        let line = Zeroizing::new(format!("paytoken[{}] {name}: {}\n", std::process::id(), message.as_str()));
+        write_stderr(line.as_bytes());
+    }
+}
+
+fn write_stderr(mut bytes: &[u8]) {
     while !bytes.is_empty() {
         // SAFETY: writing an initialised buffer to fd 2.
         let n = unsafe { libc::write(2, bytes.as_ptr().cast(), bytes.len()) };

@@ -108,7 +108,8 @@ pub extern "C" fn paytoken_request_ex(
         let body = unsafe { body_arg(body, body_len) }?;
         let call = Call::check(method, path, headers_json, body, options_json)?;
         let answer = call.send(client)?;
-        let response = Box::new(paytoken_response::from_http(answer));
+        let response =
+            Box::new(paytoken_response::from_http(answer).expecting(client.config.return_charset));
         // SAFETY: checked non-NULL above.
         unsafe { *response_out = Box::into_raw(response) };
         Ok(())

@@ -17,6 +17,10 @@ pub struct paytoken_response {
     /// Lower-case names with their values, in the order received.
     headers: Vec<(String, CString)>,
     headers_json: OnceLock<CString>,
+    /// Read undeclared non-UTF-8 bodies as EUC-KR (the client asked NICEPAY for it).
+    expect_euc_kr: bool,
+    /// The body decoded to UTF-8 followed by one NUL, made on first use.
+    text_with_nul: OnceLock<Vec<u8>>,
 }
 
 impl paytoken_response {
@@ -40,7 +44,32 @@ impl paytoken_response {
             body_with_nul,
             headers,
             headers_json: OnceLock::new(),
+            expect_euc_kr: false,
+            text_with_nul: OnceLock::new(),
         }
+    }
+
+    /// Sets how a body with no declared charset that is not UTF-8 is read: as EUC-KR when
+    /// the client's config has `returnCharSet: "euc-kr"`.
+    pub(crate) fn expecting(mut self, charset: crate::config::Charset) -> paytoken_response {
+        self.expect_euc_kr = charset == crate::config::Charset::EucKr;
+        self
+    }
+
+    fn text_with_nul(&self) -> &[u8] {
+        self.text_with_nul.get_or_init(|| {
+            let body = &self.body_with_nul[..self.body_with_nul.len() - 1];
+            let content_type = self
+                .headers
+                .iter()
+                .find(|(n, _)| n == "content-type")
+                .and_then(|(_, v)| v.to_str().ok());
+            let text = crate::text::decode(body, content_type, self.expect_euc_kr);
+            let mut bytes = Vec::with_capacity(text.len() + 1);
+            bytes.extend_from_slice(text.as_bytes());
+            bytes.push(0);
+            bytes
+        })
     }
 
     fn headers_json(&self) -> &CString {
@@ -87,6 +116,39 @@ pub extern "C" fn paytoken_response_body(
         // SAFETY: NULL or a response from paytoken_request.
         let (ptr, len) = match unsafe { response.as_ref() } {
             Some(r) => (r.body_with_nul.as_ptr(), r.body_with_nul.len() - 1),
+            None => (std::ptr::null(), 0),
+        };
+        if !len_out.is_null() {
+            // SAFETY: the caller's writable size_t.
+            unsafe { *len_out = len };
+        }
+        ptr
+    })
+}
+
+/// The body as UTF-8 text, decoded once by the library's one text decoder, valid until
+/// the response is freed (do not free it). One NUL byte follows it, not counted in
+/// `*len_out`; the text itself may contain NUL if the body did. `len_out` may be NULL.
+///
+/// The charset is the one `Content-Type` declares (WHATWG labels: `euc-kr`, `cp949`,
+/// `ks_c_5601-1987` are all read as CP949, a superset of EUC-KR). With no declared
+/// charset the body is UTF-8 if it is valid UTF-8, else EUC-KR when the client's config
+/// has `returnCharSet: "euc-kr"`, else UTF-8. Invalid bytes become U+FFFD and a UTF-8 BOM
+/// is dropped: this never fails. Every binding's `text()` and `json()` use this, so all
+/// languages read a body the same way. Thread-safe: concurrent first calls on one
+/// response are fine. Returns NULL (and 0 in `*len_out`) for a NULL response.
+#[no_mangle]
+pub extern "C" fn paytoken_response_text(
+    response: *const paytoken_response,
+    len_out: *mut usize,
+) -> *const c_char {
+    ffi_infallible!(std::ptr::null(), {
+        // SAFETY: NULL or a response from paytoken_request.
+        let (ptr, len) = match unsafe { response.as_ref() } {
+            Some(r) => {
+                let text = r.text_with_nul();
+                (text.as_ptr().cast::<c_char>(), text.len() - 1)
+            }
             None => (std::ptr::null(), 0),
         };
         if !len_out.is_null() {

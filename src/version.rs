@@ -11,6 +11,42 @@ pub extern "C" fn paytoken_version() -> *const c_char {
     c"0.1.0".as_ptr()
 }
 
+/// The ABI major version: bumped only when an existing function, struct or status
+/// changes meaning (which the project promises never to do).
+pub(crate) const ABI_MAJOR: u32 = 1;
+/// The ABI minor version: bumped when functions are added. 1.1 added
+/// paytoken_response_text, paytoken_abi_version, paytoken_error_size,
+/// paytoken_config_schema and the paytoken_log_* functions.
+pub(crate) const ABI_MINOR: u32 = 1;
+
+/// The ABI version as `major << 16 | minor` (1.1 is 0x00010001). The rule for a binding
+/// built against major.minor: the library must have the same major and a minor at least
+/// as high; anything else is refused at load, naming both versions. Check it (and
+/// `paytoken_error_size`) right after loading the library, before any other call.
+#[no_mangle]
+pub extern "C" fn paytoken_abi_version() -> u32 {
+    (ABI_MAJOR << 16) | ABI_MINOR
+}
+
+/// `sizeof(paytoken_error)` as this library was built (552 on every platform): a binding
+/// that allocates the struct itself checks it matches its own declaration.
+#[no_mangle]
+pub extern "C" fn paytoken_error_size() -> usize {
+    std::mem::size_of::<crate::error::paytoken_error>()
+}
+
+/// Every config key as static JSON (do not free): `{"version":1,"keys":[{"name",
+/// "type" ("string"|"secret"|"boolean"|"integer"),"gateways":[...],"required",
+/// "default" (a value, or an object by gateway),"min","max","values"}]}`. The bindings
+/// derive or test their option names from it; it is the table `paytoken_client_new`
+/// validates against.
+#[no_mangle]
+pub extern "C" fn paytoken_config_schema() -> *const c_char {
+    ffi_infallible!(std::ptr::null(), {
+        crate::config_schema::schema_json().as_ptr()
+    })
+}
+
 /// A static English text for a status code ("unknown status" for a code that has no
 /// meaning). Do not free it.
 #[no_mangle]
@@ -26,5 +62,11 @@ mod tests {
     fn version_matches_the_crate() {
         let v = unsafe { std::ffi::CStr::from_ptr(super::paytoken_version()) };
         assert_eq!(v.to_str().unwrap(), env!("CARGO_PKG_VERSION"));
+    }
+
+    #[test]
+    fn abi_and_error_size() {
+        assert_eq!(super::paytoken_abi_version(), 0x0001_0001);
+        assert_eq!(super::paytoken_error_size(), 4 + 4 + 32 + 512);
     }
 }

@@ -62,6 +62,10 @@ export interface RequestOptions {
   body?: Buffer | Uint8Array | ArrayBuffer | string;
   /** Extra headers, sent after Authorization and the configured fixed headers. */
   headers?: Record<string, string>;
+  /** Query parameters appended to the path (arrays repeat the name). */
+  query?: Record<string, string | number | boolean | Array<string | number | boolean>> | URLSearchParams | string;
+  /** Whole-request deadline for this call only, replacing the client's `timeoutMs`. */
+  timeoutMs?: number;
 }
 
 export interface ClientStats {
@@ -84,11 +88,34 @@ export class Response {
   readonly ok: boolean;
   /** A header by name, case-insensitively. */
   header(name: string): string | undefined;
-  /** The body decoded as text (UTF-8 by default). */
-  text(encoding?: BufferEncoding): string;
-  /** The body parsed as JSON; throws a SyntaxError when it is not JSON. */
+  /** The path (and query) that was requested. */
+  readonly url: string;
+  readonly method: string;
+  /** The body as text, decoded by the library (declared charset; EUC-KR read as CP949). */
+  text(): string;
+  /** The body parsed as JSON; a GatewayError (with httpStatus and an excerpt) when it is not JSON. */
   json<T = any>(): T;
 }
+
+export interface LogRecord {
+  level: 'info' | 'debug';
+  /** Tokens and secrets appear only as `fp:` fingerprints. */
+  message: string;
+}
+
+/** The library's log records; collected while a 'log' listener is attached. */
+export const logs: import('node:events').EventEmitter & {
+  on(event: 'log', listener: (record: LogRecord) => void): any;
+};
+/** 0 none, 1 info, 2 debug (the level adding a 'log' listener picks). */
+export function setLogLevel(level: 0 | 1 | 2): void;
+/** Records the library dropped because its queue was full. */
+export function droppedLogs(): number;
+/** The library's config key table. */
+export function configSchema(): {
+  version: number;
+  keys: Array<{ name: string; type: 'string' | 'secret' | 'boolean' | 'integer'; gateways: string[]; required: boolean; default?: unknown; min?: number; max?: number; values?: string[] }>;
+};
 
 export class Client {
   /** Validates the config (no network I/O). Throws InvalidArgumentError. */

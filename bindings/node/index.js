@@ -6,6 +6,12 @@ const { Client } = require('./lib/client');
 const { Response } = require('./lib/response');
 const { native } = require('./lib/native');
 const errors = require('./lib/errors');
+const { logs, setLevel, droppedLogs } = require('./lib/logs');
+
+/** The library's config key table: `{version, keys: [{name, type, gateways, required, default?, ...}]}`. */
+function configSchema() {
+  return JSON.parse(native().configSchema());
+}
 
 /** Version of the loaded libpaytoken.so, e.g. "0.1.0". */
 function libraryVersion() {
@@ -25,4 +31,9 @@ module.exports = {
   InternalError: errors.InternalError,
   ErrorCode: errors.ErrorCode,
   libraryVersion,
+  configSchema,
+  /** EventEmitter of the library's log records: `logs.on('log', ({level, message}) => ...)`. */
+  logs,
+  setLogLevel: setLevel,
+  droppedLogs,
 };

@@ -14,6 +14,10 @@ export const {
   InternalError,
   ErrorCode,
   libraryVersion,
+  configSchema,
+  logs,
+  setLogLevel,
+  droppedLogs,
 } = paytoken;
 
 export default paytoken;

@@ -165,16 +165,10 @@ fn describe_code(code: &str, msg: &str) -> String {
 /// The answer's text: EUC-KR when the answer says so (or NICEPAY was asked for it and the
 /// bytes are not UTF-8), otherwise UTF-8.
 pub fn decode_text(config: &Config, answer: &HttpResponse) -> Result<String, Error> {
-    let declared_euc_kr = answer
-        .header("content-type")
-        .map(|ct| {
-            let ct = ct.to_ascii_lowercase();
-            ct.contains("euc-kr")
-                || ct.contains("euckr")
-                || ct.contains("ks_c_5601")
-                || ct.contains("cp949")
-        })
-        .unwrap_or(false);
+    // The same charset rule as paytoken_response_text (crate::text), but strict: a token
+    // answer with broken bytes is an error, not U+FFFD.
+    let declared_euc_kr =
+        crate::text::declared(answer.header("content-type")) == Some(encoding_rs::EUC_KR);
     match std::str::from_utf8(&answer.body) {
         Ok(s) if !declared_euc_kr => Ok(s.to_owned()),
         _ if declared_euc_kr || config.return_charset == Charset::EucKr => {

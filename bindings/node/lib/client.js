@@ -9,6 +9,7 @@ const { describe, requireObject, toJson, cString } = require('./args');
 const { invalidArgument } = require('./errors');
 const { readResponse } = require('./response');
 const { Gate } = require('./gate');
+const { drainLogs } = require('./logs');
 
 const gate = new Gate();
 
@@ -71,7 +72,9 @@ class Client {
    * Sends an authorized request to the configured origin.
    * @param {string} method GET, POST, PUT, PATCH or DELETE
    * @param {string} path starts with "/", may carry "?query"
-   * @param {{json?: any, body?: Buffer|Uint8Array|ArrayBuffer|string, headers?: Record<string,string>}} [options]
+   * @param {{json?: any, body?: Buffer|Uint8Array|ArrayBuffer|string, headers?: Record<string,string>,
+   *   query?: Record<string,any>|URLSearchParams|string, timeoutMs?: number}} [options]
+   *   `timeoutMs` replaces the client's for this call only. Any other key is an error.
    * @returns {Promise<import('./response').Response>}
    */
   request(method, path, options) {
@@ -159,20 +162,28 @@ class Client {
 
   #requestOp(method, path, options = {}) {
     requireObject(options, 'request options');
-    const methodArg = cString(typeof method === 'string' ? method.toUpperCase() : method, 'method');
-    const pathArg = cString(path, 'path');
+    const unknown = Object.keys(options).filter((k) => !REQUEST_OPTIONS.includes(k));
+    if (unknown.length > 0) {
+      throw invalidArgument(`unknown request option "${unknown[0]}" (known: ${REQUEST_OPTIONS.join(', ')})`);
+    }
+    const methodText = typeof method === 'string' ? method.toUpperCase() : method;
+    const methodArg = cString(methodText, 'method');
+    const fullPath = withQuery(path, options.query);
+    const pathArg = cString(fullPath, 'path');
     const headersArg = options.headers === undefined ? null : cString(headersJson(options.headers), 'headers');
     const body = requestBody(options);
+    const optionsArg = callOptions(options.timeoutMs);
     const n = native();
     const out = [null];
     const err = {};
     return {
-      fn: n.request,
-      args: [this.#live(), methodArg, pathArg, headersArg, body, body ? body.length : 0, out, err],
+      fn: n.requestEx,
+      args: [this.#live(), methodArg, pathArg, headersArg, body, body ? body.length : 0, optionsArg, out, err],
       finish(status) {
         try {
+          drainLogs();
           check(status, err);
-          return readResponse(n, out[0]);
+          return readResponse(n, out[0], { method: methodText, url: fullPath });
         } finally {
           n.responseFree(out[0]); // NULL-safe; outputs are written only on success
         }
@@ -206,6 +217,42 @@ class Client {
       native().clientFree(handle);
     }
   }
+}
+
+// What request()/get()/post()... accept; anything else (params, signal, ...) is refused.
+const REQUEST_OPTIONS = ['json', 'body', 'headers', 'query', 'timeoutMs'];
+
+/** `path` with `query` appended (an object, URLSearchParams or a string). */
+function withQuery(path, query) {
+  if (query === undefined || query === null || typeof path !== 'string') return path;
+  let text;
+  if (typeof query === 'string') text = query.replace(/^\?/, '');
+  else if (query instanceof URLSearchParams) text = query.toString();
+  else {
+    requireObject(query, 'query');
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(query)) {
+      for (const v of Array.isArray(value) ? value : [value]) {
+        if (v === undefined) continue;
+        if (v !== null && typeof v === 'object') {
+          throw invalidArgument(`query "${name}" must be a string, number or boolean, got ${describe(v)}`);
+        }
+        params.append(name, String(v));
+      }
+    }
+    text = params.toString();
+  }
+  if (text === '') return path;
+  return `${path}${path.includes('?') ? '&' : '?'}${text}`;
+}
+
+/** The per-call options JSON of paytoken_request_ex, or null for the client's defaults. */
+function callOptions(timeoutMs) {
+  if (timeoutMs === undefined) return null;
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) {
+    throw invalidArgument(`timeoutMs must be a whole number of milliseconds >= 1, got ${describe(timeoutMs)} ${String(timeoutMs)}`);
+  }
+  return cString(JSON.stringify({ timeoutMs }), 'options');
 }
 
 function withGateway(gateway, options) {

@@ -10,6 +10,11 @@ const koffi = require('koffi');
 const { fromStatus } = require('./errors');
 
 const DEFAULT_LIB = path.join(__dirname, 'libpaytoken.so');
+// The C ABI this package was written against (paytoken_abi_version): the library must have
+// the same major and at least this minor.
+const ABI_MAJOR = 1;
+const ABI_MINOR = 1;
+const ERROR_STRUCT_SIZE = 4 + 4 + 32 + 512;
 
 let bound = null;
 
@@ -30,6 +35,8 @@ function bind(libPath) {
       { cause },
     );
   }
+
+  checkAbi(lib, libPath);
 
   // Anonymous types: two copies of this package in one process must not clash on names.
   const ErrorStruct = koffi.struct({
@@ -71,7 +78,52 @@ function bind(libPath) {
     responseHeadersJson: fn('paytoken_response_headers_json', 'const char *', [ResponsePtr]),
     responseFree: fn('paytoken_response_free', 'void', [ResponsePtr]),
     clientStats: fn('paytoken_client_stats', 'int32_t', [ClientPtr, koffi.out(koffi.pointer(OwnedString)), errOut]),
+    requestEx: fn('paytoken_request_ex', 'int32_t', [
+      ClientPtr,
+      'const char *', // method
+      'const char *', // path
+      'const char *', // headers_json
+      'const uint8_t *',
+      'size_t',
+      'const char *', // options_json
+      koffi.out(koffi.pointer(ResponsePtr)),
+      errOut,
+    ]),
+    responseText: fn('paytoken_response_text', 'const void *', [ResponsePtr, koffi.out(koffi.pointer('size_t'))]),
+    configSchema: fn('paytoken_config_schema', 'const char *', []),
+    // Polling mode only (NULL callback): JavaScript must run on its own thread.
+    logConfigure: fn('paytoken_log_configure', 'int32_t', ['int32_t', 'void *', 'void *', errOut]),
+    logNext: fn('paytoken_log_next', 'int32_t', [koffi.out(koffi.pointer('int32_t')), koffi.out(koffi.pointer(OwnedString))]),
+    logDropped: fn('paytoken_log_dropped', 'uint64_t', []),
   };
+}
+
+/** Refuses a library whose C ABI this package cannot use, naming both versions. */
+function checkAbi(lib, libPath) {
+  const need = `${ABI_MAJOR}.${ABI_MINOR}`;
+  let abi;
+  let errorSize;
+  try {
+    abi = lib.func('paytoken_abi_version', 'uint32_t', [])();
+    errorSize = Number(lib.func('paytoken_error_size', 'size_t', [])());
+  } catch (cause) {
+    throw new Error(
+      `paytoken: ${libPath} is too old (ABI 1.0, no paytoken_abi_version); this package needs ABI ${need}. ` +
+        'Reinstall paytoken, or set PAYTOKEN_LIB to a matching libpaytoken.so.',
+      { cause },
+    );
+  }
+  const major = abi >>> 16;
+  const minor = abi & 0xffff;
+  if (major !== ABI_MAJOR || minor < ABI_MINOR) {
+    throw new Error(
+      `paytoken: ${libPath} has ABI ${major}.${minor}; this package needs ABI ${ABI_MAJOR}.x with x >= ${ABI_MINOR} (${need}). ` +
+        'Reinstall paytoken, or set PAYTOKEN_LIB to a matching libpaytoken.so.',
+    );
+  }
+  if (errorSize !== ERROR_STRUCT_SIZE) {
+    throw new Error(`paytoken: ${libPath} has a paytoken_error of ${errorSize} bytes; this package needs ${ERROR_STRUCT_SIZE}`);
+  }
 }
 
 // A call is described once as {fn, args, finish}: `finish(status)` reads the outputs,
@@ -97,4 +149,4 @@ function check(status, err) {
   if (status !== 0) throw fromStatus(status, err);
 }
 
-module.exports = { native, runSync, callAsync, check };
+module.exports = { native, runSync, callAsync, check, checkAbi, ABI_MAJOR, ABI_MINOR };

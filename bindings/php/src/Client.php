@@ -27,6 +27,9 @@ use PayToken\Native\Loader;
  */
 final class Client
 {
+    /** What request() accepts in $options. */
+    private const REQUEST_OPTIONS = ['headers', 'query', 'timeoutMs'];
+
     /** @var \FFI the binding this client's handle belongs to */
     private $ffi;
 
@@ -115,9 +118,13 @@ final class Client
      */
     public function token(): string
     {
-        return $this->takeString(function (CData $out, CData $error): int {
-            return $this->ffi->paytoken_get_token($this->handle(), $out, $error);
-        });
+        try {
+            return $this->takeString(function (CData $out, CData $error): int {
+                return $this->ffi->paytoken_get_token($this->handle(), $out, $error);
+            });
+        } finally {
+            Logs::drain($this->ffi);
+        }
     }
 
     /**
@@ -151,27 +158,41 @@ final class Client
     }
 
     /**
-     * Send an authorized request to the gateway's origin. The token (or Basic/PortOne
-     * credentials) is added by the library; on a 401 it fetches a fresh token and retries
-     * once. Every HTTP status the gateway answers comes back as a Response.
+     * An authorized request to the configured origin.
      *
-     * @param string $method "GET", "POST", "PUT", "PATCH" or "DELETE"
-     * @param string $path starts with "/", may carry "?query"; never an absolute URL
-     * @param array<mixed>|\JsonSerializable|\stdClass|string|null $body encoded as JSON
-     *        unless a string (sent as is); null for none
-     * @param array<string, string> $headers extra headers (Content-Type, Idempotency-Key...)
+     * @param string $method GET, POST, PUT, PATCH or DELETE
+     * @param string $path starts with "/"; an absolute URL is refused
+     * @param array|object|string|null $body an array/object is sent as JSON (an empty array
+     *   as the object {}); a string as is; null for none
+     * @param array $options 'headers' => [name => value], 'query' => [name => value] (or a
+     *   string), 'timeoutMs' => int (this call only, replacing the client's). Any other key
+     *   is an InvalidArgumentException: headers go under 'headers'.
      */
     public function request(
         string $method,
         string $path,
         #[\SensitiveParameter]
         $body = null,
-        array $headers = []
+        array $options = []
     ): Response {
+        $unknown = array_diff(array_keys($options), self::REQUEST_OPTIONS);
+        if ($unknown !== []) {
+            throw InvalidArgumentException::because(sprintf(
+                'paytoken: unknown request option "%s" (known: %s); headers go under \'headers\' => [...]',
+                (string) reset($unknown),
+                implode(', ', self::REQUEST_OPTIONS)
+            ));
+        }
+        $path = self::withQuery($path, $options['query'] ?? []);
         self::refuseNul($method, 'method');
         self::refuseNul($path, 'path');
         $bytes = self::bodyBytes($body);
+        $headers = $options['headers'] ?? [];
+        if (!\is_array($headers)) {
+            throw InvalidArgumentException::because('paytoken: the \'headers\' option must be an array of name => value.');
+        }
         $headersJson = self::headersJson($headers);
+        $callOptions = self::callOptions($options['timeoutMs'] ?? null);
         $length = \strlen($bytes ?? '');
         $buffer = null;
         if ($length > 0) {
@@ -181,47 +202,75 @@ final class Client
         }
         $error = $this->ffi->new('paytoken_error');
         $response = $this->ffi->new('paytoken_response*');
-        $status = $this->ffi->paytoken_request(
+        $status = $this->ffi->paytoken_request_ex(
             $this->handle(),
             $method,
             $path,
             $headersJson,
             $buffer,
             $length,
+            $callOptions,
             \FFI::addr($response),
             \FFI::addr($error)
         );
+        Logs::drain($this->ffi);
         Errors::check($this->ffi, $status, $error);
         try {
-            return $this->copyResponse($response);
+            return $this->copyResponse($response, strtoupper($method), $path);
         } finally {
             $this->ffi->paytoken_response_free($response);
         }
     }
 
-    /** @param array<string, string> $headers */
-    public function get(string $path, array $headers = []): Response
+    /** GET with a query (['status' => 'paid']) and options ('headers', 'timeoutMs'). */
+    public function get(string $path, array $query = [], array $options = []): Response
     {
-        return $this->request('GET', $path, null, $headers);
+        return $this->request('GET', $path, null, ['query' => $query] + $options);
     }
 
-    /**
-     * @param array<mixed>|\JsonSerializable|\stdClass|string|null $body
-     * @param array<string, string> $headers
-     */
+    /** POST a JSON body (array/object; [] is {}) or a string; options: 'headers', 'query', 'timeoutMs'. */
     public function post(
         string $path,
         #[\SensitiveParameter]
         $body = null,
-        array $headers = []
+        array $options = []
     ): Response {
-        return $this->request('POST', $path, $body, $headers);
+        return $this->request('POST', $path, $body, $options);
     }
 
-    /** @param array<string, string> $headers */
-    public function delete(string $path, array $headers = []): Response
+    /** PUT, as post(). */
+    public function put(
+        string $path,
+        #[\SensitiveParameter]
+        $body = null,
+        array $options = []
+    ): Response {
+        return $this->request('PUT', $path, $body, $options);
+    }
+
+    /** PATCH, as post(). */
+    public function patch(
+        string $path,
+        #[\SensitiveParameter]
+        $body = null,
+        array $options = []
+    ): Response {
+        return $this->request('PATCH', $path, $body, $options);
+    }
+
+    /** DELETE with a query and options, as get(). */
+    public function delete(string $path, array $query = [], array $options = []): Response
     {
-        return $this->request('DELETE', $path, null, $headers);
+        return $this->request('DELETE', $path, null, ['query' => $query] + $options);
+    }
+
+    /** Frees the native client now (the process-wide token cache stays). Later calls fail; idempotent. */
+    public function close(): void
+    {
+        if ($this->handle !== null) {
+            $this->ffi->paytoken_client_free($this->handle);
+            $this->handle = null;
+        }
     }
 
     /** @return array<string, mixed> what var_dump/print_r show: never a credential */
@@ -274,17 +323,53 @@ final class Client
         }
     }
 
-    private function copyResponse(CData $response): Response
+    private function copyResponse(CData $response, string $method, string $path): Response
     {
         $length = $this->ffi->new('size_t');
         $body = $this->ffi->paytoken_response_body($response, \FFI::addr($length));
         $size = (int) $length->cdata;
+        $bytes = $size > 0 ? \FFI::string($body, $size) : '';
+        // The library's one text decoder: the same text as every other paytoken language.
+        $text = $this->ffi->paytoken_response_text($response, \FFI::addr($length));
+        $textSize = (int) $length->cdata;
         $headers = json_decode(Loader::text($this->ffi->paytoken_response_headers_json($response)), true);
         return new Response(
             (int) $this->ffi->paytoken_response_status($response),
             \is_array($headers) ? $headers : [],
-            $size > 0 ? \FFI::string($body, $size) : ''
+            $bytes,
+            // PHP 8 hands `const char *` back as a string (to the NUL that ends it); other FFI
+            // builds give the pointer.
+            \is_string($text) ? $text : ($textSize > 0 ? \FFI::string($text, $textSize) : ''),
+            $method . ' ' . $path
         );
+    }
+
+    /** @param array|string $query */
+    private static function withQuery(string $path, $query): string
+    {
+        if (\is_string($query)) {
+            $text = ltrim($query, '?');
+        } elseif (\is_array($query)) {
+            $text = http_build_query($query, '', '&', PHP_QUERY_RFC3986);
+        } else {
+            throw InvalidArgumentException::because('paytoken: the query must be an array of name => value or a string.');
+        }
+        if ($text === '') {
+            return $path;
+        }
+        return $path . (strpos($path, '?') === false ? '?' : '&') . $text;
+    }
+
+    /** The options JSON of paytoken_request_ex, or null for the client's defaults. */
+    private static function callOptions($timeoutMs): ?string
+    {
+        if ($timeoutMs === null) {
+            return null;
+        }
+        if (!\is_int($timeoutMs) || $timeoutMs < 1) {
+            throw InvalidArgumentException::because('paytoken: \'timeoutMs\' must be a whole number of milliseconds >= 1.');
+        }
+        return json_encode(['timeoutMs' => $timeoutMs]);
     }
 
     /** @param array<mixed>|\JsonSerializable|\stdClass|string|null $body */
@@ -294,6 +379,9 @@ final class Client
     ): ?string {
         if ($body === null || \is_string($body)) {
             return $body;
+        }
+        if ($body === []) {
+            return '{}'; // PHP cannot tell an empty map from an empty list: the APIs want an object
         }
         if (\is_array($body) || \is_object($body)) {
             return self::encodeJson($body, 'body');

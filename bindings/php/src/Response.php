@@ -14,8 +14,6 @@ use PayToken\Exception\InvalidArgumentException;
 final class Response
 {
     /** Charsets Korean gateways use for EUC-KR text; CP949 ("UHC") is their superset. */
-    private const KOREAN_CHARSETS = ['euc-kr', 'euckr', 'cp949', 'uhc', 'ks_c_5601-1987', 'x-windows-949', 'windows-949'];
-
     /** @var int */
     private $status;
 
@@ -26,11 +24,19 @@ final class Response
     private $body;
 
     /** @param array<string, string> $headers */
-    public function __construct(int $status, array $headers, string $body)
+    /** @var string the body as UTF-8, decoded by the library */
+    private $text;
+
+    /** @var string "METHOD /path?query" of the request */
+    private $request;
+
+    public function __construct(int $status, array $headers, string $body, ?string $text = null, string $request = '')
     {
         $this->status = $status;
         $this->headers = $headers;
         $this->body = $body;
+        $this->text = $text ?? $body;
+        $this->request = $request;
     }
 
     public function status(): int
@@ -63,60 +69,33 @@ final class Response
     }
 
     /**
-     * The body as UTF-8 text: converted from the charset named in Content-Type (e.g.
-     * NICEPAY's EUC-KR answers), or from $charset when given.
+     * The body as UTF-8 text, decoded by the library (the charset Content-Type declares;
+     * EUC-KR read as CP949, so syllables plain EUC-KR lacks survive; invalid bytes as
+     * U+FFFD): the same text every paytoken language gives. No mbstring needed.
      */
-    public function text(?string $charset = null): string
+    public function text(): string
     {
-        $charset = strtolower(trim($charset ?? $this->declaredCharset()));
-        if ($charset === '' || $charset === 'utf-8' || $charset === 'utf8') {
-            return $this->body;
-        }
-        $from = \in_array($charset, self::KOREAN_CHARSETS, true) ? 'UHC' : $charset;
-        return self::convertToUtf8($this->body, $from);
+        return $this->text;
     }
 
     /**
-     * The body decoded as a JSON object or array, into an associative array; text in
-     * another charset is converted to UTF-8 first (see text()).
-     *
-     * @return array<mixed>
-     * @throws GatewayException when the body is not a JSON object or array
+     * The body parsed as JSON (an array). A body that is not a JSON object or array is a
+     * GatewayException with the HTTP status and a short excerpt.
      */
-    public function json(?string $charset = null): array
+    public function json(): array
     {
-        $decoded = json_decode($this->text($charset), true, 512, JSON_BIGINT_AS_STRING);
+        $decoded = json_decode($this->text, true, 512, JSON_BIGINT_AS_STRING);
         if (!\is_array($decoded)) {
             $why = json_last_error() === JSON_ERROR_NONE ? 'not an object or array' : json_last_error_msg();
+            $flat = trim((string) preg_replace('/\s+/u', ' ', $this->text));
+            $excerpt = preg_match('/^.{121}/us', $flat) === 1 ? preg_replace('/^(.{120}).*$/us', '$1', $flat) . '…' : $flat;
             throw new GatewayException(
-                sprintf('the gateway answered HTTP %d with a body that is not JSON (%s; Content-Type %s)',
-                    $this->status, $why, $this->header('content-type') ?? 'none'),
+                sprintf('the answer to %s (HTTP %d) is not JSON (%s): "%s"',
+                    $this->request === '' ? 'the request' : $this->request, $this->status, $why, $excerpt),
                 GatewayException::STATUS_GATEWAY,
                 $this->status
             );
         }
         return $decoded;
-    }
-
-    private function declaredCharset(): string
-    {
-        $type = $this->header('content-type') ?? '';
-        return preg_match('/;\s*charset\s*=\s*"?([^";\s]+)/i', $type, $m) === 1 ? $m[1] : '';
-    }
-
-    private static function convertToUtf8(string $text, string $from): string
-    {
-        if (\function_exists('mb_convert_encoding')) {
-            $known = array_map('strtolower', mb_list_encodings());
-            if (\in_array(strtolower($from), $known, true)) {
-                return (string) mb_convert_encoding($text, 'UTF-8', $from);
-            }
-        } elseif (\function_exists('iconv')) {
-            $converted = @iconv($from === 'UHC' ? 'CP949' : $from, 'UTF-8//IGNORE', $text);
-            if ($converted !== false) {
-                return $converted;
-            }
-        }
-        throw InvalidArgumentException::because("paytoken: cannot convert the body from charset \"$from\" to UTF-8 (is the mbstring extension installed?)");
     }
 }

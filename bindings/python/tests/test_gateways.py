@@ -81,7 +81,7 @@ def test_response_text_decodes_euc_kr(make_client):
     client = make_client("nicepay", auth="basic")
     response = client.post("/v1/access-token", json={"returnCharSet": "euc-kr"})
     assert response.ok
-    assert response.encoding == "cp949"
+    assert response.encoding == "euc-kr"  # declared; .text is already decoded (as CP949)
     assert "정상 처리되었습니다" not in response.content.decode("utf-8", "replace")
     assert response.json()["resultMsg"] == "정상 처리되었습니다."
 

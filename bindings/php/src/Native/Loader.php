@@ -24,6 +24,10 @@ final class Loader
 {
     public const SCOPE = 'PAYTOKEN';
 
+    /** The C ABI this package was written against: the library needs the same major, at least this minor. */
+    public const ABI_MAJOR = 1;
+    public const ABI_MINOR = 1;
+
     /** @var \FFI|null */
     private static $ffi = null;
 
@@ -34,8 +38,38 @@ final class Loader
     {
         if (self::$ffi === null) {
             self::load();
+            try {
+                self::checkAbi(self::$ffi);
+            } catch (SetupException $e) {
+                self::$ffi = null;
+                throw $e;
+            }
         }
         return self::$ffi;
+    }
+
+    /** Refuses a library this package cannot use, naming what it found and what it needs. */
+    private static function checkAbi(\FFI $ffi): void
+    {
+        $problem = self::abiProblem((int) $ffi->paytoken_abi_version(), (int) $ffi->paytoken_error_size(), \FFI::sizeof($ffi->type('paytoken_error')));
+        if ($problem !== null) {
+            throw SetupException::because("paytoken: the loaded libpaytoken $problem. Install the libpaytoken.so that came with this package (PAYTOKEN_LIB).");
+        }
+    }
+
+    /** Why a library with this ABI version and error size cannot be used, or null. */
+    public static function abiProblem(int $abi, int $errorSize, int $expectedErrorSize): ?string
+    {
+        $major = $abi >> 16;
+        $minor = $abi & 0xffff;
+        if ($major !== self::ABI_MAJOR || $minor < self::ABI_MINOR) {
+            return sprintf('has ABI %d.%d; this package needs ABI %d.x with x >= %d (%d.%d)', $major, $minor,
+                self::ABI_MAJOR, self::ABI_MINOR, self::ABI_MAJOR, self::ABI_MINOR);
+        }
+        if ($errorSize !== $expectedErrorSize) {
+            return "has a paytoken_error of $errorSize bytes; this package needs $expectedErrorSize";
+        }
+        return null;
     }
 
     public static function mode(): string
@@ -86,7 +120,8 @@ final class Loader
             throw SetupException::because(
                 "paytoken: FFI::cdef could not load $library: {$e->getMessage()}. Check that the "
                 . 'library is built for this machine and that paytoken_ffi.h is of the same version '
-                . '(PAYTOKEN_LIB, PAYTOKEN_FFI_HEADER).',
+                . '(PAYTOKEN_LIB, PAYTOKEN_FFI_HEADER); a missing paytoken_abi_version means a library '
+                . 'older than ABI ' . self::ABI_MAJOR . '.' . self::ABI_MINOR . ', which this package needs.',
                 $e
             );
         }

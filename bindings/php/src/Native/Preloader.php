@@ -21,7 +21,16 @@ final class Preloader
             // not loaded yet: do it below
         }
         try {
-            $header = PreloadHeader::write(PreloadHeader::defaultPath(Locator::library()));
+            $library = Locator::library();
+        } catch (\Throwable $e) {
+            // Not findable from the master's environment: PHP-FPM's env[PAYTOKEN_LIB] (and
+            // Library::setPath()) exist only in the workers, where requests look it up the
+            // same way and load it with FFI::cdef (this Loader is preloaded). Nothing to say:
+            // if it is missing there too, the first Client's SetupException says what to set.
+            return;
+        }
+        try {
+            $header = PreloadHeader::write(PreloadHeader::defaultPath($library));
             \FFI::load($header);
         } catch (\Throwable $e) {
             if (strpos($e->getMessage(), 'preload_user') !== false) {

@@ -64,7 +64,7 @@ final class NicepayTest extends SimTestCase
 
     public function testStringBodiesAndExtraHeadersAreSentAsGiven(): void
     {
-        $this->nicepay()->request('POST', '/v1/payments/tid_0003', '{"amount":1004}', ['X-Shop-Trace' => 'abc-1', 'X-Retry' => 2]);
+        $this->nicepay()->request('POST', '/v1/payments/tid_0003', '{"amount":1004}', ['headers' => ['X-Shop-Trace' => 'abc-1', 'X-Retry' => 2]]);
 
         $seen = $this->sim->lastRequest();
         self::assertSame('{"amount":1004}', $seen['body']);

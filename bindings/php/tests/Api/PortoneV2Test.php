@@ -27,7 +27,7 @@ final class PortoneV2Test extends SimTestCase
     {
         $client = $this->portoneV2(['auth' => 'token', 'storeId' => 'store-1']);
         $jwt = $client->token();
-        $client->post('/payments/pay-0002/cancel', ['reason' => 'test'], ['Idempotency-Key' => 'idem-0002']);
+        $client->post('/payments/pay-0002/cancel', ['reason' => 'test'], ['headers' => ['Idempotency-Key' => 'idem-0002']]);
         $client->get('/payments/pay-0002');
 
         self::assertCount(3, explode('.', $jwt), 'a JWT');
@@ -37,7 +37,7 @@ final class PortoneV2Test extends SimTestCase
 
     public function testIdempotencyKeyIsPassedThrough(): void
     {
-        $this->portoneV2()->post('/payments/pay-0003/cancel', ['reason' => 'test'], ['Idempotency-Key' => 'idem-0003']);
+        $this->portoneV2()->post('/payments/pay-0003/cancel', ['reason' => 'test'], ['headers' => ['Idempotency-Key' => 'idem-0003']]);
         self::assertSame('idem-0003', $this->sim->lastRequest()['headers']['idempotency-key']);
     }
 

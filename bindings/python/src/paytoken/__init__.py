@@ -17,15 +17,18 @@ from ._client import Client
 from ._errors import (
     AuthError,
     GatewayError,
+    HTTPStatusError,
     InternalError,
     InvalidArgumentError,
     NetworkError,
     PayTokenError,
     PayTokenTimeout,
+    ResponseJSONError,
     Status,
     TlsError,
 )
-from ._native import library_path
+from ._log import sync_level as sync_log_level
+from ._native import config_schema, library_path
 from ._native import version as library_version
 from ._response import Headers, Response
 
@@ -36,6 +39,7 @@ __all__ = [
     "AuthError",
     "Client",
     "GatewayError",
+    "HTTPStatusError",
     "Headers",
     "InternalError",
     "InvalidArgumentError",
@@ -43,9 +47,12 @@ __all__ = [
     "PayTokenError",
     "PayTokenTimeout",
     "Response",
+    "ResponseJSONError",
     "Stats",
     "Status",
     "TlsError",
+    "config_schema",
     "library_path",
     "library_version",
+    "sync_log_level",
 ]

@@ -73,10 +73,11 @@ class AsyncClient(ApiBase[Awaitable[Response]]):
 
     async def request(self, method: str, path: str, *, params: Optional[Params] = None,
                       json: Any = None, data: Optional[Body] = None,
-                      headers: Optional[Mapping[str, str]] = None) -> Response:
+                      headers: Optional[Mapping[str, str]] = None,
+                      timeout: Optional[float] = None) -> Response:
         """See :meth:`Client.request`."""
         return await self._run(self._client.request, method, path, params=params, json=json,
-                               data=data, headers=headers)
+                               data=data, headers=headers, timeout=timeout)
 
     def close(self) -> None:
         self._client.close()

@@ -76,25 +76,34 @@ class ApiBase(Generic[R]):
 
     def request(self, method: str, path: str, *, params: Optional[Params] = None,
                 json: Any = None, data: Optional[Body] = None,
-                headers: Optional[Mapping[str, str]] = None) -> R:
+                headers: Optional[Mapping[str, str]] = None,
+                timeout: Optional[float] = None) -> R:
         raise NotImplementedError
 
     def get(self, path: str, *, params: Optional[Params] = None,
-            headers: Optional[Mapping[str, str]] = None) -> R:
-        return self.request("GET", path, params=params, headers=headers)
+            headers: Optional[Mapping[str, str]] = None, timeout: Optional[float] = None) -> R:
+        return self.request("GET", path, params=params, headers=headers, timeout=timeout)
 
     def post(self, path: str, *, params: Optional[Params] = None, json: Any = None,
-             data: Optional[Body] = None, headers: Optional[Mapping[str, str]] = None) -> R:
-        return self.request("POST", path, params=params, json=json, data=data, headers=headers)
+            data: Optional[Body] = None, headers: Optional[Mapping[str, str]] = None,
+            timeout: Optional[float] = None) -> R:
+        return self.request("POST", path, params=params, json=json, data=data,
+                            headers=headers, timeout=timeout)
 
     def put(self, path: str, *, params: Optional[Params] = None, json: Any = None,
-            data: Optional[Body] = None, headers: Optional[Mapping[str, str]] = None) -> R:
-        return self.request("PUT", path, params=params, json=json, data=data, headers=headers)
+            data: Optional[Body] = None, headers: Optional[Mapping[str, str]] = None,
+            timeout: Optional[float] = None) -> R:
+        return self.request("PUT", path, params=params, json=json, data=data,
+                            headers=headers, timeout=timeout)
 
     def patch(self, path: str, *, params: Optional[Params] = None, json: Any = None,
-              data: Optional[Body] = None, headers: Optional[Mapping[str, str]] = None) -> R:
-        return self.request("PATCH", path, params=params, json=json, data=data, headers=headers)
+            data: Optional[Body] = None, headers: Optional[Mapping[str, str]] = None,
+            timeout: Optional[float] = None) -> R:
+        return self.request("PATCH", path, params=params, json=json, data=data,
+                            headers=headers, timeout=timeout)
 
     def delete(self, path: str, *, params: Optional[Params] = None, json: Any = None,
-               data: Optional[Body] = None, headers: Optional[Mapping[str, str]] = None) -> R:
-        return self.request("DELETE", path, params=params, json=json, data=data, headers=headers)
+            data: Optional[Body] = None, headers: Optional[Mapping[str, str]] = None,
+            timeout: Optional[float] = None) -> R:
+        return self.request("DELETE", path, params=params, json=json, data=data,
+                            headers=headers, timeout=timeout)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import datetime
 import json as _json
+import math
 import os
 import threading
+import time
 import weakref
 from typing import Any, Dict, Iterator, Mapping, NoReturn, Optional, Tuple
 from urllib.parse import urlencode
 
-from . import _native
+from . import _log, _native
 from ._api import ApiBase, Body, Params, Stats
 from ._errors import InvalidArgumentError
 from ._response import Response
@@ -38,6 +41,7 @@ class Client(ApiBase[Response]):
         if not isinstance(config, Mapping):
             raise TypeError(f"config must be a mapping, not {type(config).__name__}")
         self._handle = _native.client_new(_json.dumps(dict(config)).encode("utf-8"))
+        _log.sync_level()
         # The library validated it, so this is one of the known gateway names.
         self.gateway: str = config["gateway"]
         _live_clients.add(self)
@@ -66,7 +70,8 @@ class Client(ApiBase[Response]):
 
     def request(self, method: str, path: str, *, params: Optional[Params] = None,
                 json: Any = None, data: Optional[Body] = None,
-                headers: Optional[Mapping[str, str]] = None) -> Response:
+                headers: Optional[Mapping[str, str]] = None,
+                timeout: Optional[float] = None) -> Response:
         """Send ``method`` to the gateway's origin + ``path`` with the right Authorization.
 
         ``path`` starts with "/" (an absolute URL is refused: the token only goes to
@@ -74,15 +79,23 @@ class Client(ApiBase[Response]):
         ``json`` (serialised as UTF-8 JSON) or ``data`` (bytes or str as is; a dict is
         form-encoded). Any HTTP status comes back as a :class:`Response`; a 401 is
         retried once with a fresh token. Nothing is retried after the request may have
-        reached the gateway: see :class:`PayTokenTimeout`.
+        reached the gateway: see :class:`PayTokenTimeout`. ``timeout`` (seconds) replaces
+        the client's ``timeout_ms`` for this call only: an approval may wait 60 s, a
+        lookup 5 s.
         """
         raw_method = _c_string("method", method).upper()
-        raw_path = _c_string("path", _with_query(path, params))
+        full_path = _with_query(path, params)
+        raw_path = _c_string("path", full_path)
         body, content_type = _encode_body(json, data)
         raw_headers = _encode_headers(headers, content_type)
+        options = _call_options(timeout)
+        started = time.monotonic()
         with self._borrow() as handle:
-            answer = _native.request(handle, raw_method, raw_path, raw_headers, body)
-        return Response(answer.status, _json.loads(answer.headers_json), answer.body)
+            answer = _native.request(handle, raw_method, raw_path, raw_headers, body, options)
+        elapsed = datetime.timedelta(seconds=time.monotonic() - started)
+        return Response(answer.status, _json.loads(answer.headers_json), answer.body,
+                        text=answer.text, url=full_path, method=raw_method.decode(),
+                        elapsed=elapsed)
 
     # ------------------------------------------------------------------ lifetime
     def close(self) -> None:
@@ -182,6 +195,17 @@ def _with_query(path: str, params: Optional[Params]) -> str:
         return path
     query = params if isinstance(params, str) else urlencode(params, doseq=True)
     return f"{path}{'&' if '?' in path else '?'}{query}"
+
+
+def _call_options(timeout: Optional[float]) -> Optional[bytes]:
+    """The per-call options JSON of paytoken_request_ex (None: the client's defaults)."""
+    if timeout is None:
+        return None
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+        raise TypeError(f"timeout must be a number of seconds, not {type(timeout).__name__}")
+    if not timeout > 0 or math.isinf(timeout):
+        raise InvalidArgumentError(f"timeout must be a positive number of seconds, not {timeout!r}")
+    return _json.dumps({"timeoutMs": max(1, math.ceil(timeout * 1000))}).encode("ascii")
 
 
 def _encode_body(json_body: Any, data: Optional[Body]) -> Tuple[Optional[bytes], Optional[str]]:

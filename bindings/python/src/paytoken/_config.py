@@ -1,32 +1,25 @@
 """From Python keyword arguments (snake_case) to the library's JSON config (camelCase).
 
-The table below is the only place that knows both spellings; the library validates
-the values and names any key it does not accept.
+The keyword names are derived from the library's key table; the library validates the
+values and names any key it does not accept.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, Mapping
 
-# Python keyword -> config key of c-api.md.
+from . import _native
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", lambda m: "_" + m.group(1).lower(), name)
+
+
+# Python keyword -> config key, derived from the library's own key table
+# (paytoken_config_schema): a key added to the library is a keyword here with no edit.
 CONFIG_KEYS: Mapping[str, str] = {
-    "client_key": "clientKey",
-    "secret_key": "secretKey",
-    "imp_key": "impKey",
-    "imp_secret": "impSecret",
-    "api_secret": "apiSecret",
-    "auth": "auth",
-    "sandbox": "sandbox",
-    "base_url": "baseUrl",
-    "connect_timeout_ms": "connectTimeoutMs",
-    "timeout_ms": "timeoutMs",
-    "refresh_before_secs": "refreshBeforeSecs",
-    "return_char_set": "returnCharSet",
-    "tier": "tier",
-    "store_id": "storeId",
-    "max_response_bytes": "maxResponseBytes",
-    "user_agent": "userAgent",
-    "ca_file": "caFile",
+    _snake(key["name"]): key["name"]
+    for key in _native.config_schema()["keys"] if key["name"] != "gateway"
 }
 
 

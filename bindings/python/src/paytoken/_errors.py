@@ -79,6 +79,21 @@ class GatewayError(PayTokenError):
     status = Status.GATEWAY
 
 
+class HTTPStatusError(GatewayError):
+    """Raised by :meth:`Response.raise_for_status` for a 4xx or 5xx answer; ``response``
+    is that answer, ``http_status`` its status and ``gateway_code`` the gateway's code."""
+
+    def __init__(self, message: str, code: int | None = None, http_status: int = 0,
+                 gateway_code: str = "", response: Any = None) -> None:
+        super().__init__(message, code, http_status, gateway_code)
+        self.response = response
+
+
+class ResponseJSONError(GatewayError, ValueError):
+    """Raised by :meth:`Response.json` when the body is not JSON (also a ``ValueError``,
+    as ``json.loads`` would raise); the message has the status and a short excerpt."""
+
+
 class NetworkError(PayTokenError, ConnectionError):
     """DNS failure, connection refused, or the connection closed before a full answer.
     For a payment request that may have reached the gateway, reconcile before retrying."""

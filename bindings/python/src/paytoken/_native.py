@@ -9,14 +9,19 @@ threads waiting on a gateway do not stop the rest of the interpreter.
 from __future__ import annotations
 
 import ctypes
+import json
 import os
-from ctypes import POINTER, byref, c_char, c_char_p, c_int32, c_size_t, c_void_p
+from ctypes import (CFUNCTYPE, POINTER, byref, c_char, c_char_p, c_int32, c_size_t, c_uint32,
+                    c_uint64, c_void_p)
 from pathlib import Path
 from typing import Any, Dict, NamedTuple, Optional
 
 from ._errors import error_for
 
 LIB_ENV = "PAYTOKEN_LIB"
+# The C ABI this package was written against (paytoken_abi_version): the library must have
+# the same major and at least this minor.
+ABI_MAJOR, ABI_MINOR = 1, 1
 PACKAGED_LIB = Path(__file__).with_name("libpaytoken.so")
 
 
@@ -43,6 +48,9 @@ ClientPtr = POINTER(ClientHandle)
 ResponsePtr = POINTER(ResponseHandle)
 _ErrorPtr = POINTER(ErrorStruct)
 
+# void (*)(void *user_data, int32_t level, const char *message, size_t len)
+LogCallback = CFUNCTYPE(None, c_void_p, c_int32, c_void_p, c_size_t)
+
 # name: (restype, argtypes). Strings the library allocates come back as c_void_p, not
 # c_char_p: ctypes would convert a c_char_p to bytes and lose the pointer to free.
 _SIGNATURES: Dict[str, Any] = {
@@ -61,6 +69,17 @@ _SIGNATURES: Dict[str, Any] = {
     "paytoken_response_headers_json": (c_char_p, [ResponsePtr]),
     "paytoken_response_free": (None, [ResponsePtr]),
     "paytoken_client_stats": (c_int32, [ClientPtr, POINTER(c_void_p), _ErrorPtr]),
+    "paytoken_request_ex": (c_int32, [ClientPtr, c_char_p, c_char_p, c_char_p, c_char_p, c_size_t,
+                                      c_char_p, POINTER(ResponsePtr), _ErrorPtr]),
+    "paytoken_response_text": (c_void_p, [ResponsePtr, POINTER(c_size_t)]),
+    "paytoken_config_schema": (c_char_p, []),
+    "paytoken_log_configure": (c_int32, [c_int32, LogCallback, c_void_p, _ErrorPtr]),
+    "paytoken_log_dropped": (c_uint64, []),
+}
+# Checked before anything else is looked up: they exist in every library version.
+_ABI_SIGNATURES: Dict[str, Any] = {
+    "paytoken_abi_version": (c_uint32, []),
+    "paytoken_error_size": (c_size_t, []),
 }
 
 
@@ -77,6 +96,7 @@ def _load() -> ctypes.CDLL:
         hint = (f"check ${LIB_ENV}" if os.environ.get(LIB_ENV)
                 else f"reinstall paytoken, or point ${LIB_ENV} at a libpaytoken.so")
         raise ImportError(f"paytoken cannot load its native library {path}: {exc}; {hint}") from None
+    check_abi(lib, path)
     for name, (restype, argtypes) in _SIGNATURES.items():
         function = getattr(lib, name)
         function.restype = restype
@@ -84,7 +104,45 @@ def _load() -> ctypes.CDLL:
     return lib
 
 
+def check_abi(lib: Any, path: str) -> None:
+    """Refuse a library whose C ABI this package cannot use, naming both versions."""
+    need = f"{ABI_MAJOR}.{ABI_MINOR}"
+    try:
+        for name, (restype, argtypes) in _ABI_SIGNATURES.items():
+            function = getattr(lib, name)
+            function.restype = restype
+            function.argtypes = argtypes
+    except AttributeError:
+        raise ImportError(f"paytoken: the native library {path} is too old (ABI 1.0, no "
+                          f"paytoken_abi_version); this package needs ABI {need}; reinstall "
+                          f"paytoken or point ${LIB_ENV} at a matching libpaytoken.so") from None
+    found = lib.paytoken_abi_version()
+    major, minor = found >> 16, found & 0xFFFF
+    if major != ABI_MAJOR or minor < ABI_MINOR:
+        raise ImportError(f"paytoken: the native library {path} has ABI {major}.{minor}; this "
+                          f"package needs ABI {ABI_MAJOR}.x with x >= {ABI_MINOR} ({need}); "
+                          f"reinstall paytoken or point ${LIB_ENV} at a matching libpaytoken.so")
+    size = lib.paytoken_error_size()
+    if size != ctypes.sizeof(ErrorStruct):
+        raise ImportError(f"paytoken: the native library {path} has a paytoken_error of {size} "
+                          f"bytes; this package needs {ctypes.sizeof(ErrorStruct)}")
+
+
 _lib = _load()
+
+
+def config_schema() -> Dict[str, Any]:
+    """The library's config key table (``paytoken_config_schema``)."""
+    return json.loads(_lib.paytoken_config_schema().decode("utf-8"))  # type: ignore[no-any-return]
+
+
+def log_configure(level: int, callback: Any) -> None:
+    err = ErrorStruct()
+    _check(_lib.paytoken_log_configure(level, callback or LogCallback(), None, byref(err)), err)
+
+
+def log_dropped() -> int:
+    return int(_lib.paytoken_log_dropped())
 
 
 def version() -> str:
@@ -146,22 +204,28 @@ class RawResponse(NamedTuple):
     status: int
     headers_json: str
     body: bytes
+    text: str
 
 
 def request(client: Any, method: bytes, path: bytes, headers_json: Optional[bytes],
-            body: Optional[bytes]) -> RawResponse:
-    """Send one authorized request; copies the answer into Python objects and frees it."""
+            body: Optional[bytes], options_json: Optional[bytes] = None) -> RawResponse:
+    """Send one authorized request; copies the answer into Python objects and frees it.
+    ``text`` is the body decoded by the library's one decoder (paytoken_response_text)."""
     response, err = ResponsePtr(), ErrorStruct()
-    status = _lib.paytoken_request(client, method, path, headers_json, body,
-                                   len(body) if body else 0, byref(response), byref(err))
+    status = _lib.paytoken_request_ex(client, method, path, headers_json, body,
+                                      len(body) if body else 0, options_json,
+                                      byref(response), byref(err))
     try:
         _check(status, err)
         length = c_size_t()
         data = _lib.paytoken_response_body(response, byref(length))
+        text_length = c_size_t()
+        text = _lib.paytoken_response_text(response, byref(text_length))
         return RawResponse(
             status=_lib.paytoken_response_status(response),
             headers_json=(_lib.paytoken_response_headers_json(response) or b"{}").decode("utf-8"),
             body=ctypes.string_at(data, length.value) if data else b"",
+            text=ctypes.string_at(text, text_length.value).decode("utf-8") if text else "",
         )
     finally:
         _lib.paytoken_response_free(response)  # NULL on failure is fine

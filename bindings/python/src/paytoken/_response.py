@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import codecs
+import datetime
 import json
-from typing import Any, Dict, Iterator, Mapping
+from typing import Any, Dict, Iterator, Mapping, Optional
 
-# Gateways say "EUC-KR" but, like browsers (WHATWG), mean Microsoft's superset CP949:
-# Python's strict "euc_kr" codec would turn its extra syllables into U+FFFD.
-_CHARSET_ALIASES = {
-    "euc-kr": "cp949", "euckr": "cp949", "ks_c_5601-1987": "cp949", "ksc5601": "cp949",
-    "windows-949": "cp949", "x-windows-949": "cp949",
-}
+from ._errors import HTTPStatusError, ResponseJSONError
+
+# How much of a body an error message quotes.
+_EXCERPT_CHARS = 120
 
 
 class Headers(Mapping[str, str]):
@@ -38,21 +36,50 @@ class Headers(Mapping[str, str]):
         return f"Headers({self._items!r})"
 
 
+def _excerpt(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= _EXCERPT_CHARS else flat[:_EXCERPT_CHARS] + "…"
+
+
+def _gateway_code(value: Any) -> str:
+    """The gateway's own code in a JSON error body (NICEPAY resultCode, PortOne code/type)."""
+    if isinstance(value, dict):
+        for key in ("resultCode", "code", "type"):
+            if isinstance(value.get(key), (str, int)) and not isinstance(value.get(key), bool):
+                return str(value[key])
+    return ""
+
+
 class Response:
     """What the gateway answered. Any HTTP status is a response, not an exception.
 
     Attributes:
-        status: the HTTP status code.
+        status: the HTTP status code (also ``status_code``, as in requests).
         headers: a case-insensitive mapping of the response headers.
         content: the body as received (bytes).
+        text: the body as text, decoded by the library (declared charset; EUC-KR read as
+            CP949; undecodable bytes become U+FFFD), the same in every language.
+        url: the path (and query) that was requested, on the client's origin.
+        elapsed: how long the call took, a :class:`datetime.timedelta`.
     """
 
-    __slots__ = ("status", "headers", "content")
+    __slots__ = ("status", "headers", "content", "text", "url", "elapsed", "method")
 
-    def __init__(self, status: int, headers: Mapping[str, str], content: bytes) -> None:
+    def __init__(self, status: int, headers: Mapping[str, str], content: bytes,
+                 text: Optional[str] = None, url: str = "", method: str = "",
+                 elapsed: datetime.timedelta = datetime.timedelta(0)) -> None:
         self.status = status
         self.headers = Headers(headers)
         self.content = content
+        self.text = content.decode("utf-8", "replace") if text is None else text
+        self.url = url
+        self.method = method
+        self.elapsed = elapsed
+
+    @property
+    def status_code(self) -> int:
+        """The HTTP status code (the name requests and httpx use)."""
+        return self.status
 
     @property
     def ok(self) -> bool:
@@ -61,27 +88,36 @@ class Response:
 
     @property
     def encoding(self) -> str:
-        """The Python codec for the body: the Content-Type charset, UTF-8 if none or unknown."""
-        content_type = self.headers.get("content-type", "")
-        for param in content_type.split(";")[1:]:
+        """The charset the answer declared (``Content-Type``), lower-case; "utf-8" if none.
+        Informational: :attr:`text` is already decoded."""
+        for param in self.headers.get("content-type", "").split(";")[1:]:
             name, _, value = param.partition("=")
             if name.strip().lower() == "charset":
-                label = value.strip().strip('"').lower()
-                label = _CHARSET_ALIASES.get(label, label)
-                try:
-                    return codecs.lookup(label).name
-                except LookupError:
-                    break
+                return value.strip().strip('"').lower()
         return "utf-8"
 
-    @property
-    def text(self) -> str:
-        """The body decoded with :attr:`encoding`; undecodable bytes become U+FFFD."""
-        return self.content.decode(self.encoding, "replace")
-
     def json(self) -> Any:
-        """The body parsed as JSON (``json.JSONDecodeError``, a ``ValueError``, if it is not)."""
-        return json.loads(self.text)
+        """The body parsed as JSON. A body that is not JSON raises
+        :class:`ResponseJSONError` (a ``GatewayError`` and a ``ValueError``) with the
+        status and a short excerpt."""
+        try:
+            return json.loads(self.text)
+        except ValueError:
+            raise ResponseJSONError(
+                f"the answer to {self.method} {self.url} (HTTP {self.status}) is not JSON: "
+                f"{_excerpt(self.text)!r}", http_status=self.status) from None
+
+    def raise_for_status(self) -> "Response":
+        """Raise :class:`HTTPStatusError` for a 4xx or 5xx status; return self otherwise."""
+        if self.status >= 400:
+            try:
+                code = _gateway_code(json.loads(self.text))
+            except ValueError:
+                code = ""
+            raise HTTPStatusError(
+                f"HTTP {self.status} from {self.method} {self.url}: {_excerpt(self.text)}",
+                http_status=self.status, gateway_code=code, response=self)
+        return self
 
     def __repr__(self) -> str:
         return f"<Response [{self.status}]>"

@@ -1,10 +1,12 @@
 package io.paytoken;
 
+import com.sun.jna.Callback;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -17,9 +19,14 @@ import java.nio.ByteOrder;
  * servers is MS949, not UTF-8.
  *
  * <p>Where the library is loaded from, first match wins: system property {@code paytoken.lib}
- * (a file), environment variable {@code PAYTOKEN_LIB} (a file), then JNA's search for
- * "paytoken" ({@code jna.library.path}, the system paths, and the copy bundled in this jar
- * at {@code linux-x86-64/libpaytoken.so}).
+ * (a file), environment variable {@code PAYTOKEN_LIB} (a file), the copy bundled in this jar
+ * ({@code linux-x86-64/libpaytoken.so}, so an older libpaytoken on the system paths cannot
+ * shadow the one this jar was built with), then JNA's search for "paytoken"
+ * ({@code jna.library.path}, the system paths). {@code -Dpaytoken.preferSystemLibrary=true}
+ * puts JNA's search before the bundled copy.
+ *
+ * <p>Right after loading, the library's ABI version and {@code sizeof(paytoken_error)} are
+ * checked; a library this jar cannot use is refused with both versions in the message.
  */
 final class NativeLib {
     /** sizeof(paytoken_error): int32 code, int32 http_status, char[32], char[512]. */
@@ -28,8 +35,13 @@ final class NativeLib {
     static final int ERROR_GATEWAY_CODE_SIZE = 32;
     static final int ERROR_MESSAGE_OFFSET = 40;
     static final int ERROR_MESSAGE_SIZE = 512;
+    /** The C ABI this jar was written against: same major, at least this minor. */
+    static final int ABI_MAJOR = 1;
+    static final int ABI_MINOR = 1;
+    static final String PREFER_SYSTEM = "paytoken.preferSystemLibrary";
 
     private static final Throwable LOAD_FAILURE;
+    private static volatile String loadedFrom = "";
 
     static {
         Throwable failure = null;
@@ -37,7 +49,9 @@ final class NativeLib {
             if (Native.SIZE_T_SIZE != 8) {
                 throw new UnsatisfiedLinkError("paytoken-java supports 64-bit JVMs only");
             }
-            Native.register(NativeLib.class, open());
+            NativeLibrary library = open();
+            checkAbi(library);
+            Native.register(NativeLib.class, library);
         } catch (Throwable t) { // LinkageError or a JNA error: reported on first use, not here
             failure = t;
         }
@@ -55,24 +69,85 @@ final class NativeLib {
             explicit = System.getenv("PAYTOKEN_LIB");
         }
         if (explicit == null || explicit.isEmpty()) {
+            if (!Boolean.getBoolean(PREFER_SYSTEM)) {
+                File bundled = bundledCopy();
+                if (bundled != null) {
+                    loadedFrom = "the copy bundled in the jar";
+                    return NativeLibrary.getInstance(bundled.getAbsolutePath());
+                }
+            }
+            loadedFrom = "JNA's search for \"paytoken\"";
             return NativeLibrary.getInstance("paytoken");
         }
         File file = new File(explicit);
         if (!file.isFile()) {
             throw new UnsatisfiedLinkError(source + " names " + explicit + ", which is not a file");
         }
+        loadedFrom = file.getAbsolutePath() + " (" + source + ")";
         return NativeLibrary.getInstance(file.getAbsolutePath());
     }
 
-    /** Throws a clear error if libpaytoken could not be loaded; every entry point calls it. */
-    static void ensureLoaded() {
-        if (LOAD_FAILURE != null) {
-            UnsatisfiedLinkError error = new UnsatisfiedLinkError(
-                    "could not load libpaytoken (" + LOAD_FAILURE.getMessage() + "); the jar bundles it "
-                            + "for linux-x86-64, elsewhere set -Dpaytoken.lib or PAYTOKEN_LIB to its path");
-            error.initCause(LOAD_FAILURE);
-            throw error;
+    /** The library inside this jar, extracted by JNA (a file it reuses), or null if absent. */
+    private static File bundledCopy() {
+        try {
+            return Native.extractFromResourcePath("paytoken", NativeLib.class.getClassLoader());
+        } catch (IOException | UnsatisfiedLinkError notBundled) {
+            return null;
         }
+    }
+
+    /** Refuses a library this jar cannot use, naming what it found and what it needs. */
+    static void checkAbi(NativeLibrary library) {
+        int abi;
+        long errorSize;
+        try {
+            abi = library.getFunction("paytoken_abi_version").invokeInt(new Object[0]);
+            errorSize = library.getFunction("paytoken_error_size").invokeLong(new Object[0]);
+        } catch (UnsatisfiedLinkError tooOld) {
+            throw new UnsatisfiedLinkError(library.getFile() + " is too old (ABI 1.0, no paytoken_abi_version); "
+                    + "this jar needs ABI " + ABI_MAJOR + "." + ABI_MINOR);
+        }
+        String problem = abiProblem(abi, errorSize);
+        if (problem != null) {
+            throw new UnsatisfiedLinkError(library.getFile() + " " + problem);
+        }
+    }
+
+    /** Why a library with this ABI version and error size cannot be used, or null if it can. */
+    static String abiProblem(int abi, long errorSize) {
+        int major = abi >>> 16;
+        int minor = abi & 0xffff;
+        if (major != ABI_MAJOR || minor < ABI_MINOR) {
+            return "has ABI " + major + "." + minor + "; this jar needs ABI " + ABI_MAJOR + ".x with x >= "
+                    + ABI_MINOR + " (" + ABI_MAJOR + "." + ABI_MINOR + ")";
+        }
+        if (errorSize != ERROR_SIZE) {
+            return "has a paytoken_error of " + errorSize + " bytes; this jar needs " + ERROR_SIZE;
+        }
+        return null;
+    }
+
+    /** Where the library was loaded from, for messages. */
+    static String loadedFrom() {
+        return loadedFrom;
+    }
+
+    /**
+     * Throws {@link NativeLibraryException} (with the fix in its message) if libpaytoken could
+     * not be loaded or is not one this jar can use; every entry point calls it.
+     */
+    static void ensureLoaded() throws NativeLibraryException {
+        if (LOAD_FAILURE != null) {
+            throw new NativeLibraryException("could not load libpaytoken: " + LOAD_FAILURE.getMessage()
+                    + ". Fix: the jar bundles it for linux-x86-64; elsewhere (or to use another build) start "
+                    + "the JVM with -Dpaytoken.lib=/path/to/libpaytoken.so or set PAYTOKEN_LIB to that path",
+                    LOAD_FAILURE);
+        }
+    }
+
+    /** Receives log records on the library's log thread (paytoken_log_configure). */
+    interface LogCallback extends Callback {
+        void invoke(Pointer userData, int level, Pointer message, long length);
     }
 
     /**
@@ -131,4 +206,16 @@ final class NativeLib {
     static native void paytoken_response_free(Pointer response);
 
     static native int paytoken_client_stats(Pointer client, long[] jsonOut, byte[] err);
+
+    static native int paytoken_request_ex(Pointer client, byte[] method, byte[] path, byte[] headersJson,
+                                          byte[] body, long bodyLen, byte[] optionsJson, long[] responseOut,
+                                          byte[] err);
+
+    static native Pointer paytoken_response_text(Pointer response, long[] lenOut);
+
+    static native Pointer paytoken_config_schema();
+
+    static native int paytoken_log_configure(int level, LogCallback callback, Pointer userData, byte[] err);
+
+    static native long paytoken_log_dropped();
 }

@@ -2,6 +2,8 @@ package io.paytoken;
 
 import com.sun.jna.Pointer;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -65,6 +67,7 @@ public final class PayTokenClient implements AutoCloseable {
         Map<String, Object> parsed = parseOrEmpty(configJson);
         gateway = stringOrNull(parsed.get("gateway"));
         origin = stringOrNull(parsed.get("baseUrl"));
+        PayTokenLogging.syncLevel();
     }
 
     /** A NICEPAY client (token scheme) with default options. */
@@ -116,7 +119,7 @@ public final class PayTokenClient implements AutoCloseable {
     }
 
     /** The version of the loaded native library, e.g. {@code "0.1.0"}. */
-    public static String nativeVersion() {
+    public static String nativeVersion() throws PayTokenException {
         NativeLib.ensureLoaded();
         return Utf8.read(NativeLib.paytoken_version());
     }
@@ -196,21 +199,41 @@ public final class PayTokenClient implements AutoCloseable {
      */
     public PayTokenResponse request(String method, String path, byte[] body, Map<String, String> headers)
             throws PayTokenException {
+        return request(method, path, body, headers, null);
+    }
+
+    /**
+     * A UTF-8 {@code String} body with headers by name (either may be null). Not an overload of
+     * {@code request}: {@code request(m, p, null, headers)} must stay unambiguous.
+     */
+    private PayTokenResponse requestText(String method, String path, String body, Map<String, String> headers)
+            throws PayTokenException {
+        return request(method, path, body == null ? null : Utf8.strict(body, "body"), headers, null);
+    }
+
+    /**
+     * {@code request} with a deadline for this call only, replacing the client's
+     * {@code timeoutMs} (an approval may wait 60 s, a lookup 5 s); null keeps the client's.
+     */
+    public PayTokenResponse request(String method, String path, byte[] body, Map<String, String> headers,
+                                    Duration timeout) throws PayTokenException {
         byte[] methodBytes = Utf8.encode(method, "method");
         byte[] pathBytes = Utf8.encode(path, "path");
         byte[] headersJson = headers == null ? null : Utf8.encode(headersJson(headers), "headers");
         byte[] bodyOrNull = body == null || body.length == 0 ? null : body;
+        byte[] options = callOptions(timeout);
+        String methodText = method == null ? "" : method.toUpperCase(java.util.Locale.ROOT);
         Pointer client = acquire();
         try {
             NativeLib.Call call = new NativeLib.Call();
-            int status = NativeLib.paytoken_request(client, methodBytes, pathBytes, headersJson,
-                    bodyOrNull, bodyOrNull == null ? 0 : bodyOrNull.length, call.out, call.error);
+            int status = NativeLib.paytoken_request_ex(client, methodBytes, pathBytes, headersJson,
+                    bodyOrNull, bodyOrNull == null ? 0 : bodyOrNull.length, options, call.out, call.error);
             if (status != 0) {
                 throw call.exception(status);
             }
             Pointer response = call.result();
             try {
-                return readResponse(response, call);
+                return readResponse(response, call, methodText, path);
             } finally {
                 NativeLib.paytoken_response_free(response);
             }
@@ -220,6 +243,64 @@ public final class PayTokenClient implements AutoCloseable {
     }
 
     /** Frees the native client. Idempotent; waits for calls in progress on this client. */
+    // ---- shortcuts: a String body is sent as UTF-8 (JSON unless a Content-Type says otherwise)
+
+    /** {@code GET path}. */
+    public PayTokenResponse get(String path) throws PayTokenException {
+        return request("GET", path, (byte[]) null, null);
+    }
+
+    /** {@code GET path} with headers by name. */
+    public PayTokenResponse get(String path, Map<String, String> headers) throws PayTokenException {
+        return request("GET", path, (byte[]) null, headers);
+    }
+
+    /** {@code POST path} with a body. */
+    public PayTokenResponse post(String path, String body) throws PayTokenException {
+        return requestText("POST", path, body, null);
+    }
+
+    /** {@code POST path} with a body and headers ({@code Idempotency-Key}, ...). */
+    public PayTokenResponse post(String path, String body, Map<String, String> headers) throws PayTokenException {
+        return requestText("POST", path, body, headers);
+    }
+
+    /** {@code PUT path} with a body. */
+    public PayTokenResponse put(String path, String body) throws PayTokenException {
+        return requestText("PUT", path, body, null);
+    }
+
+    /** {@code PUT path} with a body and headers. */
+    public PayTokenResponse put(String path, String body, Map<String, String> headers) throws PayTokenException {
+        return requestText("PUT", path, body, headers);
+    }
+
+    /** {@code PATCH path} with a body. */
+    public PayTokenResponse patch(String path, String body) throws PayTokenException {
+        return requestText("PATCH", path, body, null);
+    }
+
+    /** {@code PATCH path} with a body and headers. */
+    public PayTokenResponse patch(String path, String body, Map<String, String> headers) throws PayTokenException {
+        return requestText("PATCH", path, body, headers);
+    }
+
+    /** {@code DELETE path}. */
+    public PayTokenResponse delete(String path) throws PayTokenException {
+        return request("DELETE", path, (byte[]) null, null);
+    }
+
+    /** {@code DELETE path} with headers. */
+    public PayTokenResponse delete(String path, Map<String, String> headers) throws PayTokenException {
+        return request("DELETE", path, (byte[]) null, headers);
+    }
+
+    /** The library's config key table as JSON ({@code paytoken_config_schema}). */
+    public static String configSchema() throws PayTokenException {
+        NativeLib.ensureLoaded();
+        return Utf8.read(NativeLib.paytoken_config_schema());
+    }
+
     @Override
     public void close() {
         long stamp = lifecycle.writeLock();
@@ -280,8 +361,8 @@ public final class PayTokenClient implements AutoCloseable {
         }
     }
 
-    private static PayTokenResponse readResponse(Pointer response, NativeLib.Call call)
-            throws PayTokenException {
+    private static PayTokenResponse readResponse(Pointer response, NativeLib.Call call, String method,
+                                                 String path) throws PayTokenException {
         int status = NativeLib.paytoken_response_status(response);
         Pointer bodyPointer = NativeLib.paytoken_response_body(response, call.length);
         long length = call.length[0];
@@ -301,7 +382,12 @@ public final class PayTokenClient implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new InternalException("libpaytoken returned headers that are not a JSON object: " + e.getMessage(), 0, null);
         }
-        return new PayTokenResponse(status, Collections.unmodifiableMap(headers), body);
+        Pointer textPointer = NativeLib.paytoken_response_text(response, call.length);
+        long textLength = call.length[0];
+        String text = textLength == 0 || textPointer == null ? ""
+                : new String(textPointer.getByteArray(0, (int) Math.min(textLength, Integer.MAX_VALUE - 8)),
+                        StandardCharsets.UTF_8);
+        return new PayTokenResponse(status, Collections.unmodifiableMap(headers), body, text, method, path);
     }
 
     private static String headersJson(Map<String, String> headers) throws InvalidArgumentException {
@@ -318,6 +404,17 @@ public final class PayTokenClient implements AutoCloseable {
             Json.value(json, header.getValue());
         }
         return json.append('}').toString();
+    }
+
+    private static byte[] callOptions(Duration timeout) throws InvalidArgumentException {
+        if (timeout == null) {
+            return null;
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new InvalidArgumentException("timeout must be positive, got " + timeout, 0, "");
+        }
+        long millis = Math.max(1, timeout.toMillis());
+        return Utf8.encode("{\"timeoutMs\":" + millis + "}", "options");
     }
 
     private static Map<String, Object> parseOrEmpty(String json) {

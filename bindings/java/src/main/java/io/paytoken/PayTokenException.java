@@ -18,7 +18,7 @@ public class PayTokenException extends Exception {
         super(message);
         this.code = code;
         this.httpStatus = httpStatus;
-        this.gatewayCode = gatewayCode == null || gatewayCode.isEmpty() ? null : gatewayCode;
+        this.gatewayCode = gatewayCode == null ? "" : gatewayCode;
     }
 
     /** What kind of failure this is. */
@@ -31,7 +31,10 @@ public class PayTokenException extends Exception {
         return httpStatus;
     }
 
-    /** The gateway's own code ({@code "U104"}, {@code "-1"}, {@code "UNAUTHORIZED"}), or null. */
+    /**
+     * The gateway's own code ({@code "U104"}, {@code "-1"}, {@code "UNAUTHORIZED"}), or
+     * {@code ""} when there is none (as in every other paytoken language).
+     */
     public String getGatewayCode() {
         return gatewayCode;
     }

@@ -16,11 +16,48 @@ public final class PayTokenResponse {
     private final int status;
     private final Map<String, String> headers;
     private final byte[] body;
+    private final String text;
+    private final String method;
+    private final String url;
 
-    PayTokenResponse(int status, Map<String, String> headers, byte[] body) {
+    PayTokenResponse(int status, Map<String, String> headers, byte[] body, String text, String method,
+                     String url) {
         this.status = status;
         this.headers = headers;
         this.body = body;
+        this.text = text;
+        this.method = method;
+        this.url = url;
+    }
+
+    /** The path (and query) that was requested, on the client's origin. */
+    public String getUrl() {
+        return url;
+    }
+
+    /**
+     * The body as text, decoded by the library: the declared charset, EUC-KR read as CP949
+     * (so syllables plain EUC-KR lacks survive), invalid bytes as U+FFFD. The same text
+     * every paytoken language gives.
+     */
+    public String text() {
+        return text;
+    }
+
+    /**
+     * The body parsed as JSON: a {@code Map}, {@code List}, {@code String}, {@code Number},
+     * {@code Boolean} or null. A body that is not JSON is a {@link GatewayException} with the
+     * status and a short excerpt.
+     */
+    public Object json() throws GatewayException {
+        try {
+            return Json.parse(text);
+        } catch (IllegalArgumentException notJson) {
+            String flat = text.trim().replaceAll("\\s+", " ");
+            String excerpt = flat.length() > 120 ? flat.substring(0, 120) + "…" : flat;
+            throw new GatewayException("the answer to " + method + " " + url + " (HTTP " + status
+                    + ") is not JSON: \"" + excerpt + "\"", status, "");
+        }
     }
 
     /** The HTTP status code. */
@@ -72,9 +109,9 @@ public final class PayTokenResponse {
         return StandardCharsets.UTF_8;
     }
 
-    /** The body decoded with {@link #getCharset()} (NICEPAY may answer in EUC-KR). */
+    /** The body as text, decoded by the library: the same as {@link #text()}. */
     public String bodyAsString() {
-        return bodyAsString(getCharset());
+        return text;
     }
 
     /** The body decoded with the given charset. */

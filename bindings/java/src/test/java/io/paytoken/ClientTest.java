@@ -279,7 +279,7 @@ class ClientTest {
     }
 
     @Test
-    void nativeVersionIsSemver() {
+    void nativeVersionIsSemver() throws PayTokenException {
         assertTrue(PayTokenClient.nativeVersion().matches("\\d+\\.\\d+\\.\\d+.*"), PayTokenClient.nativeVersion());
     }
 }

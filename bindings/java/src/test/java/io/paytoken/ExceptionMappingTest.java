@@ -29,7 +29,7 @@ class ExceptionMappingTest {
         PayTokenException e = PayTokenException.of(42, 0, "", "new kind");
         assertSame(PayTokenException.class, e.getClass());
         assertEquals(ErrorCode.UNKNOWN, e.getCode());
-        assertNull(e.getGatewayCode());
+        assertEquals("", e.getGatewayCode());
         assertTrue(e.getMessage().contains("42"));
     }
 
