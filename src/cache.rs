@@ -209,6 +209,16 @@ impl Entry {
         Ok(f(&token))
     }
 
+    /// Calls `f` with the current token only if it is fresh for `config`: the lock-free
+    /// snapshot, no I/O, no lock, never waiting on another thread's fetch. `None` when
+    /// getting a token would need the slow path (missing, due, expired).
+    pub fn fresh_token<R>(&self, config: &Config, f: impl FnOnce(&Secret) -> R) -> Option<R> {
+        let fast = self.fast.load();
+        let fresh = fast.as_ref().filter(|t| t.is_fresh(Instant::now(), config))?;
+        self.stats.cache_hits.add();
+        Some(f(&fresh.token))
+    }
+
     /// The slow path: everything that is not a fresh token.
     fn acquire(&self, config: &Config) -> Result<Secret, Error> {
         let give_up_at = Instant::now() + http::fetch_budget(config);

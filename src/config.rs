@@ -15,6 +15,9 @@ const MAX_CONFIG_BYTES: usize = 64 * 1024;
 const MAX_CREDENTIAL_BYTES: usize = 4096;
 pub(crate) const MAX_TIMEOUT_MS: u64 = 600_000;
 const MAX_RESPONSE_BYTES_LIMIT: u64 = 1 << 30;
+/// `maxInFlight`: asynchronous calls of one client running at once (one I/O thread each).
+const DEFAULT_MAX_IN_FLIGHT: u64 = 256;
+const MAX_IN_FLIGHT_LIMIT: u64 = 4096;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Gateway {
@@ -88,6 +91,8 @@ pub struct Config {
     pub user_agent: String,
     /// PEM bundle added to the trusted roots (for TLS-inspecting proxies and tests).
     pub ca_file: Option<String>,
+    /// At most this many of the client's asynchronous calls run at once; more wait.
+    pub max_in_flight: usize,
 }
 
 /// The keys each gateway accepts, besides `gateway` itself.
@@ -100,6 +105,7 @@ const COMMON_KEYS: &[&str] = &[
     "maxResponseBytes",
     "userAgent",
     "caFile",
+    "maxInFlight",
 ];
 const NICEPAY_KEYS: &[&str] = &["clientKey", "secretKey", "sandbox", "returnCharSet"];
 const PORTONE_V1_KEYS: &[&str] = &["impKey", "impSecret", "tier"];
@@ -236,6 +242,10 @@ impl Config {
             }
         }
 
+        let max_in_flight = reader
+            .integer("maxInFlight", 1, MAX_IN_FLIGHT_LIMIT)?
+            .unwrap_or(DEFAULT_MAX_IN_FLIGHT) as usize;
+
         Ok(Config {
             gateway,
             scheme,
@@ -250,6 +260,7 @@ impl Config {
             max_response_bytes,
             user_agent,
             ca_file,
+            max_in_flight,
         })
     }
 
