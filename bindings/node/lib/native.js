@@ -1,6 +1,7 @@
 'use strict';
 // The C ABI of libpaytoken.so (include/paytoken.h) declared for koffi, and the two ways
-// to run a call: on the calling thread (sync) or on libuv's thread pool (async).
+// to run a call: on the calling thread (sync) or on libuv's thread pool (async, used in
+// worker threads only: the main thread uses the library's own threads, lib/async.js).
 //
 // Every pointer argument handed to koffi is one this package made (a NUL-terminated
 // Buffer from args.js, a handle it got from the library).
@@ -71,6 +72,9 @@ function bind(libPath) {
     responseHeadersJson: fn('paytoken_response_headers_json', 'const char *', [ResponsePtr]),
     responseFree: fn('paytoken_response_free', 'void', [ResponsePtr]),
     clientStats: fn('paytoken_client_stats', 'int32_t', [ClientPtr, koffi.out(koffi.pointer(OwnedString)), errOut]),
+    stringFree,
+    // For lib/async.js, which declares the asynchronous calls with the same types.
+    raw: { lib, ErrorStruct, ClientPtr },
   };
 }
 
