@@ -26,6 +26,7 @@ CONFIG_KEYS: Mapping[str, str] = {
     "store_id": "storeId",
     "max_response_bytes": "maxResponseBytes",
     "user_agent": "userAgent",
+    "max_in_flight": "maxInFlight",
 }
 
 
