@@ -30,6 +30,7 @@ final class NativeLib {
     static final int ERROR_MESSAGE_SIZE = 512;
 
     private static final Throwable LOAD_FAILURE;
+    private static NativeLibrary LIBRARY;
 
     static {
         Throwable failure = null;
@@ -37,7 +38,8 @@ final class NativeLib {
             if (Native.SIZE_T_SIZE != 8) {
                 throw new UnsatisfiedLinkError("paytoken-java supports 64-bit JVMs only");
             }
-            Native.register(NativeLib.class, open());
+            LIBRARY = open();
+            Native.register(NativeLib.class, LIBRARY);
         } catch (Throwable t) { // LinkageError or a JNA error: reported on first use, not here
             failure = t;
         }
@@ -62,6 +64,12 @@ final class NativeLib {
             throw new UnsatisfiedLinkError(source + " names " + explicit + ", which is not a file");
         }
         return NativeLibrary.getInstance(file.getAbsolutePath());
+    }
+
+    /** The loaded library, for the classes that bind more of it (AsyncCalls). */
+    static NativeLibrary library() {
+        ensureLoaded();
+        return LIBRARY;
     }
 
     /** Throws a clear error if libpaytoken could not be loaded; every entry point calls it. */
