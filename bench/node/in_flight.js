@@ -2,7 +2,7 @@
 // Many calls in flight from Node: paytoken's request() (the library's own I/O threads)
 // against the built-in fetch, side by side, on a gateway that answers after a delay.
 //
-//   node concurrent.js SLOW_URL SLOWER_URL [RUNS]
+//   node in_flight.js SLOW_URL SLOWER_URL [RUNS]
 //
 // SLOW_URL: a simulator with --delay-ms 200 (256 calls in flight); SLOWER_URL: one with
 // --delay-ms 1000 (1000 in flight). Per run and variant: the wall time of the whole burst
@@ -80,6 +80,6 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error('concurrent.js failed:', error);
+  console.error('in_flight.js failed:', error);
   process.exit(1);
 });
