@@ -17,6 +17,8 @@ export interface CommonOptions {
   refreshBeforeSecs?: number;
   /** A PEM bundle added to the trusted roots (TLS-inspecting proxies, tests). */
   caFile?: string;
+  /** Calls of this client running at once on the library's I/O threads (default 256); more wait. */
+  maxInFlight?: number;
 }
 
 export interface NicepayOptions extends CommonOptions {

@@ -53,7 +53,8 @@ class ApiBase(Generic[R]):
         """A NICEPAY client. ``auth``: ``"token"`` (default) or ``"basic"``.
 
         ``options``: ``base_url``, ``timeout_ms``, ``connect_timeout_ms``,
-        ``refresh_before_secs``, ``return_char_set``, ``max_response_bytes``, ``user_agent``.
+        ``refresh_before_secs``, ``return_char_set``, ``max_response_bytes``, ``user_agent``,
+        ``max_in_flight``.
         """
         return cls(_config.build("nicepay", client_key=client_key, secret_key=secret_key,
                                  sandbox=sandbox, auth=auth, **options))
