@@ -15,7 +15,7 @@ use crate::call_options::CallOptions;
 use crate::client::paytoken_client;
 use crate::error::{paytoken_error, Error};
 use crate::ffi::{self, ffi_fallible, try_out, try_ref};
-use crate::request::{body_arg, Call};
+use crate::request::Call;
 use crate::response::paytoken_response;
 use crate::token::require_token_scheme;
 use crate::worker_pool::{self, Job};
@@ -100,12 +100,13 @@ fn dispatch(
         run: Box::new(move |refused: Option<Error>| {
             let outcome = match refused {
                 Some(e) => Err(e),
-                None => catch_unwind(AssertUnwindSafe(|| work(client.as_deref())))
-                    .unwrap_or_else(|_| {
+                None => catch_unwind(AssertUnwindSafe(|| work(client.as_deref()))).unwrap_or_else(
+                    |_| {
                         Err(Error::internal(
                             "internal error: a panic was caught in paytoken (please report it)",
                         ))
-                    }),
+                    },
+                ),
             };
             completion.deliver(outcome);
             drop(client); // only now: the client lives until its callback has returned
@@ -196,23 +197,17 @@ pub extern "C" fn paytoken_request_async(
         let completion = Completion { cb, user_data };
         // SAFETY: NULL or a live client pointer from the caller.
         let shared = unsafe { share(client) };
-        let checked = (|| {
-            // SAFETY: NUL-terminated strings from the caller (or NULL where allowed).
-            let method = unsafe { ffi::str_arg(method, "method") }?;
-            let path = unsafe { ffi::str_arg(path, "path") }?;
-            let headers_json = unsafe { ffi::opt_str_arg(headers_json, "headers_json") }?;
-            let options_json = unsafe { ffi::opt_str_arg(options_json, "options_json") }?;
-            // SAFETY: the caller promises body points to body_len readable bytes.
-            let body = unsafe { body_arg(body, body_len) }?;
-            let call = Call::check(method, path, headers_json, body, options_json)?;
-            Ok::<_, Error>(OwnedCall {
-                method: call.method,
-                path: call.path.to_owned(),
-                headers: call.headers,
-                body: call.body.to_vec(),
-                options: call.options,
-            })
-        })();
+        // SAFETY: the caller's arguments, as documented above; copied before returning.
+        let checked =
+            unsafe { Call::from_c(method, path, headers_json, body, body_len, options_json) }.map(
+                |call| OwnedCall {
+                    method: call.method,
+                    path: call.path.to_owned(),
+                    headers: call.headers,
+                    body: call.body.to_vec(),
+                    options: call.options,
+                },
+            );
         dispatch(shared, completion, move |client| {
             let client = client.ok_or_else(|| Error::invalid("client is NULL"))?;
             checked?.send(client)

@@ -214,7 +214,9 @@ impl Entry {
     /// getting a token would need the slow path (missing, due, expired).
     pub fn fresh_token<R>(&self, config: &Config, f: impl FnOnce(&Secret) -> R) -> Option<R> {
         let fast = self.fast.load();
-        let fresh = fast.as_ref().filter(|t| t.is_fresh(Instant::now(), config))?;
+        let fresh = fast
+            .as_ref()
+            .filter(|t| t.is_fresh(Instant::now(), config))?;
         self.stats.cache_hits.add();
         Some(f(&fresh.token))
     }

@@ -345,7 +345,10 @@ mod tests {
         let _ = b.take();
         b.finish(7);
         assert_eq!((b.running(), b.queued()), (3, 999));
-        assert!(b.take().is_some(), "the next queued job is ready for the same thread");
+        assert!(
+            b.take().is_some(),
+            "the next queued job is ready for the same thread"
+        );
         assert_eq!(b.threads(), 3, "no thread was started for it");
         for _ in 0..999 {
             b.finish(7);

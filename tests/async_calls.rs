@@ -62,7 +62,10 @@ extern "C" fn on_token(
 ) {
     let value = if status == 0 {
         let token = result as *mut c_char;
-        let text = unsafe { CStr::from_ptr(token) }.to_str().unwrap().to_owned();
+        let text = unsafe { CStr::from_ptr(token) }
+            .to_str()
+            .unwrap()
+            .to_owned();
         paytoken_string_free(token);
         text
     } else {
@@ -105,7 +108,11 @@ fn wait_all(ids: &[usize], limit: Duration) -> Vec<Outcome> {
             break;
         }
         let now = Instant::now();
-        assert!(now < deadline, "{missing} of {} callbacks never came", ids.len());
+        assert!(
+            now < deadline,
+            "{missing} of {} callbacks never came",
+            ids.len()
+        );
         all = ARRIVED.wait_timeout(all, deadline - now).unwrap().0;
     }
     drop(all);
@@ -116,8 +123,16 @@ fn wait_all(ids: &[usize], limit: Duration) -> Vec<Outcome> {
     ids.iter()
         .map(|id| {
             let got = &map[id];
-            assert_eq!(got.len(), 1, "call {id} was called back {} times", got.len());
-            assert_eq!(got[0].thread, "paytoken-io", "called back on a library thread");
+            assert_eq!(
+                got.len(),
+                1,
+                "call {id} was called back {} times",
+                got.len()
+            );
+            assert_eq!(
+                got[0].thread, "paytoken-io",
+                "called back on a library thread"
+            );
             got[0].clone()
         })
         .collect()
@@ -202,7 +217,11 @@ fn requests_and_tokens_complete_once_on_a_library_thread() {
         }
         let token = &wait_all(&[token_id], Duration::from_secs(30))[0];
         assert_eq!(token.status, 0);
-        assert_eq!(token.value, client.token().unwrap(), "the same cached token");
+        assert_eq!(
+            token.value,
+            client.token().unwrap(),
+            "the same cached token"
+        );
     }
 }
 
@@ -323,7 +342,10 @@ fn calls_beyond_max_in_flight_wait_their_turn_and_all_complete() {
         .map(|_| start_request(client.raw(), "GET", api_path("portone-v1"), None))
         .collect();
     let queued = client.stats()["asyncQueued"].as_u64().unwrap();
-    assert!(queued >= 30, "beyond the bound, calls queue (queued: {queued})");
+    assert!(
+        queued >= 30,
+        "beyond the bound, calls queue (queued: {queued})"
+    );
     for o in wait_all(&ids, Duration::from_secs(120)) {
         assert_eq!(o.status, 0, "{o:?}");
     }
@@ -351,7 +373,11 @@ fn many_calls_in_flight_at_once_beyond_the_default_bound() {
 fn the_cached_token_call_never_does_io() {
     let sim = Sim::start();
     let client = Client::new(&sim.portone_v1(json!({}))).unwrap();
-    assert_eq!(cached(&client), Ok(None), "nothing cached: no I/O, no token");
+    assert_eq!(
+        cached(&client),
+        Ok(None),
+        "nothing cached: no I/O, no token"
+    );
     assert_eq!(sim.token_requests("portone-v1"), 0);
     let token = client.token().unwrap();
     assert_eq!(cached(&client), Ok(Some(token.clone())));
@@ -417,7 +443,10 @@ fn the_fork_child_starts_without_the_parents_calls() {
         pid => pid,
     };
     for o in wait_all(&ids, Duration::from_secs(60)) {
-        assert_eq!(o.status, 0, "the parent's calls complete in the parent: {o:?}");
+        assert_eq!(
+            o.status, 0,
+            "the parent's calls complete in the parent: {o:?}"
+        );
     }
     assert_eq!(wait_child(pid, Duration::from_secs(60)), 0);
 }

@@ -156,12 +156,17 @@ def request(client: Any, method: bytes, path: bytes, headers_json: Optional[byte
                                    len(body) if body else 0, byref(response), byref(err))
     try:
         _check(status, err)
-        length = c_size_t()
-        data = _lib.paytoken_response_body(response, byref(length))
-        return RawResponse(
-            status=_lib.paytoken_response_status(response),
-            headers_json=(_lib.paytoken_response_headers_json(response) or b"{}").decode("utf-8"),
-            body=ctypes.string_at(data, length.value) if data else b"",
-        )
+        return copy_response(response)
     finally:
         _lib.paytoken_response_free(response)  # NULL on failure is fine
+
+
+def copy_response(response: Any) -> RawResponse:
+    """The answer in ``response`` as Python objects (the caller frees the native one)."""
+    length = c_size_t()
+    data = _lib.paytoken_response_body(response, byref(length))
+    return RawResponse(
+        status=_lib.paytoken_response_status(response),
+        headers_json=(_lib.paytoken_response_headers_json(response) or b"{}").decode("utf-8"),
+        body=ctypes.string_at(data, length.value) if data else b"",
+    )

@@ -43,13 +43,7 @@ _ids = itertools.count(1)
 def _read_response(ptr: int) -> RawResponse:
     response = ctypes.cast(ptr, ResponsePtr)
     try:
-        length = c_size_t()
-        data = _lib.paytoken_response_body(response, byref(length))
-        return RawResponse(
-            status=_lib.paytoken_response_status(response),
-            headers_json=(_lib.paytoken_response_headers_json(response) or b"{}").decode("utf-8"),
-            body=ctypes.string_at(data, length.value) if data else b"",
-        )
+        return _native.copy_response(response)
     finally:
         _lib.paytoken_response_free(response)
 
