@@ -84,6 +84,49 @@ class AsyncTest {
         }
     }
 
+    /** 10,000 requests through the callback, after 10,000 to warm up: every future completes, the process does not grow. */
+    @Test
+    void tenThousandAsyncRequestsDoNotLeak() throws Exception {
+        try (Simulator sim = Simulator.start(); PayTokenClient client = sim.portoneV2()) {
+            byte[] body = new byte[4096]; // echoed back: a leaked response costs 4 KB or more
+            java.util.Arrays.fill(body, (byte) 'x');
+            java.util.Map<String, String> headers = java.util.Collections.singletonMap("Content-Type", "text/plain");
+            // Warm up threads, connections, allocators, and the Java heap to its working size
+            // (the JVM keeps heap it has grown, so the first 10,000 set the baseline).
+            burst(client, body, headers, 10_000);
+            System.gc();
+            long before = rssKb();
+            burst(client, body, headers, 10_000);
+            System.gc();
+            long grownMb = (rssKb() - before) / 1024;
+            assertEquals(0, AsyncCalls.inFlight());
+            // A leaked native response per call would add 40+ MB.
+            assertTrue(grownMb < 20, "RSS grew by " + grownMb + " MB over 10,000 requests");
+        }
+    }
+
+    private static void burst(PayTokenClient client, byte[] body, java.util.Map<String, String> headers, int n)
+            throws Exception {
+        for (int done = 0; done < n; done += 500) {
+            List<CompletableFuture<PayTokenResponse>> calls = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                calls.add(client.requestAsync("POST", "/payments/pay_leak/cancel", body, headers));
+            }
+            for (CompletableFuture<PayTokenResponse> call : calls) {
+                assertTrue(call.get(60, TimeUnit.SECONDS).getStatus() < 500);
+            }
+        }
+    }
+
+    private static long rssKb() throws java.io.IOException {
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Paths.get("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new AssertionError("no VmRSS");
+    }
+
     private static Throwable failure(CompletableFuture<?> future) throws Exception {
         try {
             future.get(30, TimeUnit.SECONDS);
