@@ -118,3 +118,19 @@ test('the process exits on its own once nothing is pending, and not before', () 
   assert.equal(child.status, 0, child.stderr);
   assert.match(child.stdout, /settled 200/);
 });
+
+test('process.exit() while callbacks are arriving exits cleanly with its code', () => {
+  const config = sim.config('portone-v1');
+  const script = `
+    const { Client } = require(${JSON.stringify(path.resolve(__dirname, '..'))});
+    const pg = Client.portoneV1(${JSON.stringify(config)});
+    pg.token().then(() => {
+      for (let i = 0; i < 200; i++) pg.get('/payments/exit_' + i).catch(() => {});
+      setTimeout(() => process.exit(3), Number(process.argv[1])); // as the answers come back (50 ms delay)
+    });`;
+  for (const delay of [40, 50, 60, 70]) {
+    const child = spawnSync(process.execPath, ['-e', script, String(delay)], { encoding: 'utf8', timeout: 20000 });
+    assert.equal(child.signal, null, child.stderr);
+    assert.equal(child.status, 3, child.stderr);
+  }
+});
