@@ -113,3 +113,32 @@ def test_a_closed_loop_does_not_break_late_callbacks(sim, make_async):
     while _native_async.in_flight() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _native_async.in_flight() == 0, "the late callback was delivered and dropped"
+
+
+def test_a_forked_child_has_none_of_the_parents_calls(sim, make_async):
+    import os
+
+    sim.configure(delayMs=400)
+    client = make_async("portone-v2")
+
+    async def start_and_fork():
+        tasks = [asyncio.ensure_future(client.get(f"/payments/pay_fork_{i}")) for i in range(5)]
+        await asyncio.sleep(0.05)  # the calls are in flight on library threads
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                # The parent's calls are not the child's: nothing waits for them here...
+                if _native_async.in_flight() == 0:
+                    # ...and the child's own calls run on its own new I/O threads.
+                    response = asyncio.new_event_loop().run_until_complete(client.get("/payments/pay_child"))
+                    code = 0 if response.status == 200 else 2
+            finally:
+                os._exit(code)
+        responses = await asyncio.gather(*tasks)
+        return pid, [r.status for r in responses]
+
+    pid, statuses = asyncio.run(start_and_fork())
+    assert statuses == [200] * 5, "the parent's calls complete in the parent"
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
