@@ -64,6 +64,7 @@ function api() {
 /** Runs on the event loop thread (koffi queued it there); the library thread waits meanwhile. */
 function complete(id, status, result, errPtr) {
   const call = pending.get(id);
+  if (call === undefined) return; // not one of ours (cannot happen): not knowing its type, free nothing
   pending.delete(id);
   if (pending.size === 0 && keepAlive) keepAlive.unref();
   const { n, ErrorStruct } = api();
@@ -72,13 +73,13 @@ function complete(id, status, result, errPtr) {
     let value = null;
     let error = null;
     if (status === 0) {
-      value = call && call.kind === 'token' ? takeString(n, result) : takeResponse(n, result);
+      value = call.kind === 'token' ? takeString(n, result) : takeResponse(n, result);
     } else {
       error = koffi.decode(errPtr, ErrorStruct);
     }
-    if (call) call.resolve({ status, value, error });
+    call.resolve({ status, value, error });
   } catch (cause) {
-    if (call) call.reject(cause);
+    call.reject(cause);
   }
 }
 

@@ -60,7 +60,9 @@ def _complete(user_data: Optional[int], status: int, result: Optional[int], erro
     try:
         with _pending_lock:
             entry = _pending.pop(user_data or 0, None)
-        kind = entry[2] if entry else "request"
+        if entry is None:
+            return  # a parent's call after fork (cannot happen): not knowing its type, free nothing
+        loop, future, kind = entry
         value: Any = None
         details = None
         if status == 0 and result:
@@ -69,9 +71,6 @@ def _complete(user_data: Optional[int], status: int, result: Optional[int], erro
             e = error.contents
             details = (e.message.decode("utf-8", "replace"), e.http_status,
                        e.gateway_code.decode("utf-8", "replace"))
-        if entry is None:
-            return  # a call of the parent process (after fork): nobody waits for it here
-        loop, future, _ = entry
         loop.call_soon_threadsafe(_settle, future, (status, value, details))
     except RuntimeError:
         pass  # the loop was closed meanwhile: nobody can await this any more

@@ -131,14 +131,15 @@ final class AsyncCalls {
     /** On a library I/O thread: copy the result, free it, complete the future. Never throws. */
     private static void complete(Pointer userData, int status, Pointer result, Pointer error) {
         Pending pending = PENDING.remove(Pointer.nativeValue(userData));
+        if (pending == null) {
+            return; // not one of ours (cannot happen): not knowing its type, free nothing
+        }
         try {
             if (status != 0) {
                 NativeLib.Call call = new NativeLib.Call();
                 error.read(0, call.error, 0, call.error.length);
-                if (pending != null) {
-                    pending.future.completeExceptionally(call.exception(status));
-                }
-            } else if (pending != null && pending.token) {
+                pending.future.completeExceptionally(call.exception(status));
+            } else if (pending.token) {
                 try {
                     pending.future.complete(Utf8.read(result));
                 } finally {
@@ -146,18 +147,13 @@ final class AsyncCalls {
                 }
             } else {
                 try {
-                    PayTokenResponse response = PayTokenClient.readResponse(result, new NativeLib.Call());
-                    if (pending != null) {
-                        pending.future.complete(response);
-                    }
+                    pending.future.complete(PayTokenClient.readResponse(result, new NativeLib.Call()));
                 } finally {
                     NativeLib.paytoken_response_free(result);
                 }
             }
         } catch (Throwable t) { // an exception must not unwind into the library's thread
-            if (pending != null) {
-                pending.future.completeExceptionally(t);
-            }
+            pending.future.completeExceptionally(t);
         }
     }
 }
