@@ -80,11 +80,105 @@ typedef struct paytoken_error {
 } paytoken_error;
 
 /**
+ * Completion of an asynchronous call. Called exactly once per accepted call, on one of
+ * the library's I/O threads (threads named `paytoken-io`, never the caller's thread,
+ * with the one exception below), holding none of the library's locks.
+ *
+ * - `user_data`: the pointer given to the call, untouched.
+ * - `status`: `PAYTOKEN_OK` or the error's status code, exactly as the synchronous call
+ *   would have returned it.
+ * - `result`: on success, owned by the callback from now on: a `paytoken_response *`
+ *   for `paytoken_request_async` (release it with `paytoken_response_free`), a
+ *   NUL-terminated `char *` token for `paytoken_get_token_async` (release it with
+ *   `paytoken_string_free`). NULL on error.
+ * - `error`: never NULL; zeroed on success, the error otherwise. It is valid only
+ *   until the callback returns: copy what you need.
+ *
+ * The callback may call any paytoken function, including starting another
+ * asynchronous call or freeing the client. It must return (it runs on an I/O thread
+ * that serves other calls afterwards) and must not unwind (no C++ exception, no
+ * longjmp out of it).
+ */
+typedef void (*paytoken_callback)(void *user_data,
+                                  int32_t status,
+                                  void *result,
+                                  const struct paytoken_error *error);
+
+/**
  * Receives one log record on the library's log thread. `level` is 1 (info) or 2
  * (debug); `message` is NUL-terminated UTF-8 of `len` bytes, valid only during the call,
  * with tokens and secrets shown only as `fp:` fingerprints.
  */
 typedef void (*paytoken_log_fn)(void *user_data, int32_t level, const char *message, size_t len);
+
+/**
+ * `paytoken_request_ex` without waiting: same arguments, same checks, same behaviour
+ * (401 retry, no resend after the request may have reached the gateway, per-call
+ * `options_json`), but it returns at once and the outcome goes to `cb` (see
+ * `paytoken_callback`): `result` is a `paytoken_response *` that the callback owns.
+ *
+ * The arguments are copied before this returns: the caller may free or reuse them at
+ * once. Whenever `cb` is not NULL the call is accepted and `PAYTOKEN_OK` is returned,
+ * and `cb` is called exactly once: with the response, or with the error, including
+ * invalid arguments (NULL client, bad method or path, malformed JSON: reported through
+ * `cb` exactly as the synchronous call reports them through its return value),
+ * timeouts and network errors. Only a NULL `cb` is refused here, with
+ * `PAYTOKEN_E_INVALID_ARGUMENT` (there is nothing to call).
+ *
+ * Threads: the request runs on one of the library's I/O threads (`paytoken-io`).
+ * Up to the client's `maxInFlight` (config key, default 256) of its calls run at
+ * once; more wait in order and start as earlier ones finish (never an error because of
+ * load). Threads are started on demand and exit after 10 s idle. Only if the process
+ * cannot start a single thread is `cb` called on the calling thread, before this
+ * returns, with `PAYTOKEN_E_INTERNAL`.
+ *
+ * Freeing the client with calls in flight is allowed: each completes normally and
+ * the client's memory lives until its last callback has returned.
+ *
+ * fork(): the child starts with no I/O threads and none of the parent's calls; their
+ * callbacks are called in the parent only.
+ */
+int32_t paytoken_request_async(const struct paytoken_client *client,
+                               const char *method,
+                               const char *path,
+                               const char *headers_json,
+                               const uint8_t *body,
+                               size_t body_len,
+                               const char *options_json,
+                               paytoken_callback cb,
+                               void *user_data,
+                               struct paytoken_error *err);
+
+/**
+ * `paytoken_get_token` without waiting: the outcome goes to `cb` (see
+ * `paytoken_callback`); on success `result` is a NUL-terminated token (`char *`) that
+ * the callback owns and releases with `paytoken_string_free`.
+ *
+ * Same acceptance, thread, lane, client-lifetime and fork rules as
+ * `paytoken_request_async`: with a non-NULL `cb` it returns `PAYTOKEN_OK` and `cb` is
+ * called exactly once (a NULL client or a client whose scheme uses no token is
+ * `PAYTOKEN_E_INVALID_ARGUMENT` through `cb`). A fresh token is also cheaper to get
+ * with `paytoken_get_token_cached`, which needs no thread at all.
+ */
+int32_t paytoken_get_token_async(const struct paytoken_client *client,
+                                 paytoken_callback cb,
+                                 void *user_data,
+                                 struct paytoken_error *err);
+
+/**
+ * The client's current token if it is fresh, without any I/O and without waiting for
+ * anything (not for a lock held by a fetch, not for another thread's fetch): the
+ * cheap first step of an asynchronous `token()`.
+ *
+ * On `PAYTOKEN_OK`, `*token_out` is either a copy of the fresh token (release it with
+ * `paytoken_string_free`), or NULL when none can be given without I/O (nothing cached
+ * yet, or the cached one is due for refresh or expired): then use
+ * `paytoken_get_token_async` (or `paytoken_get_token`). Errors: NULL arguments, or a
+ * client whose scheme uses no token (`PAYTOKEN_E_INVALID_ARGUMENT`). Any thread.
+ */
+int32_t paytoken_get_token_cached(const struct paytoken_client *client,
+                                  char **token_out,
+                                  struct paytoken_error *err);
 
 /**
  * Parses and validates `config_json` (see the config keys in the README) and creates a
@@ -105,6 +199,10 @@ int32_t paytoken_client_new(const char *config_json,
 /**
  * Releases a client (its credentials are wiped from memory). The cached token stays in
  * the process-wide cache for other clients. NULL is accepted and ignored.
+ *
+ * Asynchronous calls still in flight keep what they need: the client's memory lives
+ * until the last of their callbacks has returned, and each of them still completes
+ * normally. The pointer itself must not be used after this call.
  */
 void paytoken_client_free(struct paytoken_client *client);
 
@@ -120,6 +218,8 @@ void paytoken_client_free(struct paytoken_client *client);
  * clock minus this host's wall clock at the last token answer, in ms (positive: the
  * gateway is ahead; to within a second, as gateways send whole seconds; null before
  * the first answer). Expiry never depends on it: it is there to alert on.
+ * `asyncThreads`, `asyncRunning` and `asyncQueued` describe the process-wide pool of I/O
+ * threads behind the asynchronous calls.
  */
 int32_t paytoken_client_stats(const struct paytoken_client *client,
                               char **json_out,

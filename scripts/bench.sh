@@ -39,7 +39,7 @@ if [ ! -x $venv/bin/python ]; then
   python3 -m venv $venv || { rm -rf $venv; scripts/apt-install.sh python3-venv && python3 -m venv $venv; } || die "no venv"
 fi
 pip="$venv/bin/python -m pip --disable-pip-version-check -q"
-$venv/bin/python -c 'import requests, matplotlib' 2>/dev/null || $pip install requests matplotlib || die "pip install failed"
+$venv/bin/python -c 'import requests, matplotlib, aiohttp' 2>/dev/null || $pip install requests matplotlib aiohttp || die "pip install failed"
 # The paytoken wheel, as users install it; again whenever the library was rebuilt.
 if [ ! -e $venv/.paytoken ] || [ "$lib" -nt $venv/.paytoken ] || [ -n "$(find bindings/python/src -newer $venv/.paytoken -name '*.py')" ]; then
   $pip install --force-reinstall --no-deps ./bindings/python && touch $venv/.paytoken || die "paytoken wheel"
@@ -54,7 +54,7 @@ if wanted node; then make -s -C bindings/node deps build >&2 || die "node wrappe
 if wanted java; then
   make -s -C bindings/java jar >&2 || die "java jar build failed"
   mkdir -p $out/java
-  javac -d $out/java -cp "$jar:bindings/java/target/lib/*" bench/java/Bench.java || die "javac failed"
+  javac -d $out/java -cp "$jar:bindings/java/target/lib/*" bench/java/Bench.java bench/java/InFlight.java || die "javac failed"
 fi
 if wanted c; then
   gcc -O2 -Wall -Wextra -pthread -Iinclude bench/c/cached_token.c -Ltarget/release -lpaytoken \
@@ -78,6 +78,12 @@ say "simulators"
 start_sim plain
 start_sim tls --tls --cert-out "$repo/$out/sim.pem" --rtt-ms 10
 echo "plain: $url_plain   tls, 10 ms round trips: $url_tls" >&2
+# Gateways answering in 200 ms and 1 s, for the calls-in-flight bursts (256 and 1000 at
+# once: each side holds that many sockets, more than the usual 1024 descriptors allow).
+start_sim slow --delay-ms 200
+start_sim slower --delay-ms 1000
+ulimit -n 8192 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+inflight_runs=$((runs < 5 ? runs : 5))
 
 # ---------------------------------------------------------------- the benches
 failed=()
@@ -94,6 +100,10 @@ part php    php bench/php/bench.php "$url_plain" "$runs"
 part php    php bench/php/realworld.php "$url_tls" "$repo/$out/sim.pem" $((runs < 5 ? runs : 5))
 part node   node bench/node/bench.js "$url_plain" "$runs"
 part java   java -cp "$out/java:$jar:bindings/java/target/lib/*" Bench "$url_plain" "$runs"
+# Calls in flight (issue 17): paytoken's async APIs against each language's async client.
+part node   node bench/node/in_flight.js "$url_slow" "$url_slower" "$inflight_runs"
+part python $venv/bin/python bench/python/in_flight.py "$url_slow" "$url_slower" "$inflight_runs"
+part java   java -cp "$out/java:$jar:bindings/java/target/lib/*" InFlight "$url_slow" "$url_slower" "$inflight_runs"
 part rust   env BENCH_RUNS="$runs" PAYTOKEN_SIM_URL="$url_plain" PAYTOKEN_TLS_SIM_URL="$url_tls" \
             PAYTOKEN_TLS_SIM_CA="$repo/$out/sim.pem" cargo bench -q --bench gateway
 

@@ -3,6 +3,7 @@
 
 use std::os::raw::c_char;
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 use crate::cache::{self, Entry};
 use crate::config::Config;
@@ -15,6 +16,8 @@ use crate::ffi::{self, ffi_fallible, ffi_infallible, try_out, try_ref};
 pub struct paytoken_client {
     pub(crate) config: Config,
     pub(crate) entry: &'static Entry,
+    /// This client's lane in the async worker pool (its `maxInFlight` bound).
+    pub(crate) lane: crate::worker_pool::LaneId,
 }
 
 /// Parses and validates `config_json` (see the config keys in the README) and creates a
@@ -44,9 +47,15 @@ pub extern "C" fn paytoken_client_new(
             cache::prepare_host_cache_dir(dir)?;
         }
         let entry = cache::entry_for(&config);
-        let client = Box::new(paytoken_client { config, entry });
+        let lane = crate::worker_pool::new_lane();
+        // An Arc: asynchronous calls in flight hold a reference (see paytoken_client_free).
+        let client = Arc::new(paytoken_client {
+            config,
+            entry,
+            lane,
+        });
         // SAFETY: checked non-NULL above.
-        unsafe { *client_out = Box::into_raw(client) };
+        unsafe { *client_out = Arc::into_raw(client).cast_mut() };
         // Parsing and hashing the credentials left copies in stack frames below this one.
         crate::wipe::scrub_stack();
         Ok(())
@@ -55,12 +64,16 @@ pub extern "C" fn paytoken_client_new(
 
 /// Releases a client (its credentials are wiped from memory). The cached token stays in
 /// the process-wide cache for other clients. NULL is accepted and ignored.
+///
+/// Asynchronous calls still in flight keep what they need: the client's memory lives
+/// until the last of their callbacks has returned, and each of them still completes
+/// normally. The pointer itself must not be used after this call.
 #[no_mangle]
 pub extern "C" fn paytoken_client_free(client: *mut paytoken_client) {
     ffi_infallible!((), {
         if !client.is_null() {
-            // SAFETY: a pointer from paytoken_client_new, freed once.
-            drop(unsafe { Box::from_raw(client) });
+            // SAFETY: a pointer from paytoken_client_new (Arc::into_raw), released once.
+            drop(unsafe { Arc::from_raw(client.cast_const()) });
         }
     })
 }
@@ -76,6 +89,8 @@ pub extern "C" fn paytoken_client_free(client: *mut paytoken_client) {
 /// clock minus this host's wall clock at the last token answer, in ms (positive: the
 /// gateway is ahead; to within a second, as gateways send whole seconds; null before
 /// the first answer). Expiry never depends on it: it is there to alert on.
+/// `asyncThreads`, `asyncRunning` and `asyncQueued` describe the process-wide pool of I/O
+/// threads behind the asynchronous calls.
 #[no_mangle]
 pub extern "C" fn paytoken_client_stats(
     client: *const paytoken_client,
@@ -86,6 +101,7 @@ pub extern "C" fn paytoken_client_stats(
         let client = try_ref!(client);
         try_out!(json_out);
         let stats = &client.entry.stats;
+        let pool = crate::worker_pool::snapshot();
         let json = serde_json::json!({
             "tokenFetches": stats.token_fetches.load(Ordering::Relaxed),
             "cacheHits": stats.cache_hits(),
@@ -96,6 +112,10 @@ pub extern "C" fn paytoken_client_stats(
             "tokenValidForMs": client.entry.valid_for_ms().map(|ms| ms as u64),
             "gatewayClockSkewMs": client.entry.gateway_clock_skew_ms(),
             "hostCacheReads": stats.host_cache_reads.load(Ordering::Relaxed),
+            // Process-wide: the async I/O threads and the calls they run or hold.
+            "asyncThreads": pool.0,
+            "asyncRunning": pool.1,
+            "asyncQueued": pool.2,
         });
         let out = ffi::into_c_string(&json.to_string())
             .map_err(|_| Error::internal("stats JSON had a NUL"))?;

@@ -16,6 +16,9 @@ const MAX_CONFIG_BYTES: usize = 64 * 1024;
 const MAX_CREDENTIAL_BYTES: usize = 4096;
 pub(crate) const MAX_TIMEOUT_MS: u64 = 600_000;
 pub(crate) const MAX_RESPONSE_BYTES_LIMIT: u64 = 1 << 30;
+/// `maxInFlight`: asynchronous calls of one client running at once (one I/O thread each).
+const DEFAULT_MAX_IN_FLIGHT: u64 = 256;
+pub(crate) const MAX_IN_FLIGHT_LIMIT: u64 = 4096;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Gateway {
@@ -91,6 +94,8 @@ pub struct Config {
     pub ca_file: Option<String>,
     /// The host-wide token cache directory (`cacheDir`), absolute.
     pub cache_dir: Option<std::path::PathBuf>,
+    /// At most this many of the client's asynchronous calls run at once; more wait.
+    pub max_in_flight: usize,
 }
 
 impl Config {
@@ -238,6 +243,9 @@ impl Config {
                 "config key \"cacheDir\" applies only to the \"token\" auth scheme",
             ));
         }
+        let max_in_flight = reader
+            .integer("maxInFlight", 1, MAX_IN_FLIGHT_LIMIT)?
+            .unwrap_or(DEFAULT_MAX_IN_FLIGHT) as usize;
 
         Ok(Config {
             gateway,
@@ -254,6 +262,7 @@ impl Config {
             user_agent,
             ca_file,
             cache_dir,
+            max_in_flight,
         })
     }
 

@@ -137,6 +137,11 @@ pub const KEYS: &[Key] = &[
     Key {
         ..key("cacheDir", Str, TokenSchemes)
     },
+    Key {
+        default: "256",
+        range: Some((1, crate::config::MAX_IN_FLIGHT_LIMIT)),
+        ..key("maxInFlight", Integer, All)
+    },
 ];
 
 /// The gateway that owns `name` alone, or None for a key every gateway accepts (or an

@@ -13,6 +13,8 @@
 
 mod ffi;
 
+pub mod async_call;
+
 mod cache;
 mod call_options;
 pub mod client;
@@ -36,11 +38,15 @@ mod timestamp;
 pub mod token;
 pub mod version;
 mod wipe;
+mod worker_pool;
 
 /// Every heap block the library frees is zeroed first (see `wipe.rs`).
 #[global_allocator]
 static ALLOCATOR: wipe::WipingAllocator = wipe::WipingAllocator;
 
+pub use async_call::{
+    paytoken_callback, paytoken_get_token_async, paytoken_get_token_cached, paytoken_request_async,
+};
 pub use client::{
     paytoken_client, paytoken_client_free, paytoken_client_new, paytoken_client_stats,
 };

@@ -99,14 +99,9 @@ pub extern "C" fn paytoken_request_ex(
     ffi_fallible!(err, {
         let client = try_ref!(client);
         try_out!(response_out);
-        // SAFETY: NUL-terminated strings from the caller (or NULL where allowed).
-        let method = unsafe { ffi::str_arg(method, "method") }?;
-        let path = unsafe { ffi::str_arg(path, "path") }?;
-        let headers_json = unsafe { ffi::opt_str_arg(headers_json, "headers_json") }?;
-        let options_json = unsafe { ffi::opt_str_arg(options_json, "options_json") }?;
-        // SAFETY: the caller promises body points to body_len readable bytes (or is NULL/0).
-        let body = unsafe { body_arg(body, body_len) }?;
-        let call = Call::check(method, path, headers_json, body, options_json)?;
+        // SAFETY: the caller's arguments, as documented above.
+        let call =
+            unsafe { Call::from_c(method, path, headers_json, body, body_len, options_json) }?;
         let answer = call.send(client)?;
         let response =
             Box::new(paytoken_response::from_http(answer).expecting(client.config.return_charset));
@@ -142,6 +137,32 @@ pub(crate) struct Call<'a> {
 }
 
 impl<'a> Call<'a> {
+    /// Reads and checks the C arguments of a request (shared by the sync and async calls).
+    ///
+    /// # Safety
+    /// The strings are NULL or NUL-terminated and `body` points to `body_len` readable
+    /// bytes (or is NULL/0), all valid for `'a`.
+    pub unsafe fn from_c(
+        method: *const c_char,
+        path: *const c_char,
+        headers_json: *const c_char,
+        body: *const u8,
+        body_len: usize,
+        options_json: *const c_char,
+    ) -> Result<Call<'a>, Error> {
+        // SAFETY: forwarded from the caller.
+        let (method, path, headers_json, options_json, body) = unsafe {
+            (
+                ffi::str_arg(method, "method")?,
+                ffi::str_arg(path, "path")?,
+                ffi::opt_str_arg(headers_json, "headers_json")?,
+                ffi::opt_str_arg(options_json, "options_json")?,
+                body_arg(body, body_len)?,
+            )
+        };
+        Call::check(method, path, headers_json, body, options_json)
+    }
+
     pub fn check(
         method: &str,
         path: &'a str,

@@ -70,7 +70,7 @@ pub extern "C" fn paytoken_string_free(s: *mut c_char) {
     })
 }
 
-fn require_token_scheme(client: &paytoken_client) -> Result<(), Error> {
+pub(crate) fn require_token_scheme(client: &paytoken_client) -> Result<(), Error> {
     match client.config.scheme {
         Scheme::Token => Ok(()),
         Scheme::Basic => Err(Error::invalid(

@@ -16,8 +16,9 @@ pub extern "C" fn paytoken_version() -> *const c_char {
 pub(crate) const ABI_MAJOR: u32 = 1;
 /// The ABI minor version: bumped when functions are added. 1.1 added
 /// paytoken_response_text, paytoken_abi_version, paytoken_error_size,
-/// paytoken_config_schema and the paytoken_log_* functions.
-pub(crate) const ABI_MINOR: u32 = 1;
+/// paytoken_config_schema and the paytoken_log_* functions; 1.2 the asynchronous calls
+/// (paytoken_request_async, paytoken_get_token_async, paytoken_get_token_cached).
+pub(crate) const ABI_MINOR: u32 = 2;
 
 /// The ABI version as `major << 16 | minor` (1.1 is 0x00010001). The rule for a binding
 /// built against major.minor: the library must have the same major and a minor at least

@@ -20,6 +20,8 @@ export interface CommonOptions {
    * missing or unreadable file is an InvalidArgumentError when the client is created.
    */
   caFile?: string;
+  /** Calls of this client running at once on the library's I/O threads (default 256); more wait. */
+  maxInFlight?: number;
 }
 
 export interface NicepayOptions extends CommonOptions {

@@ -126,6 +126,19 @@ impl Entry {
         Ok(f(&token))
     }
 
+    /// Calls `f` with the current token only if it is fresh for `config`: the lock-free
+    /// snapshot, no I/O, no lock, never waiting on another thread's fetch. `None` when
+    /// getting a token would need the slow path (missing, due, expired).
+    pub fn fresh_token<R>(&self, config: &Config, f: impl FnOnce(&Secret) -> R) -> Option<R> {
+        let snapshot = self.fresh_snapshot.load();
+        let s = snapshot.as_ref()?;
+        if !fresh_for(s.deadline, MonotonicClock.now(), config.refresh_before) {
+            return None;
+        }
+        self.stats.cache_hits.add();
+        Some(f(&s.token))
+    }
+
     /// The slow path: carries out the decisions until one yields a token or an error.
     fn acquire(
         &self,

@@ -4,14 +4,21 @@
 // checks JavaScript types, moves bytes and turns statuses into typed errors.
 
 const util = require('node:util');
+const { isMainThread } = require('node:worker_threads');
 const { native, runSync, callAsync, check } = require('./native');
+const { requestAsync, tokenAsync, tokenCached, settle } = require('./async');
+const { Gate } = require('./gate');
+
+// The main thread runs calls on the library's own I/O threads (lib/async.js). A worker
+// thread uses libuv's pool instead: koffi cannot deliver a library thread's callback to a
+// worker that was terminated meanwhile (the process would abort), while libuv waits for
+// its pool work before a worker goes away.
+const onLibraryThreads = isMainThread;
+const gate = new Gate();
 const { describe, requireObject, toJson, cString } = require('./args');
 const { invalidArgument } = require('./errors');
 const { readResponse } = require('./response');
-const { Gate } = require('./gate');
 const { drainLogs } = require('./logs');
-
-const gate = new Gate();
 
 // Config keys safe to show in util.inspect / JSON: everything else may be a credential.
 const SHOWN_KEYS = ['gateway', 'auth', 'sandbox', 'baseUrl', 'tier', 'storeId'];
@@ -59,9 +66,21 @@ class Client {
     return this.#summary.gateway;
   }
 
-  /** The current access token, fetched (once, for all concurrent callers) if needed. */
+  /**
+   * The current access token, fetched (once, for all concurrent callers) if needed. A
+   * fresh cached token is answered at once on this thread (no I/O, no thread hop); a
+   * fetch runs on the library's own I/O threads (see lib/async.js).
+   */
   token() {
-    return this.#async(() => this.#tokenOp());
+    let cached;
+    try {
+      cached = tokenCached(this.#live());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (cached !== null) return Promise.resolve(cached);
+    if (!onLibraryThreads) return this.#onPool(() => this.#tokenOp());
+    return this.#async(() => tokenAsync(this.#live()));
   }
 
   tokenSync() {
@@ -78,7 +97,12 @@ class Client {
    * @returns {Promise<import('./response').Response>}
    */
   request(method, path, options) {
-    return this.#async(() => this.#requestOp(method, path, options));
+    if (!onLibraryThreads) return this.#onPool(() => this.#requestOp(method, path, options));
+    return this.#async(() => {
+      const op = this.#requestOp(method, path, options);
+      const [handle, methodArg, pathArg, headersArg, body, , optionsArg] = op.args;
+      return requestAsync(handle, methodArg, pathArg, headersArg, body, optionsArg, op.request);
+    });
   }
 
   requestSync(method, path, options) {
@@ -177,6 +201,7 @@ class Client {
     const out = [null];
     const err = {};
     return {
+      request: { method: methodText, url: fullPath },
       fn: n.requestEx,
       args: [this.#live(), methodArg, pathArg, headersArg, body, body ? body.length : 0, optionsArg, out, err],
       finish(status) {
@@ -191,10 +216,25 @@ class Client {
     };
   }
 
-  // Runs the op on the thread pool. The closure holds `this` until the C call returns,
-  // so the FinalizationRegistry cannot free the native client under a worker thread.
-  async #async(makeOp) {
-    const op = makeOp(); // a bad argument throws here: this async function turns it into a rejection
+  // Starts an asynchronous C call (lib/async.js) and waits for its callback. The library
+  // holds its own reference to the native client until the callback has run, so close()
+  // or the FinalizationRegistry freeing it meanwhile is safe.
+  async #async(start) {
+    const started = start(); // a bad argument throws here: this async function turns it into a rejection
+    this.#inFlight++;
+    try {
+      return settle(await started); // the typed error is thrown here, with the caller's stack
+    } finally {
+      drainLogs();
+      this.#inFlight--;
+      this.#freeIfIdle();
+    }
+  }
+
+  // Runs the op on libuv's thread pool (worker threads). The closure holds `this` until
+  // the C call returns, so the FinalizationRegistry cannot free the native client under it.
+  async #onPool(makeOp) {
+    const op = makeOp();
     this.#inFlight++;
     try {
       const status = await gate.run(() => callAsync(op));

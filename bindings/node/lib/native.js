@@ -1,6 +1,7 @@
 'use strict';
 // The C ABI of libpaytoken.so (include/paytoken.h) declared for koffi, and the two ways
-// to run a call: on the calling thread (sync) or on libuv's thread pool (async).
+// to run a call: on the calling thread (sync) or on libuv's thread pool (async, used in
+// worker threads only: the main thread uses the library's own threads, lib/async.js).
 //
 // Every pointer argument handed to koffi is one this package made (a NUL-terminated
 // Buffer from args.js, a handle it got from the library).
@@ -13,7 +14,7 @@ const DEFAULT_LIB = path.join(__dirname, 'libpaytoken.so');
 // The C ABI this package was written against (paytoken_abi_version): the library must have
 // the same major and at least this minor.
 const ABI_MAJOR = 1;
-const ABI_MINOR = 1;
+const ABI_MINOR = 2;
 const ERROR_STRUCT_SIZE = 4 + 4 + 32 + 512;
 
 let bound = null;
@@ -95,6 +96,9 @@ function bind(libPath) {
     logConfigure: fn('paytoken_log_configure', 'int32_t', ['int32_t', 'void *', 'void *', errOut]),
     logNext: fn('paytoken_log_next', 'int32_t', [koffi.out(koffi.pointer('int32_t')), koffi.out(koffi.pointer(OwnedString))]),
     logDropped: fn('paytoken_log_dropped', 'uint64_t', []),
+    stringFree,
+    // For lib/async.js, which declares the asynchronous calls with the same types.
+    raw: { lib, ErrorStruct, ClientPtr },
   };
 }
 

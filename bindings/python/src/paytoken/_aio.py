@@ -1,53 +1,32 @@
-"""The asyncio client: the blocking calls run on worker threads, never on the event loop."""
+"""The asyncio client: token() and request() run on the library's own I/O threads and
+complete their futures through a callback (see _native_async); nothing blocks the loop."""
 
 from __future__ import annotations
 
-import asyncio
-import functools
-import os
-import threading
-from concurrent.futures import Executor, ThreadPoolExecutor
-from typing import Any, Awaitable, Callable, Mapping, Optional, TypeVar
+import datetime
+import json as _json
+import time
+from concurrent.futures import Executor
+from typing import Any, Awaitable, Mapping, Optional
 
 from ._api import ApiBase, Body, Params, Stats
-from ._client import Client
+from . import _native_async
+from ._client import (Client, _c_string, _call_options, _encode_body, _encode_headers,
+                      _with_query)
 from ._response import Response
-
-T = TypeVar("T")
-
-# Threads only wait on the network here, so allow many more than asyncio's default
-# executor (min(32, cpus + 4)): 30 slow requests must not hold up a fast one.
-EXECUTOR_THREADS = 64
-
-_executor: Optional[ThreadPoolExecutor] = None
-_executor_lock = threading.Lock()
-
-
-def _shared_executor() -> ThreadPoolExecutor:
-    global _executor
-    with _executor_lock:
-        if _executor is None:
-            _executor = ThreadPoolExecutor(EXECUTOR_THREADS, thread_name_prefix="paytoken")
-        return _executor
-
-
-def _forget_executor_after_fork() -> None:
-    # The parent's worker threads do not exist in the child: start a new pool there.
-    global _executor, _executor_lock
-    _executor, _executor_lock = None, threading.Lock()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_executor_after_fork)
 
 
 class AsyncClient(ApiBase[Awaitable[Response]]):
     """The asyncio twin of :class:`Client`: same factories, same arguments, awaitable
     ``token()`` and ``request()``/``get()``/``post()``/...
 
-    Each network call runs on a thread of a shared pool (or ``executor``), so the event
-    loop keeps running while a gateway is slow. Cancelling the awaiting task does not
-    stop a request already sent: as with a timeout, its outcome at the gateway is unknown.
+    Each network call runs on the library's own I/O threads and completes its future
+    with ``loop.call_soon_threadsafe``: no executor thread is held per call, any number
+    can be in flight (the config key ``maxInFlight``, default 256, bounds how many run at
+    once; more wait in the library), and a warm ``token()`` returns without leaving the
+    loop's thread. ``executor`` is accepted for compatibility and no longer used.
+    Cancelling the awaiting task does not stop a request already sent: as with a
+    timeout, its outcome at the gateway is unknown.
     ``invalidate()`` and ``stats()`` do no I/O and are plain methods.
     """
 
@@ -60,8 +39,14 @@ class AsyncClient(ApiBase[Awaitable[Response]]):
         return self._client.gateway
 
     async def token(self) -> str:
-        """The current access token (see :meth:`Client.token`)."""
-        return await self._run(self._client.token)
+        """The current access token (see :meth:`Client.token`). A fresh cached token
+        is returned at once, without I/O or a thread hop."""
+        with self._client._borrow() as handle:
+            cached = _native_async.token_cached(handle)
+            if cached is not None:
+                return cached
+            started = _native_async.token_async(handle)
+        return str(_native_async.result(await started))
 
     def invalidate(self, token: Optional[str] = None) -> None:
         """See :meth:`Client.invalidate`."""
@@ -76,8 +61,22 @@ class AsyncClient(ApiBase[Awaitable[Response]]):
                       headers: Optional[Mapping[str, str]] = None,
                       timeout: Optional[float] = None) -> Response:
         """See :meth:`Client.request`."""
-        return await self._run(self._client.request, method, path, params=params, json=json,
-                               data=data, headers=headers, timeout=timeout)
+        raw_method = _c_string("method", method).upper()
+        full_path = _with_query(path, params)
+        raw_path = _c_string("path", full_path)
+        body, content_type = _encode_body(json, data)
+        raw_headers = _encode_headers(headers, content_type)
+        options = _call_options(timeout)
+        started = time.monotonic()
+        # The library holds its own reference to the client until the callback has run.
+        with self._client._borrow() as handle:
+            pending = _native_async.request_async(handle, raw_method, raw_path, raw_headers,
+                                                  body, options)
+        answer = _native_async.result(await pending)
+        elapsed = datetime.timedelta(seconds=time.monotonic() - started)
+        return Response(answer.status, _json.loads(answer.headers_json), answer.body,
+                        text=answer.text, url=full_path, method=raw_method.decode(),
+                        elapsed=elapsed)
 
     def close(self) -> None:
         self._client.close()
@@ -100,8 +99,3 @@ class AsyncClient(ApiBase[Awaitable[Response]]):
 
     def __reduce__(self) -> Any:
         return self._client.__reduce__()
-
-    def _run(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> "asyncio.Future[T]":
-        loop = asyncio.get_running_loop()
-        return loop.run_in_executor(self._executor or _shared_executor(),
-                                    functools.partial(function, *args, **kwargs))

@@ -55,7 +55,8 @@ class ApiBase(Generic[R]):
         ``options``: ``base_url``, ``timeout_ms``, ``connect_timeout_ms``,
         ``refresh_before_secs``, ``return_char_set``, ``max_response_bytes``, ``user_agent``,
         ``ca_file`` (a PEM bundle ADDED to the built-in Mozilla roots; checked here: a
-        missing or unreadable file raises ``InvalidArgumentError`` at once).
+        missing or unreadable file raises ``InvalidArgumentError`` at once),
+        ``cache_dir``, ``max_in_flight``.
         """
         return cls(_config.build("nicepay", client_key=client_key, secret_key=secret_key,
                                  sandbox=sandbox, auth=auth, **options))

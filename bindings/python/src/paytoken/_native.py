@@ -21,7 +21,7 @@ from ._errors import error_for
 LIB_ENV = "PAYTOKEN_LIB"
 # The C ABI this package was written against (paytoken_abi_version): the library must have
 # the same major and at least this minor.
-ABI_MAJOR, ABI_MINOR = 1, 1
+ABI_MAJOR, ABI_MINOR = 1, 2
 PACKAGED_LIB = Path(__file__).with_name("libpaytoken.so")
 
 
@@ -217,15 +217,20 @@ def request(client: Any, method: bytes, path: bytes, headers_json: Optional[byte
                                       byref(response), byref(err))
     try:
         _check(status, err)
-        length = c_size_t()
-        data = _lib.paytoken_response_body(response, byref(length))
-        text_length = c_size_t()
-        text = _lib.paytoken_response_text(response, byref(text_length))
-        return RawResponse(
-            status=_lib.paytoken_response_status(response),
-            headers_json=(_lib.paytoken_response_headers_json(response) or b"{}").decode("utf-8"),
-            body=ctypes.string_at(data, length.value) if data else b"",
-            text=ctypes.string_at(text, text_length.value).decode("utf-8") if text else "",
-        )
+        return copy_response(response)
     finally:
         _lib.paytoken_response_free(response)  # NULL on failure is fine
+
+
+def copy_response(response: Any) -> RawResponse:
+    """The answer in ``response`` as Python objects (the caller frees the native one)."""
+    length = c_size_t()
+    data = _lib.paytoken_response_body(response, byref(length))
+    text_length = c_size_t()
+    text = _lib.paytoken_response_text(response, byref(text_length))
+    return RawResponse(
+        status=_lib.paytoken_response_status(response),
+        headers_json=(_lib.paytoken_response_headers_json(response) or b"{}").decode("utf-8"),
+        body=ctypes.string_at(data, length.value) if data else b"",
+        text=ctypes.string_at(text, text_length.value).decode("utf-8") if text else "",
+    )

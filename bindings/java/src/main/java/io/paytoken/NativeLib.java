@@ -37,11 +37,12 @@ final class NativeLib {
     static final int ERROR_MESSAGE_SIZE = 512;
     /** The C ABI this jar was written against: same major, at least this minor. */
     static final int ABI_MAJOR = 1;
-    static final int ABI_MINOR = 1;
+    static final int ABI_MINOR = 2;
     static final String PREFER_SYSTEM = "paytoken.preferSystemLibrary";
 
     private static final Throwable LOAD_FAILURE;
     private static volatile String loadedFrom = "";
+    private static NativeLibrary LIBRARY;
 
     static {
         Throwable failure = null;
@@ -52,6 +53,7 @@ final class NativeLib {
             NativeLibrary library = open();
             checkAbi(library);
             Native.register(NativeLib.class, library);
+            LIBRARY = library;
         } catch (Throwable t) { // LinkageError or a JNA error: reported on first use, not here
             failure = t;
         }
@@ -85,6 +87,12 @@ final class NativeLib {
         }
         loadedFrom = file.getAbsolutePath() + " (" + source + ")";
         return NativeLibrary.getInstance(file.getAbsolutePath());
+    }
+
+    /** The loaded library, for the classes that bind more of it (AsyncCalls). */
+    static NativeLibrary library() throws NativeLibraryException {
+        ensureLoaded();
+        return LIBRARY;
     }
 
     /** The library inside this jar, extracted by JNA (a file it reuses), or null if absent. */

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.StampedLock;
 
@@ -242,6 +243,66 @@ public final class PayTokenClient implements AutoCloseable {
         }
     }
 
+    // ---- asynchronous (AsyncCalls): no Java thread waits for the gateway -----------------
+
+    /**
+     * {@link #token()} without blocking: a fresh cached token completes the future at once
+     * on this thread (no I/O); otherwise the fetch runs on the library's I/O threads and
+     * completes the future there. Errors complete it exceptionally with the same
+     * {@link PayTokenException} subclasses as {@link #token()}.
+     *
+     * <p>Dependent stages added without {@code ...Async} run on a library I/O thread:
+     * use {@code thenApplyAsync} and friends for blocking work.
+     */
+    public CompletableFuture<String> tokenAsync() {
+        Pointer client;
+        try {
+            client = acquire();
+        } catch (IllegalStateException e) {
+            return AsyncCalls.failed(e);
+        }
+        try {
+            String cached = AsyncCalls.cachedToken(client);
+            return cached != null ? CompletableFuture.completedFuture(cached) : AsyncCalls.token(client);
+        } catch (PayTokenException e) {
+            return AsyncCalls.failed(e);
+        } finally {
+            release();
+        }
+    }
+
+    /** {@link #request(String, String)} without blocking (see {@link #requestAsync(String, String, byte[], Map)}). */
+    public CompletableFuture<PayTokenResponse> requestAsync(String method, String path) {
+        return requestAsync(method, path, null, null);
+    }
+
+    /**
+     * {@link #request(String, String, byte[], Map)} without blocking: the request runs on the
+     * library's I/O threads (any number in flight; the config key {@code maxInFlight},
+     * default 256, bounds how many run at once and queues the rest) and completes the
+     * future there, exceptionally with the same exceptions as the blocking call. Closing
+     * the client meanwhile is safe: the library keeps it until the call is done.
+     */
+    public CompletableFuture<PayTokenResponse> requestAsync(String method, String path, byte[] body,
+                                                            Map<String, String> headers) {
+        Pointer client;
+        try {
+            byte[] methodBytes = Utf8.encode(method, "method");
+            byte[] pathBytes = Utf8.encode(path, "path");
+            byte[] headersJson = headers == null ? null : Utf8.encode(headersJson(headers), "headers");
+            byte[] bodyOrNull = body == null || body.length == 0 ? null : body;
+            client = acquire();
+            try {
+                String methodText = method == null ? "" : method.toUpperCase(java.util.Locale.ROOT);
+                return AsyncCalls.request(client, methodText, path, methodBytes, pathBytes, headersJson, bodyOrNull);
+            } finally {
+                release();
+            }
+        } catch (PayTokenException | IllegalStateException e) {
+            return AsyncCalls.failed(e);
+        }
+    }
+
     /** Frees the native client. Idempotent; waits for calls in progress on this client. */
     // ---- shortcuts: a String body is sent as UTF-8 (JSON unless a Content-Type says otherwise)
 
@@ -361,8 +422,8 @@ public final class PayTokenClient implements AutoCloseable {
         }
     }
 
-    private static PayTokenResponse readResponse(Pointer response, NativeLib.Call call, String method,
-                                                 String path) throws PayTokenException {
+    static PayTokenResponse readResponse(Pointer response, NativeLib.Call call, String method,
+                                          String path) throws PayTokenException {
         int status = NativeLib.paytoken_response_status(response);
         Pointer bodyPointer = NativeLib.paytoken_response_body(response, call.length);
         long length = call.length[0];

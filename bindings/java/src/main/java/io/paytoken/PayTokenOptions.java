@@ -23,7 +23,7 @@ public final class PayTokenOptions {
     /** Keys whose values are safe to show in {@link #toString()}; anything else is masked. */
     private static final Set<String> SHOWN = new HashSet<>(Arrays.asList(
             "auth", "sandbox", "baseUrl", "connectTimeoutMs", "timeoutMs", "refreshBeforeSecs",
-            "returnCharSet", "tier", "storeId", "maxResponseBytes", "userAgent", "caFile"));
+            "returnCharSet", "tier", "storeId", "maxResponseBytes", "userAgent", "caFile", "maxInFlight"));
 
     private final Map<String, Object> values = new LinkedHashMap<>();
 
@@ -50,6 +50,11 @@ public final class PayTokenOptions {
     /** Whole-request deadline in milliseconds (default 30000; PortOne V2 60000). */
     public PayTokenOptions timeoutMs(long millis) {
         return set("timeoutMs", millis);
+    }
+
+    /** At most this many of the client's asynchronous calls run at once; more wait (default 256). */
+    public PayTokenOptions maxInFlight(int calls) {
+        return set("maxInFlight", calls);
     }
 
     /** Refresh a token this many seconds before it expires (token schemes). */

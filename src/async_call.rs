@@ -1,0 +1,283 @@
+//! The asynchronous C API: `paytoken_request_async`, `paytoken_get_token_async` (a job
+//! on the library's I/O threads, completed through a callback) and
+//! `paytoken_get_token_cached` (the fresh token or nothing, never any I/O).
+//!
+//! The arguments are checked and copied on the caller's thread (the same `Call::check`
+//! as the synchronous request), so the caller's buffers may be reused as soon as the
+//! function returns; the worker holds a reference to the client until its callback has
+//! returned.
+
+use std::os::raw::{c_char, c_void};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+
+use crate::call_options::CallOptions;
+use crate::client::paytoken_client;
+use crate::error::{paytoken_error, Error};
+use crate::ffi::{self, ffi_fallible, try_out, try_ref};
+use crate::request::Call;
+use crate::response::paytoken_response;
+use crate::token::require_token_scheme;
+use crate::worker_pool::{self, Job};
+
+/// Completion of an asynchronous call. Called exactly once per accepted call, on one of
+/// the library's I/O threads (threads named `paytoken-io`, never the caller's thread,
+/// with the one exception below), holding none of the library's locks.
+///
+/// - `user_data`: the pointer given to the call, untouched.
+/// - `status`: `PAYTOKEN_OK` or the error's status code, exactly as the synchronous call
+///   would have returned it.
+/// - `result`: on success, owned by the callback from now on: a `paytoken_response *`
+///   for `paytoken_request_async` (release it with `paytoken_response_free`), a
+///   NUL-terminated `char *` token for `paytoken_get_token_async` (release it with
+///   `paytoken_string_free`). NULL on error.
+/// - `error`: never NULL; zeroed on success, the error otherwise. It is valid only
+///   until the callback returns: copy what you need.
+///
+/// The callback may call any paytoken function, including starting another
+/// asynchronous call or freeing the client. It must return (it runs on an I/O thread
+/// that serves other calls afterwards) and must not unwind (no C++ exception, no
+/// longjmp out of it).
+#[allow(non_camel_case_types)]
+pub type paytoken_callback = Option<
+    extern "C" fn(
+        user_data: *mut c_void,
+        status: i32,
+        result: *mut c_void,
+        error: *const paytoken_error,
+    ),
+>;
+
+/// The caller's callback and pointer, carried to a worker thread. The caller promises
+/// (by calling an async function) that both may be used from another thread.
+struct Completion {
+    cb: extern "C" fn(*mut c_void, i32, *mut c_void, *const paytoken_error),
+    user_data: *mut c_void,
+}
+
+// SAFETY: the documented contract of the async functions: the callback is called on a
+// library thread with this pointer; the caller makes it safe to do so.
+unsafe impl Send for Completion {}
+
+impl Completion {
+    fn deliver(self, outcome: Result<*mut c_void, Error>) {
+        let mut error = paytoken_error {
+            code: 0,
+            http_status: 0,
+            gateway_code: [0; 32],
+            message: [0; 512],
+        };
+        let (status, result) = match outcome {
+            Ok(result) => (0, result),
+            Err(e) => {
+                // SAFETY: a local, writable struct.
+                unsafe { e.write_to(&mut error) };
+                (e.code(), std::ptr::null_mut())
+            }
+        };
+        (self.cb)(self.user_data, status, result, &error);
+    }
+}
+
+/// Lane for calls refused before a client was known (NULL client): they still complete
+/// through the pool, never on the caller's thread.
+const NO_CLIENT_LANE: worker_pool::LaneId = 0;
+
+/// Runs `work` on an I/O thread and delivers its outcome. `client` is kept alive until
+/// the callback has returned.
+fn dispatch(
+    client: Option<Arc<paytoken_client>>,
+    completion: Completion,
+    work: impl FnOnce(Option<&paytoken_client>) -> Result<*mut c_void, Error> + Send + 'static,
+) {
+    let (lane, max_in_flight) = match &client {
+        Some(c) => (c.lane, c.config.max_in_flight),
+        None => (NO_CLIENT_LANE, usize::MAX),
+    };
+    worker_pool::submit(Job {
+        lane,
+        max_in_flight,
+        run: Box::new(move |refused: Option<Error>| {
+            let outcome = match refused {
+                Some(e) => Err(e),
+                None => catch_unwind(AssertUnwindSafe(|| work(client.as_deref()))).unwrap_or_else(
+                    |_| {
+                        Err(Error::internal(
+                            "internal error: a panic was caught in paytoken (please report it)",
+                        ))
+                    },
+                ),
+            };
+            completion.deliver(outcome);
+            drop(client); // only now: the client lives until its callback has returned
+        }),
+    });
+}
+
+/// A new reference to the caller's client, or NULL.
+///
+/// # Safety
+/// `client` is NULL or a live pointer from `paytoken_client_new`.
+unsafe fn share(client: *const paytoken_client) -> Option<Arc<paytoken_client>> {
+    if client.is_null() {
+        return None;
+    }
+    // SAFETY: the pointer came from Arc::into_raw and the caller still owns its reference.
+    unsafe {
+        Arc::increment_strong_count(client);
+        Some(Arc::from_raw(client))
+    }
+}
+
+/// A checked request whose arguments no longer borrow the caller's memory.
+struct OwnedCall {
+    method: &'static str,
+    path: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    options: CallOptions,
+}
+
+impl OwnedCall {
+    fn send(self, client: &paytoken_client) -> Result<*mut c_void, Error> {
+        let call = Call {
+            method: self.method,
+            path: &self.path,
+            headers: self.headers,
+            body: &self.body,
+            options: self.options,
+        };
+        let answer = call.send(client)?;
+        Ok(Box::into_raw(Box::new(paytoken_response::from_http(answer))).cast())
+    }
+}
+
+/// `paytoken_request_ex` without waiting: same arguments, same checks, same behaviour
+/// (401 retry, no resend after the request may have reached the gateway, per-call
+/// `options_json`), but it returns at once and the outcome goes to `cb` (see
+/// `paytoken_callback`): `result` is a `paytoken_response *` that the callback owns.
+///
+/// The arguments are copied before this returns: the caller may free or reuse them at
+/// once. Whenever `cb` is not NULL the call is accepted and `PAYTOKEN_OK` is returned,
+/// and `cb` is called exactly once: with the response, or with the error, including
+/// invalid arguments (NULL client, bad method or path, malformed JSON: reported through
+/// `cb` exactly as the synchronous call reports them through its return value),
+/// timeouts and network errors. Only a NULL `cb` is refused here, with
+/// `PAYTOKEN_E_INVALID_ARGUMENT` (there is nothing to call).
+///
+/// Threads: the request runs on one of the library's I/O threads (`paytoken-io`).
+/// Up to the client's `maxInFlight` (config key, default 256) of its calls run at
+/// once; more wait in order and start as earlier ones finish (never an error because of
+/// load). Threads are started on demand and exit after 10 s idle. Only if the process
+/// cannot start a single thread is `cb` called on the calling thread, before this
+/// returns, with `PAYTOKEN_E_INTERNAL`.
+///
+/// Freeing the client with calls in flight is allowed: each completes normally and
+/// the client's memory lives until its last callback has returned.
+///
+/// fork(): the child starts with no I/O threads and none of the parent's calls; their
+/// callbacks are called in the parent only.
+#[no_mangle]
+pub extern "C" fn paytoken_request_async(
+    client: *const paytoken_client,
+    method: *const c_char,
+    path: *const c_char,
+    headers_json: *const c_char,
+    body: *const u8,
+    body_len: usize,
+    options_json: *const c_char,
+    cb: paytoken_callback,
+    user_data: *mut c_void,
+    err: *mut paytoken_error,
+) -> i32 {
+    ffi_fallible!(err, {
+        let Some(cb) = cb else {
+            return Err(Error::invalid("cb is NULL"));
+        };
+        let completion = Completion { cb, user_data };
+        // SAFETY: NULL or a live client pointer from the caller.
+        let shared = unsafe { share(client) };
+        // SAFETY: the caller's arguments, as documented above; copied before returning.
+        let checked =
+            unsafe { Call::from_c(method, path, headers_json, body, body_len, options_json) }.map(
+                |call| OwnedCall {
+                    method: call.method,
+                    path: call.path.to_owned(),
+                    headers: call.headers,
+                    body: call.body.to_vec(),
+                    options: call.options,
+                },
+            );
+        dispatch(shared, completion, move |client| {
+            let client = client.ok_or_else(|| Error::invalid("client is NULL"))?;
+            checked?.send(client)
+        });
+        Ok(())
+    })
+}
+
+/// `paytoken_get_token` without waiting: the outcome goes to `cb` (see
+/// `paytoken_callback`); on success `result` is a NUL-terminated token (`char *`) that
+/// the callback owns and releases with `paytoken_string_free`.
+///
+/// Same acceptance, thread, lane, client-lifetime and fork rules as
+/// `paytoken_request_async`: with a non-NULL `cb` it returns `PAYTOKEN_OK` and `cb` is
+/// called exactly once (a NULL client or a client whose scheme uses no token is
+/// `PAYTOKEN_E_INVALID_ARGUMENT` through `cb`). A fresh token is also cheaper to get
+/// with `paytoken_get_token_cached`, which needs no thread at all.
+#[no_mangle]
+pub extern "C" fn paytoken_get_token_async(
+    client: *const paytoken_client,
+    cb: paytoken_callback,
+    user_data: *mut c_void,
+    err: *mut paytoken_error,
+) -> i32 {
+    ffi_fallible!(err, {
+        let Some(cb) = cb else {
+            return Err(Error::invalid("cb is NULL"));
+        };
+        // SAFETY: NULL or a live client pointer from the caller.
+        let shared = unsafe { share(client) };
+        dispatch(shared, Completion { cb, user_data }, |client| {
+            let client = client.ok_or_else(|| Error::invalid("client is NULL"))?;
+            require_token_scheme(client)?;
+            // As paytoken_get_token: every error is scrubbed of this client's secrets.
+            let token = crate::redact::within(client, || {
+                client
+                    .entry
+                    .with_token(&client.config, |t| ffi::copy_to_c(t.expose().as_bytes()))
+            })?;
+            Ok(token.cast())
+        });
+        Ok(())
+    })
+}
+
+/// The client's current token if it is fresh, without any I/O and without waiting for
+/// anything (not for a lock held by a fetch, not for another thread's fetch): the
+/// cheap first step of an asynchronous `token()`.
+///
+/// On `PAYTOKEN_OK`, `*token_out` is either a copy of the fresh token (release it with
+/// `paytoken_string_free`), or NULL when none can be given without I/O (nothing cached
+/// yet, or the cached one is due for refresh or expired): then use
+/// `paytoken_get_token_async` (or `paytoken_get_token`). Errors: NULL arguments, or a
+/// client whose scheme uses no token (`PAYTOKEN_E_INVALID_ARGUMENT`). Any thread.
+#[no_mangle]
+pub extern "C" fn paytoken_get_token_cached(
+    client: *const paytoken_client,
+    token_out: *mut *mut c_char,
+    err: *mut paytoken_error,
+) -> i32 {
+    ffi_fallible!(err, {
+        let client = try_ref!(client);
+        try_out!(token_out);
+        require_token_scheme(client)?;
+        let copy = client
+            .entry
+            .fresh_token(&client.config, |t| ffi::copy_to_c(t.expose().as_bytes()))
+            .unwrap_or(std::ptr::null_mut());
+        // SAFETY: checked non-NULL above.
+        unsafe { *token_out = copy };
+        Ok(())
+    })
+}
