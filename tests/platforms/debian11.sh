@@ -19,30 +19,8 @@ packages=python3,ca-certificates
 
 die() { echo "debian11: $*" >&2; exit 1; }
 
-# The Debian mirror of this machine: the first apt source serving the host's own release
-# (deb822 .sources files or one-line .list files), minus any trailing slash.
-host_mirror() {
-  local codename
-  codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
-  [ -n "$codename" ] || die "cannot tell this machine's Debian release from /etc/os-release"
-  {
-    for f in /etc/apt/sources.list.d/*.sources; do
-      [ -e "$f" ] || continue
-      awk -v c="$codename" 'BEGIN { RS = ""; FS = "\n" }
-        { uris = ""; ok = 0
-          for (i = 1; i <= NF; i++) {
-            if ($i ~ /^URIs:/) { uris = $i; sub(/^URIs:[ \t]*/, "", uris) }
-            if ($i ~ /^Suites:/) { n = split(substr($i, 8), s, /[ \t]+/); for (j = 1; j <= n; j++) if (s[j] == c) ok = 1 }
-          }
-          if (ok && uris != "") { split(uris, u, /[ \t]+/); print u[1] } }' "$f"
-    done
-    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-      [ -e "$f" ] || continue
-      awk -v c="$codename" '$1 == "deb" { i = 2; if ($i ~ /^\[/) while ($i !~ /\]$/) i++; if ($i ~ /^\[/) i++
-                              if ($(i + 1) == c) print $i }' "$f"
-    done
-  } | head -n1 | sed 's:/*$::'
-}
+# shellcheck source=tests/platforms/mirror.sh
+. "$(dirname "$0")/mirror.sh"
 
 healthy() {
   [ -e "$root/.paytoken-complete" ] && chroot "$root" /usr/bin/python3 -c 'import ssl' >/dev/null 2>&1
