@@ -15,7 +15,7 @@ check "the root runs glibc 2.31" test "$("$deb11" run getconf GNU_LIBC_VERSION)"
 check "x86_64 gnu tarball unpacks" unpack_c linux-x86_64-gnu "$work/dist"
 check "api_test builds for glibc 2.17 (zig cc)" "$toolbin/python" -m ziglang cc -target x86_64-linux-gnu.2.17 \
   -std=c99 -O1 -Wall -Wextra -D_POSIX_C_SOURCE=200809L -I"$work/dist/include" -o "$work/api_test" \
-  "$root/tests/c/api_test.c" -L"$work/dist/lib" -lpaytoken
+  "$root/tests/c/api_test.c" -L"$work/dist/lib" -lpaytoken -lpthread
 check "api_test passes on Debian 11 with the released library" "$root/scripts/with-sim.sh" \
   "$deb11" run --bind "$work" env LD_LIBRARY_PATH="$work/dist/lib" "$work/api_test"
 
