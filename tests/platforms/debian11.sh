@@ -44,6 +44,7 @@ ensure_root() {
       tail -n 20 "$cache/debian11-debootstrap.log" >&2
       die "debootstrap failed (log: $cache/debian11-debootstrap.log)"
     fi
+    rm -f "$root"/var/cache/apt/archives/*.deb   # the root is cached: keep it small
     touch "$root/.paytoken-complete"
     healthy || die "the new root does not run python3"
     echo "debian11: root built in $((SECONDS - start))s" >&2
