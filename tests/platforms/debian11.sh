@@ -5,7 +5,7 @@
 #   tests/platforms/debian11.sh run [--bind DIR]... CMD [ARG...]
 #                                                       run CMD inside it (as root, via chroot)
 #
-# The root is made once with debootstrap (minbase, plus python3 for the wheel smoke test) and
+# The root is made once with debootstrap (minbase, plus python3 and venv for the wheel smoke test) and
 # cached in ~/.cache/paytoken/debian11-root; it is rebuilt only when missing or broken.
 # --bind DIR mounts the host's DIR at the same path inside the root, so a test can run files
 # from its own temporary directory. Mounts live in a private mount namespace and vanish with
@@ -15,15 +15,18 @@ set -euo pipefail
 cache=${PAYTOKEN_CACHE:-$HOME/.cache/paytoken}
 root=$cache/debian11-root
 suite=bullseye
-packages=python3,ca-certificates
+# python3-venv: `python3 -m venv` with pip (ensurepip), so a wheel installs as users install it.
+packages=python3,python3-venv,ca-certificates
 
 die() { echo "debian11: $*" >&2; exit 1; }
 
 # shellcheck source=tests/platforms/mirror.sh
 . "$(dirname "$0")/mirror.sh"
 
+# Complete (the marker names the package list it was made with) and able to run python3.
 healthy() {
-  [ -e "$root/.paytoken-complete" ] && chroot "$root" /usr/bin/python3 -c 'import ssl' >/dev/null 2>&1
+  [ "$(cat "$root/.paytoken-complete" 2>/dev/null)" = "$packages" ] &&
+    chroot "$root" /usr/bin/python3 -c 'import ssl, ensurepip, venv' >/dev/null 2>&1
 }
 
 ensure_root() {
@@ -45,7 +48,7 @@ ensure_root() {
       die "debootstrap failed (log: $cache/debian11-debootstrap.log)"
     fi
     rm -f "$root"/var/cache/apt/archives/*.deb   # the root is cached: keep it small
-    touch "$root/.paytoken-complete"
+    echo "$packages" >"$root/.paytoken-complete"
     healthy || die "the new root does not run python3"
     echo "debian11: root built in $((SECONDS - start))s" >&2
   fi
