@@ -2,6 +2,8 @@
 #
 #   make demo   build everything, start the simulator, run each language's example
 #   make test   install what the suites need, then run every test suite
+#   make dist   release artefacts for every platform in dist/, with dist/SHA256SUMS
+#   make install PREFIX=/usr/local   the C library, headers and pkg-config file (DESTDIR works)
 #
 # Each binding owns bindings/<lang>/Makefile with the targets deps, test, demo (and
 # bench); this file only builds the native parts and calls them.
@@ -14,7 +16,7 @@ export PAYTOKEN_SIM := $(CURDIR)/$(SIM)
 
 .PHONY: all lib sim build demo demo-c test test-rust test-headers test-c test-sim-sdk deps \
         $(addprefix test-,$(BINDINGS)) $(addprefix demo-,$(BINDINGS)) $(addprefix deps-,$(BINDINGS)) \
-        headers bench clean
+        headers bench clean dist dist-native dist-c dist-bindings install test-platforms
 
 all: build
 
@@ -47,7 +49,7 @@ deps: $(addprefix deps-,$(BINDINGS))
 $(addprefix deps-,$(BINDINGS)): deps-%:
 	@$(MAKE) --no-print-directory -C bindings/$* deps
 
-test: deps build test-rust test-headers test-c $(addprefix test-,$(BINDINGS)) test-sim-sdk
+test: deps build test-rust test-headers test-c $(addprefix test-,$(BINDINGS)) test-sim-sdk test-platforms
 	@echo "make test: all suites passed"
 
 test-rust:
@@ -66,6 +68,39 @@ test-sim-sdk: sim
 
 $(addprefix test-,$(BINDINGS)): test-%: build
 	$(MAKE) --no-print-directory -C bindings/$* test
+
+# ---------------------------------------------------------------- release
+# dist/native/<platform>/libpaytoken.so.<version> for the four platforms (cargo-zigbuild + zig,
+# glibc >= 2.17 and musl), built in target/dist-native; target/release is not touched.
+dist-native:
+	scripts/dist/build-native.sh
+
+# dist/paytoken-<version>-<platform>.tar.gz: the C artefacts.
+dist-c: dist-native
+	scripts/dist/package-c.sh
+
+# Each binding that has a `dist` target packs its own artefacts from dist/native.
+dist-bindings: dist-native
+	@for lang in $(BINDINGS); do \
+	  if grep -qE '^dist[[:space:]]*:' bindings/$$lang/Makefile; then \
+	    $(MAKE) --no-print-directory -C bindings/$$lang dist || exit 1; \
+	  fi; \
+	done
+
+# SHA256SUMS last, over every other file in dist/.
+dist: dist-native dist-c dist-bindings
+	scripts/dist/sha256sums.sh
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+install: lib
+	scripts/dist/install-c.sh $(LIB) "$(DESTDIR)$(PREFIX)" "$(PREFIX)"
+	@echo "installed into $(DESTDIR)$(PREFIX); run ldconfig if that is a system prefix"
+
+# The released libraries and C artefacts: ELF checks, the tarball installed outside the
+# checkout, and the C API test on Debian 11, musl and aarch64 (glibc and musl, under qemu).
+test-platforms: dist-c build
+	tests/platforms/run.sh
 
 headers:
 	$(CARGO) build --release -p paytoken   # build.rs rewrites include/ when the source changed
