@@ -17,9 +17,11 @@ import java.nio.ByteOrder;
  * servers is MS949, not UTF-8.
  *
  * <p>Where the library is loaded from, first match wins: system property {@code paytoken.lib}
- * (a file), environment variable {@code PAYTOKEN_LIB} (a file), then JNA's search for
- * "paytoken" ({@code jna.library.path}, the system paths, and the copy bundled in this jar
- * at {@code linux-x86-64/libpaytoken.so}).
+ * (a file), environment variable {@code PAYTOKEN_LIB} (a file), then on musl (Alpine) the
+ * copy bundled at {@code io/paytoken/native/linux-<arch>-musl/}, extracted and loaded by
+ * absolute path (JNA has no musl resource prefix), else JNA's search for "paytoken"
+ * ({@code jna.library.path}, the system paths, and the copies bundled in this jar at
+ * {@code linux-x86-64/} and {@code linux-aarch64/}).
  */
 final class NativeLib {
     /** sizeof(paytoken_error): int32 code, int32 http_status, char[32], char[512]. */
@@ -55,7 +57,8 @@ final class NativeLib {
             explicit = System.getenv("PAYTOKEN_LIB");
         }
         if (explicit == null || explicit.isEmpty()) {
-            return NativeLibrary.getInstance("paytoken");
+            File musl = BundledMusl.extract();
+            return NativeLibrary.getInstance(musl != null ? musl.getAbsolutePath() : "paytoken");
         }
         File file = new File(explicit);
         if (!file.isFile()) {
@@ -69,7 +72,7 @@ final class NativeLib {
         if (LOAD_FAILURE != null) {
             UnsatisfiedLinkError error = new UnsatisfiedLinkError(
                     "could not load libpaytoken (" + LOAD_FAILURE.getMessage() + "); the jar bundles it "
-                            + "for linux-x86-64, elsewhere set -Dpaytoken.lib or PAYTOKEN_LIB to its path");
+                            + "for " + BundledMusl.PLATFORMS + ", elsewhere set -Dpaytoken.lib or PAYTOKEN_LIB to its path");
             error.initCause(LOAD_FAILURE);
             throw error;
         }
