@@ -2,6 +2,8 @@
 #
 #   make demo   build everything, start the simulator, run each language's example
 #   make test   install what the suites need, then run every test suite
+#   make dist-packages   the Python, Node, PHP and Java packages in dist/<lang>/, from the
+#               released libraries in dist/native (`make dist-native`)
 #
 # Each binding owns bindings/<lang>/Makefile with the targets deps, test, demo (and
 # bench); this file only builds the native parts and calls them.
@@ -14,7 +16,7 @@ export PAYTOKEN_SIM := $(CURDIR)/$(SIM)
 
 .PHONY: all lib sim build demo demo-c test test-rust test-headers test-c deps \
         $(addprefix test-,$(BINDINGS)) $(addprefix demo-,$(BINDINGS)) $(addprefix deps-,$(BINDINGS)) \
-        headers bench clean
+        headers bench clean dist-packages $(addprefix dist-,$(BINDINGS)) test-packaging
 
 all: build
 
@@ -30,7 +32,8 @@ sim:
 	$(CARGO) build --release -p paytoken-sim
 
 # ---------------------------------------------------------------- demo
-demo: build
+# The same dependency step as `make test`: a fresh machine has no PHP, Composer, JDK...
+demo: deps build
 	@scripts/with-sim.sh $(MAKE) --no-print-directory demo-c $(addprefix demo-,$(BINDINGS))
 
 # The per-language demos expect PAYTOKEN_SIM_URL (set by with-sim.sh in `make demo`).
@@ -47,7 +50,7 @@ deps: $(addprefix deps-,$(BINDINGS))
 $(addprefix deps-,$(BINDINGS)): deps-%:
 	@$(MAKE) --no-print-directory -C bindings/$* deps
 
-test: deps build test-rust test-headers test-c $(addprefix test-,$(BINDINGS))
+test: deps build test-rust test-headers test-c $(addprefix test-,$(BINDINGS)) test-packaging
 	@echo "make test: all suites passed"
 
 test-rust:
@@ -62,6 +65,18 @@ test-c: build
 
 $(addprefix test-,$(BINDINGS)): test-%: build
 	$(MAKE) --no-print-directory -C bindings/$* test
+
+# ---------------------------------------------------------------- packages
+# Each binding's `dist` packs the four released libraries (dist/native/<platform>/) into
+# dist/<lang>/; none of them runs cargo.
+dist-packages: $(addprefix dist-,$(BINDINGS))
+
+$(addprefix dist-,$(BINDINGS)): dist-%: dist-native
+	@$(MAKE) --no-print-directory -C bindings/$* dist
+
+# Every package installed as its users install it, outside the checkout, without cargo.
+test-packaging: deps sim dist-packages
+	tests/packaging/run.sh
 
 headers:
 	$(CARGO) build --release -p paytoken   # build.rs rewrites include/ when the source changed
