@@ -12,11 +12,18 @@ const NATIVE_DIR = path.join(PACKAGE_DIR, 'native');
 const DEV_LIB = path.join(__dirname, 'libpaytoken.so');
 const ARCHES = { x64: 'x86_64', arm64: 'aarch64' };
 
-/** "gnu" when this process runs on glibc, else "musl" (Alpine). */
+/**
+ * "musl" when this process runs on musl (Alpine): its dynamic loader is ld-musl. (Files in
+ * /lib do not tell: a glibc machine can have musl installed beside it.) Without /proc,
+ * Node's own report says whether it runs on glibc.
+ */
 function libc() {
-  const header = process.report && process.report.getReport().header;
-  if (header && header.glibcVersionRuntime) return 'gnu';
-  return 'musl';
+  try {
+    return fs.readFileSync('/proc/self/maps', 'latin1').includes('/ld-musl-') ? 'musl' : 'gnu';
+  } catch {
+    const header = process.report && process.report.getReport().header;
+    return header && header.glibcVersionRuntime ? 'gnu' : 'musl';
+  }
 }
 
 /** This process's platform in the package's naming, e.g. "linux-x86_64-gnu". */
