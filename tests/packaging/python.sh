@@ -43,3 +43,15 @@ if "${pip[@]}" install --no-index --no-binary :all: "$DIST/python/paytoken-$vers
 fi
 grep -q "building from source needs Rust" "$work/sdist.log" || fail "sdist without Rust: $(cat "$work/sdist.log")"
 say "sdist without cargo: says to install Rust"
+
+# A copy of the package directory outside the checkout, given a prebuilt library: no cargo.
+mkdir -p "$work/copy/src"
+cp -r "$ROOT/bindings/python/pyproject.toml" "$ROOT/bindings/python/README.md" "$ROOT/bindings/python/_build" "$work/copy/"
+cp -r "$ROOT/bindings/python/src/paytoken" "$work/copy/src/"
+rm -f "$work/copy/src/paytoken/libpaytoken.so"
+python3 -m venv "$work/copy-venv"
+PAYTOKEN_PREBUILT_LIB="$DIST/native/linux-$(uname -m)-gnu/libpaytoken.so.0.1.0" \
+  "$work/copy-venv/bin/python" -m pip --disable-pip-version-check -q install --no-index "$work/copy"
+out=$(cd "$work" && "$work/copy-venv/bin/python" -I python_smoke.py)
+expect_smoke_output "$out"
+say "a copy of bindings/python installs with a prebuilt library"
