@@ -2,7 +2,7 @@
 #
 #   make demo   build everything, start the simulator, run each language's example
 #   make test   install what the suites need, then run every test suite
-#   make dist-packages   the Python, Node, PHP and Java packages in dist/<lang>/, from the
+#   make dist-bindings   the Python, Node, PHP and Java packages in dist/<lang>/, from the
 #               released libraries in dist/native (`make dist-native`)
 #
 # Each binding owns bindings/<lang>/Makefile with the targets deps, test, demo (and
@@ -16,7 +16,7 @@ export PAYTOKEN_SIM := $(CURDIR)/$(SIM)
 
 .PHONY: all lib sim build demo demo-c test test-rust test-headers test-c deps \
         $(addprefix test-,$(BINDINGS)) $(addprefix demo-,$(BINDINGS)) $(addprefix deps-,$(BINDINGS)) \
-        headers bench clean dist-packages $(addprefix dist-,$(BINDINGS)) test-packaging
+        headers bench clean dist-bindings test-packaging
 
 all: build
 
@@ -68,14 +68,12 @@ $(addprefix test-,$(BINDINGS)): test-%: build
 
 # ---------------------------------------------------------------- packages
 # Each binding's `dist` packs the four released libraries (dist/native/<platform>/) into
-# dist/<lang>/; none of them runs cargo.
-dist-packages: $(addprefix dist-,$(BINDINGS))
-
-$(addprefix dist-,$(BINDINGS)): dist-%: dist-native
-	@$(MAKE) --no-print-directory -C bindings/$* dist
+# dist/<lang>/; none of them runs cargo. (dist-native: the release part of this Makefile.)
+dist-bindings: dist-native
+	@for lang in $(BINDINGS); do $(MAKE) --no-print-directory -C bindings/$$lang dist || exit 1; done
 
 # Every package installed as its users install it, outside the checkout, without cargo.
-test-packaging: deps sim dist-packages
+test-packaging: deps sim dist-bindings
 	tests/packaging/run.sh
 
 headers:

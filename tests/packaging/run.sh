@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tests/packaging: each released package (dist/python, dist/node, dist/php, dist/java; made by
-# `make dist-packages`) installed the way its users install it, in a scratch directory outside
+# `make dist-bindings`) installed the way its users install it, in a scratch directory outside
 # the checkout, with no cargo on PATH, against one simulator.
 #
 # Usage: tests/packaging/run.sh [python|node|php|java]...   (default: all four)
