@@ -89,16 +89,16 @@ def build_editable(wheel_directory: str, config_settings: Optional[Dict[str, Any
 # ---------------------------------------------------------------- the library
 NEEDS_RUST = (
     "paytoken: building from source needs Rust 1.85 or newer (cargo on PATH, or $CARGO). "
-    "Install it with rustup, or your distribution's cargo and rustc packages (Debian/Ubuntu: "
-    "apt-get install cargo; Alpine: apk add cargo), then install again. Prebuilt wheels need no "
-    "Rust: pip picks one by itself on Linux x86_64 and aarch64 with glibc 2.17+ "
-    "(manylinux2014) or musl (musllinux_1_2), from a recent pip (20.3+).")
+    "Install it with rustup (distributions' cargo packages are often older), then install "
+    "again. Prebuilt wheels need no Rust: pip picks one by itself on Linux x86_64 and aarch64 "
+    "with glibc 2.17+ (manylinux2014, pip 19.3+) or musl (musllinux_1_2, pip 21.3+).")
 
 
 def _crate_dir() -> Path:
     """Where the crate's sources are: the repository around us, or an sdist's rust/."""
     for candidate in (REPO_DIR, PROJECT_DIR / "rust"):
-        if (candidate / "Cargo.toml").is_file() and (candidate / "src" / "lib.rs").is_file():
+        manifest = candidate / "Cargo.toml"
+        if manifest.is_file() and 'name = "paytoken"' in manifest.read_text(encoding="utf-8"):
             return candidate
     raise SystemExit(f"paytoken: no Rust sources (no Cargo.toml in {REPO_DIR} or "
                      f"{PROJECT_DIR / 'rust'}): install from a paytoken checkout "
