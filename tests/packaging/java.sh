@@ -9,9 +9,11 @@ version=$(sed -n 's/^version = "\(.*\)"/\1/p' "$ROOT/Cargo.toml" | head -1)
 jar=$DIST/java/paytoken-java-$version.jar
 [ -f "$jar" ] && [ -f "${jar%.jar}.pom" ] || fail "no paytoken-java-$version.jar/.pom in $DIST/java"
 listing=$(unzip -Z1 "$jar")
-for file in linux-x86-64/libpaytoken.so linux-aarch64/libpaytoken.so \
-    io/paytoken/native/linux-x86_64-musl/libpaytoken.so io/paytoken/native/linux-aarch64-musl/libpaytoken.so; do
-  grep -qx "$file" <<<"$listing" || fail "$file missing from $jar"
+declare -A slots=([linux-x86_64-gnu]=linux-x86-64 [linux-aarch64-gnu]=linux-aarch64
+  [linux-x86_64-musl]=io/paytoken/native/linux-x86_64-musl [linux-aarch64-musl]=io/paytoken/native/linux-aarch64-musl)
+for platform in "${PLATFORMS[@]}"; do
+  grep -qx "${slots[$platform]}/libpaytoken.so" <<<"$listing" || fail "${slots[$platform]}/libpaytoken.so missing from $jar"
+  carries_native "$platform" unzip -p "$jar" "${slots[$platform]}/libpaytoken.so"
 done
 
 repo=$work/repo/io/paytoken/paytoken-java/$version

@@ -20,3 +20,13 @@ expect_smoke_output() {
   grep -Eq '^request: HTTP (200|404)$' <<<"$output" || fail "no authorized request"
   grep -q '^error: ' <<<"$output" || fail "the wrong-credentials error was not handled"
 }
+
+PLATFORMS=(linux-x86_64-gnu linux-aarch64-gnu linux-x86_64-musl linux-aarch64-musl)
+
+# Each platform's slot in a package holds exactly that platform's released library.
+# Usage: carries_native PLATFORM COMMAND...   (COMMAND prints the packaged library's bytes)
+carries_native() {
+  local platform=$1; shift
+  "$@" | cmp -s - "$DIST/native/$platform/libpaytoken.so.0.1.0" ||
+    fail "the $platform library in the package is not dist/native/$platform/libpaytoken.so.0.1.0"
+}

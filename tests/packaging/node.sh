@@ -7,8 +7,9 @@ work=$SCRATCH/node; mkdir -p "$work/app"
 tarball=$(ls "$DIST"/node/paytoken-*.tgz 2>/dev/null | head -1)
 [ -n "$tarball" ] || fail "no paytoken-*.tgz in $DIST/node"
 listing=$(tar tzf "$tarball")
-for platform in linux-x86_64-gnu linux-aarch64-gnu linux-x86_64-musl linux-aarch64-musl; do
+for platform in "${PLATFORMS[@]}"; do
   grep -qx "package/native/$platform/libpaytoken.so" <<<"$listing" || fail "$platform missing from $tarball"
+  carries_native "$platform" tar xzOf "$tarball" "package/native/$platform/libpaytoken.so"
 done
 ! grep -q "^package/lib/libpaytoken.so$" <<<"$listing" || fail "the development copy is in $tarball"
 

@@ -7,9 +7,13 @@ work=$SCRATCH/php; mkdir -p "$work/repo" "$work/app"
 archive=$(ls "$DIST"/php/paytoken-paytoken-*.zip 2>/dev/null | head -1)
 [ -n "$archive" ] || fail "no paytoken-paytoken-*.zip in $DIST/php"
 listing=$(unzip -Z1 "$archive")
-for file in lib/paytoken_ffi.h lib/linux-{x86_64,aarch64}-{gnu,musl}/libpaytoken.so composer.json; do
+for file in lib/paytoken_ffi.h composer.json; do
   grep -qx "$file" <<<"$listing" || fail "$file missing from $archive"
 done
+for platform in "${PLATFORMS[@]}"; do
+  carries_native "$platform" unzip -p "$archive" "lib/$platform/libpaytoken.so"
+done
+unzip -p "$archive" lib/paytoken_ffi.h | cmp -s - "$ROOT/include/paytoken_ffi.h" || fail "stale FFI header in $archive"
 cp "$archive" "$work/repo/"
 
 cd "$work/app"

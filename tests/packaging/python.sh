@@ -6,8 +6,12 @@ set -euo pipefail
 LANG_NAME=python; . "$(dirname "$0")/lib.sh"
 work=$SCRATCH/python; mkdir -p "$work"
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' "$ROOT/bindings/python/pyproject.toml")
-for tag in manylinux2014_x86_64 manylinux2014_aarch64 musllinux_1_2_x86_64 musllinux_1_2_aarch64; do
-  [ -f "$DIST/python/paytoken-$version-py3-none-$tag.whl" ] || fail "no $tag wheel in $DIST/python"
+declare -A tags=([linux-x86_64-gnu]=manylinux2014_x86_64 [linux-aarch64-gnu]=manylinux2014_aarch64
+  [linux-x86_64-musl]=musllinux_1_2_x86_64 [linux-aarch64-musl]=musllinux_1_2_aarch64)
+for platform in "${PLATFORMS[@]}"; do
+  wheel="$DIST/python/paytoken-$version-py3-none-${tags[$platform]}.whl"
+  [ -f "$wheel" ] || fail "no ${tags[$platform]} wheel in $DIST/python"
+  carries_native "$platform" unzip -p "$wheel" paytoken/libpaytoken.so
 done
 
 python3 -m venv "$work/venv"
