@@ -10,6 +10,10 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DIST=${PAYTOKEN_DIST:-$ROOT/dist}
 export ROOT DIST
 
+# The checks read archives with unzip (not in a minimal Debian); the rest comes from each
+# binding's `make deps` (python3-venv, npm, PHP with Composer, a JDK with Maven).
+command -v unzip >/dev/null || "$ROOT/scripts/apt-install.sh" unzip
+
 if [ -z "${PAYTOKEN_SIM_URL:-}" ]; then
   exec "$ROOT/scripts/with-sim.sh" "$0" "$@"
 fi
