@@ -4,6 +4,8 @@
 #   make test   install what the suites need, then run every test suite
 #   make dist   release artefacts for every platform in dist/, with dist/SHA256SUMS
 #   make install PREFIX=/usr/local   the C library, headers and pkg-config file (DESTDIR works)
+#   make dist-bindings   the Python, Node, PHP and Java packages in dist/<lang>/, from the
+#               released libraries in dist/native (`make dist-native`)
 #
 # Each binding owns bindings/<lang>/Makefile with the targets deps, test, demo (and
 # bench); this file only builds the native parts and calls them.
@@ -16,7 +18,7 @@ export PAYTOKEN_SIM := $(CURDIR)/$(SIM)
 
 .PHONY: all lib sim build demo demo-c test test-rust test-headers test-c test-sim-sdk deps \
         $(addprefix test-,$(BINDINGS)) $(addprefix demo-,$(BINDINGS)) $(addprefix deps-,$(BINDINGS)) \
-        headers bench clean dist dist-native dist-c dist-bindings install test-platforms
+        headers bench clean dist dist-native dist-c dist-bindings install test-platforms test-packaging
 
 all: build
 
@@ -32,7 +34,8 @@ sim:
 	$(CARGO) build --release -p paytoken-sim
 
 # ---------------------------------------------------------------- demo
-demo: build
+# The same dependency step as `make test`: a fresh machine has no PHP, Composer, JDK...
+demo: deps build
 	@scripts/with-sim.sh $(MAKE) --no-print-directory demo-c $(addprefix demo-,$(BINDINGS))
 
 # The per-language demos expect PAYTOKEN_SIM_URL (set by with-sim.sh in `make demo`).
@@ -49,7 +52,7 @@ deps: $(addprefix deps-,$(BINDINGS))
 $(addprefix deps-,$(BINDINGS)): deps-%:
 	@$(MAKE) --no-print-directory -C bindings/$* deps
 
-test: deps build test-rust test-headers test-c $(addprefix test-,$(BINDINGS)) test-sim-sdk test-platforms
+test: deps build test-rust test-headers test-c $(addprefix test-,$(BINDINGS)) test-sim-sdk test-platforms test-packaging
 	@echo "make test: all suites passed"
 
 test-rust:
@@ -101,6 +104,10 @@ install: lib
 # checkout, and the C API test on Debian 11, musl and aarch64 (glibc and musl, under qemu).
 test-platforms: dist-c build
 	tests/platforms/run.sh
+
+# Every package installed as its users install it, outside the checkout, without cargo.
+test-packaging: deps sim dist-bindings
+	tests/packaging/run.sh
 
 headers:
 	$(CARGO) build --release -p paytoken   # build.rs rewrites include/ when the source changed

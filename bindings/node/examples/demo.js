@@ -3,7 +3,9 @@
 // Run by `make demo` against the simulator at $PAYTOKEN_SIM_URL with its default credentials.
 
 const util = require('node:util');
-const { Client } = require('..');
+// In an application: require('paytoken'). `make demo` runs this file from a project that
+// installed the packed tarball; in this checkout the name resolves to the package itself.
+const { Client } = require('paytoken');
 
 const baseUrl = process.env.PAYTOKEN_SIM_URL;
 if (!baseUrl) {

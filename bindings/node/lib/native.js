@@ -6,11 +6,10 @@
 // Every pointer argument handed to koffi is one this package made (a NUL-terminated
 // Buffer from args.js, a handle it got from the library).
 
-const path = require('node:path');
 const koffi = require('koffi');
 const { fromStatus } = require('./errors');
 
-const DEFAULT_LIB = path.join(__dirname, 'libpaytoken.so');
+const { libraryPath } = require('./locate');
 // The C ABI this package was written against (paytoken_abi_version): the library must have
 // the same major and at least this minor.
 const ABI_MAJOR = 1;
@@ -21,7 +20,7 @@ let bound = null;
 
 /** Loads the library once per thread (each worker thread has its own koffi instance). */
 function native() {
-  if (bound === null) bound = bind(process.env.PAYTOKEN_LIB || DEFAULT_LIB);
+  if (bound === null) bound = bind(libraryPath());
   return bound;
 }
 
@@ -32,7 +31,7 @@ function bind(libPath) {
   } catch (cause) {
     throw new Error(
       `paytoken: cannot load ${libPath} (${cause.message}). ` +
-        'Run `make` in bindings/node to package the library, or set PAYTOKEN_LIB to its path.',
+        'Reinstall paytoken, or set PAYTOKEN_LIB to the path of a libpaytoken.so.',
       { cause },
     );
   }

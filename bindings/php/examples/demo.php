@@ -3,12 +3,13 @@
 /*
  * paytoken from PHP in a few lines: run by `make demo` against the simulator
  * ($PAYTOKEN_SIM_URL) with its default NICEPAY sandbox credentials.
- * With Composer, require 'vendor/autoload.php' instead of autoload.php.
+ * `make demo` runs it from a project that `composer require`d the package, as an
+ * application does; from the checkout, the package's own autoload.php does the same job.
  */
 
 declare(strict_types=1);
 
-require_once dirname(__DIR__) . '/autoload.php';
+require_once is_file(__DIR__ . '/vendor/autoload.php') ? __DIR__ . '/vendor/autoload.php' : dirname(__DIR__) . '/autoload.php';
 
 use PayToken\Client;
 use PayToken\Exception\PayTokenException;

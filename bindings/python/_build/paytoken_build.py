@@ -1,12 +1,17 @@
 """PEP 517 build backend for the paytoken Python package.
 
 A wheel of paytoken is the pure-Python package plus the native library it loads with
-ctypes. This backend builds that library with ``cargo build --release -p paytoken`` in
-the repository this directory belongs to and packs it as ``paytoken/libpaytoken.so``.
-Because ctypes needs no Python ABI, the wheel is tagged ``py3-none-<platform>``.
+ctypes, packed as ``paytoken/libpaytoken.so``. Because ctypes needs no Python ABI, the
+wheel is tagged ``py3-none-<platform>``. The library comes from, first match wins:
 
-There is no sdist: the Rust sources live in the repository around ``bindings/python``,
-so build wheels from a checkout (``pip install ./bindings/python``).
+* a prebuilt file: config setting ``prebuilt-lib`` or ``$PAYTOKEN_PREBUILT_LIB``, with
+  the wheel's platform tag from ``platform-tag`` / ``$PAYTOKEN_WHEEL_PLATFORM`` (default:
+  this machine's). No cargo is involved: ``make dist`` builds the four released wheels so;
+* ``cargo build --release -p paytoken`` in the repository this directory belongs to;
+* ``cargo build --release`` in ``rust/``, the copy of the crate an sdist carries.
+
+The sdist (``build_sdist``, see paytoken_sdist.py) carries the crate's sources, so it
+builds where Rust is installed and says what to install where it is not.
 """
 
 from __future__ import annotations
@@ -43,12 +48,33 @@ def get_requires_for_build_editable(config_settings: Optional[Dict[str, Any]] = 
     return []
 
 
+def get_requires_for_build_sdist(config_settings: Optional[Dict[str, Any]] = None) -> List[str]:
+    return []
+
+
 def build_wheel(wheel_directory: str, config_settings: Optional[Dict[str, Any]] = None,
                 metadata_directory: Optional[str] = None) -> str:
+    settings = config_settings or {}
+    prebuilt = settings.get("prebuilt-lib") or os.environ.get("PAYTOKEN_PREBUILT_LIB")
+    platform = settings.get("platform-tag") or os.environ.get("PAYTOKEN_WHEEL_PLATFORM")
+    library = Path(prebuilt) if prebuilt else _cargo_build()
+    if not library.is_file():
+        raise SystemExit(f"paytoken: the prebuilt library {library} does not exist")
+    return build_wheel_from(wheel_directory, library, platform or _platform_tag())
+
+
+def build_wheel_from(wheel_directory: str, library: Path, platform_tag: str) -> str:
+    """A wheel tagged ``py3-none-<platform_tag>`` carrying ``library``: no cargo involved."""
     files = [(f"paytoken/{path.relative_to(PACKAGE_DIR).as_posix()}", path.read_bytes())
              for path in _package_files()]
-    files.append((f"paytoken/{LIB_NAME}", _cargo_build().read_bytes()))
-    return _write_wheel(wheel_directory, files)
+    files.append((f"paytoken/{LIB_NAME}", library.read_bytes()))
+    return _write_wheel(wheel_directory, files, platform_tag)
+
+
+def build_sdist(sdist_directory: str, config_settings: Optional[Dict[str, Any]] = None) -> str:
+    from paytoken_sdist import write_sdist  # in _build/, beside this file
+
+    return write_sdist(sdist_directory, PROJECT_DIR, REPO_DIR, _project(), _metadata(_project()))
 
 
 def build_editable(wheel_directory: str, config_settings: Optional[Dict[str, Any]] = None,
@@ -61,20 +87,35 @@ def build_editable(wheel_directory: str, config_settings: Optional[Dict[str, Any
 
 
 # ---------------------------------------------------------------- the library
+NEEDS_RUST = (
+    "paytoken: building from source needs Rust 1.85 or newer (cargo on PATH, or $CARGO). "
+    "Install it with rustup (distributions' cargo packages are often older), then install "
+    "again. Prebuilt wheels need no Rust: pip picks one by itself on Linux x86_64 and aarch64 "
+    "with glibc 2.17+ (manylinux2014, pip 19.3+) or musl (musllinux_1_2, pip 21.3+).")
+
+
+def _crate_dir() -> Path:
+    """Where the crate's sources are: the repository around us, or an sdist's rust/."""
+    for candidate in (REPO_DIR, PROJECT_DIR / "rust"):
+        manifest = candidate / "Cargo.toml"
+        if manifest.is_file() and 'name = "paytoken"' in manifest.read_text(encoding="utf-8"):
+            return candidate
+    raise SystemExit(f"paytoken: no Rust sources (no Cargo.toml in {REPO_DIR} or "
+                     f"{PROJECT_DIR / 'rust'}): install from a paytoken checkout "
+                     "(pip install ./bindings/python), from the sdist, or a prebuilt wheel")
+
+
 def _cargo_build() -> Path:
     """Build the cdylib and return the path cargo reports for it."""
-    if not (REPO_DIR / "Cargo.toml").is_file():
-        raise SystemExit(f"paytoken: no Cargo.toml in {REPO_DIR}: build the wheel from a "
-                         "paytoken repository checkout (pip install ./bindings/python)")
+    crate = _crate_dir()
     cargo = os.environ.get("CARGO", "cargo")
     command = [cargo, "build", "--release", "-p", "paytoken", "--message-format=json-render-diagnostics"]
     try:
         # Diagnostics go to stderr (shown by pip -v); stdout carries the JSON messages.
-        result = subprocess.run(command, cwd=REPO_DIR, stdout=subprocess.PIPE, check=True,
+        result = subprocess.run(command, cwd=crate, stdout=subprocess.PIPE, check=True,
                                 universal_newlines=True)
     except FileNotFoundError:
-        raise SystemExit("paytoken: building from source needs Rust: install it "
-                         "(cargo must be on PATH, or set $CARGO)") from None
+        raise SystemExit(NEEDS_RUST) from None
     except subprocess.CalledProcessError as exc:
         raise SystemExit(f"paytoken: `{' '.join(command)}` failed (exit {exc.returncode})") from None
     for line in result.stdout.splitlines():
@@ -118,9 +159,11 @@ def _platform_tag() -> str:
     return sysconfig.get_platform().replace("-", "_").replace(".", "_")
 
 
-def _write_wheel(wheel_directory: str, files: List[Tuple[str, bytes]]) -> str:
+def _write_wheel(wheel_directory: str, files: List[Tuple[str, bytes]],
+                 platform_tag: Optional[str] = None) -> str:
     project = _project()
-    name, version, tag = project["name"], project["version"], f"py3-none-{_platform_tag()}"
+    name, version = project["name"], project["version"]
+    tag = f"py3-none-{platform_tag or _platform_tag()}"
     dist_info = f"{name}-{version}.dist-info"
     files = files + [
         (f"{dist_info}/METADATA", _metadata(project).encode("utf-8")),

@@ -10,8 +10,10 @@ use PayToken\Exception\SetupException;
  * Finds libpaytoken.so and its preprocessor-free FFI header.
  *
  * Library: $PAYTOKEN_LIB, else the path given to PayToken\Library::setPath(), else
- * lib/libpaytoken.so inside this package, else target/release/ of the paytoken
- * checkout this package sits in. Header: $PAYTOKEN_FFI_HEADER, else lib/paytoken_ffi.h
+ * lib/libpaytoken.so inside this package (a development copy), else
+ * lib/<platform>/libpaytoken.so for this machine (the Composer archive carries
+ * linux-{x86_64,aarch64}-{gnu,musl}), else target/release/ of the paytoken checkout
+ * this package sits in. Header: $PAYTOKEN_FFI_HEADER, else lib/paytoken_ffi.h
  * inside this package, else beside the library (same directory or ../include/), else
  * include/ of the checkout.
  *
@@ -31,11 +33,44 @@ final class Locator
     {
         return self::find('PAYTOKEN_LIB', self::$configuredLibrary, 'PayToken\\Library::setPath()', [
             self::packageDir() . '/lib/libpaytoken.so',
+            self::packageDir() . '/lib/' . self::platform() . '/libpaytoken.so',
             \dirname(self::packageDir(), 2) . '/target/release/libpaytoken.so',
-        ], 'Set the PAYTOKEN_LIB environment variable to its absolute path '
+        ], 'This package carries libraries for: ' . (implode(', ', self::shippedPlatforms()) ?: 'none')
+            . '; this machine is ' . self::platform() . '. '
+            . 'Set the PAYTOKEN_LIB environment variable to its absolute path '
             . '(PHP-FPM pool: env[PAYTOKEN_LIB] = /path/to/libpaytoken.so), or call '
             . 'PayToken\\Library::setPath(\'/path/to/libpaytoken.so\') before the first client; '
             . 'in a paytoken checkout, build it with `make lib`.');
+    }
+
+    /** This machine's platform as the package names it, e.g. "linux-x86_64-gnu". */
+    public static function platform(): string
+    {
+        $arch = strtolower(php_uname('m'));
+        $arch = ['amd64' => 'x86_64', 'arm64' => 'aarch64'][$arch] ?? $arch;
+        return strtolower(PHP_OS) . '-' . $arch . '-' . (self::runsOnMusl() ? 'musl' : 'gnu');
+    }
+
+    /**
+     * Whether this PHP process runs on musl (Alpine): its dynamic loader is ld-musl. A
+     * glibc machine may have musl installed beside it, so the files in /lib do not tell.
+     */
+    private static function runsOnMusl(): bool
+    {
+        $maps = @file_get_contents('/proc/self/maps');
+        if ($maps !== false) {
+            return strpos($maps, '/ld-musl-') !== false;
+        }
+        return glob('/lib/ld-musl-*.so.1') !== [] && glob('/lib*/ld-linux-*.so.*') === [];
+    }
+
+    /** @return string[] the platforms whose library this package carries */
+    public static function shippedPlatforms(): array
+    {
+        $found = glob(self::packageDir() . '/lib/*/libpaytoken.so') ?: [];
+        return array_map(static function (string $path): string {
+            return basename(\dirname($path));
+        }, $found);
     }
 
     public static function ffiHeader(): string

@@ -20,8 +20,10 @@ import java.nio.ByteOrder;
  *
  * <p>Where the library is loaded from, first match wins: system property {@code paytoken.lib}
  * (a file), environment variable {@code PAYTOKEN_LIB} (a file), the copy bundled in this jar
- * ({@code linux-x86-64/libpaytoken.so}, so an older libpaytoken on the system paths cannot
- * shadow the one this jar was built with), then JNA's search for "paytoken"
+ * (on musl/Alpine the one at {@code io/paytoken/native/linux-<arch>-musl/}, extracted and
+ * loaded by absolute path since JNA has no musl resource prefix; on glibc
+ * {@code linux-x86-64/} or {@code linux-aarch64/}), so an older libpaytoken on the system
+ * paths cannot shadow the one this jar was built with, then JNA's search for "paytoken"
  * ({@code jna.library.path}, the system paths). {@code -Dpaytoken.preferSystemLibrary=true}
  * puts JNA's search before the bundled copy.
  *
@@ -72,7 +74,8 @@ final class NativeLib {
         }
         if (explicit == null || explicit.isEmpty()) {
             if (!Boolean.getBoolean(PREFER_SYSTEM)) {
-                File bundled = bundledCopy();
+                File musl = BundledMusl.extract();
+                File bundled = musl != null ? musl : bundledCopy();
                 if (bundled != null) {
                     loadedFrom = "the copy bundled in the jar";
                     return NativeLibrary.getInstance(bundled.getAbsolutePath());
@@ -147,7 +150,7 @@ final class NativeLib {
     static void ensureLoaded() throws NativeLibraryException {
         if (LOAD_FAILURE != null) {
             throw new NativeLibraryException("could not load libpaytoken: " + LOAD_FAILURE.getMessage()
-                    + ". Fix: the jar bundles it for linux-x86-64; elsewhere (or to use another build) start "
+                    + ". Fix: the jar bundles it for " + BundledMusl.PLATFORMS + "; elsewhere (or to use another build) start "
                     + "the JVM with -Dpaytoken.lib=/path/to/libpaytoken.so or set PAYTOKEN_LIB to that path",
                     LOAD_FAILURE);
         }
