@@ -86,7 +86,9 @@ typedef struct paytoken_error {
  * On success `*client_out` receives a client to release with `paytoken_client_free`.
  * Unknown keys, keys of another gateway, wrong types, empty or whitespace-padded
  * credentials and plain `http://` to a non-loopback host are `PAYTOKEN_E_INVALID_ARGUMENT`
- * with a message naming the key.
+ * with a message naming the key. With `cacheDir`, the directory is created (`0700`) if
+ * missing; one that other users can read or write, or that another user owns, is
+ * `PAYTOKEN_E_INVALID_ARGUMENT` here (the only file system access of this call).
  */
 int32_t paytoken_client_new(const char *config_json,
                             struct paytoken_client **client_out,
@@ -102,6 +104,14 @@ void paytoken_client_free(struct paytoken_client *client);
  * Writes the counters of the client's cache entry as a JSON object to `*json_out`:
  * `{"tokenFetches":n,"cacheHits":n,"refreshFailures":n,"retriesAfter401":n,...}` (more
  * keys may follow). Release it with `paytoken_string_free`.
+ *
+ * Also: `fetchesSkippedAfterRefusal` (401s answered with `PAYTOKEN_E_AUTH` without a
+ * token request because a freshly fetched token was refused too: the token-storm
+ * bound), `hostCacheReads` (tokens taken from the `cacheDir` file instead of a token
+ * request), `tokenValidForMs` (null when none), and `gatewayClockSkewMs`: the gateway's
+ * clock minus this host's wall clock at the last token answer, in ms (positive: the
+ * gateway is ahead; to within a second, as gateways send whole seconds; null before
+ * the first answer). Expiry never depends on it: it is there to alert on.
  */
 int32_t paytoken_client_stats(const struct paytoken_client *client,
                               char **json_out,
@@ -122,7 +132,10 @@ int32_t paytoken_client_stats(const struct paytoken_client *client,
  *
  * Any HTTP status comes back as a response (200, 404, 500 are not errors) except 401:
  * then the token is dropped, a fresh one fetched, and the request retried once; a second
- * 401 is `PAYTOKEN_E_AUTH`. No redirect is followed. Nothing is resent after the request
+ * 401 is `PAYTOKEN_E_AUTH`. When that fresh token is refused too, the token is kept and
+ * for 5–6 s a 401 with it is `PAYTOKEN_E_AUTH` at once, without a token request (the
+ * token-storm bound: an API refusing every token costs one token request per hold, not
+ * one per call; the message says so, the stats count `fetchesSkippedAfterRefusal`). No redirect is followed. Nothing is resent after the request
  * may have reached the gateway: a timeout there is `PAYTOKEN_E_TIMEOUT` and the outcome
  * is unknown (reconcile with NICEPAY's network cancel or PortOne's Idempotency-Key).
  */

@@ -23,7 +23,9 @@ pub struct paytoken_client {
 /// On success `*client_out` receives a client to release with `paytoken_client_free`.
 /// Unknown keys, keys of another gateway, wrong types, empty or whitespace-padded
 /// credentials and plain `http://` to a non-loopback host are `PAYTOKEN_E_INVALID_ARGUMENT`
-/// with a message naming the key.
+/// with a message naming the key. With `cacheDir`, the directory is created (`0700`) if
+/// missing; one that other users can read or write, or that another user owns, is
+/// `PAYTOKEN_E_INVALID_ARGUMENT` here (the only file system access of this call).
 #[no_mangle]
 pub extern "C" fn paytoken_client_new(
     config_json: *const c_char,
@@ -35,6 +37,9 @@ pub extern "C" fn paytoken_client_new(
         // SAFETY: a NUL-terminated string from the caller.
         let json = unsafe { ffi::str_arg(config_json, "config_json") }?;
         let config = Config::parse(json)?;
+        if let Some(dir) = &config.cache_dir {
+            cache::prepare_host_cache_dir(dir)?;
+        }
         let entry = cache::entry_for(&config);
         let client = Box::new(paytoken_client { config, entry });
         // SAFETY: checked non-NULL above.
@@ -58,6 +63,14 @@ pub extern "C" fn paytoken_client_free(client: *mut paytoken_client) {
 /// Writes the counters of the client's cache entry as a JSON object to `*json_out`:
 /// `{"tokenFetches":n,"cacheHits":n,"refreshFailures":n,"retriesAfter401":n,...}` (more
 /// keys may follow). Release it with `paytoken_string_free`.
+///
+/// Also: `fetchesSkippedAfterRefusal` (401s answered with `PAYTOKEN_E_AUTH` without a
+/// token request because a freshly fetched token was refused too: the token-storm
+/// bound), `hostCacheReads` (tokens taken from the `cacheDir` file instead of a token
+/// request), `tokenValidForMs` (null when none), and `gatewayClockSkewMs`: the gateway's
+/// clock minus this host's wall clock at the last token answer, in ms (positive: the
+/// gateway is ahead; to within a second, as gateways send whole seconds; null before
+/// the first answer). Expiry never depends on it: it is there to alert on.
 #[no_mangle]
 pub extern "C" fn paytoken_client_stats(
     client: *const paytoken_client,
@@ -73,8 +86,11 @@ pub extern "C" fn paytoken_client_stats(
             "cacheHits": stats.cache_hits(),
             "refreshFailures": stats.refresh_failures.load(Ordering::Relaxed),
             "retriesAfter401": stats.retries_after_401.load(Ordering::Relaxed),
+            "fetchesSkippedAfterRefusal": stats.fetches_skipped_after_refusal.load(Ordering::Relaxed),
             "gateway": client.config.gateway.name(),
             "tokenValidForMs": client.entry.valid_for_ms().map(|ms| ms as u64),
+            "gatewayClockSkewMs": client.entry.gateway_clock_skew_ms(),
+            "hostCacheReads": stats.host_cache_reads.load(Ordering::Relaxed),
         });
         let out = ffi::into_c_string(&json.to_string())
             .map_err(|_| Error::internal("stats JSON had a NUL"))?;

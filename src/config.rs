@@ -88,6 +88,8 @@ pub struct Config {
     pub user_agent: String,
     /// PEM bundle added to the trusted roots (for TLS-inspecting proxies and tests).
     pub ca_file: Option<String>,
+    /// The host-wide token cache directory (`cacheDir`), absolute.
+    pub cache_dir: Option<std::path::PathBuf>,
 }
 
 /// The keys each gateway accepts, besides `gateway` itself.
@@ -100,6 +102,7 @@ const COMMON_KEYS: &[&str] = &[
     "maxResponseBytes",
     "userAgent",
     "caFile",
+    "cacheDir",
 ];
 const NICEPAY_KEYS: &[&str] = &["clientKey", "secretKey", "sandbox", "returnCharSet"];
 const PORTONE_V1_KEYS: &[&str] = &["impKey", "impSecret", "tier"];
@@ -236,6 +239,21 @@ impl Config {
             }
         }
 
+        let cache_dir = match reader.string("cacheDir")? {
+            None => None,
+            Some(dir) if dir.starts_with('/') && !dir.contains('\0') => Some(dir.into()),
+            Some(_) => {
+                return Err(Error::invalid(
+                    "config key \"cacheDir\" must be an absolute directory path",
+                ))
+            }
+        };
+        if cache_dir.is_some() && scheme != Scheme::Token {
+            return Err(Error::invalid(
+                "config key \"cacheDir\" applies only to the \"token\" auth scheme",
+            ));
+        }
+
         Ok(Config {
             gateway,
             scheme,
@@ -250,6 +268,7 @@ impl Config {
             max_response_bytes,
             user_agent,
             ca_file,
+            cache_dir,
         })
     }
 

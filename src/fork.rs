@@ -11,7 +11,7 @@ use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::MutexGuard;
 
-use crate::cache::{self, Registry, State};
+use crate::cache::{self, EntryState, Registry};
 use crate::http::{self, Agents};
 
 /// Incremented in every child process; HTTP agents of an older generation are not used.
@@ -22,7 +22,7 @@ pub static GENERATION: AtomicU64 = AtomicU64::new(0);
 struct Held {
     agents: MutexGuard<'static, Option<Agents>>,
     registry: MutexGuard<'static, Registry>,
-    entries: Vec<MutexGuard<'static, State>>,
+    entries: Vec<MutexGuard<'static, EntryState>>,
 }
 
 thread_local! {

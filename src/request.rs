@@ -2,10 +2,10 @@
 //! on 401 using a fresh token.
 
 use std::os::raw::c_char;
-use std::sync::atomic::Ordering;
 
 use serde_json::Value;
 
+use crate::cache::{AfterRefusal, Attempt};
 use crate::call_options::CallOptions;
 use crate::client::paytoken_client;
 use crate::config::{Config, Scheme};
@@ -13,7 +13,6 @@ use crate::error::{paytoken_error, Error};
 use crate::ffi::{self, ffi_fallible, try_out, try_ref};
 use crate::gateway;
 use crate::http::{self, HttpResponse, Purpose};
-use crate::log;
 use crate::response::paytoken_response;
 use crate::secret::Secret;
 
@@ -46,7 +45,10 @@ const RESERVED_HEADERS: &[&str] = &[
 ///
 /// Any HTTP status comes back as a response (200, 404, 500 are not errors) except 401:
 /// then the token is dropped, a fresh one fetched, and the request retried once; a second
-/// 401 is `PAYTOKEN_E_AUTH`. No redirect is followed. Nothing is resent after the request
+/// 401 is `PAYTOKEN_E_AUTH`. When that fresh token is refused too, the token is kept and
+/// for 5–6 s a 401 with it is `PAYTOKEN_E_AUTH` at once, without a token request (the
+/// token-storm bound: an API refusing every token costs one token request per hold, not
+/// one per call; the message says so, the stats count `fetchesSkippedAfterRefusal`). No redirect is followed. Nothing is resent after the request
 /// may have reached the gateway: a timeout there is `PAYTOKEN_E_TIMEOUT` and the outcome
 /// is unknown (reconcile with NICEPAY's network cancel or PortOne's Idempotency-Key).
 #[no_mangle]
@@ -183,24 +185,44 @@ fn send_authorized(client: &paytoken_client, call: &Call) -> Result<HttpResponse
         return Ok(answer);
     }
     // The gateway rejected this token (revoked, expired early, clock trouble): drop it
-    // unless another thread already replaced it, get a fresh one, and retry once.
-    entry
-        .stats
-        .retries_after_401
-        .fetch_add(1, Ordering::Relaxed);
-    log::info(format_args!(
-        "401 with token {} for {}: retrying once with a fresh token",
-        token.fingerprint(),
-        entry.label
-    ));
-    entry.invalidate(Some(token.expose()));
+    // unless another thread already replaced it, get a fresh one, and retry once — unless
+    // a freshly fetched token was refused too (the token-storm bound).
+    if let AfterRefusal::GiveUp {
+        fetch_blocked_for, ..
+    } = entry.refused(&token, Attempt::First)
+    {
+        return Err(refused(config, &answer, false, fetch_blocked_for));
+    }
     let fresh = entry.with_token(config, Secret::clone)?;
     let answer = send_once(config, Some(&fresh), call)?;
     if answer.status == 401 {
-        entry.invalidate(Some(fresh.expose()));
-        return Err(gateway::unauthorized(config, &answer, true));
+        let blocked = match entry.refused(&fresh, Attempt::Retry) {
+            AfterRefusal::GiveUp {
+                fetch_blocked_for, ..
+            } => fetch_blocked_for,
+            AfterRefusal::RetryWithFreshToken => None,
+        };
+        return Err(refused(config, &answer, true, blocked));
     }
     Ok(answer)
+}
+
+/// The `PAYTOKEN_E_AUTH` for a refused token, saying when no token will be fetched.
+fn refused(
+    config: &Config,
+    answer: &HttpResponse,
+    retried: bool,
+    fetch_blocked_for: Option<std::time::Duration>,
+) -> Error {
+    let mut e = gateway::unauthorized(config, answer, retried);
+    if let Some(hold) = fetch_blocked_for {
+        e.message = format!(
+            "{}; a freshly fetched token was refused, so no new token is fetched for {:.1} s (token-storm guard: is this server's IP on the gateway's allow-list, is the key revoked?)",
+            e.message,
+            hold.as_secs_f64()
+        );
+    }
+    e
 }
 
 fn send_once(config: &Config, token: Option<&Secret>, call: &Call) -> Result<HttpResponse, Error> {

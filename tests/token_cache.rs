@@ -431,3 +431,148 @@ fn clients_sharing_an_entry_keep_their_own_refresh_window() {
     early.token().unwrap(); // ...that the token is due by this client's window
     assert_eq!(sim.token_requests("portone-v1"), 2);
 }
+
+// ------------------------------------------------------------- the token-storm bound
+
+/// The configs of the three token schemes, by the simulator's gateway name.
+fn token_schemes(sim: &Sim) -> [(&'static str, String); 3] {
+    [
+        ("nicepay", sim.nicepay(json!({}))),
+        ("portone-v1", sim.portone_v1(json!({}))),
+        ("portone-v2", sim.portone_v2(json!({"auth": "token"}))),
+    ]
+}
+
+#[test]
+fn an_api_refusing_every_token_costs_two_token_requests_not_one_per_call() {
+    // Issue 11.2: 20 threads x 5 calls against an API answering 401 to everything made
+    // 31 token requests. Now: the first token, one fresh token after the first 401s, and
+    // once that fresh token is refused too, no fetch for 5-6 s.
+    let sim = Sim::start();
+    for (gateway, config) in token_schemes(&sim) {
+        sim.fault(
+            json!({"gateway": gateway, "endpoint": "api", "kind": "unauthorized", "count": 0}),
+        );
+        let client = Arc::new(Client::new(&config).unwrap());
+        let c = client.clone();
+        let started = Instant::now();
+        let failures: Vec<Failure> = threads(20, move |_| {
+            (0..5)
+                .map(|_| c.get(api_path(gateway)).unwrap_err())
+                .collect::<Vec<_>>()
+        })
+        .into_iter()
+        .flatten()
+        .collect();
+        let took = started.elapsed();
+        assert!(
+            took < Duration::from_secs(5),
+            "{gateway}: the run took {took:?}, longer than the 5 s hold: the counts below need it shorter"
+        );
+        assert_eq!(failures.len(), 100);
+        assert!(
+            failures.iter().all(|f| (f.code, f.http_status) == (2, 401)),
+            "{gateway}: {failures:?}"
+        );
+        assert_eq!(
+            sim.token_requests(gateway),
+            2,
+            "{gateway}: the first token and one fresh token"
+        );
+        let stats = client.stats();
+        let retries = stats["retriesAfter401"].as_u64().unwrap();
+        let skipped = stats["fetchesSkippedAfterRefusal"].as_u64().unwrap();
+        assert_eq!(retries + skipped, 100, "{gateway}: {stats}");
+        assert!(
+            skipped >= 80,
+            "{gateway}: every call after the first of each thread: {stats}"
+        );
+        assert_eq!(stats["tokenFetches"], 2, "{gateway}");
+        assert_eq!(
+            sim.stats()["apiRequests"][gateway],
+            100 + retries,
+            "{gateway}: each call sent once, plus its one retry where it made one"
+        );
+        let guarded = failures
+            .iter()
+            .filter(|f| f.message.contains("token-storm guard"))
+            .count();
+        assert!(
+            guarded >= 80,
+            "{gateway}: the error says why: {:?}",
+            failures[99].message
+        );
+        sim.clear_faults();
+    }
+}
+
+#[test]
+fn the_storm_hold_is_bounded_and_ends_with_one_fetch() {
+    let sim = Sim::start();
+    let client = Client::new(&sim.portone_v2(json!({"auth": "token"}))).unwrap();
+    sim.fault(
+        json!({"gateway": "portone-v2", "endpoint": "api", "kind": "unauthorized", "count": 0}),
+    );
+    for _ in 0..3 {
+        client.get(api_path("portone-v2")).unwrap_err();
+    }
+    assert_eq!(sim.token_requests("portone-v2"), 2);
+    // The hold is 5 s plus up to 20 % jitter.
+    thread::sleep(Duration::from_millis(6100));
+    let f = client.get(api_path("portone-v2")).unwrap_err();
+    assert_eq!((f.code, f.http_status), (2, 401));
+    assert_eq!(
+        sim.token_requests("portone-v2"),
+        3,
+        "one fetch after the hold"
+    );
+    client.get(api_path("portone-v2")).unwrap_err();
+    assert_eq!(sim.token_requests("portone-v2"), 3, "and a new hold");
+    assert_eq!(client.stats()["retriesAfter401"], 2);
+}
+
+#[test]
+fn a_held_token_still_serves_endpoints_that_accept_it() {
+    let sim = Sim::start();
+    let client = Client::new(&sim.portone_v1(json!({}))).unwrap();
+    // The first call and its retry are refused; later calls are not.
+    sim.fault(
+        json!({"gateway": "portone-v1", "endpoint": "api", "kind": "unauthorized", "count": 2}),
+    );
+    let f = client.get(api_path("portone-v1")).unwrap_err();
+    assert!(f.message.contains("after one retry"), "{}", f.message);
+    assert!(
+        f.message.contains("no new token is fetched for"),
+        "{}",
+        f.message
+    );
+    assert_eq!(client.get(api_path("portone-v1")).unwrap().status, 200);
+    assert_eq!(
+        sim.token_requests("portone-v1"),
+        2,
+        "the held token is used, not replaced"
+    );
+    assert_eq!(client.stats()["fetchesSkippedAfterRefusal"], 0);
+}
+
+#[test]
+fn the_stats_report_the_gateway_clock_skew() {
+    for offset in [0i64, 3 * 3600, -2 * 3600] {
+        let sim = Sim::start_with(|c| c.clock_offset_secs = offset);
+        for (gateway, config) in token_schemes(&sim) {
+            let client = Client::new(&config).unwrap();
+            assert_eq!(
+                client.stats()["gatewayClockSkewMs"],
+                json!(null),
+                "{gateway}"
+            );
+            client.token().unwrap();
+            let skew = client.stats()["gatewayClockSkewMs"].as_i64().unwrap();
+            // Gateways send whole seconds: within 1 s, plus a margin for a loaded machine.
+            assert!(
+                (skew - offset * 1000).abs() <= 1500,
+                "{gateway}: offset {offset} s, skew {skew} ms"
+            );
+        }
+    }
+}

@@ -1,0 +1,58 @@
+//! Where tokens come from, injected so that the cache's effects can be tested without a
+//! network. Production sends the gateway's token request over HTTP.
+
+use crate::config::{Config, Gateway};
+use crate::error::Error;
+use crate::gateway::{self, IssuedToken};
+use crate::http::{self, Purpose};
+use crate::timestamp::parse_http_date_secs;
+
+/// A token answer, and the gateway's clock reading in it when it carried one.
+pub(crate) struct Fetched {
+    pub issued: IssuedToken,
+    /// The gateway's "now" (ms since the epoch, its clock): NICEPAY `now`, PortOne V1
+    /// `now`, PortOne V2 the `Date` header. `None` when the answer had no clock reading.
+    pub gateway_now_ms: Option<i64>,
+    /// Taken from the host-wide cache file: no token request was made.
+    pub from_host_cache: bool,
+}
+
+pub(crate) trait TokenFetcher {
+    fn fetch(&self, config: &Config) -> Result<Fetched, Error>;
+}
+
+/// One token request: build, send, parse.
+pub(crate) struct HttpFetcher;
+
+impl TokenFetcher for HttpFetcher {
+    fn fetch(&self, config: &Config) -> Result<Fetched, Error> {
+        let request = gateway::token_request(config);
+        let headers: Vec<(&str, &str)> = request
+            .headers
+            .iter()
+            .map(|(n, v)| (*n, v.as_str()))
+            .collect();
+        let answer = http::send(
+            config,
+            Purpose::Token,
+            "POST",
+            &request.path,
+            &headers,
+            &request.body,
+        )?;
+        let issued = gateway::parse_token_answer(config, &answer)?;
+        // lifetime = expiry − the gateway's now, so now = expiry − lifetime; except that
+        // PortOne V2 falls back to the local clock when there is no usable Date header.
+        let clock_read = config.gateway != Gateway::PortoneV2
+            || answer
+                .header("date")
+                .and_then(parse_http_date_secs)
+                .is_some();
+        let gateway_now_ms = clock_read.then(|| issued.expiry_ms - issued.lifetime_ms);
+        Ok(Fetched {
+            issued,
+            gateway_now_ms,
+            from_host_cache: false,
+        })
+    }
+}
