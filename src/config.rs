@@ -108,6 +108,45 @@ const NICEPAY_KEYS: &[&str] = &["clientKey", "secretKey", "sandbox", "returnChar
 const PORTONE_V1_KEYS: &[&str] = &["impKey", "impSecret", "tier"];
 const PORTONE_V2_KEYS: &[&str] = &["apiSecret", "storeId"];
 
+/// The JSON type of a config key's value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyType {
+    String,
+    /// A whole number (milliseconds, seconds, bytes).
+    Integer,
+    Boolean,
+}
+
+const INTEGER_KEYS: &[&str] = &[
+    "connectTimeoutMs",
+    "timeoutMs",
+    "refreshBeforeSecs",
+    "maxResponseBytes",
+];
+const BOOLEAN_KEYS: &[&str] = &["sandbox"];
+
+/// Every config key with the type of its value, `gateway` first: the one list that
+/// callers holding values as text derive from (the `paytoken` command's `PAYTOKEN_*`
+/// environment variables), so a new key reaches them without a second table.
+pub fn key_table() -> Vec<(&'static str, KeyType)> {
+    std::iter::once("gateway")
+        .chain(COMMON_KEYS.iter().copied())
+        .chain(NICEPAY_KEYS.iter().copied())
+        .chain(PORTONE_V1_KEYS.iter().copied())
+        .chain(PORTONE_V2_KEYS.iter().copied())
+        .map(|key| {
+            let kind = if INTEGER_KEYS.contains(&key) {
+                KeyType::Integer
+            } else if BOOLEAN_KEYS.contains(&key) {
+                KeyType::Boolean
+            } else {
+                KeyType::String
+            };
+            (key, kind)
+        })
+        .collect()
+}
+
 impl Config {
     pub fn parse(json: &str) -> Result<Config, Error> {
         if json.len() > MAX_CONFIG_BYTES {

@@ -42,3 +42,7 @@ pub use response::{
 };
 pub use token::{paytoken_get_token, paytoken_invalidate, paytoken_string_free};
 pub use version::{paytoken_strerror, paytoken_version};
+
+/// The config key table, for the `paytoken` command (not part of the C API).
+#[doc(hidden)]
+pub use config::{key_table as config_key_table, KeyType as ConfigKeyType};
