@@ -481,3 +481,45 @@ fn help_teaches_every_subcommand_and_lists_the_variables() {
     }
     assert!(Path::new(BIN).is_file());
 }
+
+#[test]
+fn an_unsafe_default_cache_dir_is_skipped_with_a_warning_and_a_tokenless_scheme_has_nothing_to_check(
+) {
+    let sim = Sim::start();
+    let scratch = Scratch::new();
+    fs::create_dir(scratch.0.join("paytoken")).unwrap();
+    fs::set_permissions(
+        scratch.0.join("paytoken"),
+        fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    let env = v1_env(&sim);
+    let run = paytoken(&scratch, &with(&env, &[]), &["token"], b"");
+    assert_eq!(run.code, 0, "the run goes on without the cache");
+    assert!(
+        run.stderr.contains("warning: host-wide cache not used"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("chmod 700"), "{}", run.stderr);
+    assert!(
+        !run.stderr.contains(run.stdout.trim()),
+        "no token on stderr"
+    );
+
+    let v2 = [
+        ("PAYTOKEN_GATEWAY", "portone-v2"),
+        ("PAYTOKEN_API_SECRET", common::API_SECRET),
+        ("PAYTOKEN_BASE_URL", &sim.url()),
+    ];
+    let check = paytoken(&scratch, &v2, &["--json", "check"], b"");
+    expect_failure(&check, 1, "PAYTOKEN_E_INVALID_ARGUMENT");
+    assert!(check.stderr.contains("needs no token"), "{}", check.stderr);
+    assert!(!check.stderr.contains(common::API_SECRET));
+    let request = paytoken(&scratch, &v2, &["request", "GET", "/payments/p1"], b"");
+    assert_eq!(
+        (request.code, request.stderr.trim()),
+        (0, "HTTP 200"),
+        "no warning either"
+    );
+}
