@@ -21,7 +21,8 @@ all: build
 build: lib sim
 
 # libpaytoken.so carries the SONAME libpaytoken.so.0: programs linked with -lpaytoken
-# look for that name at run time.
+# look for that name at run time. The same cargo build makes target/release/paytoken,
+# the command (src/bin/paytoken; statically linked to the library, ships beside it).
 lib:
 	$(CARGO) build --release -p paytoken
 	ln -sf libpaytoken.so target/release/libpaytoken.so.0

@@ -492,6 +492,47 @@ impl Reader<'_> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn the_key_table_gives_each_key_the_type_the_parser_reads() {
+        for (key, kind) in key_table() {
+            let (gateway, credentials) = if NICEPAY_KEYS.contains(&key) {
+                (
+                    "nicepay",
+                    serde_json::json!({"clientKey": "c", "secretKey": "s"}),
+                )
+            } else if PORTONE_V2_KEYS.contains(&key) {
+                ("portone-v2", serde_json::json!({"apiSecret": "a"}))
+            } else {
+                (
+                    "portone-v1",
+                    serde_json::json!({"impKey": "k", "impSecret": "s"}),
+                )
+            };
+            let mut config = credentials.as_object().unwrap().clone();
+            config.insert("gateway".into(), gateway.into());
+            // A value of another type than the table says must be refused for its type.
+            let wrong = match kind {
+                KeyType::String => serde_json::json!(12),
+                KeyType::Integer | KeyType::Boolean => serde_json::json!("text"),
+            };
+            config.insert(key.into(), wrong);
+            let message = err(&Value::Object(config).to_string());
+            let expected = match kind {
+                KeyType::String => "must be a string",
+                KeyType::Integer => "must be a number",
+                KeyType::Boolean => "must be true or false",
+            };
+            if key == "gateway" {
+                assert!(message.contains("\"gateway\""), "{message}");
+            } else {
+                assert!(
+                    message.contains(&format!("\"{key}\" {expected}")),
+                    "{key}: {message}"
+                );
+            }
+        }
+    }
+
     fn err(json: &str) -> String {
         Config::parse(json).unwrap_err().message
     }
