@@ -66,8 +66,9 @@ pub fn parse(args: &[String]) -> Result<Parsed, CliError> {
             }
             "-H" | "--header" => {
                 let header = value("--header")?;
+                // The text is not echoed: a mistyped header may be a credential.
                 let (name, val) = header.split_once(':').ok_or_else(|| {
-                    CliError::usage(format!("--header wants 'Name: value', not '{header}'"))
+                    CliError::usage("--header wants 'Name: value' (no ':' found)")
                 })?;
                 request
                     .headers
@@ -87,9 +88,11 @@ pub fn parse(args: &[String]) -> Result<Parsed, CliError> {
             }
             "--" => positional.extend(it.by_ref()),
             s if s.starts_with('-') && s.len() > 1 => {
+                // Only the name: `--imp-secret=...` must not reach stderr with its value.
+                let name = s.split('=').next().unwrap_or(s);
                 return Err(CliError::usage(format!(
-                    "unknown option '{s}' (see paytoken --help)"
-                )))
+                    "unknown option '{name}' (see paytoken --help; secrets come from PAYTOKEN_* variables or --config, never from arguments)"
+                )));
             }
             s => positional.push(s),
         }
@@ -195,9 +198,12 @@ mod tests {
             &["--bogus", "token"],
             &["--config"],
             &["request", "GET", "/", "-H", "no colon"],
+            &["--imp-secret=hunter2", "token"],
+            &["request", "GET", "/", "-H", "Bearer hunter2"],
         ] {
             let e = run(args).expect_err("usage error");
             assert_eq!(e.code, crate::exit::EX_USAGE, "{args:?}");
+            assert!(!e.message.contains("hunter2"), "{}", e.message);
         }
     }
 
