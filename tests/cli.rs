@@ -523,3 +523,77 @@ fn an_unsafe_default_cache_dir_is_skipped_with_a_warning_and_a_tokenless_scheme_
         "no warning either"
     );
 }
+
+#[test]
+fn over_tls_check_and_request_verify_the_certificate_given_by_ca_file() {
+    let sim = Sim::start_with(|c| c.tls = true);
+    let scratch = Scratch::new();
+    let ca = scratch.0.join("sim.pem");
+    fs::write(
+        &ca,
+        sim.inner.certificate_pem().expect("TLS mode has a cert"),
+    )
+    .unwrap();
+    let env = v1_env(&sim);
+    let ca = ca.to_str().unwrap();
+
+    let check = paytoken(
+        &scratch,
+        &with(&env, &[("PAYTOKEN_CA_FILE", ca)]),
+        &["check"],
+        b"",
+    );
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    assert!(
+        check.stdout.contains("TLS, certificate verified"),
+        "{}",
+        check.stdout
+    );
+    let get = paytoken(
+        &scratch,
+        &with(&env, &[("PAYTOKEN_CA_FILE", ca)]),
+        &["request", "GET", "/payments/imp_tls"],
+        b"",
+    );
+    assert_eq!((get.code, get.stderr.trim()), (0, "HTTP 200"));
+
+    // Without the CA file the self-signed certificate is refused: exit 6.
+    let untrusted = paytoken(&scratch, &with(&env, &[]), &["--json", "check"], b"");
+    expect_failure(&untrusted, 6, "PAYTOKEN_E_TLS");
+}
+
+#[test]
+fn processes_started_together_on_a_cold_host_cache_make_one_token_request() {
+    // The token endpoint answers slowly, so that every process arrives while it is busy.
+    let sim = Sim::start_with(|c| c.delay_ms = 200);
+    let scratch = Scratch::new();
+    let env = v1_env(&sim);
+    let children: Vec<_> = (0..8)
+        .map(|_| {
+            let mut cmd = Command::new(BIN);
+            cmd.env_clear()
+                .env("XDG_RUNTIME_DIR", &scratch.0)
+                .env("HOME", &scratch.0)
+                .args(["request", "GET", "/payments/imp_together"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped());
+            for (k, v) in &env {
+                cmd.env(k, v);
+            }
+            cmd.spawn().unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(
+        sim.token_requests("portone-v1"),
+        1,
+        "8 processes, one token request"
+    );
+}
