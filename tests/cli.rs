@@ -248,6 +248,33 @@ fn request_prints_the_body_on_stdout_and_the_status_on_stderr() {
     assert_eq!(sim.last_request()["body"], r#"{"imp_uid":"imp_cli_3"}"#);
     assert_eq!(sim.token_requests("portone-v1"), 1, "four runs, one token");
 
+    // A body that is not UTF-8 comes raw on stdout, as base64 in --json.
+    sim.fault(serde_json::json!({"endpoint": "api", "kind": "garbage"}));
+    let raw = paytoken(
+        &scratch,
+        &env,
+        &["--json", "request", "GET", "/payments/g"],
+        b"",
+    );
+    assert_eq!(raw.code, 0, "{}", raw.stderr);
+    let answer = raw.json();
+    assert!(answer.get("body").is_none(), "{answer}");
+    assert!(
+        answer["bodyBase64"].as_str().unwrap().starts_with("/"),
+        "0xFF first: {answer}"
+    );
+
+    // A request still refused after a fresh token is PAYTOKEN_E_AUTH.
+    sim.fault(serde_json::json!({"endpoint": "api", "kind": "unauthorized", "count": 0}));
+    let refused = paytoken(
+        &scratch,
+        &env,
+        &["--json", "request", "GET", "/payments/u"],
+        b"",
+    );
+    expect_failure(&refused, 2, "PAYTOKEN_E_AUTH");
+    sim.clear_faults();
+
     // A 404 is an answer, not an error (as curl without --fail).
     sim.fault(serde_json::json!({"endpoint": "api", "kind": "status", "status": 404}));
     let missing = paytoken(&scratch, &env, &["request", "GET", "/payments/x"], b"");

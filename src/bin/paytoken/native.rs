@@ -149,6 +149,8 @@ impl Client {
         let mut out = ptr::null_mut();
         let mut err = blank_error();
         let rc = paytoken_client_new(config.as_ptr(), &mut out, &mut err);
+        // The config holds the credentials: wipe this copy (the library keeps its own).
+        zeroize::Zeroize::zeroize(&mut config.into_bytes_with_nul());
         check(rc, &err).map(|_| Client(out))
     }
 
