@@ -12,7 +12,7 @@ SIM      := target/release/paytoken-sim
 BINDINGS := python php node java
 export PAYTOKEN_SIM := $(CURDIR)/$(SIM)
 
-.PHONY: all lib sim build demo demo-c test test-rust test-headers test-c test-sim-sdk deps \
+.PHONY: all lib sim build demo demo-c test test-rust test-cli test-headers test-c test-sim-sdk deps \
         $(addprefix test-,$(BINDINGS)) $(addprefix demo-,$(BINDINGS)) $(addprefix deps-,$(BINDINGS)) \
         headers bench clean
 
@@ -53,6 +53,10 @@ test: deps build test-rust test-headers test-c $(addprefix test-,$(BINDINGS)) te
 
 test-rust:
 	$(CARGO) test --workspace --release
+
+# The paytoken command against the simulator (also part of test-rust).
+test-cli:
+	$(CARGO) test --release -p paytoken --test cli --bin paytoken
 
 # The checked-in headers must be exactly what cbindgen generates from the source.
 test-headers: lib

@@ -53,6 +53,12 @@ EXIT STATUS
   64  usage error (sysexits EX_USAGE)
   66  --config or --data @FILE cannot be read (EX_NOINPUT)
   77  --config FILE readable by others or not yours (EX_NOPERM)
+
+EXAMPLES
+  export PAYTOKEN_GATEWAY=portone-v1 PAYTOKEN_IMP_KEY=... PAYTOKEN_IMP_SECRET=...
+  paytoken check                                   # credentials, TLS, route, clock skew
+  paytoken request GET /payments/imp_123 > payment.json
+  paytoken --config /etc/shop/paytoken.json --json stats
 ";
 
 const TOKEN: &str = "\
