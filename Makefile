@@ -54,9 +54,10 @@ test: deps build test-rust test-headers test-c $(addprefix test-,$(BINDINGS)) te
 test-rust:
 	$(CARGO) test --workspace --release
 
-# The paytoken command against the simulator (also part of test-rust).
+# The paytoken command against the simulator: tests/cli.rs, tests/cli_errors.rs and its
+# unit tests (all also part of test-rust).
 test-cli:
-	$(CARGO) test --release -p paytoken --test cli --bin paytoken
+	$(CARGO) test --release -p paytoken --test cli --test cli_errors --bin paytoken
 
 # The checked-in headers must be exactly what cbindgen generates from the source.
 test-headers: lib
