@@ -16,7 +16,7 @@ SIM      := target/release/paytoken-sim
 BINDINGS := python php node java
 export PAYTOKEN_SIM := $(CURDIR)/$(SIM)
 
-.PHONY: all lib sim build demo demo-c test test-rust test-headers test-c test-sim-sdk deps \
+.PHONY: all lib sim build demo demo-c test test-rust test-cli test-headers test-c test-sim-sdk deps \
         $(addprefix test-,$(BINDINGS)) $(addprefix demo-,$(BINDINGS)) $(addprefix deps-,$(BINDINGS)) \
         headers bench clean dist dist-native dist-c dist-bindings install test-platforms test-packaging
 
@@ -25,7 +25,8 @@ all: build
 build: lib sim
 
 # libpaytoken.so carries the SONAME libpaytoken.so.0: programs linked with -lpaytoken
-# look for that name at run time.
+# look for that name at run time. The same cargo build makes target/release/paytoken,
+# the command (src/bin/paytoken; statically linked to the library, ships beside it).
 lib:
 	$(CARGO) build --release -p paytoken
 	ln -sf libpaytoken.so target/release/libpaytoken.so.0
@@ -57,6 +58,11 @@ test: deps build test-rust test-headers test-c $(addprefix test-,$(BINDINGS)) te
 
 test-rust:
 	$(CARGO) test --workspace --release
+
+# The paytoken command against the simulator: tests/cli.rs, tests/cli_errors.rs and its
+# unit tests (all also part of test-rust).
+test-cli:
+	$(CARGO) test --release -p paytoken --test cli --test cli_errors --bin paytoken
 
 # The checked-in headers must be exactly what cbindgen generates from the source.
 test-headers: lib

@@ -3,7 +3,7 @@
 # BENCHMARKS.md and bench/chart.png (BENCHMARKS.md says what is measured and how).
 #
 #   BENCH_RUNS=9 (default)   runs per figure; the table shows their median and spread
-#   BENCH_ONLY="c python"    only these parts (c python php node java rust); the report
+#   BENCH_ONLY="c python"    only these parts (c python php node java rust cli); the report
 #                            then lists the others as not run
 #
 # Installs what only the benchmarks need, on demand: a venv in bench/.venv (requests,
@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 repo=$PWD
 out=bench/.out
 runs=${BENCH_RUNS:-9}
-only=${BENCH_ONLY:-c python php node java rust}
+only=${BENCH_ONLY:-c python php node java rust cli}
 sim=${PAYTOKEN_SIM:-$repo/target/release/paytoken-sim}
 lib=target/release/libpaytoken.so
 jar=bindings/java/target/paytoken-java-0.1.0.jar
@@ -30,7 +30,7 @@ awk -v cores="$(nproc)" '{ exit !($1 > cores / 2) }' /proc/loadavg &&
 say() { printf '\n== %s\n' "$*" >&2; }
 wanted() { [[ " $only " == *" $1 "* ]]; }
 die() { echo "bench.sh: $*" >&2; exit 2; }
-[ -x "$sim" ] && [ -f "$lib" ] || die "build first: make build"
+[ -x "$sim" ] && [ -f "$lib" ] && [ -x target/release/paytoken ] || die "build first: make build"
 
 # ---------------------------------------------------------------- what the benches need
 say "dependencies"
@@ -44,7 +44,7 @@ $venv/bin/python -c 'import requests, matplotlib, aiohttp' 2>/dev/null || $pip i
 if [ ! -e $venv/.paytoken ] || [ "$lib" -nt $venv/.paytoken ] || [ -n "$(find bindings/python/src -newer $venv/.paytoken -name '*.py')" ]; then
   $pip install --force-reinstall --no-deps ./bindings/python && touch $venv/.paytoken || die "paytoken wheel"
 fi
-if wanted php; then
+if wanted php || wanted cli; then
   need=""
   command -v php >/dev/null || need="php-cli"
   php -m 2>/dev/null | grep -qx curl || need="$need php-curl"
@@ -77,6 +77,8 @@ start_sim() {  # name, flags... -> sets url_<name>
 say "simulators"
 start_sim plain
 start_sim tls --tls --cert-out "$repo/$out/sim.pem" --rtt-ms 10
+# Its own for the short-lived processes: the bench reads its token-request counter.
+wanted cli && start_sim cli --tls --cert-out "$repo/$out/sim-cli.pem" --rtt-ms 10
 echo "plain: $url_plain   tls, 10 ms round trips: $url_tls" >&2
 # Gateways answering in 200 ms and 1 s, for the calls-in-flight bursts (256 and 1000 at
 # once: each side holds that many sockets, more than the usual 1024 descriptors allow).
@@ -106,6 +108,9 @@ part python $venv/bin/python bench/python/in_flight.py "$url_slow" "$url_slower"
 part java   java -cp "$out/java:$jar:bindings/java/target/lib/*" InFlight "$url_slow" "$url_slower" "$inflight_runs"
 part rust   env BENCH_RUNS="$runs" PAYTOKEN_SIM_URL="$url_plain" PAYTOKEN_TLS_SIM_URL="$url_tls" \
             PAYTOKEN_TLS_SIM_CA="$repo/$out/sim.pem" cargo bench -q --bench gateway
+# Whole processes (the paytoken command, then the PHP CLI) at most 5 runs: each takes seconds.
+part cli    $venv/bin/python bench/cli/bench.py "$repo/target/release/paytoken" "${url_cli:-}" \
+            "$repo/$out/sim-cli.pem" $((runs < 5 ? runs : 5)) php
 
 say "report ($((SECONDS - started)) s)"
 $venv/bin/python bench/report.py "$results" "$repo" "${failed[@]}"

@@ -144,6 +144,31 @@ pub const KEYS: &[Key] = &[
     },
 ];
 
+/// The JSON type of a config key's value, for callers that hold values as text (the
+/// `paytoken` command's `PAYTOKEN_*` environment variables).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyType {
+    String,
+    /// A whole number (milliseconds, seconds, bytes).
+    Integer,
+    Boolean,
+}
+
+/// Every config key with the type of its value, `gateway` first: derived from [`KEYS`],
+/// so a new key reaches the command without a second table.
+pub fn key_table() -> Vec<(&'static str, KeyType)> {
+    KEYS.iter()
+        .map(|k| {
+            let kind = match k.kind {
+                Integer => KeyType::Integer,
+                Boolean => KeyType::Boolean,
+                Str | Secret => KeyType::String,
+            };
+            (k.name, kind)
+        })
+        .collect()
+}
+
 /// The gateway that owns `name` alone, or None for a key every gateway accepts (or an
 /// unknown key: see [`find`]).
 pub fn find(name: &str) -> Option<&'static Key> {
@@ -255,6 +280,39 @@ mod tests {
                     k.name,
                     gateway,
                     parsed.err().map(|e| e.message)
+                );
+            }
+        }
+    }
+
+    /// A value of another type than the table says is refused for its type.
+    #[test]
+    fn the_key_table_gives_each_key_the_type_the_parser_reads() {
+        for (k, (name, kind)) in KEYS.iter().zip(key_table()) {
+            assert_eq!(k.name, name);
+            let mut cfg = match k.gateways {
+                Only(Nicepay) => json!({"gateway":"nicepay","clientKey":"c","secretKey":"s"}),
+                Only(PortoneV2) => json!({"gateway":"portone-v2","apiSecret":"a"}),
+                _ => json!({"gateway":"portone-v1","impKey":"k","impSecret":"s"}),
+            };
+            cfg[name] = match kind {
+                KeyType::String => json!(12),
+                KeyType::Integer | KeyType::Boolean => json!("text"),
+            };
+            let message = crate::config::Config::parse(&cfg.to_string())
+                .unwrap_err()
+                .message;
+            let expected = match kind {
+                KeyType::String => "must be a string",
+                KeyType::Integer => "must be a number",
+                KeyType::Boolean => "must be true or false",
+            };
+            if name == "gateway" {
+                assert!(message.contains("\"gateway\""), "{message}");
+            } else {
+                assert!(
+                    message.contains(&format!("\"{name}\" {expected}")),
+                    "{name}: {message}"
                 );
             }
         }

@@ -62,3 +62,7 @@ pub use version::{
     paytoken_abi_version, paytoken_config_schema, paytoken_error_size, paytoken_strerror,
     paytoken_version,
 };
+
+/// The config key table, for the `paytoken` command (not part of the C API).
+#[doc(hidden)]
+pub use config_schema::{key_table as config_key_table, KeyType as ConfigKeyType};

@@ -15,6 +15,9 @@ use serde_json::{json, Value};
 
 /// A NICEPAY cancel whose answer comes back in EUC-KR, read through paytoken_response_text.
 fn euc_kr_cancel_text(sim: &Sim, order_id: &str) -> (Vec<u8>, String) {
+    sim.create_payment(
+        json!({"gateway": "nicepay", "id": "tid_euc", "orderId": order_id, "amount": 1004}),
+    );
     let client = Client::new(&sim.nicepay(json!({"returnCharSet": "euc-kr"}))).unwrap();
     let method = CString::new("POST").unwrap();
     let path = CString::new("/v1/payments/tid_euc/cancel").unwrap();
@@ -145,6 +148,10 @@ fn every_schema_key_is_accepted_by_its_gateways_only() {
                 "integer" => key["max"].clone(),
                 _ if name == "baseUrl" => json!("http://127.0.0.1:9"),
                 _ if name == "auth" => json!("token"),
+                _ if name == "cacheDir" => json!(std::env::temp_dir()
+                    .join(format!("paytoken-wrapper-api-{}", std::process::id()))
+                    .to_str()
+                    .unwrap()),
                 _ => key["values"]
                     .get(1)
                     .or(key["values"].get(0))

@@ -318,7 +318,9 @@ async fn act(
         Some(FaultKind::Redirect(status, location)) => {
             return Ok(bent(faults::redirect(status, &location)))
         }
-        Some(FaultKind::EchoCredentials) => return Ok(bent(faults::echo_credentials(gateway, req))),
+        Some(FaultKind::EchoCredentials) => {
+            return Ok(bent(faults::echo_credentials(gateway, req)))
+        }
         Some(FaultKind::Delay(ms)) => tokio::time::sleep(Duration::from_millis(ms)).await,
         Some(FaultKind::Hang) => {
             // Cancelled when the simulator stops: its runtime drops every task.

@@ -104,6 +104,11 @@ impl Sim {
         self.admin("POST", "/__sim/config", Some(config));
     }
 
+    /// Creates a payment through the admin API (`POST /__sim/payments`); answers it.
+    pub fn create_payment(&self, payment: Value) -> Value {
+        self.admin("POST", "/__sim/payments", Some(payment))
+    }
+
     pub fn last_request(&self) -> Value {
         self.admin("GET", "/__sim/last-request", None)
     }
