@@ -22,6 +22,8 @@ export interface CommonOptions {
   caFile?: string;
   /** Calls of this client running at once on the library's I/O threads (default 256); more wait. */
   maxInFlight?: number;
+  /** An absolute directory for the host-wide token cache (token schemes): processes of this user share one token. */
+  cacheDir?: string;
 }
 
 export interface NicepayOptions extends CommonOptions {

@@ -23,7 +23,7 @@ public final class PayTokenOptions {
     /** Keys whose values are safe to show in {@link #toString()}; anything else is masked. */
     private static final Set<String> SHOWN = new HashSet<>(Arrays.asList(
             "auth", "sandbox", "baseUrl", "connectTimeoutMs", "timeoutMs", "refreshBeforeSecs",
-            "returnCharSet", "tier", "storeId", "maxResponseBytes", "userAgent", "caFile", "maxInFlight"));
+            "returnCharSet", "tier", "storeId", "maxResponseBytes", "userAgent", "caFile", "maxInFlight", "cacheDir"));
 
     private final Map<String, Object> values = new LinkedHashMap<>();
 
@@ -50,6 +50,14 @@ public final class PayTokenOptions {
     /** Whole-request deadline in milliseconds (default 30000; PortOne V2 60000). */
     public PayTokenOptions timeoutMs(long millis) {
         return set("timeoutMs", millis);
+    }
+
+    /**
+     * An absolute directory for the host-wide token cache (token schemes only): the
+     * processes of this user on this host share one token. Created {@code 0700}.
+     */
+    public PayTokenOptions cacheDir(String directory) {
+        return set("cacheDir", directory);
     }
 
     /** At most this many of the client's asynchronous calls run at once; more wait (default 256). */
