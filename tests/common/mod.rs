@@ -3,6 +3,9 @@
 //! `extern "C"` functions that the shared library exports).
 #![allow(dead_code)]
 
+mod child;
+pub use child::*;
+
 use std::ffi::{CStr, CString};
 use std::os::raw::c_char;
 use std::ptr;
