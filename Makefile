@@ -14,7 +14,7 @@ export PAYTOKEN_SIM := $(CURDIR)/$(SIM)
 
 .PHONY: all lib sim build demo demo-c test test-rust test-headers test-c deps \
         $(addprefix test-,$(BINDINGS)) $(addprefix demo-,$(BINDINGS)) $(addprefix deps-,$(BINDINGS)) \
-        headers bench clean
+        headers bench clean lint
 
 all: build
 
@@ -47,15 +47,23 @@ deps: $(addprefix deps-,$(BINDINGS))
 $(addprefix deps-,$(BINDINGS)): deps-%:
 	@$(MAKE) --no-print-directory -C bindings/$* deps
 
-test: deps build test-rust test-headers test-c $(addprefix test-,$(BINDINGS))
+test: deps build lint test-rust test-headers test-c $(addprefix test-,$(BINDINGS))
 	@echo "make test: all suites passed"
 
 test-rust:
 	$(CARGO) test --workspace --release
 
-# The checked-in headers must be exactly what cbindgen generates from the source.
+# The checked-in headers must be exactly what cbindgen generates from the source; the
+# second script proves the check fails on a broken generation or a stale header.
 test-headers: lib
 	scripts/check-headers.sh
+	scripts/test-check-headers.sh
+
+# Formatting and clippy are hard checks (release profile: shares the build's dependencies).
+lint:
+	@rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --release --all-targets -- -D warnings
 
 test-c: build
 	$(MAKE) --no-print-directory -C tests/c test

@@ -4,6 +4,8 @@
 #![allow(dead_code)]
 
 mod child;
+// Not every test binary runs child tests.
+#[allow(unused_imports)]
 pub use child::*;
 
 use std::ffi::{CStr, CString};
