@@ -14,7 +14,7 @@ export PAYTOKEN_SIM := $(CURDIR)/$(SIM)
 
 .PHONY: all lib sim build demo demo-c test test-rust test-headers test-c deps \
         $(addprefix test-,$(BINDINGS)) $(addprefix demo-,$(BINDINGS)) $(addprefix deps-,$(BINDINGS)) \
-        headers bench clean lint
+        headers bench clean lint test-docs
 
 all: build
 
@@ -47,7 +47,7 @@ deps: $(addprefix deps-,$(BINDINGS))
 $(addprefix deps-,$(BINDINGS)): deps-%:
 	@$(MAKE) --no-print-directory -C bindings/$* deps
 
-test: deps build lint test-rust test-headers test-c $(addprefix test-,$(BINDINGS))
+test: deps build lint test-docs test-rust test-headers test-c $(addprefix test-,$(BINDINGS))
 	@echo "make test: all suites passed"
 
 test-rust:
@@ -58,6 +58,10 @@ test-rust:
 test-headers: lib
 	scripts/check-headers.sh
 	scripts/test-check-headers.sh
+
+# docs/c-api.md names every C function, status, config key and per-call option.
+test-docs:
+	scripts/check-docs.sh
 
 # Formatting and clippy are hard checks (release profile: shares the build's dependencies).
 lint:

@@ -1,4 +1,4 @@
-//! The process-global token cache (see `shared/design/token-cache.md`).
+//! The process-global token cache (see `docs/token-cache.md`).
 //!
 //! One entry per (gateway, scheme, origin, credentials hash, tier, storeId). Entries are
 //! created once and live as long as the process (`&'static`), so clients can hold them

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Mapping
 
-# Python keyword -> config key of c-api.md.
+# Python keyword -> config key of docs/c-api.md.
 CONFIG_KEYS: Mapping[str, str] = {
     "client_key": "clientKey",
     "secret_key": "secretKey",
