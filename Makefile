@@ -14,7 +14,7 @@ export PAYTOKEN_SIM := $(CURDIR)/$(SIM)
 
 .PHONY: all lib sim build demo demo-c test test-rust test-headers test-c deps \
         $(addprefix test-,$(BINDINGS)) $(addprefix demo-,$(BINDINGS)) $(addprefix deps-,$(BINDINGS)) \
-        headers bench clean lint test-docs
+        headers bench clean lint test-docs test-readmes sanitize fuzz test-fuzz
 
 all: build
 
@@ -47,7 +47,7 @@ deps: $(addprefix deps-,$(BINDINGS))
 $(addprefix deps-,$(BINDINGS)): deps-%:
 	@$(MAKE) --no-print-directory -C bindings/$* deps
 
-test: deps build lint test-docs test-rust test-headers test-c $(addprefix test-,$(BINDINGS))
+test: deps build lint test-docs test-rust test-headers test-c $(addprefix test-,$(BINDINGS)) test-readmes test-fuzz
 	@echo "make test: all suites passed"
 
 test-rust:
@@ -74,6 +74,27 @@ test-c: build
 
 $(addprefix test-,$(BINDINGS)): test-%: build
 	$(MAKE) --no-print-directory -C bindings/$* test
+
+# Every code block of the READMEs runs against the simulator (```lang norun: not run).
+test-readmes: build $(addprefix deps-,$(BINDINGS))
+	scripts/test-readme-snippets.sh
+	scripts/readme-snippets.py
+
+# Fuzzing (nightly Rust, libFuzzer; scripts/fuzz.sh): `make fuzz` runs every target for
+# FUZZ_SECONDS and keeps the grown corpus under ~/.cache/paytoken/fuzz-corpus; `make test`
+# runs a short smoke of each from the checked-in seeds (fuzz/corpus).
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 5
+fuzz:
+	FUZZ_CORPUS=$(HOME)/.cache/paytoken/fuzz-corpus scripts/fuzz.sh $(FUZZ_SECONDS)
+
+test-fuzz:
+	scripts/fuzz.sh $(FUZZ_SMOKE_SECONDS)
+
+# AddressSanitizer (C API test, Rust integration tests) and ThreadSanitizer (cache
+# concurrency tests), nightly Rust; CI runs it after make test (.ci/run).
+sanitize: sim
+	scripts/sanitize.sh
 
 headers:
 	$(CARGO) build --release -p paytoken   # build.rs rewrites include/ when the source changed
