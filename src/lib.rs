@@ -31,6 +31,11 @@ mod timestamp;
 pub mod token;
 pub mod version;
 
+// Internal parsers for the fuzz targets in fuzz/ (see src/fuzzing.rs); off by default.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
+
 pub use client::{
     paytoken_client, paytoken_client_free, paytoken_client_new, paytoken_client_stats,
 };
