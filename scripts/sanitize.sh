@@ -37,7 +37,7 @@ address() {
 thread() {
   local dir=target/sanitize-thread
   export RUSTFLAGS="-Zsanitizer=thread"
-  export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
+  export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/scripts/tsan-suppressions.txt"
   echo "sanitize: cache concurrency tests (tests/token_cache.rs) under ThreadSanitizer"
   cargo +nightly test -Zbuild-std --release --target "$host" --target-dir "$dir" -p paytoken \
     --test token_cache
