@@ -18,7 +18,7 @@ export PAYTOKEN_SIM := $(CURDIR)/$(SIM)
 
 .PHONY: all lib sim build demo demo-c test test-rust test-cli test-headers test-c test-sim-sdk deps \
         $(addprefix test-,$(BINDINGS)) $(addprefix demo-,$(BINDINGS)) $(addprefix deps-,$(BINDINGS)) \
-        headers bench clean dist dist-native dist-c dist-bindings install test-platforms test-packaging
+        headers bench clean dist dist-native dist-c dist-bindings install test-platforms test-packaging lint test-docs test-readmes sanitize fuzz test-fuzz
 
 all: build
 
@@ -53,7 +53,7 @@ deps: $(addprefix deps-,$(BINDINGS))
 $(addprefix deps-,$(BINDINGS)): deps-%:
 	@$(MAKE) --no-print-directory -C bindings/$* deps
 
-test: deps build test-rust test-headers test-c $(addprefix test-,$(BINDINGS)) test-sim-sdk test-platforms test-packaging
+test: deps build lint test-docs test-rust test-headers test-c $(addprefix test-,$(BINDINGS)) test-readmes test-sim-sdk test-platforms test-packaging test-fuzz
 	@echo "make test: all suites passed"
 
 test-rust:
@@ -64,9 +64,22 @@ test-rust:
 test-cli:
 	$(CARGO) test --release -p paytoken --test cli --test cli_errors --bin paytoken
 
-# The checked-in headers must be exactly what cbindgen generates from the source.
+# The checked-in headers must be exactly what cbindgen generates from the source; the
+# second script proves the check fails on a broken generation or a stale header.
 test-headers: lib
 	scripts/check-headers.sh
+	scripts/test-check-headers.sh
+
+# docs/c-api.md names every C function, status, config key and per-call option.
+test-docs:
+	scripts/check-docs.sh
+
+# Formatting and clippy are hard checks (release profile: shares the build's dependencies).
+lint:
+	@rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
+	$(CARGO) fmt --all --check
+	$(CARGO) fmt --manifest-path fuzz/Cargo.toml --all --check
+	$(CARGO) clippy --workspace --release --all-targets -- -D warnings
 
 test-c: build
 	$(MAKE) --no-print-directory -C tests/c test
@@ -114,6 +127,27 @@ test-platforms: dist-c build
 # Every package installed as its users install it, outside the checkout, without cargo.
 test-packaging: deps sim dist-bindings
 	tests/packaging/run.sh
+
+# Every code block of the READMEs runs against the simulator (```lang norun: not run).
+test-readmes: build $(addprefix deps-,$(BINDINGS))
+	scripts/test-readme-snippets.sh
+	scripts/readme-snippets.py
+
+# Fuzzing (nightly Rust, libFuzzer; scripts/fuzz.sh): `make fuzz` runs every target for
+# FUZZ_SECONDS and keeps the grown corpus under ~/.cache/paytoken/fuzz-corpus; `make test`
+# runs a short smoke of each from the checked-in seeds (fuzz/corpus).
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 5
+fuzz:
+	FUZZ_CORPUS=$(HOME)/.cache/paytoken/fuzz-corpus scripts/fuzz.sh $(FUZZ_SECONDS)
+
+test-fuzz:
+	scripts/fuzz.sh $(FUZZ_SMOKE_SECONDS)
+
+# AddressSanitizer (C API test, Rust integration tests) and ThreadSanitizer (cache
+# concurrency tests), nightly Rust; CI runs it after make test (.ci/run).
+sanitize: sim
+	scripts/sanitize.sh
 
 headers:
 	$(CARGO) build --release -p paytoken   # build.rs rewrites include/ when the source changed

@@ -40,6 +40,11 @@ pub mod version;
 mod wipe;
 mod worker_pool;
 
+// Internal parsers for the fuzz targets in fuzz/ (see src/fuzzing.rs); off by default.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
+
 /// Every heap block the library frees is zeroed first (see `wipe.rs`).
 #[global_allocator]
 static ALLOCATOR: wipe::WipingAllocator = wipe::WipingAllocator;

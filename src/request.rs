@@ -327,7 +327,7 @@ fn check_path(path: &str) -> Result<(), Error> {
     Ok(())
 }
 
-fn parse_headers(json: Option<&str>) -> Result<Vec<(String, String)>, Error> {
+pub(crate) fn parse_headers(json: Option<&str>) -> Result<Vec<(String, String)>, Error> {
     let Some(json) = json else {
         return Ok(Vec::new());
     };

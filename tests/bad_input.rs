@@ -150,14 +150,14 @@ fn nulls_are_invalid_arguments() {
     assert!(paytoken_response_headers_json(ptr::null()).is_null());
 }
 
-/// (method, path, headers_json, body, what the message says)
-type BadRequest<'a> = (&'a str, &'a str, Option<&'a str>, Option<&'a [u8]>, &'a str);
+/// One refused request: method, path, headers JSON, body, expected words in the error.
+type RefusedRequest<'a> = (&'a str, &'a str, Option<&'a str>, Option<&'a [u8]>, &'a str);
 
 #[test]
 fn bad_requests_are_refused_before_anything_is_sent() {
     let sim = Sim::start();
     let client = Client::new(&sim.portone_v1(json!({}))).unwrap();
-    let cases: &[BadRequest] = &[
+    let cases: &[RefusedRequest] = &[
         ("FETCH", "/payments/1", None, None, "not one of GET"),
         (
             "GET",

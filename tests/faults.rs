@@ -180,24 +180,20 @@ fn proxy_child() {
     let sim = Sim::start();
     let client = Client::new(&sim.portone_v1(json!({}))).unwrap();
     assert_eq!(client.get(api_path("portone-v1")).unwrap().status, 200);
+    child_ran("proxy_child");
 }
 
 #[test]
 fn loopback_origins_never_go_through_the_environment_proxy() {
     // A proxy that does not exist: if the request went through it, it would fail.
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "proxy_child", "--test-threads", "1"])
-        .env("PAYTOKEN_PROXY_CHILD", "1")
-        .env("ALL_PROXY", "http://127.0.0.1:9")
-        .env("HTTPS_PROXY", "http://127.0.0.1:9")
-        .env("HTTP_PROXY", "http://127.0.0.1:9")
-        .env_remove("NO_PROXY")
-        .env_remove("no_proxy")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
+    run_child_test(
+        "proxy_child",
+        &[
+            ("PAYTOKEN_PROXY_CHILD", "1"),
+            ("ALL_PROXY", "http://127.0.0.1:9"),
+            ("HTTPS_PROXY", "http://127.0.0.1:9"),
+            ("HTTP_PROXY", "http://127.0.0.1:9"),
+        ],
+        &["NO_PROXY", "no_proxy"],
     );
 }

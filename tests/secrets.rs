@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::process::Command;
-
 use base64::Engine as _;
 use common::*;
 use serde_json::json;
@@ -119,27 +117,19 @@ fn scenario() {
 fn secrets_child() {
     if std::env::var_os("PAYTOKEN_SECRETS_CHILD").is_some() {
         scenario();
+        child_ran("secrets_child");
     }
 }
 
 #[test]
 fn no_secret_or_token_in_any_message_or_log() {
-    let exe = std::env::current_exe().unwrap();
-    let out = Command::new(exe)
-        .args([
-            "--exact",
-            "secrets_child",
-            "--nocapture",
-            "--test-threads",
-            "1",
-        ])
-        .env("PAYTOKEN_SECRETS_CHILD", "1")
-        .env("PAYTOKEN_LOG", "debug")
-        .output()
-        .expect("child runs");
+    let out = run_child_test(
+        "secrets_child",
+        &[("PAYTOKEN_SECRETS_CHILD", "1"), ("PAYTOKEN_LOG", "debug")],
+        &[],
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "child failed:\n{stdout}\n{stderr}");
 
     // libtest prints "test secrets_child ... " before the first line of output.
     let tokens: Vec<&str> = stdout
@@ -213,4 +203,16 @@ fn no_secret_or_token_in_any_message_or_log() {
             assert!(!stderr.contains(sig), "a JWT signature leaked into the log");
         }
     }
+}
+
+#[test]
+fn a_child_test_that_does_not_run_fails_its_parent() {
+    // A renamed child: libtest runs 0 tests and exits 0; the missing marker must fail it.
+    let outcome = std::panic::catch_unwind(|| run_child_test("no_such_child_test", &[], &[]));
+    let message = outcome.expect_err("the parent must fail");
+    let message = message
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .unwrap_or_default();
+    assert!(message.contains("did not run"), "{message}");
 }

@@ -6,6 +6,9 @@ mod nicepay;
 mod portone_v1;
 mod portone_v2;
 
+#[cfg(feature = "fuzzing")]
+pub(crate) use portone_v2::jwt_exp;
+
 use base64::Engine as _;
 use serde_json::Value;
 use zeroize::Zeroizing;

@@ -72,7 +72,7 @@ pub fn parse_token_answer(config: &Config, answer: &HttpResponse) -> Result<Issu
 }
 
 /// The `exp` claim of a JWT (its signature is the gateway's business, not ours).
-fn jwt_exp(jwt: &str) -> Option<i64> {
+pub(crate) fn jwt_exp(jwt: &str) -> Option<i64> {
     let payload = jwt.split('.').nth(1)?;
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(payload.trim_end_matches('='))

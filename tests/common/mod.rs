@@ -3,6 +3,11 @@
 //! `extern "C"` functions that the shared library exports).
 #![allow(dead_code)]
 
+mod child;
+// Not every test binary runs child tests.
+#[allow(unused_imports)]
+pub use child::*;
+
 use std::ffi::{CStr, CString};
 use std::os::raw::c_char;
 use std::ptr;

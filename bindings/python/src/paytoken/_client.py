@@ -25,7 +25,7 @@ class Client(ApiBase[Response]):
     """A gateway client over the process-wide token cache of ``libpaytoken``.
 
     Build one with :meth:`nicepay`, :meth:`portone_v1`, :meth:`portone_v2`, or
-    ``Client(config)`` with a config dict of c-api.md (camelCase keys). Clients are
+    ``Client(config)`` with a config dict of docs/c-api.md (camelCase keys). Clients are
     cheap: every client with the same gateway, origin and credentials shares one cached
     token. A client may be shared by any number of threads, and keeps working in a
     child process after ``os.fork()``. Every call blocks only the calling thread: the

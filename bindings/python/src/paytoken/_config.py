@@ -16,7 +16,7 @@ def _snake(name: str) -> str:
 
 
 # Python keyword -> config key, derived from the library's own key table
-# (paytoken_config_schema): a key added to the library is a keyword here with no edit.
+# (paytoken_config_schema; docs/c-api.md): a key added to the library is a keyword here with no edit.
 CONFIG_KEYS: Mapping[str, str] = {
     _snake(key["name"]): key["name"]
     for key in _native.config_schema()["keys"] if key["name"] != "gateway"

@@ -1,4 +1,4 @@
-"""The ctypes layer: loads ``libpaytoken.so`` and calls the C ABI of ``c-api.md``.
+"""The ctypes layer: loads ``libpaytoken.so`` and calls the C ABI of ``docs/c-api.md``.
 
 Only C-to-Python plumbing lives here: every function gets its argtypes/restype, every
 status becomes an exception, and everything the library allocates is freed in a

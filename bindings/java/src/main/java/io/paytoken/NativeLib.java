@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * The C ABI of libpaytoken (see c-api.md), bound with JNA direct mapping: the fastest JNA
+ * The C ABI of libpaytoken (see docs/c-api.md), bound with JNA direct mapping: the fastest JNA
  * mode, and no reflection per call.
  *
  * <p>Strings go in as NUL-terminated UTF-8 {@code byte[]} built by {@link Utf8}, never as
@@ -188,7 +188,7 @@ final class NativeLib {
         }
     }
 
-    // ---- the C ABI (c-api.md): const char* in = byte[]; T** and size_t* = long[1];
+    // ---- the C ABI (docs/c-api.md): const char* in = byte[]; T** and size_t* = long[1];
     //      paytoken_error* = byte[ERROR_SIZE]; const char* out = Pointer --------------------
 
     static native Pointer paytoken_version();
