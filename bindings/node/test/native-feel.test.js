@@ -51,6 +51,7 @@ test('json() on a body that is not JSON throws GatewayError with status and exce
 
 test('an EUC-KR NICEPAY answer reads correctly through the library decoder', async () => {
   const pg = Client.nicepay({ ...sim.config('nicepay'), returnCharSet: 'euc-kr' });
+  await sim.createPayment({ gateway: 'nicepay', id: 'tid_k', orderId: '주문-똠', amount: 1004 });
   const res = await pg.post('/v1/payments/tid_k/cancel', {
     json: { reason: '고객 요청', orderId: '주문-똠', returnCharSet: 'euc-kr' },
   });

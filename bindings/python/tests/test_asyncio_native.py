@@ -97,7 +97,9 @@ def test_10000_async_requests_do_not_leak(make_async):
         return _rss_mb() - before
 
     growth = asyncio.run(scenario())
-    assert growth < 10, f"RSS grew by {growth:.1f} MB over 10,000 requests (a leak is 40+ MB)"
+    # 20 MB: the library's I/O threads and allocator arenas settle at a few MB more on a
+    # loaded machine (10.8 MB seen at load 20); a leaked response is 40+ MB.
+    assert growth < 20, f"RSS grew by {growth:.1f} MB over 10,000 requests (a leak is 40+ MB)"
 
 
 def test_a_closed_loop_does_not_break_late_callbacks(sim, make_async):

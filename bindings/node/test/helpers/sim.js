@@ -63,6 +63,11 @@ class Sim {
     return this.admin('POST', '/__sim/config', changes);
   }
 
+  /** Creates a payment through the admin API (POST /__sim/payments). */
+  createPayment(payment) {
+    return this.admin('POST', '/__sim/payments', payment);
+  }
+
   stop() {
     if (this.child.exitCode === null) this.child.kill('SIGTERM');
   }

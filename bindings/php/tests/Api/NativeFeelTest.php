@@ -64,6 +64,7 @@ final class NativeFeelTest extends SimTestCase
     public function testEucKrAnswerIsReadByTheLibraryDecoder(): void
     {
         $client = $this->nicepay(['returnCharSet' => 'euc-kr']);
+        $this->sim->createPayment(['gateway' => 'nicepay', 'id' => 'tid_k', 'orderId' => '주문-똠', 'amount' => 1004]);
         $response = $client->post('/v1/payments/tid_k/cancel', ['reason' => '고객 요청', 'orderId' => '주문-똠', 'returnCharSet' => 'euc-kr']);
         self::assertStringContainsStringIgnoringCase('euc-kr', (string) $response->header('content-type'));
         self::assertStringNotContainsString('주문-똠', $response->body());

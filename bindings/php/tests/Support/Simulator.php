@@ -107,6 +107,16 @@ final class Simulator
     }
 
     /**
+     * Creates a payment through the admin API (POST /__sim/payments).
+     * @param array<string, mixed> $payment
+     * @return array<string, mixed>
+     */
+    public function createPayment(array $payment): array
+    {
+        return $this->admin('POST', '/__sim/payments', $payment);
+    }
+
+    /**
      * @param array<string, mixed>|null $body
      * @return array<string, mixed>
      */

@@ -170,6 +170,11 @@ final class Simulator implements AutoCloseable {
         admin("POST", "/__sim/config", configJson);
     }
 
+    /** Creates a payment through the admin API (POST /__sim/payments); answers its JSON. */
+    String createPayment(String paymentJson) {
+        return admin("POST", "/__sim/payments", paymentJson);
+    }
+
     private String admin(String method, String path, String body) {
         try {
             HttpURLConnection connection = (HttpURLConnection) new URL(url + path).openConnection();
