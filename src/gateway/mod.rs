@@ -168,8 +168,9 @@ fn describe_code(code: &str, msg: &str) -> String {
 /// The answer's text: EUC-KR when the answer says so (or NICEPAY was asked for it and the
 /// bytes are not UTF-8), otherwise UTF-8.
 pub fn decode_text(config: &Config, answer: &HttpResponse) -> Result<String, Error> {
-    // The same charset rule as paytoken_response_text (crate::text), but strict: a token
-    // answer with broken bytes is an error, not U+FFFD.
+    // The charset detection of paytoken_response_text (crate::text::declared), but only the
+    // two charsets gateways use for token answers (another declared label is read as UTF-8),
+    // and strict: a token answer with broken bytes is an error, not U+FFFD.
     let declared_euc_kr =
         crate::text::declared(answer.header("content-type")) == Some(encoding_rs::EUC_KR);
     match std::str::from_utf8(&answer.body) {
