@@ -16,7 +16,6 @@ use crate::client::paytoken_client;
 use crate::error::{paytoken_error, Error};
 use crate::ffi::{self, ffi_fallible, try_out, try_ref};
 use crate::request::Call;
-use crate::response::paytoken_response;
 use crate::token::require_token_scheme;
 use crate::worker_pool::{self, Job};
 
@@ -147,8 +146,8 @@ impl OwnedCall {
             body: &self.body,
             options: self.options,
         };
-        let answer = call.send(client)?;
-        Ok(Box::into_raw(Box::new(paytoken_response::from_http(answer))).cast())
+        let response = call.send(client)?.into_response(client.config.return_charset);
+        Ok(Box::into_raw(Box::new(response)).cast())
     }
 }
 

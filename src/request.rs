@@ -13,6 +13,7 @@ use crate::error::{paytoken_error, Error};
 use crate::ffi::{self, ffi_fallible, try_out, try_ref};
 use crate::gateway;
 use crate::http::{self, HttpResponse, Purpose};
+use crate::idempotency;
 use crate::redact;
 use crate::response::paytoken_response;
 use crate::secret::Secret;
@@ -81,7 +82,32 @@ pub extern "C" fn paytoken_request(
 /// `PAYTOKEN_E_INVALID_ARGUMENT` naming the key. Keys:
 ///
 /// - `timeoutMs`: whole-request deadline for this call (1 to 600000), replacing the
-///   config's `timeoutMs` (an approval may wait 60 s, a lookup 5 s).
+///   config's `timeoutMs` (an approval may wait 60 s, a lookup 5 s). With
+///   `retryUnknownOutcome` every attempt shares it: it is the whole call's deadline.
+/// - `idempotencyKey`: this call's `Idempotency-Key` (16–256 printable ASCII characters,
+///   no `"` or `\`), sent as the RFC 8941 quoted string `"<key>"`. Get one from
+///   `paytoken_idempotency_key_new` and store it before sending, so that you have it
+///   when the call fails. Giving it together with an `Idempotency-Key` header in
+///   `headers_json` is `PAYTOKEN_E_INVALID_ARGUMENT` (a header given alone is sent as is).
+/// - `retryUnknownOutcome` (true/false): overrides the config key of that name.
+///
+/// Idempotency (PortOne V2): with config `idempotency` on (the default), every POST,
+/// PUT, PATCH and DELETE of a PortOne V2 client carries an `Idempotency-Key`: the
+/// caller's (option or header) or a fresh random one. NICEPAY and PortOne V1 requests
+/// carry one only if the caller gives it. `paytoken_response_idempotency_key` tells the
+/// key a response's request carried.
+///
+/// Unknown outcomes (`retryUnknownOutcome` on, and only for a request that carries an
+/// idempotency key, i.e. PortOne V2 mutating requests): after a timeout, or a
+/// connection lost before a full answer, the request is resent with the SAME key after a
+/// short backoff while the call's deadline allows; a `409` whose `type` is
+/// `IDEMPOTENCY_OUTSTANDING_REQUEST` (the first attempt is still running at the gateway)
+/// is waited on and asked again within the same deadline. The gateway answers a resend
+/// with the first attempt's answer, so the payment is processed once. When the deadline
+/// runs out, the error (`PAYTOKEN_E_TIMEOUT`/`PAYTOKEN_E_NETWORK`) says how many attempts
+/// were made and that the same key may be retried later (PortOne keeps it 3 hours).
+/// Requests without a key (all NICEPAY and PortOne V1 requests) are never resent. The
+/// client's stats count resends as `unknownOutcomeRetries`.
 ///
 /// Everything else is exactly as `paytoken_request`.
 #[no_mangle]
@@ -102,9 +128,7 @@ pub extern "C" fn paytoken_request_ex(
         // SAFETY: the caller's arguments, as documented above.
         let call =
             unsafe { Call::from_c(method, path, headers_json, body, body_len, options_json) }?;
-        let answer = call.send(client)?;
-        let response =
-            Box::new(paytoken_response::from_http(answer).expecting(client.config.return_charset));
+        let response = Box::new(call.send(client)?.into_response(client.config.return_charset));
         // SAFETY: checked non-NULL above.
         unsafe { *response_out = Box::into_raw(response) };
         Ok(())
@@ -177,6 +201,15 @@ impl<'a> Call<'a> {
             return Err(Error::invalid("a GET request carries no body"));
         }
         let options = CallOptions::parse(options_json)?;
+        if options.idempotency_key.is_some()
+            && headers
+                .iter()
+                .any(|(n, _)| n.eq_ignore_ascii_case(idempotency::HEADER))
+        {
+            return Err(Error::invalid(
+                "an Idempotency-Key header in headers_json and the idempotencyKey option were both given: give one",
+            ));
+        }
         Ok(Call {
             method,
             path,
@@ -188,15 +221,72 @@ impl<'a> Call<'a> {
 
     /// Sends it with the client's authorization (one retry on 401 with a fresh token).
     /// Every error is scrubbed of the client's secrets and tokens (`redact`).
-    pub fn send(&self, client: &paytoken_client) -> Result<HttpResponse, Error> {
-        redact::within(client, || send_authorized(client, self))
+    pub fn send(&self, client: &paytoken_client) -> Result<Sent, Error> {
+        let key = self.idempotency_key(&client.config)?;
+        let answer = redact::within(client, || send_authorized(client, self, key.as_ref()))?;
+        Ok(Sent {
+            answer,
+            idempotency_key: key.map(|k| k.key),
+        })
+    }
+
+    /// The idempotency key this call carries: the caller's header (used as is), the
+    /// caller's `idempotencyKey` option, or a fresh one when the client sends keys.
+    fn idempotency_key(&self, config: &Config) -> Result<Option<Keyed>, Error> {
+        let header = self
+            .headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(idempotency::HEADER));
+        Ok(match (header, &self.options.idempotency_key) {
+            (Some((_, value)), _) => Some(Keyed {
+                key: idempotency::unquoted(value).to_owned(),
+                header: None,
+            }),
+            (None, Some(key)) => Some(Keyed::sent(key.clone())),
+            (None, None) if idempotency::sends_key(config, self.method) => {
+                Some(Keyed::sent(idempotency::new_key()?))
+            }
+            (None, None) => None,
+        })
     }
 }
 
-fn send_authorized(client: &paytoken_client, call: &Call) -> Result<HttpResponse, Error> {
+/// The idempotency key of a call, and the header the library adds for it (None when the
+/// caller's own `Idempotency-Key` header is already among the call's headers).
+pub(crate) struct Keyed {
+    pub key: String,
+    header: Option<String>,
+}
+
+impl Keyed {
+    fn sent(key: String) -> Keyed {
+        let header = Some(idempotency::header_value(&key));
+        Keyed { key, header }
+    }
+}
+
+/// What a sent call produced: the answer and the idempotency key the request carried.
+pub(crate) struct Sent {
+    pub answer: HttpResponse,
+    pub idempotency_key: Option<String>,
+}
+
+impl Sent {
+    pub fn into_response(self, charset: crate::config::Charset) -> paytoken_response {
+        paytoken_response::from_http(self.answer)
+            .expecting(charset)
+            .with_idempotency_key(self.idempotency_key.as_deref())
+    }
+}
+
+fn send_authorized(
+    client: &paytoken_client,
+    call: &Call,
+    key: Option<&Keyed>,
+) -> Result<HttpResponse, Error> {
     let config = &client.config;
     if config.scheme != Scheme::Token {
-        let answer = send_once(config, None, call)?;
+        let answer = send_once(config, None, call, key)?;
         if answer.status == 401 {
             return Err(gateway::unauthorized(config, &answer, false));
         }
@@ -204,7 +294,7 @@ fn send_authorized(client: &paytoken_client, call: &Call) -> Result<HttpResponse
     }
     let entry = client.entry;
     let token = entry.with_token(config, Secret::clone)?;
-    let answer = send_once(config, Some(&token), call)?;
+    let answer = send_once(config, Some(&token), call, key)?;
     if answer.status != 401 {
         return Ok(answer);
     }
@@ -218,7 +308,7 @@ fn send_authorized(client: &paytoken_client, call: &Call) -> Result<HttpResponse
         return Err(refused(config, &answer, false, fetch_blocked_for));
     }
     let fresh = entry.with_token(config, Secret::clone)?;
-    let answer = send_once(config, Some(&fresh), call)?;
+    let answer = send_once(config, Some(&fresh), call, key)?;
     if answer.status == 401 {
         let blocked = match entry.refused(&fresh, Attempt::Retry) {
             AfterRefusal::GiveUp {
@@ -249,7 +339,12 @@ fn refused(
     e
 }
 
-fn send_once(config: &Config, token: Option<&Secret>, call: &Call) -> Result<HttpResponse, Error> {
+fn send_once(
+    config: &Config,
+    token: Option<&Secret>,
+    call: &Call,
+    key: Option<&Keyed>,
+) -> Result<HttpResponse, Error> {
     let (extra, body) = (&call.headers, call.body);
     if let Some(token) = token {
         // The gateway may quote it after we drop it from the cache (a 401).
@@ -268,6 +363,9 @@ fn send_once(config: &Config, token: Option<&Secret>, call: &Call) -> Result<Htt
     {
         headers.push(("content-type", "application/json;charset=utf-8"));
     }
+    if let Some(value) = key.and_then(|k| k.header.as_deref()) {
+        headers.push((idempotency::HEADER, value));
+    }
     headers.extend(extra.iter().map(|(n, v)| (n.as_str(), v.as_str())));
     http::send_within(
         config,
@@ -280,7 +378,7 @@ fn send_once(config: &Config, token: Option<&Secret>, call: &Call) -> Result<Htt
     )
 }
 
-fn check_method(method: &str) -> Result<&'static str, Error> {
+pub(crate) fn check_method(method: &str) -> Result<&'static str, Error> {
     ["GET", "POST", "PUT", "PATCH", "DELETE"]
         .into_iter()
         .find(|m| m.eq_ignore_ascii_case(method))
