@@ -379,7 +379,10 @@ int32_t paytoken_nicepay_netcancel(const struct paytoken_client *client,
  * token-storm bound: an API refusing every token costs one token request per hold, not
  * one per call; the message says so, the stats count `fetchesSkippedAfterRefusal`). No redirect is followed. Nothing is resent after the request
  * may have reached the gateway: a timeout there is `PAYTOKEN_E_TIMEOUT` and the outcome
- * is unknown (reconcile with NICEPAY's network cancel or PortOne's Idempotency-Key).
+ * is unknown (reconcile with `paytoken_nicepay_netcancel` or PortOne V2's
+ * Idempotency-Key) — unless `retryUnknownOutcome` is on and the request carries an
+ * idempotency key (see `paytoken_request_ex`). A PortOne V2 POST/PUT/PATCH/DELETE
+ * carries one by default (config `idempotency`).
  */
 int32_t paytoken_request(const struct paytoken_client *client,
                          const char *method,

@@ -54,7 +54,10 @@ const RESERVED_HEADERS: &[&str] = &[
 /// token-storm bound: an API refusing every token costs one token request per hold, not
 /// one per call; the message says so, the stats count `fetchesSkippedAfterRefusal`). No redirect is followed. Nothing is resent after the request
 /// may have reached the gateway: a timeout there is `PAYTOKEN_E_TIMEOUT` and the outcome
-/// is unknown (reconcile with NICEPAY's network cancel or PortOne's Idempotency-Key).
+/// is unknown (reconcile with `paytoken_nicepay_netcancel` or PortOne V2's
+/// Idempotency-Key) — unless `retryUnknownOutcome` is on and the request carries an
+/// idempotency key (see `paytoken_request_ex`). A PortOne V2 POST/PUT/PATCH/DELETE
+/// carries one by default (config `idempotency`).
 #[no_mangle]
 pub extern "C" fn paytoken_request(
     client: *const paytoken_client,
