@@ -401,8 +401,9 @@ int32_t paytoken_request(const struct paytoken_client *client,
  * - `timeoutMs`: whole-request deadline for this call (1 to 600000), replacing the
  *   config's `timeoutMs` (an approval may wait 60 s, a lookup 5 s). With
  *   `retryUnknownOutcome` every attempt shares it: it is the whole call's deadline.
- * - `idempotencyKey`: this call's `Idempotency-Key` (16–256 printable ASCII characters,
- *   no `"` or `\`), sent as the RFC 8941 quoted string `"<key>"`. Get one from
+ * - `idempotencyKey` (PortOne V2 clients only, else `PAYTOKEN_E_INVALID_ARGUMENT`): this
+ *   call's `Idempotency-Key` (16–256 printable ASCII characters, no `"` or `\`), sent
+ *   as the RFC 8941 quoted string `"<key>"`. Get one from
  *   `paytoken_idempotency_key_new` and store it before sending, so that you have it
  *   when the call fails. Giving it together with an `Idempotency-Key` header in
  *   `headers_json` is `PAYTOKEN_E_INVALID_ARGUMENT` (a header given alone is sent as is).
@@ -424,7 +425,8 @@ int32_t paytoken_request(const struct paytoken_client *client,
  * with the first attempt's answer, so the payment is processed once. When the deadline
  * runs out, the error (`PAYTOKEN_E_TIMEOUT`/`PAYTOKEN_E_NETWORK`) says how many attempts
  * were made and that the same key may be retried later (PortOne keeps it 3 hours).
- * Requests without a key (all NICEPAY and PortOne V1 requests) are never resent. The
+ * Other requests (every NICEPAY and PortOne V1 request, even one with an
+ * `Idempotency-Key` header of the caller's) are never resent. The
  * client's stats count resends as `unknownOutcomeRetries`.
  *
  * Everything else is exactly as `paytoken_request`.

@@ -9,7 +9,7 @@ use crate::cache::Stats;
 use crate::cache::{AfterRefusal, Attempt};
 use crate::call_options::CallOptions;
 use crate::client::paytoken_client;
-use crate::config::{Config, Scheme};
+use crate::config::{Config, Gateway, Scheme};
 use crate::error::{paytoken_error, Error};
 use crate::ffi::{self, ffi_fallible, try_out, try_ref};
 use crate::gateway;
@@ -89,8 +89,9 @@ pub extern "C" fn paytoken_request(
 /// - `timeoutMs`: whole-request deadline for this call (1 to 600000), replacing the
 ///   config's `timeoutMs` (an approval may wait 60 s, a lookup 5 s). With
 ///   `retryUnknownOutcome` every attempt shares it: it is the whole call's deadline.
-/// - `idempotencyKey`: this call's `Idempotency-Key` (16–256 printable ASCII characters,
-///   no `"` or `\`), sent as the RFC 8941 quoted string `"<key>"`. Get one from
+/// - `idempotencyKey` (PortOne V2 clients only, else `PAYTOKEN_E_INVALID_ARGUMENT`): this
+///   call's `Idempotency-Key` (16–256 printable ASCII characters, no `"` or `\`), sent
+///   as the RFC 8941 quoted string `"<key>"`. Get one from
 ///   `paytoken_idempotency_key_new` and store it before sending, so that you have it
 ///   when the call fails. Giving it together with an `Idempotency-Key` header in
 ///   `headers_json` is `PAYTOKEN_E_INVALID_ARGUMENT` (a header given alone is sent as is).
@@ -112,7 +113,8 @@ pub extern "C" fn paytoken_request(
 /// with the first attempt's answer, so the payment is processed once. When the deadline
 /// runs out, the error (`PAYTOKEN_E_TIMEOUT`/`PAYTOKEN_E_NETWORK`) says how many attempts
 /// were made and that the same key may be retried later (PortOne keeps it 3 hours).
-/// Requests without a key (all NICEPAY and PortOne V1 requests) are never resent. The
+/// Other requests (every NICEPAY and PortOne V1 request, even one with an
+/// `Idempotency-Key` header of the caller's) are never resent. The
 /// client's stats count resends as `unknownOutcomeRetries`.
 ///
 /// Everything else is exactly as `paytoken_request`.
@@ -251,6 +253,12 @@ impl<'a> Call<'a> {
                 key: idempotency::unquoted(value).to_owned(),
                 header: None,
             }),
+            (None, Some(_)) if config.gateway != Gateway::PortoneV2 => {
+                return Err(Error::invalid(format!(
+                    "options_json: \"idempotencyKey\" is for PortOne V2 clients; {} keeps no idempotency keys (give an Idempotency-Key header in headers_json to send one anyway)",
+                    config.gateway.display()
+                )))
+            }
             (None, Some(key)) => Some(Keyed::sent(key.clone())),
             (None, None) if idempotency::sends_key(config, self.method) => {
                 Some(Keyed::sent(idempotency::new_key()?))
@@ -389,7 +397,9 @@ fn send_once(
         )
     };
     let timeout = call.options.timeout(config);
-    let Some(key) = key else {
+    // Only PortOne V2 keeps keys: a key a caller put on another gateway's request (its
+    // own header) changes nothing here, and such a request is never resent.
+    let Some(key) = key.filter(|_| config.gateway == Gateway::PortoneV2) else {
         return send(timeout);
     };
     if !call.options.retry_unknown_outcome(config) {

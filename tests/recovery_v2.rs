@@ -313,38 +313,58 @@ fn nicepay_v1_and_keyless_v2_requests_are_never_resent() {
         sim.fault(json!({"gateway": gateway, "endpoint": "api", "kind": "close", "count": 0}));
     };
     let on = json!({"retryUnknownOutcome": true});
+    // A caller's own Idempotency-Key header does not make another gateway's request safe.
+    let header = Some(r#"{"Idempotency-Key":"\"order-81-cancel-0001\""}"#);
     let cases = [
         (
             "nicepay",
             sim.nicepay(on.clone()),
             "POST",
             "/v1/payments/T1",
+            None,
+        ),
+        (
+            "nicepay",
+            sim.nicepay(on.clone()),
+            "POST",
+            "/v1/payments/T1",
+            header,
         ),
         (
             "portone-v1",
             sim.portone_v1(on.clone()),
             "POST",
             "/payments/cancel",
+            None,
+        ),
+        (
+            "portone-v1",
+            sim.portone_v1(on.clone()),
+            "POST",
+            "/payments/cancel",
+            header,
         ),
         (
             "portone-v2",
             sim.portone_v2(on.clone()),
             "GET",
             "/payments/pay_1",
+            None,
         ),
         (
             "portone-v2",
             sim.portone_v2(json!({"retryUnknownOutcome": true, "idempotency": false})),
             "POST",
             CANCEL,
+            None,
         ),
     ];
-    for (gateway, config, method, path) in cases {
+    for (gateway, config, method, path, headers) in cases {
         close(gateway);
         let before = api_requests(&sim, gateway);
         let client = Client::new(&config).unwrap();
         let body = (method != "GET").then_some(CANCEL_BODY);
-        let e = client.request(method, path, None, body).unwrap_err();
+        let e = client.request(method, path, headers, body).unwrap_err();
         assert_eq!(e.code, 4, "{gateway} {method}: {e:?}");
         assert_eq!(
             api_requests(&sim, gateway) - before,
@@ -352,7 +372,20 @@ fn nicepay_v1_and_keyless_v2_requests_are_never_resent() {
             "{gateway} {method}: sent once"
         );
         assert_eq!(client.stats()["unknownOutcomeRetries"], 0);
+        assert!(
+            !e.message.contains("3 h"),
+            "no PortOne V2 advice: {}",
+            e.message
+        );
     }
+    // The idempotencyKey option is PortOne V2's.
+    let nicepay = Client::new(&sim.nicepay(json!({}))).unwrap();
+    let opts = Some(r#"{"idempotencyKey":"order-82-approve-001"}"#);
+    let e = nicepay
+        .request_ex("POST", "/v1/payments/T1", None, Some(b"{}"), opts)
+        .unwrap_err();
+    assert_eq!(e.code, 1);
+    assert!(e.message.contains("PortOne V2"), "{}", e.message);
 }
 
 extern "C" fn on_done(
