@@ -73,6 +73,51 @@ pub fn unquoted(value: &str) -> &str {
         .unwrap_or(value)
 }
 
+/// The idempotency key of a call, and the header the library adds for it (none when the
+/// caller's own `Idempotency-Key` header is already among the call's headers).
+pub(crate) struct Keyed {
+    pub key: String,
+    header: Option<String>,
+}
+
+impl Keyed {
+    fn sent(key: String) -> Keyed {
+        let header = Some(header_value(&key));
+        Keyed { key, header }
+    }
+
+    /// The header value the library adds, if it adds one.
+    pub fn header(&self) -> Option<&str> {
+        self.header.as_deref()
+    }
+}
+
+/// The idempotency key a call carries: the caller's header (used as is), the caller's
+/// `idempotencyKey` option (PortOne V2 only), or a fresh one when the client sends keys.
+pub(crate) fn for_call(
+    config: &Config,
+    method: &str,
+    headers: &[(String, String)],
+    option: Option<&str>,
+) -> Result<Option<Keyed>, Error> {
+    let header = headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(HEADER));
+    Ok(match (header, option) {
+        (Some((_, value)), _) => Some(Keyed {
+            key: unquoted(value).to_owned(),
+            header: None,
+        }),
+        (None, Some(_)) if config.gateway != Gateway::PortoneV2 => {
+            return Err(Error::invalid(format!(
+                "options_json: \"idempotencyKey\" is for PortOne V2 clients; {} keeps no idempotency keys (give an Idempotency-Key header in headers_json to send one anyway)",
+                config.gateway.display()
+            )))
+        }
+        (None, Some(key)) => Some(Keyed::sent(key.to_owned())),
+        (None, None) if sends_key(config, method) => Some(Keyed::sent(new_key()?)),
+        (None, None) => None,
+    })
+}
+
 /// Gives a fresh idempotency key in `*key_out` if this client sends one on `method`
 /// (a PortOne V2 client with config `idempotency` on, the default, and a POST, PUT,
 /// PATCH or DELETE); otherwise returns `PAYTOKEN_OK` with `*key_out = NULL`. Release the

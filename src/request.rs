@@ -233,52 +233,17 @@ impl<'a> Call<'a> {
     /// Sends it with the client's authorization (one retry on 401 with a fresh token).
     /// Every error is scrubbed of the client's secrets and tokens (`redact`).
     pub fn send(&self, client: &paytoken_client) -> Result<Sent, Error> {
-        let key = self.idempotency_key(&client.config)?;
+        let key = idempotency::for_call(
+            &client.config,
+            self.method,
+            &self.headers,
+            self.options.idempotency_key.as_deref(),
+        )?;
         let answer = redact::within(client, || send_authorized(client, self, key.as_ref()))?;
         Ok(Sent {
             answer,
             idempotency_key: key.map(|k| k.key),
         })
-    }
-
-    /// The idempotency key this call carries: the caller's header (used as is), the
-    /// caller's `idempotencyKey` option, or a fresh one when the client sends keys.
-    fn idempotency_key(&self, config: &Config) -> Result<Option<Keyed>, Error> {
-        let header = self
-            .headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(idempotency::HEADER));
-        Ok(match (header, &self.options.idempotency_key) {
-            (Some((_, value)), _) => Some(Keyed {
-                key: idempotency::unquoted(value).to_owned(),
-                header: None,
-            }),
-            (None, Some(_)) if config.gateway != Gateway::PortoneV2 => {
-                return Err(Error::invalid(format!(
-                    "options_json: \"idempotencyKey\" is for PortOne V2 clients; {} keeps no idempotency keys (give an Idempotency-Key header in headers_json to send one anyway)",
-                    config.gateway.display()
-                )))
-            }
-            (None, Some(key)) => Some(Keyed::sent(key.clone())),
-            (None, None) if idempotency::sends_key(config, self.method) => {
-                Some(Keyed::sent(idempotency::new_key()?))
-            }
-            (None, None) => None,
-        })
-    }
-}
-
-/// The idempotency key of a call, and the header the library adds for it (None when the
-/// caller's own `Idempotency-Key` header is already among the call's headers).
-pub(crate) struct Keyed {
-    pub key: String,
-    header: Option<String>,
-}
-
-impl Keyed {
-    fn sent(key: String) -> Keyed {
-        let header = Some(idempotency::header_value(&key));
-        Keyed { key, header }
     }
 }
 
@@ -299,7 +264,7 @@ impl Sent {
 fn send_authorized(
     client: &paytoken_client,
     call: &Call,
-    key: Option<&Keyed>,
+    key: Option<&idempotency::Keyed>,
 ) -> Result<HttpResponse, Error> {
     let config = &client.config;
     if config.scheme != Scheme::Token {
@@ -360,7 +325,7 @@ fn send_once(
     client: &paytoken_client,
     token: Option<&Secret>,
     call: &Call,
-    key: Option<&Keyed>,
+    key: Option<&idempotency::Keyed>,
 ) -> Result<HttpResponse, Error> {
     let (config, stats) = (&client.config, &client.entry.stats);
     let (extra, body) = (&call.headers, call.body);
@@ -381,7 +346,7 @@ fn send_once(
     {
         headers.push(("content-type", "application/json;charset=utf-8"));
     }
-    if let Some(value) = key.and_then(|k| k.header.as_deref()) {
+    if let Some(value) = key.and_then(idempotency::Keyed::header) {
         headers.push((idempotency::HEADER, value));
     }
     headers.extend(extra.iter().map(|(n, v)| (n.as_str(), v.as_str())));
