@@ -155,7 +155,8 @@ impl OwnedCall {
 
 /// `paytoken_request_ex` without waiting: same arguments, same checks, same behaviour
 /// (401 retry, no resend after the request may have reached the gateway, per-call
-/// `options_json`), but it returns at once and the outcome goes to `cb` (see
+/// `options_json`, PortOne V2's `Idempotency-Key` and `retryUnknownOutcome`: the response
+/// answers `paytoken_response_idempotency_key` too), but it returns at once and the outcome goes to `cb` (see
 /// `paytoken_callback`): `result` is a `paytoken_response *` that the callback owns.
 ///
 /// The arguments are copied before this returns: the caller may free or reuse them at
