@@ -142,7 +142,8 @@ extern "C" {
 /**
  * `paytoken_request_ex` without waiting: same arguments, same checks, same behaviour
  * (401 retry, no resend after the request may have reached the gateway, per-call
- * `options_json`), but it returns at once and the outcome goes to `cb` (see
+ * `options_json`, PortOne V2's `Idempotency-Key` and `retryUnknownOutcome`: the response
+ * answers `paytoken_response_idempotency_key` too), but it returns at once and the outcome goes to `cb` (see
  * `paytoken_callback`): `result` is a `paytoken_response *` that the callback owns.
  *
  * The arguments are copied before this returns: the caller may free or reuse them at
@@ -246,12 +247,37 @@ void paytoken_client_free(struct paytoken_client *client);
  * clock minus this host's wall clock at the last token answer, in ms (positive: the
  * gateway is ahead; to within a second, as gateways send whole seconds; null before
  * the first answer). Expiry never depends on it: it is there to alert on.
+ * `unknownOutcomeRetries` counts requests resent with the same idempotency key after
+ * an unknown outcome (`retryUnknownOutcome`).
  * `asyncThreads`, `asyncRunning` and `asyncQueued` describe the process-wide pool of I/O
  * threads behind the asynchronous calls.
  */
 int32_t paytoken_client_stats(const struct paytoken_client *client,
                               char **json_out,
                               struct paytoken_error *err);
+
+/**
+ * Gives a fresh idempotency key in `*key_out` if this client sends one on `method`
+ * (a PortOne V2 client with config `idempotency` on, the default, and a POST, PUT,
+ * PATCH or DELETE); otherwise returns `PAYTOKEN_OK` with `*key_out = NULL`. Release the
+ * key with `paytoken_string_free`.
+ *
+ * The key is 32 URL-safe ASCII characters from the OS's random source. Nothing is sent
+ * and nothing is remembered: the key is only useful if you pass it to the request as
+ * the per-call option `{"idempotencyKey":"<key>"}`. That is the pattern for a payment
+ * call whose outcome you must never lose: make the key, store it with the order, send
+ * the request with it; after a timeout or network error, send the same request with the
+ * same key again (within 3 hours) and PortOne V2 answers what the first one did instead
+ * of acting twice. Every binding does this for you and puts the key on its responses
+ * and errors.
+ *
+ * Errors: `PAYTOKEN_E_INVALID_ARGUMENT` for a NULL client, method or `key_out`, or a
+ * method that is not GET/POST/PUT/PATCH/DELETE. Thread-safe; no I/O.
+ */
+int32_t paytoken_idempotency_key_new(const struct paytoken_client *client,
+                                     const char *method,
+                                     char **key_out,
+                                     struct paytoken_error *err);
 
 /**
  * Sends the library's log records to the host language instead of (or beside)
@@ -286,6 +312,55 @@ int32_t paytoken_log_next(int32_t *level_out, char **message_out);
 uint64_t paytoken_log_dropped(void);
 
 /**
+ * Computes NICEPAY's `signData` for the fields a call needs: lower-case hex of
+ * SHA-256 over `parts[0] + parts[1] + ... + parts[n_parts-1] + secretKey` (the
+ * client's secret key appended last, as every NICEPAY message that carries `signData`
+ * does; e.g. the network cancel signs `orderId, ediDate`). The secret key never leaves
+ * the library. Release `*hex_out` (64 characters) with `paytoken_string_free`.
+ *
+ * Errors: `PAYTOKEN_E_INVALID_ARGUMENT` for a NULL client or `hex_out`, a client that
+ * is not NICEPAY, `parts` NULL with `n_parts > 0`, a NULL or non-UTF-8 part, or more
+ * than 64 parts. `n_parts` may be 0 (the hash of the secret key alone). Thread-safe; no
+ * I/O.
+ */
+int32_t paytoken_nicepay_sign(const struct paytoken_client *client,
+                              const char *const *parts,
+                              size_t n_parts,
+                              char **hex_out,
+                              struct paytoken_error *err);
+
+/**
+ * Sends NICEPAY's network cancel for `order_id`: `POST /v1/payments/netcancel` with
+ * `{"orderId", "ediDate" (now, ISO 8601 with +09:00), "signData"}` (signData =
+ * hex(sha256(orderId + ediDate + secretKey)), computed here) and the client's
+ * authorization. Use it when an approval's outcome is unknown (a timeout or a network
+ * error on `POST /v1/payments/{tid}`): NICEPAY requires it within ONE HOUR, and it
+ * cancels the order's payment if the approval went through.
+ *
+ * `options_json`: NULL or per-call options as for `paytoken_request_ex` (`timeoutMs`).
+ *
+ * On `PAYTOKEN_OK`, `*result_json_out` (release with `paytoken_string_free`) is
+ * `{"outcome":"cancelled"|"notNeeded"|"retry","resultCode":"…","resultMsg":"…","httpStatus":n}`:
+ * - `"cancelled"`: NICEPAY cancelled the approved payment (resultCode `0000`).
+ * - `"notNeeded"`: there was nothing to cancel (resultCode `2015`: the order has no
+ *   approved payment — the approval never happened, or it is already cancelled).
+ * - `"retry"`: anything else — a timeout, a network error (`httpStatus` 0 and the
+ *   error's message in `resultMsg`), a 5xx, any other code. The cancel may not have
+ *   happened: call this again (the cancel is idempotent: a second one of a cancelled
+ *   order answers `notNeeded`) until you get one of the other two, within the hour.
+ *
+ * Transport errors are never returned as errors here: one call always tells the shop
+ * what to do next. Errors are only `PAYTOKEN_E_INVALID_ARGUMENT`: a NULL client,
+ * `order_id` or `result_json_out`, an empty `order_id`, a client that is not NICEPAY,
+ * malformed `options_json`. Blocks for up to the call's `timeoutMs`; thread-safe.
+ */
+int32_t paytoken_nicepay_netcancel(const struct paytoken_client *client,
+                                   const char *order_id,
+                                   const char *options_json,
+                                   char **result_json_out,
+                                   struct paytoken_error *err);
+
+/**
  * Sends `method origin+path` with the right `Authorization` header (Bearer token, Basic
  * or `PortOne <secret>`), the config's fixed headers (`Tier`), then the caller's extra
  * headers, and writes the answer to `*response_out` (release it with
@@ -305,7 +380,10 @@ uint64_t paytoken_log_dropped(void);
  * token-storm bound: an API refusing every token costs one token request per hold, not
  * one per call; the message says so, the stats count `fetchesSkippedAfterRefusal`). No redirect is followed. Nothing is resent after the request
  * may have reached the gateway: a timeout there is `PAYTOKEN_E_TIMEOUT` and the outcome
- * is unknown (reconcile with NICEPAY's network cancel or PortOne's Idempotency-Key).
+ * is unknown (reconcile with `paytoken_nicepay_netcancel` or PortOne V2's
+ * Idempotency-Key) — unless `retryUnknownOutcome` is on and the request carries an
+ * idempotency key (see `paytoken_request_ex`). A PortOne V2 POST/PUT/PATCH/DELETE
+ * carries one by default (config `idempotency`).
  */
 int32_t paytoken_request(const struct paytoken_client *client,
                          const char *method,
@@ -322,7 +400,35 @@ int32_t paytoken_request(const struct paytoken_client *client,
  * `PAYTOKEN_E_INVALID_ARGUMENT` naming the key. Keys:
  *
  * - `timeoutMs`: whole-request deadline for this call (1 to 600000), replacing the
- *   config's `timeoutMs` (an approval may wait 60 s, a lookup 5 s).
+ *   config's `timeoutMs` (an approval may wait 60 s, a lookup 5 s). With
+ *   `retryUnknownOutcome` every attempt shares it: it is the whole call's deadline.
+ * - `idempotencyKey` (PortOne V2 clients only, else `PAYTOKEN_E_INVALID_ARGUMENT`): this
+ *   call's `Idempotency-Key` (16–256 printable ASCII characters, no `"` or `\`), sent
+ *   as the RFC 8941 quoted string `"<key>"`. Get one from
+ *   `paytoken_idempotency_key_new` and store it before sending, so that you have it
+ *   when the call fails. Giving it together with an `Idempotency-Key` header in
+ *   `headers_json` is `PAYTOKEN_E_INVALID_ARGUMENT` (a header given alone is sent as is).
+ * - `retryUnknownOutcome` (true/false): overrides the config key of that name.
+ *
+ * Idempotency (PortOne V2): with config `idempotency` on (the default), every POST,
+ * PUT, PATCH and DELETE of a PortOne V2 client carries an `Idempotency-Key`: the
+ * caller's (option or header) or a fresh random one. NICEPAY and PortOne V1 requests
+ * carry one only if the caller gives it. `paytoken_response_idempotency_key` tells the
+ * key a response's request carried.
+ *
+ * Unknown outcomes (`retryUnknownOutcome` on, and only for a request that carries an
+ * idempotency key, i.e. PortOne V2 mutating requests): after a timeout, or a
+ * connection lost before a full answer, the request is resent with the SAME key after a
+ * short backoff (100 ms doubling to 1 s) while the call's deadline allows (an attempt
+ * gets at most three quarters of the time left, so that a resend fits); a `409` whose `type` is
+ * `IDEMPOTENCY_OUTSTANDING_REQUEST` (the first attempt is still running at the gateway)
+ * is waited on and asked again within the same deadline. The gateway answers a resend
+ * with the first attempt's answer, so the payment is processed once. When the deadline
+ * runs out, the error (`PAYTOKEN_E_TIMEOUT`/`PAYTOKEN_E_NETWORK`) says how many attempts
+ * were made and that the same key may be retried later (PortOne keeps it 3 hours).
+ * Other requests (every NICEPAY and PortOne V1 request, even one with an
+ * `Idempotency-Key` header of the caller's) are never resent. The
+ * client's stats count resends as `unknownOutcomeRetries`.
  *
  * Everything else is exactly as `paytoken_request`.
  */
@@ -374,6 +480,15 @@ const char *paytoken_response_header(const struct paytoken_response *response, c
  * joined with ", ". Lives as long as the response; NULL for a NULL response.
  */
 const char *paytoken_response_headers_json(const struct paytoken_response *response);
+
+/**
+ * The `Idempotency-Key` the request carried, unquoted (the library's own random key,
+ * the per-call option `idempotencyKey`, or the caller's `Idempotency-Key` header with
+ * its RFC 8941 quotes removed), or NULL when it carried none (or for a NULL response).
+ * Lives as long as the response; do not free it. Store it with the order: resending the
+ * same request with this key within 3 hours returns PortOne V2's first answer.
+ */
+const char *paytoken_response_idempotency_key(const struct paytoken_response *response);
 
 /**
  * Releases a response. NULL is accepted and ignored.

@@ -16,7 +16,6 @@ use crate::client::paytoken_client;
 use crate::error::{paytoken_error, Error};
 use crate::ffi::{self, ffi_fallible, try_out, try_ref};
 use crate::request::Call;
-use crate::response::paytoken_response;
 use crate::token::require_token_scheme;
 use crate::worker_pool::{self, Job};
 
@@ -147,14 +146,17 @@ impl OwnedCall {
             body: &self.body,
             options: self.options,
         };
-        let answer = call.send(client)?;
-        Ok(Box::into_raw(Box::new(paytoken_response::from_http(answer))).cast())
+        let response = call
+            .send(client)?
+            .into_response(client.config.return_charset);
+        Ok(Box::into_raw(Box::new(response)).cast())
     }
 }
 
 /// `paytoken_request_ex` without waiting: same arguments, same checks, same behaviour
 /// (401 retry, no resend after the request may have reached the gateway, per-call
-/// `options_json`), but it returns at once and the outcome goes to `cb` (see
+/// `options_json`, PortOne V2's `Idempotency-Key` and `retryUnknownOutcome`: the response
+/// answers `paytoken_response_idempotency_key` too), but it returns at once and the outcome goes to `cb` (see
 /// `paytoken_callback`): `result` is a `paytoken_response *` that the callback owns.
 ///
 /// The arguments are copied before this returns: the caller may free or reuse them at

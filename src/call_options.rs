@@ -15,12 +15,16 @@ use crate::error::Error;
 const MAX_OPTIONS_BYTES: usize = 16 * 1024;
 
 /// The keys `options_json` accepts.
-pub const KEYS: &[&str] = &["timeoutMs"];
+pub const KEYS: &[&str] = &["timeoutMs", "idempotencyKey", "retryUnknownOutcome"];
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CallOptions {
     /// Whole-request deadline for this call, replacing the config's `timeoutMs`.
     pub timeout: Option<Duration>,
+    /// The caller's own `Idempotency-Key` (checked: 16–256 printable ASCII, no `"` `\`).
+    pub idempotency_key: Option<String>,
+    /// Overrides the config's `retryUnknownOutcome` for this call.
+    pub retry_unknown_outcome: Option<bool>,
 }
 
 impl CallOptions {
@@ -53,9 +57,38 @@ impl CallOptions {
                 KEYS.join(", ")
             )));
         }
+        let idempotency_key = match map.get("idempotencyKey") {
+            None => None,
+            Some(Value::String(key)) => {
+                crate::idempotency::check_key(key)?;
+                Some(key.clone())
+            }
+            Some(_) => {
+                return Err(Error::invalid(
+                    "options_json: \"idempotencyKey\" must be a string",
+                ))
+            }
+        };
+        let retry_unknown_outcome = match map.get("retryUnknownOutcome") {
+            None => None,
+            Some(Value::Bool(b)) => Some(*b),
+            Some(_) => {
+                return Err(Error::invalid(
+                    "options_json: \"retryUnknownOutcome\" must be true or false",
+                ))
+            }
+        };
         Ok(CallOptions {
             timeout: millis(&map, "timeoutMs")?.map(Duration::from_millis),
+            idempotency_key,
+            retry_unknown_outcome,
         })
+    }
+
+    /// Whether this call resends after an unknown outcome (when it carries a key).
+    pub fn retry_unknown_outcome(&self, config: &Config) -> bool {
+        self.retry_unknown_outcome
+            .unwrap_or(config.retry_unknown_outcome)
     }
 
     /// The whole-request deadline this call runs under.
@@ -92,6 +125,12 @@ mod tests {
         );
         let o = CallOptions::parse(Some(r#"{"timeoutMs":1500}"#)).unwrap();
         assert_eq!(o.timeout, Some(Duration::from_millis(1500)));
+        let o = CallOptions::parse(Some(
+            r#"{"idempotencyKey":"order-1234-cancel-01","retryUnknownOutcome":true}"#,
+        ))
+        .unwrap();
+        assert_eq!(o.idempotency_key.as_deref(), Some("order-1234-cancel-01"));
+        assert_eq!(o.retry_unknown_outcome, Some(true));
     }
 
     #[test]
@@ -101,6 +140,9 @@ mod tests {
         assert!(msg(r#"{"timeoutMs":0}"#).contains("timeoutMs"));
         assert!(msg(r#"{"timeoutMs":"5"}"#).contains("must be a number"));
         assert!(msg("[1]").contains("JSON object"));
+        assert!(msg(r#"{"idempotencyKey":"short"}"#).contains("idempotencyKey"));
+        assert!(msg(r#"{"idempotencyKey":7}"#).contains("must be a string"));
+        assert!(msg(r#"{"retryUnknownOutcome":1}"#).contains("true or false"));
         assert!(msg("{").contains("not valid JSON"));
         assert!(msg(&format!("{{\"timeoutMs\":1{}}}", " ".repeat(20_000))).contains("at most"));
     }

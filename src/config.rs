@@ -96,6 +96,11 @@ pub struct Config {
     pub cache_dir: Option<std::path::PathBuf>,
     /// At most this many of the client's asynchronous calls run at once; more wait.
     pub max_in_flight: usize,
+    /// PortOne V2: send an `Idempotency-Key` on every mutating request (`idempotency`).
+    pub idempotency: bool,
+    /// Resend a request that carries an idempotency key after an unknown outcome
+    /// (`retryUnknownOutcome`; see `unknown_outcome.rs`).
+    pub retry_unknown_outcome: bool,
 }
 
 impl Config {
@@ -246,6 +251,8 @@ impl Config {
         let max_in_flight = reader
             .integer("maxInFlight", 1, MAX_IN_FLIGHT_LIMIT)?
             .unwrap_or(DEFAULT_MAX_IN_FLIGHT) as usize;
+        let idempotency = reader.boolean("idempotency")?.unwrap_or(true);
+        let retry_unknown_outcome = reader.boolean("retryUnknownOutcome")?.unwrap_or(false);
 
         Ok(Config {
             gateway,
@@ -263,6 +270,8 @@ impl Config {
             ca_file,
             cache_dir,
             max_in_flight,
+            idempotency,
+            retry_unknown_outcome,
         })
     }
 

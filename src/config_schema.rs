@@ -142,6 +142,14 @@ pub const KEYS: &[Key] = &[
         range: Some((1, crate::config::MAX_IN_FLIGHT_LIMIT)),
         ..key("maxInFlight", Integer, All)
     },
+    Key {
+        default: "true",
+        ..key("idempotency", Boolean, Only(PortoneV2))
+    },
+    Key {
+        default: "false",
+        ..key("retryUnknownOutcome", Boolean, All)
+    },
 ];
 
 /// The JSON type of a config key's value, for callers that hold values as text (the

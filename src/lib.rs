@@ -24,8 +24,10 @@ pub mod error;
 mod fork;
 mod gateway;
 mod http;
+mod idempotency;
 mod log;
 pub mod log_sink;
+mod netcancel;
 mod origin;
 mod proxy;
 mod redact;
@@ -36,6 +38,7 @@ mod secret;
 mod text;
 mod timestamp;
 pub mod token;
+mod unknown_outcome;
 pub mod version;
 mod wipe;
 mod worker_pool;
@@ -56,11 +59,14 @@ pub use client::{
     paytoken_client, paytoken_client_free, paytoken_client_new, paytoken_client_stats,
 };
 pub use error::{paytoken_error, paytoken_status};
+pub use idempotency::paytoken_idempotency_key_new;
 pub use log_sink::{paytoken_log_configure, paytoken_log_dropped, paytoken_log_next};
+pub use netcancel::{paytoken_nicepay_netcancel, paytoken_nicepay_sign};
 pub use request::{paytoken_request, paytoken_request_ex};
 pub use response::{
     paytoken_response, paytoken_response_body, paytoken_response_free, paytoken_response_header,
-    paytoken_response_headers_json, paytoken_response_status, paytoken_response_text,
+    paytoken_response_headers_json, paytoken_response_idempotency_key, paytoken_response_status,
+    paytoken_response_text,
 };
 pub use token::{paytoken_get_token, paytoken_invalidate, paytoken_string_free};
 pub use version::{

@@ -5,17 +5,20 @@ use std::os::raw::c_char;
 
 use serde_json::Value;
 
+use crate::cache::Stats;
 use crate::cache::{AfterRefusal, Attempt};
 use crate::call_options::CallOptions;
 use crate::client::paytoken_client;
-use crate::config::{Config, Scheme};
+use crate::config::{Config, Gateway, Scheme};
 use crate::error::{paytoken_error, Error};
 use crate::ffi::{self, ffi_fallible, try_out, try_ref};
 use crate::gateway;
 use crate::http::{self, HttpResponse, Purpose};
+use crate::idempotency;
 use crate::redact;
 use crate::response::paytoken_response;
 use crate::secret::Secret;
+use crate::unknown_outcome;
 
 const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 const MAX_PATH_BYTES: usize = 8 * 1024;
@@ -51,7 +54,10 @@ const RESERVED_HEADERS: &[&str] = &[
 /// token-storm bound: an API refusing every token costs one token request per hold, not
 /// one per call; the message says so, the stats count `fetchesSkippedAfterRefusal`). No redirect is followed. Nothing is resent after the request
 /// may have reached the gateway: a timeout there is `PAYTOKEN_E_TIMEOUT` and the outcome
-/// is unknown (reconcile with NICEPAY's network cancel or PortOne's Idempotency-Key).
+/// is unknown (reconcile with `paytoken_nicepay_netcancel` or PortOne V2's
+/// Idempotency-Key) — unless `retryUnknownOutcome` is on and the request carries an
+/// idempotency key (see `paytoken_request_ex`). A PortOne V2 POST/PUT/PATCH/DELETE
+/// carries one by default (config `idempotency`).
 #[no_mangle]
 pub extern "C" fn paytoken_request(
     client: *const paytoken_client,
@@ -81,7 +87,35 @@ pub extern "C" fn paytoken_request(
 /// `PAYTOKEN_E_INVALID_ARGUMENT` naming the key. Keys:
 ///
 /// - `timeoutMs`: whole-request deadline for this call (1 to 600000), replacing the
-///   config's `timeoutMs` (an approval may wait 60 s, a lookup 5 s).
+///   config's `timeoutMs` (an approval may wait 60 s, a lookup 5 s). With
+///   `retryUnknownOutcome` every attempt shares it: it is the whole call's deadline.
+/// - `idempotencyKey` (PortOne V2 clients only, else `PAYTOKEN_E_INVALID_ARGUMENT`): this
+///   call's `Idempotency-Key` (16–256 printable ASCII characters, no `"` or `\`), sent
+///   as the RFC 8941 quoted string `"<key>"`. Get one from
+///   `paytoken_idempotency_key_new` and store it before sending, so that you have it
+///   when the call fails. Giving it together with an `Idempotency-Key` header in
+///   `headers_json` is `PAYTOKEN_E_INVALID_ARGUMENT` (a header given alone is sent as is).
+/// - `retryUnknownOutcome` (true/false): overrides the config key of that name.
+///
+/// Idempotency (PortOne V2): with config `idempotency` on (the default), every POST,
+/// PUT, PATCH and DELETE of a PortOne V2 client carries an `Idempotency-Key`: the
+/// caller's (option or header) or a fresh random one. NICEPAY and PortOne V1 requests
+/// carry one only if the caller gives it. `paytoken_response_idempotency_key` tells the
+/// key a response's request carried.
+///
+/// Unknown outcomes (`retryUnknownOutcome` on, and only for a request that carries an
+/// idempotency key, i.e. PortOne V2 mutating requests): after a timeout, or a
+/// connection lost before a full answer, the request is resent with the SAME key after a
+/// short backoff (100 ms doubling to 1 s) while the call's deadline allows (an attempt
+/// gets at most three quarters of the time left, so that a resend fits); a `409` whose `type` is
+/// `IDEMPOTENCY_OUTSTANDING_REQUEST` (the first attempt is still running at the gateway)
+/// is waited on and asked again within the same deadline. The gateway answers a resend
+/// with the first attempt's answer, so the payment is processed once. When the deadline
+/// runs out, the error (`PAYTOKEN_E_TIMEOUT`/`PAYTOKEN_E_NETWORK`) says how many attempts
+/// were made and that the same key may be retried later (PortOne keeps it 3 hours).
+/// Other requests (every NICEPAY and PortOne V1 request, even one with an
+/// `Idempotency-Key` header of the caller's) are never resent. The
+/// client's stats count resends as `unknownOutcomeRetries`.
 ///
 /// Everything else is exactly as `paytoken_request`.
 #[no_mangle]
@@ -102,9 +136,10 @@ pub extern "C" fn paytoken_request_ex(
         // SAFETY: the caller's arguments, as documented above.
         let call =
             unsafe { Call::from_c(method, path, headers_json, body, body_len, options_json) }?;
-        let answer = call.send(client)?;
-        let response =
-            Box::new(paytoken_response::from_http(answer).expecting(client.config.return_charset));
+        let response = Box::new(
+            call.send(client)?
+                .into_response(client.config.return_charset),
+        );
         // SAFETY: checked non-NULL above.
         unsafe { *response_out = Box::into_raw(response) };
         Ok(())
@@ -177,6 +212,15 @@ impl<'a> Call<'a> {
             return Err(Error::invalid("a GET request carries no body"));
         }
         let options = CallOptions::parse(options_json)?;
+        if options.idempotency_key.is_some()
+            && headers
+                .iter()
+                .any(|(n, _)| n.eq_ignore_ascii_case(idempotency::HEADER))
+        {
+            return Err(Error::invalid(
+                "an Idempotency-Key header in headers_json and the idempotencyKey option were both given: give one",
+            ));
+        }
         Ok(Call {
             method,
             path,
@@ -188,15 +232,43 @@ impl<'a> Call<'a> {
 
     /// Sends it with the client's authorization (one retry on 401 with a fresh token).
     /// Every error is scrubbed of the client's secrets and tokens (`redact`).
-    pub fn send(&self, client: &paytoken_client) -> Result<HttpResponse, Error> {
-        redact::within(client, || send_authorized(client, self))
+    pub fn send(&self, client: &paytoken_client) -> Result<Sent, Error> {
+        let key = idempotency::for_call(
+            &client.config,
+            self.method,
+            &self.headers,
+            self.options.idempotency_key.as_deref(),
+        )?;
+        let answer = redact::within(client, || send_authorized(client, self, key.as_ref()))?;
+        Ok(Sent {
+            answer,
+            idempotency_key: key.map(|k| k.key),
+        })
     }
 }
 
-fn send_authorized(client: &paytoken_client, call: &Call) -> Result<HttpResponse, Error> {
+/// What a sent call produced: the answer and the idempotency key the request carried.
+pub(crate) struct Sent {
+    pub answer: HttpResponse,
+    pub idempotency_key: Option<String>,
+}
+
+impl Sent {
+    pub fn into_response(self, charset: crate::config::Charset) -> paytoken_response {
+        paytoken_response::from_http(self.answer)
+            .expecting(charset)
+            .with_idempotency_key(self.idempotency_key.as_deref())
+    }
+}
+
+fn send_authorized(
+    client: &paytoken_client,
+    call: &Call,
+    key: Option<&idempotency::Keyed>,
+) -> Result<HttpResponse, Error> {
     let config = &client.config;
     if config.scheme != Scheme::Token {
-        let answer = send_once(config, None, call)?;
+        let answer = send_once(client, None, call, key)?;
         if answer.status == 401 {
             return Err(gateway::unauthorized(config, &answer, false));
         }
@@ -204,7 +276,7 @@ fn send_authorized(client: &paytoken_client, call: &Call) -> Result<HttpResponse
     }
     let entry = client.entry;
     let token = entry.with_token(config, Secret::clone)?;
-    let answer = send_once(config, Some(&token), call)?;
+    let answer = send_once(client, Some(&token), call, key)?;
     if answer.status != 401 {
         return Ok(answer);
     }
@@ -218,7 +290,7 @@ fn send_authorized(client: &paytoken_client, call: &Call) -> Result<HttpResponse
         return Err(refused(config, &answer, false, fetch_blocked_for));
     }
     let fresh = entry.with_token(config, Secret::clone)?;
-    let answer = send_once(config, Some(&fresh), call)?;
+    let answer = send_once(client, Some(&fresh), call, key)?;
     if answer.status == 401 {
         let blocked = match entry.refused(&fresh, Attempt::Retry) {
             AfterRefusal::GiveUp {
@@ -249,7 +321,13 @@ fn refused(
     e
 }
 
-fn send_once(config: &Config, token: Option<&Secret>, call: &Call) -> Result<HttpResponse, Error> {
+fn send_once(
+    client: &paytoken_client,
+    token: Option<&Secret>,
+    call: &Call,
+    key: Option<&idempotency::Keyed>,
+) -> Result<HttpResponse, Error> {
+    let (config, stats) = (&client.config, &client.entry.stats);
     let (extra, body) = (&call.headers, call.body);
     if let Some(token) = token {
         // The gateway may quote it after we drop it from the cache (a 401).
@@ -268,19 +346,36 @@ fn send_once(config: &Config, token: Option<&Secret>, call: &Call) -> Result<Htt
     {
         headers.push(("content-type", "application/json;charset=utf-8"));
     }
+    if let Some(value) = key.and_then(idempotency::Keyed::header) {
+        headers.push((idempotency::HEADER, value));
+    }
     headers.extend(extra.iter().map(|(n, v)| (n.as_str(), v.as_str())));
-    http::send_within(
-        config,
-        call.options.timeout(config),
-        Purpose::Business,
-        call.method,
-        call.path,
-        &headers,
-        body,
-    )
+    let send = |timeout| {
+        http::send_within(
+            config,
+            timeout,
+            Purpose::Business,
+            call.method,
+            call.path,
+            &headers,
+            body,
+        )
+    };
+    let timeout = call.options.timeout(config);
+    // Only PortOne V2 keeps keys: a key a caller put on another gateway's request (its
+    // own header) changes nothing here, and such a request is never resent.
+    let Some(key) = key.filter(|_| config.gateway == Gateway::PortoneV2) else {
+        return send(timeout);
+    };
+    if !call.options.retry_unknown_outcome(config) {
+        return send(timeout).map_err(|e| unknown_outcome::with_key_advice(e, &key.key, None));
+    }
+    unknown_outcome::run(timeout, &key.key, send, || {
+        Stats::count(&stats.unknown_outcome_retries)
+    })
 }
 
-fn check_method(method: &str) -> Result<&'static str, Error> {
+pub(crate) fn check_method(method: &str) -> Result<&'static str, Error> {
     ["GET", "POST", "PUT", "PATCH", "DELETE"]
         .into_iter()
         .find(|m| m.eq_ignore_ascii_case(method))

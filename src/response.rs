@@ -21,6 +21,8 @@ pub struct paytoken_response {
     expect_euc_kr: bool,
     /// The body decoded to UTF-8 followed by one NUL, made on first use.
     text_with_nul: OnceLock<Vec<u8>>,
+    /// The `Idempotency-Key` the request carried, unquoted (see `idempotency.rs`).
+    idempotency_key: Option<CString>,
 }
 
 impl paytoken_response {
@@ -46,7 +48,14 @@ impl paytoken_response {
             headers_json: OnceLock::new(),
             expect_euc_kr: false,
             text_with_nul: OnceLock::new(),
+            idempotency_key: None,
         }
+    }
+
+    /// Records the idempotency key the request carried.
+    pub(crate) fn with_idempotency_key(mut self, key: Option<&str>) -> paytoken_response {
+        self.idempotency_key = key.and_then(|k| CString::new(k).ok());
+        self
     }
 
     /// Sets how a body with no declared charset that is not UTF-8 is read: as EUC-KR when
@@ -193,6 +202,27 @@ pub extern "C" fn paytoken_response_headers_json(
         // SAFETY: NULL or a response from paytoken_request.
         match unsafe { response.as_ref() } {
             Some(r) => r.headers_json().as_ptr(),
+            None => std::ptr::null(),
+        }
+    })
+}
+
+/// The `Idempotency-Key` the request carried, unquoted (the library's own random key,
+/// the per-call option `idempotencyKey`, or the caller's `Idempotency-Key` header with
+/// its RFC 8941 quotes removed), or NULL when it carried none (or for a NULL response).
+/// Lives as long as the response; do not free it. Store it with the order: resending the
+/// same request with this key within 3 hours returns PortOne V2's first answer.
+#[no_mangle]
+pub extern "C" fn paytoken_response_idempotency_key(
+    response: *const paytoken_response,
+) -> *const c_char {
+    ffi_infallible!(std::ptr::null(), {
+        // SAFETY: NULL or a response from paytoken_request.
+        match unsafe { response.as_ref() } {
+            Some(r) => r
+                .idempotency_key
+                .as_ref()
+                .map_or(std::ptr::null(), |k| k.as_ptr()),
             None => std::ptr::null(),
         }
     })
