@@ -87,7 +87,7 @@ test('a library without the ABI functions is refused, naming what it needs', () 
     encoding: 'utf8',
   });
   assert.notEqual(run.status, 0);
-  assert.match(run.stderr, /too old .*needs ABI 1\.2/);
+  assert.match(run.stderr, /too old .*needs ABI 1\.3/);
 });
 
 test('log records arrive as events, with no token in them', async () => {
