@@ -107,6 +107,17 @@ final class Simulator
     }
 
     /**
+     * A payment with state (the faithful simulator knows only these).
+     *
+     * @param array<string, mixed> $payment
+     * @return array<string, mixed>
+     */
+    public function createPayment(array $payment): array
+    {
+        return $this->admin('POST', '/__sim/payments', $payment);
+    }
+
+    /**
      * @param array<string, mixed>|null $body
      * @return array<string, mixed>
      */
