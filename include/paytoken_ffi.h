@@ -218,6 +218,8 @@ void paytoken_client_free(struct paytoken_client *client);
  * clock minus this host's wall clock at the last token answer, in ms (positive: the
  * gateway is ahead; to within a second, as gateways send whole seconds; null before
  * the first answer). Expiry never depends on it: it is there to alert on.
+ * `unknownOutcomeRetries` counts requests resent with the same idempotency key after
+ * an unknown outcome (`retryUnknownOutcome`).
  * `asyncThreads`, `asyncRunning` and `asyncQueued` describe the process-wide pool of I/O
  * threads behind the asynchronous calls.
  */

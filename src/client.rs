@@ -89,6 +89,8 @@ pub extern "C" fn paytoken_client_free(client: *mut paytoken_client) {
 /// clock minus this host's wall clock at the last token answer, in ms (positive: the
 /// gateway is ahead; to within a second, as gateways send whole seconds; null before
 /// the first answer). Expiry never depends on it: it is there to alert on.
+/// `unknownOutcomeRetries` counts requests resent with the same idempotency key after
+/// an unknown outcome (`retryUnknownOutcome`).
 /// `asyncThreads`, `asyncRunning` and `asyncQueued` describe the process-wide pool of I/O
 /// threads behind the asynchronous calls.
 #[no_mangle]
@@ -112,6 +114,7 @@ pub extern "C" fn paytoken_client_stats(
             "tokenValidForMs": client.entry.valid_for_ms().map(|ms| ms as u64),
             "gatewayClockSkewMs": client.entry.gateway_clock_skew_ms(),
             "hostCacheReads": stats.host_cache_reads.load(Ordering::Relaxed),
+            "unknownOutcomeRetries": stats.unknown_outcome_retries.load(Ordering::Relaxed),
             // Process-wide: the async I/O threads and the calls they run or hold.
             "asyncThreads": pool.0,
             "asyncRunning": pool.1,

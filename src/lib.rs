@@ -40,6 +40,7 @@ mod timestamp;
 pub mod token;
 pub mod version;
 mod wipe;
+mod unknown_outcome;
 mod worker_pool;
 
 /// Every heap block the library frees is zeroed first (see `wipe.rs`).

@@ -5,9 +5,14 @@
 
 use std::os::raw::c_char;
 
+use serde_json::{json, Value};
+
+use crate::call_options::CallOptions;
 use crate::client::paytoken_client;
-use crate::config::{Config, Credentials};
-use crate::error::{paytoken_error, Error};
+use crate::config::{Config, Credentials, Gateway};
+use crate::error::{paytoken_error, paytoken_status, Error};
+use crate::http::HttpResponse;
+use crate::request::Call;
 use crate::ffi::{self, ffi_fallible, try_out, try_ref};
 
 /// At most this many parts are signed (NICEPAY's messages sign a handful of fields).
@@ -110,17 +115,109 @@ pub extern "C" fn paytoken_nicepay_netcancel(
     err: *mut paytoken_error,
 ) -> i32 {
     ffi_fallible!(err, {
-        let _client = try_ref!(client);
+        let client = try_ref!(client);
         try_out!(result_json_out);
         // SAFETY: NULL or the caller's NUL-terminated strings.
-        let (_order_id, _options) = unsafe {
+        let (order_id, options) = unsafe {
             (
                 ffi::str_arg(order_id, "order_id")?,
                 ffi::opt_str_arg(options_json, "options_json")?,
             )
         };
-        Err(Error::invalid("paytoken_nicepay_netcancel: not yet"))
+        let result = netcancel(client, order_id, options, now_unix_secs())?;
+        // SAFETY: checked non-NULL above.
+        unsafe { *result_json_out = ffi::into_c_string(&result.to_string())? };
+        Ok(())
     })
+}
+
+fn now_unix_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// Sends the network cancel and reads its outcome. Only invalid arguments are errors.
+fn netcancel(
+    client: &paytoken_client,
+    order_id: &str,
+    options_json: Option<&str>,
+    now_unix_secs: i64,
+) -> Result<Value, Error> {
+    let config = &client.config;
+    if config.gateway != Gateway::Nicepay {
+        return Err(Error::invalid(
+            "client is not a NICEPAY client: the network cancel is NICEPAY's",
+        ));
+    }
+    if order_id.is_empty() {
+        return Err(Error::invalid("order_id is empty"));
+    }
+    let options = CallOptions::parse(options_json)?;
+    if options.idempotency_key.is_some() || options.retry_unknown_outcome.is_some() {
+        return Err(Error::invalid(
+            "options_json: the network cancel takes only \"timeoutMs\" (it is never resent by the library; call it again on \"retry\")",
+        ));
+    }
+    let edi_date = crate::timestamp::format_kst(now_unix_secs);
+    let sign_data = sign(config, &[order_id, &edi_date])?;
+    let body = json!({"orderId": order_id, "ediDate": edi_date, "signData": sign_data}).to_string();
+    let call = Call {
+        method: "POST",
+        path: PATH,
+        headers: Vec::new(),
+        body: body.as_bytes(),
+        options,
+    };
+    Ok(match call.send(client) {
+        Ok(sent) => read_answer(config, &sent.answer),
+        Err(e) if e.status == paytoken_status::PAYTOKEN_E_INVALID_ARGUMENT => return Err(e),
+        Err(e) => outcome(
+            "retry",
+            &e.gateway_code,
+            &e.message,
+            e.http_status,
+        ),
+    })
+}
+
+const PATH: &str = "/v1/payments/netcancel";
+/// NICEPAY's success.
+const CANCELLED: &str = "0000";
+/// The codes that mean there is nothing to cancel (the order has no approved payment:
+/// never approved, or already cancelled). `2015` is what the simulator answers; the real
+/// gateway's code for it is an assumption (the documents we have give none).
+const NOTHING_TO_CANCEL: &[&str] = &["2015"];
+
+/// Maps NICEPAY's answer to an outcome.
+fn read_answer(config: &Config, answer: &HttpResponse) -> Value {
+    let expect_euc_kr = config.return_charset == crate::config::Charset::EucKr;
+    let text = crate::text::decode(
+        &answer.body,
+        answer.header("content-type"),
+        expect_euc_kr,
+    );
+    let fields: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+    let field = |k: &str| match fields.get(k) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    };
+    let (code, mut msg) = (field("resultCode"), field("resultMsg"));
+    if fields.is_null() {
+        let excerpt: String = text.chars().take(120).collect();
+        msg = format!("NICEPAY's answer is not JSON: {excerpt}");
+    }
+    let kind = match (answer.status, code.as_str()) {
+        (200, CANCELLED) => "cancelled",
+        (200..=499, c) if NOTHING_TO_CANCEL.contains(&c) => "notNeeded",
+        _ => "retry",
+    };
+    outcome(kind, &code, &msg, answer.status)
+}
+
+fn outcome(kind: &str, code: &str, msg: &str, http_status: u16) -> Value {
+    json!({"outcome": kind, "resultCode": code, "resultMsg": msg, "httpStatus": http_status})
 }
 
 #[cfg(test)]

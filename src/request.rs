@@ -14,6 +14,8 @@ use crate::ffi::{self, ffi_fallible, try_out, try_ref};
 use crate::gateway;
 use crate::http::{self, HttpResponse, Purpose};
 use crate::idempotency;
+use crate::unknown_outcome;
+use crate::cache::Stats;
 use crate::redact;
 use crate::response::paytoken_response;
 use crate::secret::Secret;
@@ -286,7 +288,7 @@ fn send_authorized(
 ) -> Result<HttpResponse, Error> {
     let config = &client.config;
     if config.scheme != Scheme::Token {
-        let answer = send_once(config, None, call, key)?;
+        let answer = send_once(client, None, call, key)?;
         if answer.status == 401 {
             return Err(gateway::unauthorized(config, &answer, false));
         }
@@ -294,7 +296,7 @@ fn send_authorized(
     }
     let entry = client.entry;
     let token = entry.with_token(config, Secret::clone)?;
-    let answer = send_once(config, Some(&token), call, key)?;
+    let answer = send_once(client, Some(&token), call, key)?;
     if answer.status != 401 {
         return Ok(answer);
     }
@@ -308,7 +310,7 @@ fn send_authorized(
         return Err(refused(config, &answer, false, fetch_blocked_for));
     }
     let fresh = entry.with_token(config, Secret::clone)?;
-    let answer = send_once(config, Some(&fresh), call, key)?;
+    let answer = send_once(client, Some(&fresh), call, key)?;
     if answer.status == 401 {
         let blocked = match entry.refused(&fresh, Attempt::Retry) {
             AfterRefusal::GiveUp {
@@ -340,11 +342,12 @@ fn refused(
 }
 
 fn send_once(
-    config: &Config,
+    client: &paytoken_client,
     token: Option<&Secret>,
     call: &Call,
     key: Option<&Keyed>,
 ) -> Result<HttpResponse, Error> {
+    let (config, stats) = (&client.config, &client.entry.stats);
     let (extra, body) = (&call.headers, call.body);
     if let Some(token) = token {
         // The gateway may quote it after we drop it from the cache (a 401).
@@ -367,15 +370,27 @@ fn send_once(
         headers.push((idempotency::HEADER, value));
     }
     headers.extend(extra.iter().map(|(n, v)| (n.as_str(), v.as_str())));
-    http::send_within(
-        config,
-        call.options.timeout(config),
-        Purpose::Business,
-        call.method,
-        call.path,
-        &headers,
-        body,
-    )
+    let send = |timeout| {
+        http::send_within(
+            config,
+            timeout,
+            Purpose::Business,
+            call.method,
+            call.path,
+            &headers,
+            body,
+        )
+    };
+    let timeout = call.options.timeout(config);
+    let Some(key) = key else {
+        return send(timeout);
+    };
+    if !call.options.retry_unknown_outcome(config) {
+        return send(timeout).map_err(|e| unknown_outcome::with_key_advice(e, &key.key, None));
+    }
+    unknown_outcome::run(timeout, &key.key, send, || {
+        Stats::count(&stats.unknown_outcome_retries)
+    })
 }
 
 pub(crate) fn check_method(method: &str) -> Result<&'static str, Error> {

@@ -105,9 +105,46 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// `unix_secs` as ISO 8601 in Korea's time zone, e.g. `2026-11-29T14:50:07+09:00`
+/// (NICEPAY's `ediDate`).
+pub fn format_kst(unix_secs: i64) -> String {
+    let local = unix_secs + 9 * 3600;
+    let (days, secs) = (local.div_euclid(86_400), local.rem_euclid(86_400));
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}+09:00",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01 (Hinnant's inverse).
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kst_formatting_round_trips() {
+        assert_eq!(format_kst(0), "1970-01-01T09:00:00+09:00");
+        assert_eq!(format_kst(951_782_399), "2000-02-29T08:59:59+09:00");
+        for secs in [0, 59, 86_399, 951_782_400, 1_795_000_000, 4_102_444_800] {
+            let text = format_kst(secs);
+            assert_eq!(parse_iso8601_ms(&text), Some(secs * 1000), "{text}");
+        }
+    }
 
     #[test]
     fn nicepay_formats_agree() {

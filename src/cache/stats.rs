@@ -13,6 +13,8 @@ pub struct Stats {
     pub fetches_skipped_after_refusal: AtomicU64,
     /// Tokens taken from the host-wide cache file (`cacheDir`) instead of a token request.
     pub host_cache_reads: AtomicU64,
+    /// Requests resent with the same idempotency key after an unknown outcome.
+    pub unknown_outcome_retries: AtomicU64,
 }
 
 impl Stats {
