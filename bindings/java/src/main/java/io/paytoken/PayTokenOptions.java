@@ -96,6 +96,25 @@ public final class PayTokenOptions {
         return set("caFile", path);
     }
 
+    /** A directory for the host-wide token cache shared by this host's processes (token schemes). */
+    public PayTokenOptions cacheDir(String path) {
+        return set("cacheDir", path);
+    }
+
+    /** PortOne V2: send an {@code Idempotency-Key} on every POST/PUT/PATCH/DELETE (default true). */
+    public PayTokenOptions idempotency(boolean enabled) {
+        return set("idempotency", enabled);
+    }
+
+    /**
+     * Resend a request that carries an idempotency key (PortOne V2 POST/PUT/PATCH/DELETE)
+     * with the same key after a timeout or a lost connection, within its deadline (default
+     * false). NICEPAY and PortOne V1 requests are never resent.
+     */
+    public PayTokenOptions retryUnknownOutcome(boolean enabled) {
+        return set("retryUnknownOutcome", enabled);
+    }
+
     /**
      * Any config key by name, for keys newer than this class. {@code value} is a String,
      * Number, Boolean or null.

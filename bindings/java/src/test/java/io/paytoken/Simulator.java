@@ -166,6 +166,16 @@ final class Simulator implements AutoCloseable {
         admin("POST", "/__sim/revoke", "{\"gateway\":\"" + gateway + "\"}");
     }
 
+    /** A payment with state (the faithful simulator knows only these). */
+    void createPayment(String paymentJson) {
+        admin("POST", "/__sim/payments", paymentJson);
+    }
+
+    /** How many state changes business requests made at a gateway ("processed once"). */
+    long processed(String gateway) {
+        return counter("processed", gateway);
+    }
+
     void configure(String configJson) {
         admin("POST", "/__sim/config", configJson);
     }
