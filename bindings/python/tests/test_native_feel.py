@@ -50,8 +50,11 @@ def test_json_of_a_non_json_body_is_the_package_error_with_an_excerpt():
     assert "HTTP 200" in str(caught.value) and "<html>oops</html>" in str(caught.value)
 
 
-def test_euc_kr_answer_is_read_by_the_library_decoder(make_client):
-    # A NICEPAY cancel answered in EUC-KR; "똠" exists only in CP949.
+def test_euc_kr_answer_is_read_by_the_library_decoder(sim, make_client):
+    # A NICEPAY cancel answered in EUC-KR; "똠" exists only in CP949. The simulator answers
+    # the payment's own orderId, so the payment is created with it.
+    sim.admin("POST", "/__sim/payments", {"gateway": "nicepay", "id": "tid_1", "orderId": "주문-똠",
+                                          "amount": 5000})
     client = make_client("nicepay", return_char_set="euc-kr")
     response = client.post("/v1/payments/tid_1/cancel",
                            json={"reason": "고객 요청", "orderId": "주문-똠", "returnCharSet": "euc-kr"})

@@ -63,6 +63,8 @@ final class NativeFeelTest extends SimTestCase
 
     public function testEucKrAnswerIsReadByTheLibraryDecoder(): void
     {
+        // The simulator answers the payment's own orderId: create the payment with it.
+        $this->sim->createPayment(['gateway' => 'nicepay', 'id' => 'tid_k', 'orderId' => '주문-똠', 'amount' => 5000]);
         $client = $this->nicepay(['returnCharSet' => 'euc-kr']);
         $response = $client->post('/v1/payments/tid_k/cancel', ['reason' => '고객 요청', 'orderId' => '주문-똠', 'returnCharSet' => 'euc-kr']);
         self::assertStringContainsStringIgnoringCase('euc-kr', (string) $response->header('content-type'));

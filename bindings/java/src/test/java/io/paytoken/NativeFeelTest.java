@@ -58,6 +58,8 @@ class NativeFeelTest {
         try (Simulator sim = Simulator.start();
              PayTokenClient client = PayTokenClient.nicepay(Simulator.NICEPAY_CLIENT_KEY, Simulator.NICEPAY_SECRET_KEY,
                      sim.options().returnCharSet("euc-kr"))) {
+            // The simulator answers the payment's own orderId: create the payment with it.
+            sim.createPayment("{\"gateway\":\"nicepay\",\"id\":\"tid_k\",\"orderId\":\"주문-똠\",\"amount\":5000}");
             PayTokenResponse r = client.post("/v1/payments/tid_k/cancel",
                     "{\"reason\":\"고객 요청\",\"orderId\":\"주문-똠\",\"returnCharSet\":\"euc-kr\"}");
             assertTrue(r.getHeader("content-type").toLowerCase().contains("euc-kr"));
