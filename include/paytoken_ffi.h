@@ -251,6 +251,38 @@ int32_t paytoken_idempotency_key_new(const struct paytoken_client *client,
                                      struct paytoken_error *err);
 
 /**
+ * Sends the library's log records to the host language instead of (or beside)
+ * `PAYTOKEN_LOG`'s stderr lines. Process-wide; call it again to change it.
+ *
+ * `level`: 0 stops collecting, 1 info (fetches, refresh reasons, retries), 2 debug (also
+ * cache hits and every failed call). `callback`: called on one library thread
+ * ("paytoken-log"), never on the thread that made the call, in order; a slow callback
+ * only delays that thread. NULL `callback`: records wait in a queue for
+ * `paytoken_log_next` (for hosts that must log on their own thread). Either way the
+ * queue holds at most 1024 records; more are dropped and counted
+ * (`paytoken_log_dropped`), so logging never blocks a payment call. `user_data` is passed
+ * back to `callback` as is; a record already taken by the log thread may still reach the
+ * previous callback once after this returns, so keep it callable. A level outside 0..2 is PAYTOKEN_E_INVALID_ARGUMENT.
+ */
+int32_t paytoken_log_configure(int32_t level,
+                               paytoken_log_fn callback,
+                               void *user_data,
+                               struct paytoken_error *err);
+
+/**
+ * Takes the next queued record (polling mode: `paytoken_log_configure` with a NULL
+ * callback). Returns 1 and sets `*level_out` (1 info, 2 debug) and `*message_out` (free
+ * it with `paytoken_string_free`) when there was one, 0 when the queue is empty (or a
+ * callback is set, or an argument is NULL). Never waits.
+ */
+int32_t paytoken_log_next(int32_t *level_out, char **message_out);
+
+/**
+ * How many records were dropped because the queue was full, since the process started.
+ */
+uint64_t paytoken_log_dropped(void);
+
+/**
  * Computes NICEPAY's `signData` for the fields a call needs: lower-case hex of
  * SHA-256 over `parts[0] + parts[1] + ... + parts[n_parts-1] + secretKey` (the
  * client's secret key appended last, as every NICEPAY message that carries `signData`
@@ -300,38 +332,6 @@ int32_t paytoken_nicepay_netcancel(const struct paytoken_client *client,
                                    struct paytoken_error *err);
 
 /**
- * Sends the library's log records to the host language instead of (or beside)
- * `PAYTOKEN_LOG`'s stderr lines. Process-wide; call it again to change it.
- *
- * `level`: 0 stops collecting, 1 info (fetches, refresh reasons, retries), 2 debug (also
- * cache hits and every failed call). `callback`: called on one library thread
- * ("paytoken-log"), never on the thread that made the call, in order; a slow callback
- * only delays that thread. NULL `callback`: records wait in a queue for
- * `paytoken_log_next` (for hosts that must log on their own thread). Either way the
- * queue holds at most 1024 records; more are dropped and counted
- * (`paytoken_log_dropped`), so logging never blocks a payment call. `user_data` is passed
- * back to `callback` as is; a record already taken by the log thread may still reach the
- * previous callback once after this returns, so keep it callable. A level outside 0..2 is PAYTOKEN_E_INVALID_ARGUMENT.
- */
-int32_t paytoken_log_configure(int32_t level,
-                               paytoken_log_fn callback,
-                               void *user_data,
-                               struct paytoken_error *err);
-
-/**
- * Takes the next queued record (polling mode: `paytoken_log_configure` with a NULL
- * callback). Returns 1 and sets `*level_out` (1 info, 2 debug) and `*message_out` (free
- * it with `paytoken_string_free`) when there was one, 0 when the queue is empty (or a
- * callback is set, or an argument is NULL). Never waits.
- */
-int32_t paytoken_log_next(int32_t *level_out, char **message_out);
-
-/**
- * How many records were dropped because the queue was full, since the process started.
- */
-uint64_t paytoken_log_dropped(void);
-
-/**
  * Sends `method origin+path` with the right `Authorization` header (Bearer token, Basic
  * or `PortOne <secret>`), the config's fixed headers (`Tier`), then the caller's extra
  * headers, and writes the answer to `*response_out` (release it with
@@ -351,7 +351,10 @@ uint64_t paytoken_log_dropped(void);
  * token-storm bound: an API refusing every token costs one token request per hold, not
  * one per call; the message says so, the stats count `fetchesSkippedAfterRefusal`). No redirect is followed. Nothing is resent after the request
  * may have reached the gateway: a timeout there is `PAYTOKEN_E_TIMEOUT` and the outcome
- * is unknown (reconcile with NICEPAY's network cancel or PortOne's Idempotency-Key).
+ * is unknown (reconcile with `paytoken_nicepay_netcancel` or PortOne V2's
+ * Idempotency-Key) — unless `retryUnknownOutcome` is on and the request carries an
+ * idempotency key (see `paytoken_request_ex`). A PortOne V2 POST/PUT/PATCH/DELETE
+ * carries one by default (config `idempotency`).
  */
 int32_t paytoken_request(const struct paytoken_client *client,
                          const char *method,
@@ -386,7 +389,8 @@ int32_t paytoken_request(const struct paytoken_client *client,
  * Unknown outcomes (`retryUnknownOutcome` on, and only for a request that carries an
  * idempotency key, i.e. PortOne V2 mutating requests): after a timeout, or a
  * connection lost before a full answer, the request is resent with the SAME key after a
- * short backoff while the call's deadline allows; a `409` whose `type` is
+ * short backoff (100 ms doubling to 1 s) while the call's deadline allows (an attempt
+ * gets at most three quarters of the time left, so that a resend fits); a `409` whose `type` is
  * `IDEMPOTENCY_OUTSTANDING_REQUEST` (the first attempt is still running at the gateway)
  * is waited on and asked again within the same deadline. The gateway answers a resend
  * with the first attempt's answer, so the payment is processed once. When the deadline

@@ -146,7 +146,9 @@ impl OwnedCall {
             body: &self.body,
             options: self.options,
         };
-        let response = call.send(client)?.into_response(client.config.return_charset);
+        let response = call
+            .send(client)?
+            .into_response(client.config.return_charset);
         Ok(Box::into_raw(Box::new(response)).cast())
     }
 }

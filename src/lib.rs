@@ -26,8 +26,8 @@ mod gateway;
 mod http;
 mod idempotency;
 mod log;
-mod netcancel;
 pub mod log_sink;
+mod netcancel;
 mod origin;
 mod proxy;
 mod redact;
@@ -38,9 +38,9 @@ mod secret;
 mod text;
 mod timestamp;
 pub mod token;
+mod unknown_outcome;
 pub mod version;
 mod wipe;
-mod unknown_outcome;
 mod worker_pool;
 
 /// Every heap block the library frees is zeroed first (see `wipe.rs`).
@@ -60,7 +60,8 @@ pub use netcancel::{paytoken_nicepay_netcancel, paytoken_nicepay_sign};
 pub use request::{paytoken_request, paytoken_request_ex};
 pub use response::{
     paytoken_response, paytoken_response_body, paytoken_response_free, paytoken_response_header,
-    paytoken_response_headers_json, paytoken_response_idempotency_key, paytoken_response_status, paytoken_response_text,
+    paytoken_response_headers_json, paytoken_response_idempotency_key, paytoken_response_status,
+    paytoken_response_text,
 };
 pub use token::{paytoken_get_token, paytoken_invalidate, paytoken_string_free};
 pub use version::{

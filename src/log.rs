@@ -79,7 +79,11 @@ fn emit_as(level: u8, name: &str, args: fmt::Arguments<'_>, to_stderr_anyway: bo
         crate::log_sink::push(level, &message);
     }
     if to_stderr_anyway || stderr_level() >= level {
-        let line = Zeroizing::new(format!("paytoken[{}] {name}: {}\n", std::process::id(), message.as_str()));
+        let line = Zeroizing::new(format!(
+            "paytoken[{}] {name}: {}\n",
+            std::process::id(),
+            message.as_str()
+        ));
         write_stderr(line.as_bytes());
     }
 }

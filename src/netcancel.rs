@@ -11,9 +11,9 @@ use crate::call_options::CallOptions;
 use crate::client::paytoken_client;
 use crate::config::{Config, Credentials, Gateway};
 use crate::error::{paytoken_error, paytoken_status, Error};
+use crate::ffi::{self, ffi_fallible, try_out, try_ref};
 use crate::http::HttpResponse;
 use crate::request::Call;
-use crate::ffi::{self, ffi_fallible, try_out, try_ref};
 
 /// At most this many parts are signed (NICEPAY's messages sign a handful of fields).
 const MAX_PARTS: usize = 64;
@@ -31,11 +31,7 @@ pub(crate) fn sign(config: &Config, parts: &[&str]) -> Result<String, Error> {
     }
     ctx.update(secret_key.expose().as_bytes());
     let digest = ctx.finish();
-    Ok(digest
-        .as_ref()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    Ok(digest.as_ref().iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Computes NICEPAY's `signData` for the fields a call needs: lower-case hex of
@@ -172,12 +168,7 @@ fn netcancel(
     Ok(match call.send(client) {
         Ok(sent) => read_answer(config, &sent.answer),
         Err(e) if e.status == paytoken_status::PAYTOKEN_E_INVALID_ARGUMENT => return Err(e),
-        Err(e) => outcome(
-            "retry",
-            &e.gateway_code,
-            &e.message,
-            e.http_status,
-        ),
+        Err(e) => outcome("retry", &e.gateway_code, &e.message, e.http_status),
     })
 }
 
@@ -192,11 +183,7 @@ const NOTHING_TO_CANCEL: &[&str] = &["2015"];
 /// Maps NICEPAY's answer to an outcome.
 fn read_answer(config: &Config, answer: &HttpResponse) -> Value {
     let expect_euc_kr = config.return_charset == crate::config::Charset::EucKr;
-    let text = crate::text::decode(
-        &answer.body,
-        answer.header("content-type"),
-        expect_euc_kr,
-    );
+    let text = crate::text::decode(&answer.body, answer.header("content-type"), expect_euc_kr);
     let fields: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
     let field = |k: &str| match fields.get(k) {
         Some(Value::String(s)) => s.clone(),

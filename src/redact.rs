@@ -272,7 +272,11 @@ mod tests {
         let json = r#"{"gateway":"portone-v2","apiSecret":"sk_PANIC_secret_value","baseUrl":"http://127.0.0.1:9"}"#;
         let config = crate::config::Config::parse(json).unwrap();
         let entry = crate::cache::entry_for(&config);
-        let client = paytoken_client { config, entry };
+        let client = paytoken_client {
+            config,
+            entry,
+            lane: crate::worker_pool::new_lane(),
+        };
 
         let mut fds = [0; 2];
         // SAFETY: plain libc calls on descriptors this test owns; fd 2 is restored below.

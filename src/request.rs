@@ -5,6 +5,7 @@ use std::os::raw::c_char;
 
 use serde_json::Value;
 
+use crate::cache::Stats;
 use crate::cache::{AfterRefusal, Attempt};
 use crate::call_options::CallOptions;
 use crate::client::paytoken_client;
@@ -14,11 +15,10 @@ use crate::ffi::{self, ffi_fallible, try_out, try_ref};
 use crate::gateway;
 use crate::http::{self, HttpResponse, Purpose};
 use crate::idempotency;
-use crate::unknown_outcome;
-use crate::cache::Stats;
 use crate::redact;
 use crate::response::paytoken_response;
 use crate::secret::Secret;
+use crate::unknown_outcome;
 
 const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 const MAX_PATH_BYTES: usize = 8 * 1024;
@@ -54,7 +54,10 @@ const RESERVED_HEADERS: &[&str] = &[
 /// token-storm bound: an API refusing every token costs one token request per hold, not
 /// one per call; the message says so, the stats count `fetchesSkippedAfterRefusal`). No redirect is followed. Nothing is resent after the request
 /// may have reached the gateway: a timeout there is `PAYTOKEN_E_TIMEOUT` and the outcome
-/// is unknown (reconcile with NICEPAY's network cancel or PortOne's Idempotency-Key).
+/// is unknown (reconcile with `paytoken_nicepay_netcancel` or PortOne V2's
+/// Idempotency-Key) — unless `retryUnknownOutcome` is on and the request carries an
+/// idempotency key (see `paytoken_request_ex`). A PortOne V2 POST/PUT/PATCH/DELETE
+/// carries one by default (config `idempotency`).
 #[no_mangle]
 pub extern "C" fn paytoken_request(
     client: *const paytoken_client,
@@ -102,7 +105,8 @@ pub extern "C" fn paytoken_request(
 /// Unknown outcomes (`retryUnknownOutcome` on, and only for a request that carries an
 /// idempotency key, i.e. PortOne V2 mutating requests): after a timeout, or a
 /// connection lost before a full answer, the request is resent with the SAME key after a
-/// short backoff while the call's deadline allows; a `409` whose `type` is
+/// short backoff (100 ms doubling to 1 s) while the call's deadline allows (an attempt
+/// gets at most three quarters of the time left, so that a resend fits); a `409` whose `type` is
 /// `IDEMPOTENCY_OUTSTANDING_REQUEST` (the first attempt is still running at the gateway)
 /// is waited on and asked again within the same deadline. The gateway answers a resend
 /// with the first attempt's answer, so the payment is processed once. When the deadline
@@ -130,7 +134,10 @@ pub extern "C" fn paytoken_request_ex(
         // SAFETY: the caller's arguments, as documented above.
         let call =
             unsafe { Call::from_c(method, path, headers_json, body, body_len, options_json) }?;
-        let response = Box::new(call.send(client)?.into_response(client.config.return_charset));
+        let response = Box::new(
+            call.send(client)?
+                .into_response(client.config.return_charset),
+        );
         // SAFETY: checked non-NULL above.
         unsafe { *response_out = Box::into_raw(response) };
         Ok(())

@@ -45,7 +45,9 @@ pub fn classify(outcome: &Result<HttpResponse, Error>) -> Attempt {
         {
             Attempt::Unknown
         }
-        Ok(answer) if answer.status == 409 && error_type(answer).as_deref() == Some(OUTSTANDING) => {
+        Ok(answer)
+            if answer.status == 409 && error_type(answer).as_deref() == Some(OUTSTANDING) =>
+        {
             Attempt::Outstanding
         }
         _ => Attempt::Final,
@@ -78,7 +80,21 @@ pub fn decide(attempt: Attempt, resends: u32, left: Duration) -> Verdict {
     }
 }
 
-/// Sends with `attempt(time_left)` and resends while [`decide`] says so, within
+/// How long one attempt may take, out of the `left` of the call's deadline: three
+/// quarters of it, so that a resend (after a gateway that hangs once it has acted) still
+/// fits in the deadline and gets the gateway's stored answer; all of it when the quarter
+/// kept back would be too short for a resend anyway. A request that is merely slow loses
+/// nothing: the resend finds it still running (409) and waits for its answer.
+pub fn attempt_budget(left: Duration, resends: u32) -> Duration {
+    let reserve = left / 4;
+    if reserve >= backoff(resends) + MIN_ATTEMPT {
+        left - reserve
+    } else {
+        left
+    }
+}
+
+/// Sends with `attempt(time_for_this_attempt)` and resends while [`decide`] says so, within
 /// `timeout` from now; `on_resend` is called before each resend (the stats counter).
 pub fn run(
     timeout: Duration,
@@ -90,7 +106,7 @@ pub fn run(
     let mut resends = 0u32;
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
-        let outcome = attempt(left.max(Duration::from_millis(1)));
+        let outcome = attempt(attempt_budget(left, resends).max(Duration::from_millis(1)));
         let kind = classify(&outcome);
         let left = deadline.saturating_duration_since(Instant::now());
         match decide(kind, resends, left) {
@@ -168,7 +184,10 @@ mod tests {
         assert_eq!(classify(&Err(Error::gateway("x"))), Attempt::Final);
         assert_eq!(classify(&answer(200, "{}")), Attempt::Final);
         assert_eq!(
-            classify(&answer(409, r#"{"type":"IDEMPOTENCY_OUTSTANDING_REQUEST","message":"m"}"#)),
+            classify(&answer(
+                409,
+                r#"{"type":"IDEMPOTENCY_OUTSTANDING_REQUEST","message":"m"}"#
+            )),
             Attempt::Outstanding
         );
         assert_eq!(
@@ -190,12 +209,39 @@ mod tests {
         let s = Duration::from_secs;
         let ms = Duration::from_millis;
         assert_eq!(decide(Attempt::Final, 0, s(10)), Verdict::Return);
-        assert_eq!(decide(Attempt::Unknown, 0, s(10)), Verdict::ResendAfter(ms(100)));
-        assert_eq!(decide(Attempt::Outstanding, 3, s(10)), Verdict::ResendAfter(ms(800)));
-        assert_eq!(decide(Attempt::Unknown, 0, ms(200)), Verdict::ResendAfter(ms(100)));
+        assert_eq!(
+            decide(Attempt::Unknown, 0, s(10)),
+            Verdict::ResendAfter(ms(100))
+        );
+        assert_eq!(
+            decide(Attempt::Outstanding, 3, s(10)),
+            Verdict::ResendAfter(ms(800))
+        );
+        assert_eq!(
+            decide(Attempt::Unknown, 0, ms(200)),
+            Verdict::ResendAfter(ms(100))
+        );
         assert_eq!(decide(Attempt::Unknown, 0, ms(199)), Verdict::GiveUp);
         assert_eq!(decide(Attempt::Outstanding, 9, ms(1099)), Verdict::GiveUp);
         assert_eq!(decide(Attempt::Unknown, 0, Duration::ZERO), Verdict::GiveUp);
+    }
+
+    #[test]
+    fn an_attempt_leaves_room_for_a_resend() {
+        let ms = Duration::from_millis;
+        assert_eq!(attempt_budget(ms(60_000), 0), ms(45_000));
+        assert_eq!(attempt_budget(ms(4_000), 0), ms(3_000));
+        assert_eq!(attempt_budget(ms(800), 0), ms(600));
+        assert_eq!(
+            attempt_budget(ms(799), 0),
+            ms(799),
+            "too little to keep back"
+        );
+        assert_eq!(
+            attempt_budget(ms(1_000), 3),
+            ms(1_000),
+            "the backoff has grown"
+        );
     }
 
     #[test]
@@ -210,7 +256,9 @@ mod tests {
         assert_eq!(e.status, paytoken_status::PAYTOKEN_E_TIMEOUT);
         assert_eq!(e.http_status, 409);
         assert_eq!(e.gateway_code, OUTSTANDING);
-        assert!(e.message.contains("after 3 attempts within the call's 1500 ms"));
+        assert!(e
+            .message
+            .contains("after 3 attempts within the call's 1500 ms"));
         assert!(e.message.contains("\"k-0123456789abcdef\""));
         assert!(e.message.contains("3 h"));
         let auth = with_key_advice(Error::auth("no"), "k", None);

@@ -104,6 +104,16 @@ impl Sim {
         self.admin("POST", "/__sim/config", Some(config));
     }
 
+    /// Creates a payment through the admin API (the faithful simulator's payment state).
+    pub fn create_payment(&self, payment: Value) -> Value {
+        self.admin("POST", "/__sim/payments", Some(payment))
+    }
+
+    /// Every payment the simulator holds.
+    pub fn payments(&self) -> Value {
+        self.admin("GET", "/__sim/payments", None)["payments"].clone()
+    }
+
     pub fn last_request(&self) -> Value {
         self.admin("GET", "/__sim/last-request", None)
     }
@@ -194,6 +204,8 @@ pub struct Resp {
     pub body: Vec<u8>,
     pub headers_json: String,
     pub content_type: Option<String>,
+    /// `paytoken_response_idempotency_key`: the key the request carried.
+    pub idempotency_key: Option<String>,
 }
 
 impl Resp {
@@ -285,11 +297,15 @@ impl Client {
         let ct = paytoken_response_header(out, c"Content-Type".as_ptr());
         let content_type =
             (!ct.is_null()).then(|| unsafe { CStr::from_ptr(ct) }.to_str().unwrap().to_owned());
+        let key = paytoken_response_idempotency_key(out);
+        let idempotency_key =
+            (!key.is_null()).then(|| unsafe { CStr::from_ptr(key) }.to_str().unwrap().to_owned());
         let resp = Resp {
             status: paytoken_response_status(out),
             body,
             headers_json,
             content_type,
+            idempotency_key,
         };
         paytoken_response_free(out);
         Ok(resp)
