@@ -162,3 +162,15 @@ def test_nicepay_sign_keeps_the_secret_inside(make_client):
         make_client("portone-v2").nicepay_sign("x")
     with pytest.raises(paytoken.InvalidArgumentError):
         client.nicepay_netcancel("")
+
+
+def test_retry_unknown_outcome_resends_after_a_timeout_within_the_deadline(faithful, make_client):
+    _create(faithful, gateway="portone-v2", id="pay-5", amount=5000)
+    faithful.fault(gateway="portone-v2", endpoint="api", kind="process-then-hang")
+    client = make_client("portone-v2")
+    answer = client.post("/payments/pay-5/cancel", json={"reason": "r", "amount": 300}, timeout=4,
+                         retry_unknown_outcome=True)
+    assert answer.status == 200 and answer.json()["cancellation"]["totalAmount"] == 300
+    assert _processed(faithful, "portone-v2") == 1, "processed once"
+    assert faithful.stats()["idempotentReplays"] == 1, "the resend got the first answer"
+    assert client.stats().extra["unknownOutcomeRetries"] == 1
