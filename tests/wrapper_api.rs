@@ -53,6 +53,10 @@ fn euc_kr_cancel_text(sim: &Sim, order_id: &str) -> (Vec<u8>, String) {
 #[test]
 fn euc_kr_answer_reads_as_utf8_text_with_cp949_syllables() {
     let sim = Sim::start();
+    // The answer quotes the stored payment's orderId: create it (the faithful simulator).
+    sim.create_payment(
+        json!({"gateway":"nicepay","id":"tid_euc","orderId":"주문-똠햏","amount":1004}),
+    );
     // "똠" is CP949-only: strict EUC-KR decoders turn it into garbage.
     let (raw, text) = euc_kr_cancel_text(&sim, "주문-똠햏");
     assert!(
@@ -145,6 +149,11 @@ fn every_schema_key_is_accepted_by_its_gateways_only() {
                 "integer" => key["max"].clone(),
                 _ if name == "baseUrl" => json!("http://127.0.0.1:9"),
                 _ if name == "auth" => json!("token"),
+                // An absolute directory the client may create (0700).
+                _ if name == "cacheDir" => json!(std::env::temp_dir()
+                    .join(format!("paytoken-schema-{}", std::process::id()))
+                    .to_str()
+                    .unwrap()),
                 _ => key["values"]
                     .get(1)
                     .or(key["values"].get(0))
