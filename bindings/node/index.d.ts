@@ -20,10 +20,15 @@ export interface CommonOptions {
    * missing or unreadable file is an InvalidArgumentError when the client is created.
    */
   caFile?: string;
+  /** A directory for the host-wide token cache shared by processes (token schemes only). */
+  cacheDir?: string;
   /** Calls of this client running at once on the library's I/O threads (default 256); more wait. */
   maxInFlight?: number;
-  /** An absolute directory for the host-wide token cache (token schemes): processes of this user share one token. */
-  cacheDir?: string;
+  /**
+   * Resend a request that carries an idempotency key (PortOne V2 POST/PUT/PATCH/DELETE)
+   * with the same key after a timeout or a lost connection, within its deadline (default false).
+   */
+  retryUnknownOutcome?: boolean;
 }
 
 export interface NicepayOptions extends CommonOptions {
@@ -50,6 +55,8 @@ export interface PortoneV2Options extends CommonOptions {
   auth?: 'secret' | 'token';
   /** Sub-store id, sent on token login. */
   storeId?: string;
+  /** Send an `Idempotency-Key` on every POST/PUT/PATCH/DELETE (default true). */
+  idempotency?: boolean;
 }
 
 export type ClientConfig =
@@ -70,6 +77,24 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean | Array<string | number | boolean>> | URLSearchParams | string;
   /** Whole-request deadline for this call only, replacing the client's `timeoutMs`. */
   timeoutMs?: number;
+  /**
+   * Your own PortOne V2 idempotency key (16-256 printable ASCII, no `"` or `\\`), e.g. the
+   * `error.idempotencyKey` of a call that timed out. Not together with an Idempotency-Key header.
+   */
+  idempotencyKey?: string;
+  /** Overrides the client's `retryUnknownOutcome` for this call. */
+  retryUnknownOutcome?: boolean;
+}
+
+/** What a shop does after a NICEPAY network cancel. */
+export interface NetCancelResult {
+  /** cancelled: accepted (0000); notNeeded: nothing was approved (2015); retry: send it again within the hour. */
+  readonly outcome: 'cancelled' | 'notNeeded' | 'retry';
+  readonly resultCode: string;
+  /** The gateway's message, or the transport error's for a retry. */
+  readonly resultMsg: string;
+  /** 0 when no answer came. */
+  readonly httpStatus: number;
 }
 
 export interface ClientStats {
@@ -99,6 +124,8 @@ export class Response {
   text(): string;
   /** The body parsed as JSON; a GatewayError (with httpStatus and an excerpt) when it is not JSON. */
   json<T = any>(): T;
+  /** The Idempotency-Key the request carried (unquoted), or null. */
+  readonly idempotencyKey: string | null;
 }
 
 export interface LogRecord {
@@ -146,6 +173,11 @@ export class Client {
   patch(path: string, options?: RequestOptions): Promise<Response>;
   delete(path: string, options?: RequestOptions): Promise<Response>;
 
+  /** NICEPAY signData: lower-hex sha256 of the parts joined, then the secret key (kept in the library). */
+  nicepaySign(...parts: string[]): string;
+  /** NICEPAY network cancel of an order; transport errors resolve as outcome "retry". */
+  nicepayNetcancel(orderId: string, options?: { timeoutMs?: number }): Promise<NetCancelResult>;
+
   /** Drops the cached token if it equals `token` (or whatever is cached when omitted). */
   invalidate(token?: string | null): void;
   /** Counters of this client's shared cache entry. */
@@ -177,6 +209,8 @@ export class PayTokenError extends Error {
   readonly httpStatus: number;
   /** The gateway's own code ("U104", "-1", "UNAUTHORIZED"), "" if none. */
   readonly gatewayCode: string;
+  /** The Idempotency-Key the failed request carried (retry with it), or null. */
+  readonly idempotencyKey: string | null;
 }
 /** Bad config or arguments (from JavaScript checks or the library). */
 export class InvalidArgumentError extends PayTokenError {}

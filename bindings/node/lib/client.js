@@ -16,7 +16,8 @@ const { Gate } = require('./gate');
 const onLibraryThreads = isMainThread;
 const gate = new Gate();
 const { describe, requireObject, toJson, cString } = require('./args');
-const { invalidArgument } = require('./errors');
+const { invalidArgument, fromStatus } = require('./errors');
+const { keyForCall, callOptions, rethrowWithKey, nicepaySign, netcancelOp } = require('./recovery');
 const { readResponse } = require('./response');
 const { drainLogs } = require('./logs');
 
@@ -98,11 +99,12 @@ class Client {
    */
   request(method, path, options) {
     if (!onLibraryThreads) return this.#onPool(() => this.#requestOp(method, path, options));
+    let op = null;
     return this.#async(() => {
-      const op = this.#requestOp(method, path, options);
+      op = this.#requestOp(method, path, options);
       const [handle, methodArg, pathArg, headersArg, body, , optionsArg] = op.args;
       return requestAsync(handle, methodArg, pathArg, headersArg, body, optionsArg, op.request);
-    });
+    }).catch((error) => rethrowWithKey(error, op && op.idempotencyKey));
   }
 
   requestSync(method, path, options) {
@@ -127,6 +129,27 @@ class Client {
 
   delete(path, options) {
     return this.request('DELETE', path, options);
+  }
+
+  /**
+   * NICEPAY's signData: lower-hex sha256 of `parts` joined, then the client's secret key
+   * (which never leaves the library). NICEPAY clients only; no I/O.
+   * @param {...string} parts
+   */
+  nicepaySign(...parts) {
+    return nicepaySign(this.#live(), parts);
+  }
+
+  /**
+   * Sends NICEPAY's network cancel for `orderId` (an approval whose outcome is unknown:
+   * within one hour). Resolves with `{outcome: 'cancelled'|'notNeeded'|'retry',
+   * resultCode, resultMsg, httpStatus}`; a timeout or network error is outcome 'retry',
+   * never a rejection. Runs on libuv's pool: the event loop never waits.
+   * @param {string} orderId
+   * @param {{timeoutMs?: number}} [options]
+   */
+  nicepayNetcancel(orderId, options) {
+    return this.#onPool(() => netcancelOp(this.#live(), orderId, options));
   }
 
   /**
@@ -196,18 +219,20 @@ class Client {
     const pathArg = cString(fullPath, 'path');
     const headersArg = options.headers === undefined ? null : cString(headersJson(options.headers), 'headers');
     const body = requestBody(options);
-    const optionsArg = callOptions(options.timeoutMs);
+    const { key, asOption } = keyForCall(this.#live(), methodArg, options);
+    const optionsArg = callOptions(options, asOption ? key : null);
     const n = native();
     const out = [null];
     const err = {};
     return {
       request: { method: methodText, url: fullPath },
+      idempotencyKey: key,
       fn: n.requestEx,
       args: [this.#live(), methodArg, pathArg, headersArg, body, body ? body.length : 0, optionsArg, out, err],
       finish(status) {
         try {
           drainLogs();
-          check(status, err);
+          if (status !== 0) rethrowWithKey(fromStatus(status, err), key);
           return readResponse(n, out[0], { method: methodText, url: fullPath });
         } finally {
           n.responseFree(out[0]); // NULL-safe; outputs are written only on success
@@ -260,7 +285,7 @@ class Client {
 }
 
 // What request()/get()/post()... accept; anything else (params, signal, ...) is refused.
-const REQUEST_OPTIONS = ['json', 'body', 'headers', 'query', 'timeoutMs'];
+const REQUEST_OPTIONS = ['json', 'body', 'headers', 'query', 'timeoutMs', 'idempotencyKey', 'retryUnknownOutcome'];
 
 /** `path` with `query` appended (an object, URLSearchParams or a string). */
 function withQuery(path, query) {
@@ -284,15 +309,6 @@ function withQuery(path, query) {
   }
   if (text === '') return path;
   return `${path}${path.includes('?') ? '&' : '?'}${text}`;
-}
-
-/** The per-call options JSON of paytoken_request_ex, or null for the client's defaults. */
-function callOptions(timeoutMs) {
-  if (timeoutMs === undefined) return null;
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 1) {
-    throw invalidArgument(`timeoutMs must be a whole number of milliseconds >= 1, got ${describe(timeoutMs)} ${String(timeoutMs)}`);
-  }
-  return cString(JSON.stringify({ timeoutMs }), 'options');
 }
 
 function withGateway(gateway, options) {

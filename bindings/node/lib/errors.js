@@ -26,6 +26,11 @@ class PayTokenError extends Error {
     this.httpStatus = httpStatus;
     /** The gateway's own code ("U104", "-1", "UNAUTHORIZED"), "" if none. */
     this.gatewayCode = gatewayCode;
+    /**
+     * The Idempotency-Key the failed request carried (PortOne V2 POST/PUT/PATCH/DELETE),
+     * or null. After a timeout, send it again with `{idempotencyKey}` (within 3 hours).
+     */
+    this.idempotencyKey = null;
   }
 }
 

@@ -13,7 +13,7 @@ const { libraryPath } = require('./locate');
 // The C ABI this package was written against (paytoken_abi_version): the library must have
 // the same major and at least this minor.
 const ABI_MAJOR = 1;
-const ABI_MINOR = 2;
+const ABI_MINOR = 3;
 const ERROR_STRUCT_SIZE = 4 + 4 + 32 + 512;
 
 let bound = null;
@@ -95,6 +95,27 @@ function bind(libPath) {
     logConfigure: fn('paytoken_log_configure', 'int32_t', ['int32_t', 'void *', 'void *', errOut]),
     logNext: fn('paytoken_log_next', 'int32_t', [koffi.out(koffi.pointer('int32_t')), koffi.out(koffi.pointer(OwnedString))]),
     logDropped: fn('paytoken_log_dropped', 'uint64_t', []),
+    responseIdempotencyKey: fn('paytoken_response_idempotency_key', 'const char *', [ResponsePtr]),
+    idempotencyKeyNew: fn('paytoken_idempotency_key_new', 'int32_t', [
+      ClientPtr,
+      'const char *', // method
+      koffi.out(koffi.pointer(OwnedString)),
+      errOut,
+    ]),
+    nicepaySign: fn('paytoken_nicepay_sign', 'int32_t', [
+      ClientPtr,
+      'const char **', // parts: a JS array of strings
+      'size_t',
+      koffi.out(koffi.pointer(OwnedString)),
+      errOut,
+    ]),
+    nicepayNetcancel: fn('paytoken_nicepay_netcancel', 'int32_t', [
+      ClientPtr,
+      'const char *', // order_id
+      'const char *', // options_json
+      koffi.out(koffi.pointer(OwnedString)),
+      errOut,
+    ]),
     stringFree,
     // For lib/async.js, which declares the asynchronous calls with the same types.
     raw: { lib, ErrorStruct, ClientPtr },

@@ -15,13 +15,15 @@ class Response {
    * @param {Buffer} body the bytes as received
    * @param {{text?: string, method?: string, url?: string}} [decoded] the library's text of the body
    */
-  constructor(status, headers, body, { text, method = '', url = '' } = {}) {
+  constructor(status, headers, body, { text, method = '', url = '', idempotencyKey = null } = {}) {
     this.status = status;
     this.headers = headers;
     this.body = body;
     /** The path (and query) that was requested, on the client's origin. */
     this.url = url;
     this.method = method;
+    /** The Idempotency-Key the request carried (unquoted), or null. */
+    this.idempotencyKey = idempotencyKey;
     Object.defineProperty(this, '_text', { value: text ?? body.toString('utf8') });
   }
 
@@ -77,7 +79,8 @@ function readResponse(n, handle, request = {}) {
   const textSize = Number(textLen[0]);
   const text =
     textSize > 0 && textPtr ? Buffer.from(new Uint8Array(koffi.view(textPtr, textSize))).toString('utf8') : '';
-  return new Response(status, headers, body, { text, ...request });
+  const idempotencyKey = n.responseIdempotencyKey(handle) ?? null;
+  return new Response(status, headers, body, { text, ...request, idempotencyKey });
 }
 
 module.exports = { Response, readResponse };

@@ -6,6 +6,8 @@ namespace PayToken;
 
 use FFI\CData;
 use PayToken\Exception\InvalidArgumentException;
+use PayToken\Exception\PayTokenException;
+use PayToken\Native\CallOptions;
 use PayToken\Native\Errors;
 use PayToken\Native\Loader;
 
@@ -28,7 +30,7 @@ use PayToken\Native\Loader;
 final class Client
 {
     /** What request() accepts in $options. */
-    private const REQUEST_OPTIONS = ['headers', 'query', 'timeoutMs'];
+    private const REQUEST_OPTIONS = ['headers', 'query', 'timeoutMs', 'idempotencyKey', 'retryUnknownOutcome'];
 
     /** @var \FFI the binding this client's handle belongs to */
     private $ffi;
@@ -165,8 +167,12 @@ final class Client
      * @param array|object|string|null $body an array/object is sent as JSON (an empty array
      *   as the object {}); a string as is; null for none
      * @param array $options 'headers' => [name => value], 'query' => [name => value] (or a
-     *   string), 'timeoutMs' => int (this call only, replacing the client's). Any other key
-     *   is an InvalidArgumentException: headers go under 'headers'.
+     *   string), 'timeoutMs' => int (this call only, replacing the client's),
+     *   'idempotencyKey' => string (your own PortOne V2 key, e.g. the getIdempotencyKey() of
+     *   a call that timed out; not with an Idempotency-Key header), 'retryUnknownOutcome'
+     *   => bool (this call only). Any other key is an InvalidArgumentException: headers go
+     *   under 'headers'. PortOne V2 POST/PUT/PATCH/DELETE carry an Idempotency-Key: it is
+     *   Response::idempotencyKey() and, on failure, the exception's getIdempotencyKey().
      */
     public function request(
         string $method,
@@ -192,7 +198,12 @@ final class Client
             throw InvalidArgumentException::because('paytoken: the \'headers\' option must be an array of name => value.');
         }
         $headersJson = self::headersJson($headers);
-        $callOptions = self::callOptions($options['timeoutMs'] ?? null);
+        [$key, $keyAsOption] = CallOptions::idempotencyKey($this->ffi, $this->handle(), $method, $headers, $options);
+        $callOptions = CallOptions::json(
+            $options['timeoutMs'] ?? null,
+            $keyAsOption ? $key : null,
+            $options['retryUnknownOutcome'] ?? null
+        );
         $length = \strlen($bytes ?? '');
         $buffer = null;
         if ($length > 0) {
@@ -214,7 +225,11 @@ final class Client
             \FFI::addr($error)
         );
         Logs::drain($this->ffi);
-        Errors::check($this->ffi, $status, $error);
+        try {
+            Errors::check($this->ffi, $status, $error);
+        } catch (PayTokenException $e) {
+            throw $e->withIdempotencyKey($key);
+        }
         try {
             return $this->copyResponse($response, strtoupper($method), $path);
         } finally {
@@ -262,6 +277,51 @@ final class Client
     public function delete(string $path, array $query = [], array $options = []): Response
     {
         return $this->request('DELETE', $path, null, ['query' => $query] + $options);
+    }
+
+    /**
+     * NICEPAY's signData: lower-hex sha256 of the parts joined, then the client's secret
+     * key (which never leaves the library). NICEPAY clients only; no I/O.
+     */
+    public function nicepaySign(string ...$parts): string
+    {
+        $count = \count($parts);
+        $array = $this->ffi->new('char*[' . max(1, $count) . ']');
+        $keep = []; // the C strings live until the call returns
+        foreach ($parts as $i => $part) {
+            self::refuseNul($part, 'signData part');
+            $length = \strlen($part);
+            $keep[$i] = $this->ffi->new('char[' . ($length + 1) . ']');
+            \FFI::memcpy($keep[$i], $part, $length);
+            $array[$i] = \FFI::cast('char*', \FFI::addr($keep[$i]));
+        }
+        return $this->takeString(function (CData $out, CData $error) use ($array, $count): int {
+            return $this->ffi->paytoken_nicepay_sign($this->handle(), $array, $count, $out, $error);
+        });
+    }
+
+    /**
+     * NICEPAY's network cancel for $orderId, after an approval whose outcome is unknown
+     * (within one hour of it). A timeout or network error is outcome RETRY, never an
+     * exception; only bad arguments throw. $options: 'timeoutMs' => int.
+     *
+     * @param array<string, mixed> $options
+     */
+    public function nicepayNetcancel(string $orderId, array $options = []): NetCancelResult
+    {
+        $unknown = array_diff(array_keys($options), ['timeoutMs']);
+        if ($unknown !== []) {
+            throw InvalidArgumentException::because(sprintf('paytoken: unknown netcancel option "%s" (known: timeoutMs).', (string) reset($unknown)));
+        }
+        self::refuseNul($orderId, 'order id');
+        $callOptions = CallOptions::json($options['timeoutMs'] ?? null);
+        try {
+            return NetCancelResult::fromJson($this->takeString(function (CData $out, CData $error) use ($orderId, $callOptions): int {
+                return $this->ffi->paytoken_nicepay_netcancel($this->handle(), $orderId, $callOptions, $out, $error);
+            }));
+        } finally {
+            Logs::drain($this->ffi);
+        }
     }
 
     /** Frees the native client now (the process-wide token cache stays). Later calls fail; idempotent. */
@@ -340,7 +400,8 @@ final class Client
             // PHP 8 hands `const char *` back as a string (to the NUL that ends it); other FFI
             // builds give the pointer.
             \is_string($text) ? $text : ($textSize > 0 ? \FFI::string($text, $textSize) : ''),
-            $method . ' ' . $path
+            $method . ' ' . $path,
+            Loader::optionalText($this->ffi->paytoken_response_idempotency_key($response))
         );
     }
 
@@ -358,18 +419,6 @@ final class Client
             return $path;
         }
         return $path . (strpos($path, '?') === false ? '?' : '&') . $text;
-    }
-
-    /** The options JSON of paytoken_request_ex, or null for the client's defaults. */
-    private static function callOptions($timeoutMs): ?string
-    {
-        if ($timeoutMs === null) {
-            return null;
-        }
-        if (!\is_int($timeoutMs) || $timeoutMs < 1) {
-            throw InvalidArgumentException::because('paytoken: \'timeoutMs\' must be a whole number of milliseconds >= 1.');
-        }
-        return json_encode(['timeoutMs' => $timeoutMs]);
     }
 
     /** @param array<mixed>|\JsonSerializable|\stdClass|string|null $body */

@@ -30,13 +30,23 @@ final class Response
     /** @var string "METHOD /path?query" of the request */
     private $request;
 
-    public function __construct(int $status, array $headers, string $body, ?string $text = null, string $request = '')
+    /** @var string|null */
+    private $idempotencyKey;
+
+    public function __construct(int $status, array $headers, string $body, ?string $text = null, string $request = '', ?string $idempotencyKey = null)
     {
+        $this->idempotencyKey = $idempotencyKey;
         $this->status = $status;
         $this->headers = $headers;
         $this->body = $body;
         $this->text = $text ?? $body;
         $this->request = $request;
+    }
+
+    /** The Idempotency-Key the request carried (unquoted; PortOne V2 POST/PUT/PATCH/DELETE), or null. */
+    public function idempotencyKey(): ?string
+    {
+        return $this->idempotencyKey;
     }
 
     public function status(): int

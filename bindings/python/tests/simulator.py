@@ -83,9 +83,5 @@ class Simulator:
     def configure(self, **settings: Any) -> None:
         self.admin("POST", "/__sim/config", settings)
 
-    def create_payment(self, **payment: Any) -> Any:
-        """Creates a payment through the admin API (POST /__sim/payments)."""
-        return self.admin("POST", "/__sim/payments", payment)
-
     def revoke(self, gateway: str) -> None:
         self.admin("POST", "/__sim/revoke", {"gateway": gateway})

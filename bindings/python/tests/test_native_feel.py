@@ -51,9 +51,11 @@ def test_json_of_a_non_json_body_is_the_package_error_with_an_excerpt():
 
 
 def test_euc_kr_answer_is_read_by_the_library_decoder(sim, make_client):
-    # A NICEPAY cancel answered in EUC-KR; "똠" exists only in CP949.
+    # A NICEPAY cancel answered in EUC-KR; "똠" exists only in CP949. The simulator answers
+    # the payment's own orderId, so the payment is created with it.
+    sim.admin("POST", "/__sim/payments", {"gateway": "nicepay", "id": "tid_1", "orderId": "주문-똠",
+                                          "amount": 5000})
     client = make_client("nicepay", return_char_set="euc-kr")
-    sim.create_payment(gateway="nicepay", id="tid_1", orderId="주문-똠", amount=1004)
     response = client.post("/v1/payments/tid_1/cancel",
                            json={"reason": "고객 요청", "orderId": "주문-똠", "returnCharSet": "euc-kr"})
     assert response.encoding == "euc-kr"
@@ -100,14 +102,16 @@ def test_abi_mismatch_is_refused_naming_both_versions():
             self.paytoken_error_size = self._Fn(size)
 
     size = ctypes.sizeof(_native.ErrorStruct)
-    _native.check_abi(FakeLib(0x00010002, size), "lib.so")  # same: accepted
+    _native.check_abi(FakeLib(0x00010003, size), "lib.so")  # same: accepted
     _native.check_abi(FakeLib(0x00010009, size), "lib.so")  # newer minor: accepted
     with pytest.raises(ImportError, match=r"has ABI 2\.0; this package needs ABI 1\.x"):
         _native.check_abi(FakeLib(0x00020000, size), "lib.so")
     with pytest.raises(ImportError, match=r"has ABI 1\.0"):
         _native.check_abi(FakeLib(0x00010000, size), "lib.so")
+    with pytest.raises(ImportError, match=r"has ABI 1\.2; this package needs ABI 1\.x with x >= 3"):
+        _native.check_abi(FakeLib(0x00010002, size), "lib.so")
     with pytest.raises(ImportError, match="paytoken_error of 8 bytes"):
-        _native.check_abi(FakeLib(0x00010002, 8), "lib.so")
+        _native.check_abi(FakeLib(0x00010003, 8), "lib.so")
 
 
 def test_a_library_without_the_abi_function_is_refused(tmp_path):
@@ -117,7 +121,7 @@ def test_a_library_without_the_abi_function_is_refused(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                           timeout=60)
     assert done.returncode != 0
-    assert "too old" in done.stderr and "needs ABI 1.2" in done.stderr, done.stderr
+    assert "too old" in done.stderr and "needs ABI 1.3" in done.stderr, done.stderr
 
 
 def test_log_records_reach_the_paytoken_logger(make_client, caplog):

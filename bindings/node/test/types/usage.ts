@@ -1,6 +1,6 @@
 // Compiled (never run) by types.test.js: the public API as a TypeScript user writes it.
 
-import { Client, Response, AuthError, PayTokenError, ErrorCode, libraryVersion, type RequestOptions } from 'paytoken';
+import { Client, Response, AuthError, PayTokenError, ErrorCode, libraryVersion, type RequestOptions, type NetCancelResult } from 'paytoken';
 
 async function main(): Promise<void> {
   const pg = Client.nicepay({ clientKey: 'k', secretKey: 's', sandbox: true });
@@ -15,6 +15,15 @@ async function main(): Promise<void> {
   try { v2.tokenSync(); } catch (e) { if (e instanceof AuthError) console.log(e.gatewayCode, e.httpStatus, e.code === 'PAYTOKEN_E_AUTH'); }
   const e = new PayTokenError('x');
   console.log(ErrorCode.PAYTOKEN_E_AUTH, libraryVersion(), e.errno);
+  const v2safe = Client.portoneV2({ apiSecret: 'x', idempotency: true, retryUnknownOutcome: true });
+  try {
+    const cancel = await v2safe.post('/payments/p/cancel', { json: {}, idempotencyKey: 'order-1-cancel-0001', retryUnknownOutcome: false });
+    const key: string | null = cancel.idempotencyKey;
+    console.log(key);
+  } catch (lost) { if (lost instanceof PayTokenError) console.log(lost.idempotencyKey?.length); }
+  const result: NetCancelResult = await pg.nicepayNetcancel('order-1', { timeoutMs: 5000 });
+  const outcome: 'cancelled' | 'notNeeded' | 'retry' = result.outcome;
+  console.log(outcome, result.resultCode, result.resultMsg, result.httpStatus, pg.nicepaySign('a', 'b').length);
   // @ts-expect-error wrong option type
   Client.portoneV1({ impKey: 'k' });
 }

@@ -38,6 +38,9 @@ abstract class PayTokenException extends \RuntimeException
     /** @var string */
     private $gatewayCode;
 
+    /** @var string|null */
+    private $idempotencyKey = null;
+
     final public function __construct(
         string $message,
         int $status,
@@ -67,5 +70,25 @@ abstract class PayTokenException extends \RuntimeException
     public function getGatewayCode(): string
     {
         return $this->gatewayCode;
+    }
+
+    /**
+     * The Idempotency-Key the failed request carried (PortOne V2 POST/PUT/PATCH/DELETE),
+     * or null. After a timeout, send the request again with ['idempotencyKey' => this]
+     * (within 3 hours): the gateway answers the first outcome instead of acting twice.
+     */
+    public function getIdempotencyKey(): ?string
+    {
+        return $this->idempotencyKey;
+    }
+
+    /**
+     * @internal sets the key of the request that failed; returns $this
+     * @return static
+     */
+    public function withIdempotencyKey(?string $key): self
+    {
+        $this->idempotencyKey = $key;
+        return $this;
     }
 }

@@ -26,7 +26,7 @@ final class Loader
 
     /** The C ABI this package was written against: the library needs the same major, at least this minor. */
     public const ABI_MAJOR = 1;
-    public const ABI_MINOR = 2;
+    public const ABI_MINOR = 3;
 
     /** @var \FFI|null */
     private static $ffi = null;
@@ -90,6 +90,19 @@ final class Loader
             return \FFI::isNull($value) ? '' : \FFI::string($value);
         }
         return (string) $value;
+    }
+
+    /**
+     * A `const char *` result that may be NULL: null for NULL, else its text.
+     *
+     * @param mixed $value
+     */
+    public static function optionalText($value): ?string
+    {
+        if ($value === null || ($value instanceof \FFI\CData && \FFI::isNull($value))) {
+            return null;
+        }
+        return self::text($value);
     }
 
     private static function load(): void

@@ -63,8 +63,9 @@ final class NativeFeelTest extends SimTestCase
 
     public function testEucKrAnswerIsReadByTheLibraryDecoder(): void
     {
+        // The simulator answers the payment's own orderId: create the payment with it.
+        $this->sim->createPayment(['gateway' => 'nicepay', 'id' => 'tid_k', 'orderId' => '주문-똠', 'amount' => 5000]);
         $client = $this->nicepay(['returnCharSet' => 'euc-kr']);
-        $this->sim->createPayment(['gateway' => 'nicepay', 'id' => 'tid_k', 'orderId' => '주문-똠', 'amount' => 1004]);
         $response = $client->post('/v1/payments/tid_k/cancel', ['reason' => '고객 요청', 'orderId' => '주문-똠', 'returnCharSet' => 'euc-kr']);
         self::assertStringContainsStringIgnoringCase('euc-kr', (string) $response->header('content-type'));
         self::assertStringNotContainsString('주문-똠', $response->body());
@@ -116,12 +117,12 @@ final class NativeFeelTest extends SimTestCase
 
     public function testAbiRuleNamesFoundAndNeeded(): void
     {
-        self::assertNull(Loader::abiProblem(0x00010002, 552, 552));
-        self::assertStringContainsString('has ABI 1.1', (string) Loader::abiProblem(0x00010001, 552, 552));
+        self::assertNull(Loader::abiProblem(0x00010003, 552, 552));
+        self::assertStringContainsString('has ABI 1.2', (string) Loader::abiProblem(0x00010002, 552, 552));
         self::assertNull(Loader::abiProblem(0x00010004, 552, 552));
         self::assertStringContainsString('has ABI 2.0; this package needs ABI 1.x', (string) Loader::abiProblem(0x00020000, 552, 552));
         self::assertStringContainsString('has ABI 1.0', (string) Loader::abiProblem(0x00010000, 552, 552));
-        self::assertStringContainsString('8 bytes', (string) Loader::abiProblem(0x00010002, 8, 552));
+        self::assertStringContainsString('8 bytes', (string) Loader::abiProblem(0x00010003, 8, 552));
     }
 
     public function testLogRecordsGoToAPsr3Logger(): void

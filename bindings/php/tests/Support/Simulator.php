@@ -107,7 +107,8 @@ final class Simulator
     }
 
     /**
-     * Creates a payment through the admin API (POST /__sim/payments).
+     * A payment with state (the faithful simulator knows only these).
+     *
      * @param array<string, mixed> $payment
      * @return array<string, mixed>
      */

@@ -30,6 +30,7 @@ from ._errors import (
 from ._log import sync_level as sync_log_level
 from ._native import config_schema, library_path
 from ._native import version as library_version
+from ._recovery import NetCancelOutcome, NetCancelResult
 from ._response import Headers, Response
 
 __version__ = "0.1.0"
@@ -43,6 +44,8 @@ __all__ = [
     "Headers",
     "InternalError",
     "InvalidArgumentError",
+    "NetCancelOutcome",
+    "NetCancelResult",
     "NetworkError",
     "PayTokenError",
     "PayTokenTimeout",

@@ -3,14 +3,18 @@ complete their futures through a callback (see _native_async); nothing blocks th
 
 from __future__ import annotations
 
+import asyncio
 import datetime
+import functools
 import json as _json
 import time
 from concurrent.futures import Executor
 from typing import Any, Awaitable, Mapping, Optional
 
 from ._api import ApiBase, Body, Params, Stats
-from . import _native_async
+from . import _native_async, _recovery
+from ._errors import PayTokenError
+from ._recovery import NetCancelResult
 from ._client import (Client, _c_string, _call_options, _encode_body, _encode_headers,
                       _with_query)
 from ._response import Response
@@ -59,24 +63,45 @@ class AsyncClient(ApiBase[Awaitable[Response]]):
     async def request(self, method: str, path: str, *, params: Optional[Params] = None,
                       json: Any = None, data: Optional[Body] = None,
                       headers: Optional[Mapping[str, str]] = None,
-                      timeout: Optional[float] = None) -> Response:
+                      timeout: Optional[float] = None, idempotency_key: Optional[str] = None,
+                      retry_unknown_outcome: Optional[bool] = None) -> Response:
         """See :meth:`Client.request`."""
         raw_method = _c_string("method", method).upper()
         full_path = _with_query(path, params)
         raw_path = _c_string("path", full_path)
         body, content_type = _encode_body(json, data)
         raw_headers = _encode_headers(headers, content_type)
-        options = _call_options(timeout)
         started = time.monotonic()
         # The library holds its own reference to the client until the callback has run.
         with self._client._borrow() as handle:
+            # Drawing a key reads the OS's random source: no I/O wait, no network.
+            key, as_option = _recovery.key_for_call(handle, raw_method, headers, idempotency_key)
+            options = _call_options(timeout, key if as_option else None, retry_unknown_outcome)
             pending = _native_async.request_async(handle, raw_method, raw_path, raw_headers,
                                                   body, options)
-        answer = _native_async.result(await pending)
+        try:
+            answer = _native_async.result(await pending)
+        except PayTokenError as exc:
+            exc.idempotency_key = key
+            raise
         elapsed = datetime.timedelta(seconds=time.monotonic() - started)
         return Response(answer.status, _json.loads(answer.headers_json), answer.body,
                         text=answer.text, url=full_path, method=raw_method.decode(),
-                        elapsed=elapsed)
+                        elapsed=elapsed, idempotency_key=answer.idempotency_key)
+
+    def nicepay_sign(self, *parts: str) -> str:
+        """See :meth:`Client.nicepay_sign` (no I/O)."""
+        return self._client.nicepay_sign(*parts)
+
+    async def nicepay_netcancel(self, order_id: str, *,
+                                timeout: Optional[float] = None) -> NetCancelResult:
+        """See :meth:`Client.nicepay_netcancel`. The library has no asynchronous network
+        cancel, so it runs on the loop's default executor (a rare call: once per
+        unknown approval), never on the loop's thread."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._executor, functools.partial(self._client.nicepay_netcancel, order_id,
+                                              timeout=timeout))
 
     def close(self) -> None:
         self._client.close()

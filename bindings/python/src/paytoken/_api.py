@@ -78,7 +78,8 @@ class ApiBase(Generic[R]):
     def request(self, method: str, path: str, *, params: Optional[Params] = None,
                 json: Any = None, data: Optional[Body] = None,
                 headers: Optional[Mapping[str, str]] = None,
-                timeout: Optional[float] = None) -> R:
+                timeout: Optional[float] = None, idempotency_key: Optional[str] = None,
+                retry_unknown_outcome: Optional[bool] = None) -> R:
         raise NotImplementedError
 
     def get(self, path: str, *, params: Optional[Params] = None,
@@ -87,24 +88,32 @@ class ApiBase(Generic[R]):
 
     def post(self, path: str, *, params: Optional[Params] = None, json: Any = None,
             data: Optional[Body] = None, headers: Optional[Mapping[str, str]] = None,
-            timeout: Optional[float] = None) -> R:
+            timeout: Optional[float] = None, idempotency_key: Optional[str] = None,
+            retry_unknown_outcome: Optional[bool] = None) -> R:
         return self.request("POST", path, params=params, json=json, data=data,
-                            headers=headers, timeout=timeout)
+                            headers=headers, timeout=timeout, idempotency_key=idempotency_key,
+                            retry_unknown_outcome=retry_unknown_outcome)
 
     def put(self, path: str, *, params: Optional[Params] = None, json: Any = None,
             data: Optional[Body] = None, headers: Optional[Mapping[str, str]] = None,
-            timeout: Optional[float] = None) -> R:
+            timeout: Optional[float] = None, idempotency_key: Optional[str] = None,
+            retry_unknown_outcome: Optional[bool] = None) -> R:
         return self.request("PUT", path, params=params, json=json, data=data,
-                            headers=headers, timeout=timeout)
+                            headers=headers, timeout=timeout, idempotency_key=idempotency_key,
+                            retry_unknown_outcome=retry_unknown_outcome)
 
     def patch(self, path: str, *, params: Optional[Params] = None, json: Any = None,
             data: Optional[Body] = None, headers: Optional[Mapping[str, str]] = None,
-            timeout: Optional[float] = None) -> R:
+            timeout: Optional[float] = None, idempotency_key: Optional[str] = None,
+            retry_unknown_outcome: Optional[bool] = None) -> R:
         return self.request("PATCH", path, params=params, json=json, data=data,
-                            headers=headers, timeout=timeout)
+                            headers=headers, timeout=timeout, idempotency_key=idempotency_key,
+                            retry_unknown_outcome=retry_unknown_outcome)
 
     def delete(self, path: str, *, params: Optional[Params] = None, json: Any = None,
             data: Optional[Body] = None, headers: Optional[Mapping[str, str]] = None,
-            timeout: Optional[float] = None) -> R:
+            timeout: Optional[float] = None, idempotency_key: Optional[str] = None,
+            retry_unknown_outcome: Optional[bool] = None) -> R:
         return self.request("DELETE", path, params=params, json=json, data=data,
-                            headers=headers, timeout=timeout)
+                            headers=headers, timeout=timeout, idempotency_key=idempotency_key,
+                            retry_unknown_outcome=retry_unknown_outcome)

@@ -15,7 +15,9 @@ from urllib.parse import urlencode
 
 from . import _log, _native
 from ._api import ApiBase, Body, Params, Stats
-from ._errors import InvalidArgumentError
+from . import _recovery
+from ._errors import InvalidArgumentError, PayTokenError
+from ._recovery import NetCancelResult
 from ._response import Response
 
 _FORM = "application/x-www-form-urlencoded"
@@ -71,7 +73,8 @@ class Client(ApiBase[Response]):
     def request(self, method: str, path: str, *, params: Optional[Params] = None,
                 json: Any = None, data: Optional[Body] = None,
                 headers: Optional[Mapping[str, str]] = None,
-                timeout: Optional[float] = None) -> Response:
+                timeout: Optional[float] = None, idempotency_key: Optional[str] = None,
+                retry_unknown_outcome: Optional[bool] = None) -> Response:
         """Send ``method`` to the gateway's origin + ``path`` with the right Authorization.
 
         ``path`` starts with "/" (an absolute URL is refused: the token only goes to
@@ -82,20 +85,48 @@ class Client(ApiBase[Response]):
         reached the gateway: see :class:`PayTokenTimeout`. ``timeout`` (seconds) replaces
         the client's ``timeout_ms`` for this call only: an approval may wait 60 s, a
         lookup 5 s.
+
+        PortOne V2 POST/PUT/PATCH/DELETE carry an ``Idempotency-Key`` (a fresh one, or
+        ``idempotency_key``, or your own ``Idempotency-Key`` header; not both): it is
+        ``response.idempotency_key`` and, on failure, the exception's ``idempotency_key``.
+        ``retry_unknown_outcome`` (default: the client's ``retry_unknown_outcome``) resends
+        such a request with the same key after a timeout or a lost connection, within
+        ``timeout``.
         """
         raw_method = _c_string("method", method).upper()
         full_path = _with_query(path, params)
         raw_path = _c_string("path", full_path)
         body, content_type = _encode_body(json, data)
         raw_headers = _encode_headers(headers, content_type)
-        options = _call_options(timeout)
         started = time.monotonic()
         with self._borrow() as handle:
-            answer = _native.request(handle, raw_method, raw_path, raw_headers, body, options)
+            key, as_option = _recovery.key_for_call(handle, raw_method, headers, idempotency_key)
+            options = _call_options(timeout, key if as_option else None, retry_unknown_outcome)
+            try:
+                answer = _native.request(handle, raw_method, raw_path, raw_headers, body, options)
+            except PayTokenError as exc:
+                exc.idempotency_key = key
+                raise
         elapsed = datetime.timedelta(seconds=time.monotonic() - started)
         return Response(answer.status, _json.loads(answer.headers_json), answer.body,
                         text=answer.text, url=full_path, method=raw_method.decode(),
-                        elapsed=elapsed)
+                        elapsed=elapsed, idempotency_key=answer.idempotency_key)
+
+    def nicepay_sign(self, *parts: str) -> str:
+        """NICEPAY's ``signData``: lower-hex sha256 of ``parts`` joined, then the client's
+        secret key (which never leaves the library). NICEPAY clients only."""
+        raw = [_c_string("part", part) for part in parts]
+        with self._borrow() as handle:
+            return _native.nicepay_sign(handle, raw)
+
+    def nicepay_netcancel(self, order_id: str, *, timeout: Optional[float] = None) -> NetCancelResult:
+        """Send NICEPAY's network cancel for ``order_id`` (after an approval whose outcome
+        is unknown; within one hour). Transport errors are not raised: they are
+        ``outcome == NetCancelOutcome.RETRY``. Only bad arguments raise."""
+        raw = _c_string("order_id", order_id)
+        options = _call_options(timeout)
+        with self._borrow() as handle:
+            return NetCancelResult.from_json(_native.nicepay_netcancel(handle, raw, options))
 
     # ------------------------------------------------------------------ lifetime
     def close(self) -> None:
@@ -197,15 +228,17 @@ def _with_query(path: str, params: Optional[Params]) -> str:
     return f"{path}{'&' if '?' in path else '?'}{query}"
 
 
-def _call_options(timeout: Optional[float]) -> Optional[bytes]:
+def _call_options(timeout: Optional[float], key: Optional[str] = None,
+                  retry_unknown_outcome: Optional[bool] = None) -> Optional[bytes]:
     """The per-call options JSON of paytoken_request_ex (None: the client's defaults)."""
-    if timeout is None:
-        return None
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
-        raise TypeError(f"timeout must be a number of seconds, not {type(timeout).__name__}")
-    if not timeout > 0 or math.isinf(timeout):
-        raise InvalidArgumentError(f"timeout must be a positive number of seconds, not {timeout!r}")
-    return _json.dumps({"timeoutMs": max(1, math.ceil(timeout * 1000))}).encode("ascii")
+    timeout_ms = None
+    if timeout is not None:
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+            raise TypeError(f"timeout must be a number of seconds, not {type(timeout).__name__}")
+        if not timeout > 0 or math.isinf(timeout):
+            raise InvalidArgumentError(f"timeout must be a positive number of seconds, not {timeout!r}")
+        timeout_ms = max(1, math.ceil(timeout * 1000))
+    return _recovery.options_json(timeout_ms, key, retry_unknown_outcome)
 
 
 def _encode_body(json_body: Any, data: Optional[Body]) -> Tuple[Optional[bytes], Optional[str]]:

@@ -8,7 +8,7 @@ Messages come from the library, which guarantees they never contain a secret or 
 from __future__ import annotations
 
 import enum
-from typing import Any, Dict, Tuple, Type
+from typing import Any, Dict, Optional, Tuple, Type
 
 
 class Status(enum.IntEnum):
@@ -33,7 +33,13 @@ class PayTokenError(Exception):
         http_status: HTTP status of the gateway answer behind the error, 0 if none.
         gateway_code: the gateway's own code (``"U104"``, ``"-1"``, ``"UNAUTHORIZED"``), or "".
         message: what happened and what to check, in English.
+        idempotency_key: the ``Idempotency-Key`` the failed request carried (PortOne V2
+            POST/PUT/PATCH/DELETE), or None. After a timeout, send the request again with
+            ``idempotency_key=`` this key (within 3 hours): the gateway answers the first
+            outcome instead of acting twice.
     """
+
+    idempotency_key: Optional[str] = None
 
     status = Status.INTERNAL  # overridden by each subclass
 
@@ -55,7 +61,8 @@ class PayTokenError(Exception):
     # Exceptions cross process boundaries (multiprocessing pickles a worker's error);
     # the default reduce would lose the keyword attributes.
     def __reduce__(self) -> Tuple[Any, ...]:
-        return (type(self), (self.message, int(self.code), self.http_status, self.gateway_code))
+        return (type(self), (self.message, int(self.code), self.http_status, self.gateway_code),
+                {"idempotency_key": self.idempotency_key})
 
 
 class InvalidArgumentError(PayTokenError, ValueError):

@@ -21,7 +21,7 @@ from ._errors import error_for
 LIB_ENV = "PAYTOKEN_LIB"
 # The C ABI this package was written against (paytoken_abi_version): the library must have
 # the same major and at least this minor.
-ABI_MAJOR, ABI_MINOR = 1, 2
+ABI_MAJOR, ABI_MINOR = 1, 3
 PACKAGED_LIB = Path(__file__).with_name("libpaytoken.so")
 
 
@@ -75,6 +75,12 @@ _SIGNATURES: Dict[str, Any] = {
     "paytoken_config_schema": (c_char_p, []),
     "paytoken_log_configure": (c_int32, [c_int32, LogCallback, c_void_p, _ErrorPtr]),
     "paytoken_log_dropped": (c_uint64, []),
+    "paytoken_response_idempotency_key": (c_char_p, [ResponsePtr]),
+    "paytoken_idempotency_key_new": (c_int32, [ClientPtr, c_char_p, POINTER(c_void_p), _ErrorPtr]),
+    "paytoken_nicepay_sign": (c_int32, [ClientPtr, POINTER(c_char_p), c_size_t, POINTER(c_void_p),
+                                        _ErrorPtr]),
+    "paytoken_nicepay_netcancel": (c_int32, [ClientPtr, c_char_p, c_char_p, POINTER(c_void_p),
+                                             _ErrorPtr]),
 }
 # Checked before anything else is looked up: they exist in every library version.
 _ABI_SIGNATURES: Dict[str, Any] = {
@@ -205,6 +211,7 @@ class RawResponse(NamedTuple):
     headers_json: str
     body: bytes
     text: str
+    idempotency_key: Optional[str] = None
 
 
 def request(client: Any, method: bytes, path: bytes, headers_json: Optional[bytes],
@@ -233,4 +240,34 @@ def copy_response(response: Any) -> RawResponse:
         headers_json=(_lib.paytoken_response_headers_json(response) or b"{}").decode("utf-8"),
         body=ctypes.string_at(data, length.value) if data else b"",
         text=ctypes.string_at(text, text_length.value).decode("utf-8") if text else "",
+        idempotency_key=_optional_text(_lib.paytoken_response_idempotency_key(response)),
     )
+
+
+def _optional_text(raw: Optional[bytes]) -> Optional[str]:
+    return None if raw is None else raw.decode("utf-8")
+
+
+def idempotency_key_new(client: Any, method: bytes) -> Optional[str]:
+    """A fresh key if this client sends one for ``method`` (PortOne V2, a mutating
+    method, ``idempotency`` on), else None."""
+    out, err = c_void_p(), ErrorStruct()
+    status = _lib.paytoken_idempotency_key_new(client, method, byref(out), byref(err))
+    try:
+        _check(status, err)
+        return ctypes.string_at(out.value).decode("ascii") if out.value else None
+    finally:
+        _lib.paytoken_string_free(out)
+
+
+def nicepay_sign(client: Any, parts: "list[bytes]") -> str:
+    array = (c_char_p * max(1, len(parts)))(*parts)
+    out, err = c_void_p(), ErrorStruct()
+    return _take_string(_lib.paytoken_nicepay_sign(client, array, len(parts), byref(out),
+                                                   byref(err)), out, err)
+
+
+def nicepay_netcancel(client: Any, order_id: bytes, options_json: Optional[bytes]) -> str:
+    out, err = c_void_p(), ErrorStruct()
+    return _take_string(_lib.paytoken_nicepay_netcancel(client, order_id, options_json, byref(out),
+                                                        byref(err)), out, err)

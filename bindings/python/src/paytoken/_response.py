@@ -61,13 +61,16 @@ class Response:
             CP949; undecodable bytes become U+FFFD), the same in every language.
         url: the path (and query) that was requested, on the client's origin.
         elapsed: how long the call took, a :class:`datetime.timedelta`.
+        idempotency_key: the ``Idempotency-Key`` the request carried (unquoted), or None.
     """
 
-    __slots__ = ("status", "headers", "content", "text", "url", "elapsed", "method")
+    __slots__ = ("status", "headers", "content", "text", "url", "elapsed", "method",
+                 "idempotency_key")
 
     def __init__(self, status: int, headers: Mapping[str, str], content: bytes,
                  text: Optional[str] = None, url: str = "", method: str = "",
-                 elapsed: datetime.timedelta = datetime.timedelta(0)) -> None:
+                 elapsed: datetime.timedelta = datetime.timedelta(0),
+                 idempotency_key: Optional[str] = None) -> None:
         self.status = status
         self.headers = Headers(headers)
         self.content = content
@@ -75,6 +78,7 @@ class Response:
         self.url = url
         self.method = method
         self.elapsed = elapsed
+        self.idempotency_key = idempotency_key
 
     @property
     def status_code(self) -> int:

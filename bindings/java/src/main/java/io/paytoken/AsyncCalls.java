@@ -33,11 +33,13 @@ final class AsyncCalls {
         /** For a request: what the response reports as its method and path. */
         final String method;
         final String path;
+        final String idempotencyKey;
 
-        Pending(boolean token, String method, String path) {
+        Pending(boolean token, String method, String path, String idempotencyKey) {
             this.token = token;
             this.method = method;
             this.path = path;
+            this.idempotencyKey = idempotencyKey;
         }
     }
 
@@ -91,7 +93,7 @@ final class AsyncCalls {
     @SuppressWarnings("unchecked")
     static CompletableFuture<String> token(Pointer client) {
         long id = IDS.incrementAndGet();
-        Pending pending = track(id, new Pending(true, null, null));
+        Pending pending = track(id, new Pending(true, null, null, null));
         NativeLib.Call call = new NativeLib.Call();
         refusedIf(id, paytoken_get_token_async(client, CALLBACK, new Pointer(id), call.error), call);
         return (CompletableFuture<String>) (CompletableFuture<?>) pending.future;
@@ -99,12 +101,13 @@ final class AsyncCalls {
 
     @SuppressWarnings("unchecked")
     static CompletableFuture<PayTokenResponse> request(Pointer client, String methodText, String pathText,
-                                                       byte[] method, byte[] path, byte[] headersJson, byte[] body) {
+                                                       byte[] method, byte[] path, byte[] headersJson, byte[] body,
+                                                       byte[] optionsJson, String idempotencyKey) {
         long id = IDS.incrementAndGet();
-        Pending pending = track(id, new Pending(false, methodText, pathText));
+        Pending pending = track(id, new Pending(false, methodText, pathText, idempotencyKey));
         NativeLib.Call call = new NativeLib.Call();
         int status = paytoken_request_async(client, method, path, headersJson, body, body == null ? 0 : body.length,
-                null, CALLBACK, new Pointer(id), call.error);
+                optionsJson, CALLBACK, new Pointer(id), call.error);
         refusedIf(id, status, call);
         return (CompletableFuture<PayTokenResponse>) (CompletableFuture<?>) pending.future;
     }
@@ -131,7 +134,7 @@ final class AsyncCalls {
         if (status != 0) {
             Pending pending = PENDING.remove(id);
             if (pending != null) {
-                pending.future.completeExceptionally(call.exception(status));
+                pending.future.completeExceptionally(call.exception(status).withIdempotencyKey(pending.idempotencyKey));
             }
         }
     }
@@ -146,7 +149,7 @@ final class AsyncCalls {
             if (status != 0) {
                 NativeLib.Call call = new NativeLib.Call();
                 error.read(0, call.error, 0, call.error.length);
-                pending.future.completeExceptionally(call.exception(status));
+                pending.future.completeExceptionally(call.exception(status).withIdempotencyKey(pending.idempotencyKey));
             } else if (pending.token) {
                 try {
                     pending.future.complete(Utf8.read(result));

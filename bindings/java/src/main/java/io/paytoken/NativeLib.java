@@ -39,7 +39,7 @@ final class NativeLib {
     static final int ERROR_MESSAGE_SIZE = 512;
     /** The C ABI this jar was written against: same major, at least this minor. */
     static final int ABI_MAJOR = 1;
-    static final int ABI_MINOR = 2;
+    static final int ABI_MINOR = 3;
     static final String PREFER_SYSTEM = "paytoken.preferSystemLibrary";
 
     private static final Throwable LOAD_FAILURE;
@@ -229,4 +229,14 @@ final class NativeLib {
     static native int paytoken_log_configure(int level, LogCallback callback, Pointer userData, byte[] err);
 
     static native long paytoken_log_dropped();
+
+    static native Pointer paytoken_response_idempotency_key(Pointer response);
+
+    static native int paytoken_idempotency_key_new(Pointer client, byte[] method, long[] keyOut, byte[] err);
+
+    /** {@code parts}: a native array of {@code n_parts} pointers to NUL-terminated UTF-8. */
+    static native int paytoken_nicepay_sign(Pointer client, Pointer parts, long nParts, long[] hexOut, byte[] err);
+
+    static native int paytoken_nicepay_netcancel(Pointer client, byte[] orderId, byte[] optionsJson,
+                                                 long[] resultOut, byte[] err);
 }

@@ -200,7 +200,7 @@ public final class PayTokenClient implements AutoCloseable {
      */
     public PayTokenResponse request(String method, String path, byte[] body, Map<String, String> headers)
             throws PayTokenException {
-        return request(method, path, body, headers, null);
+        return request(method, path, body, headers, (PayTokenRequestOptions) null);
     }
 
     /**
@@ -209,7 +209,8 @@ public final class PayTokenClient implements AutoCloseable {
      */
     private PayTokenResponse requestText(String method, String path, String body, Map<String, String> headers)
             throws PayTokenException {
-        return request(method, path, body == null ? null : Utf8.strict(body, "body"), headers, null);
+        return request(method, path, body == null ? null : Utf8.strict(body, "body"), headers,
+                (PayTokenRequestOptions) null);
     }
 
     /**
@@ -218,19 +219,33 @@ public final class PayTokenClient implements AutoCloseable {
      */
     public PayTokenResponse request(String method, String path, byte[] body, Map<String, String> headers,
                                     Duration timeout) throws PayTokenException {
-        byte[] methodBytes = Utf8.encode(method, "method");
+        return request(method, path, body, headers, PayTokenRequestOptions.create().timeout(timeout));
+    }
+
+    /**
+     * {@code request} with per-call options: a deadline, your own idempotency key,
+     * {@code retryUnknownOutcome}. A PortOne V2 POST/PUT/PATCH/DELETE carries an
+     * {@code Idempotency-Key} (a fresh one unless you give one): it is
+     * {@link PayTokenResponse#getIdempotencyKey()} and, when the call fails,
+     * {@link PayTokenException#getIdempotencyKey()}.
+     */
+    public PayTokenResponse request(String method, String path, byte[] body, Map<String, String> headers,
+                                    PayTokenRequestOptions requestOptions) throws PayTokenException {
+        byte[] methodBytes = Utf8.encode(upper(method), "method");
         byte[] pathBytes = Utf8.encode(path, "path");
         byte[] headersJson = headers == null ? null : Utf8.encode(headersJson(headers), "headers");
         byte[] bodyOrNull = body == null || body.length == 0 ? null : body;
-        byte[] options = callOptions(timeout);
-        String methodText = method == null ? "" : method.toUpperCase(java.util.Locale.ROOT);
+        String methodText = method == null ? "" : upper(method);
         Pointer client = acquire();
         try {
+            Recovery.Key key = methodBytes == null ? new Recovery.Key(null, false)
+                    : Recovery.keyFor(client, methodBytes, headers, requestOptions);
+            byte[] options = PayTokenRequestOptions.json(requestOptions, key.asOption ? key.value : null);
             NativeLib.Call call = new NativeLib.Call();
             int status = NativeLib.paytoken_request_ex(client, methodBytes, pathBytes, headersJson,
                     bodyOrNull, bodyOrNull == null ? 0 : bodyOrNull.length, options, call.out, call.error);
             if (status != 0) {
-                throw call.exception(status);
+                throw call.exception(status).withIdempotencyKey(key.value);
             }
             Pointer response = call.result();
             try {
@@ -285,16 +300,28 @@ public final class PayTokenClient implements AutoCloseable {
      */
     public CompletableFuture<PayTokenResponse> requestAsync(String method, String path, byte[] body,
                                                             Map<String, String> headers) {
+        return requestAsync(method, path, body, headers, null);
+    }
+
+    /** {@link #requestAsync(String, String, byte[], Map)} with per-call options (see {@code request}). */
+    public CompletableFuture<PayTokenResponse> requestAsync(String method, String path, byte[] body,
+                                                            Map<String, String> headers,
+                                                            PayTokenRequestOptions requestOptions) {
         Pointer client;
         try {
-            byte[] methodBytes = Utf8.encode(method, "method");
+            byte[] methodBytes = Utf8.encode(upper(method), "method");
             byte[] pathBytes = Utf8.encode(path, "path");
             byte[] headersJson = headers == null ? null : Utf8.encode(headersJson(headers), "headers");
             byte[] bodyOrNull = body == null || body.length == 0 ? null : body;
             client = acquire();
             try {
-                String methodText = method == null ? "" : method.toUpperCase(java.util.Locale.ROOT);
-                return AsyncCalls.request(client, methodText, path, methodBytes, pathBytes, headersJson, bodyOrNull);
+                String methodText = method == null ? "" : upper(method);
+                // Drawing a key reads the OS's random source: no network I/O on this thread.
+                Recovery.Key key = methodBytes == null ? new Recovery.Key(null, false)
+                        : Recovery.keyFor(client, methodBytes, headers, requestOptions);
+                byte[] options = PayTokenRequestOptions.json(requestOptions, key.asOption ? key.value : null);
+                return AsyncCalls.request(client, methodText, path, methodBytes, pathBytes, headersJson, bodyOrNull,
+                        options, key.value);
             } finally {
                 release();
             }
@@ -448,7 +475,9 @@ public final class PayTokenClient implements AutoCloseable {
         String text = textLength == 0 || textPointer == null ? ""
                 : new String(textPointer.getByteArray(0, (int) Math.min(textLength, Integer.MAX_VALUE - 8)),
                         StandardCharsets.UTF_8);
-        return new PayTokenResponse(status, Collections.unmodifiableMap(headers), body, text, method, path);
+        String idempotencyKey = Utf8.read(NativeLib.paytoken_response_idempotency_key(response));
+        return new PayTokenResponse(status, Collections.unmodifiableMap(headers), body, text, method, path,
+                idempotencyKey);
     }
 
     private static String headersJson(Map<String, String> headers) throws InvalidArgumentException {
@@ -467,15 +496,44 @@ public final class PayTokenClient implements AutoCloseable {
         return json.append('}').toString();
     }
 
-    private static byte[] callOptions(Duration timeout) throws InvalidArgumentException {
-        if (timeout == null) {
-            return null;
+    private static String upper(String method) {
+        return method == null ? null : method.toUpperCase(java.util.Locale.ROOT);
+    }
+
+    // ---- NICEPAY: unknown approvals --------------------------------------------------------
+
+    /**
+     * NICEPAY's {@code signData}: lower-hex SHA-256 of {@code parts} joined, then the
+     * client's secret key (which never leaves the library). NICEPAY clients only; no I/O.
+     */
+    public String nicepaySign(String... parts) throws PayTokenException {
+        Pointer client = acquire();
+        try {
+            return Recovery.nicepaySign(client, parts);
+        } finally {
+            release();
         }
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new InvalidArgumentException("timeout must be positive, got " + timeout, 0, "");
+    }
+
+    /** {@link #nicepayNetcancel(String, Duration)} with the client's timeout. */
+    public NetCancelResult nicepayNetcancel(String orderId) throws PayTokenException {
+        return nicepayNetcancel(orderId, null);
+    }
+
+    /**
+     * Sends NICEPAY's network cancel for {@code orderId}, after an approval whose outcome is
+     * unknown (within one hour of it). A timeout or network error is
+     * {@link NetCancelResult.Outcome#RETRY}, never an exception; only bad arguments throw.
+     * Blocks for up to {@code timeout} (null: the client's).
+     */
+    public NetCancelResult nicepayNetcancel(String orderId, Duration timeout) throws PayTokenException {
+        byte[] options = PayTokenRequestOptions.json(PayTokenRequestOptions.create().timeout(timeout), null);
+        Pointer client = acquire();
+        try {
+            return Recovery.netcancel(client, orderId, options);
+        } finally {
+            release();
         }
-        long millis = Math.max(1, timeout.toMillis());
-        return Utf8.encode("{\"timeoutMs\":" + millis + "}", "options");
     }
 
     private static Map<String, Object> parseOrEmpty(String json) {

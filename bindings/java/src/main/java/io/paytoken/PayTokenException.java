@@ -13,6 +13,7 @@ public class PayTokenException extends Exception {
     private final ErrorCode code;
     private final int httpStatus;
     private final String gatewayCode;
+    private volatile String idempotencyKey;
 
     protected PayTokenException(ErrorCode code, int httpStatus, String gatewayCode, String message) {
         super(message);
@@ -37,6 +38,22 @@ public class PayTokenException extends Exception {
      */
     public String getGatewayCode() {
         return gatewayCode;
+    }
+
+    /**
+     * The {@code Idempotency-Key} the failed request carried (PortOne V2 POST/PUT/PATCH/DELETE),
+     * or null. After a timeout, send the request again with
+     * {@code PayTokenRequestOptions.create().idempotencyKey(e.getIdempotencyKey())} (within
+     * 3 hours): the gateway answers the first outcome instead of acting twice.
+     */
+    public String getIdempotencyKey() {
+        return idempotencyKey;
+    }
+
+    /** Records the key of the request that failed; returns this. */
+    PayTokenException withIdempotencyKey(String key) {
+        this.idempotencyKey = key;
+        return this;
     }
 
     /** Builds the subclass that matches a native status code. */

@@ -52,14 +52,6 @@ public final class PayTokenOptions {
         return set("timeoutMs", millis);
     }
 
-    /**
-     * An absolute directory for the host-wide token cache (token schemes only): the
-     * processes of this user on this host share one token. Created {@code 0700}.
-     */
-    public PayTokenOptions cacheDir(String directory) {
-        return set("cacheDir", directory);
-    }
-
     /** At most this many of the client's asynchronous calls run at once; more wait (default 256). */
     public PayTokenOptions maxInFlight(int calls) {
         return set("maxInFlight", calls);
@@ -102,6 +94,25 @@ public final class PayTokenOptions {
      */
     public PayTokenOptions caFile(String path) {
         return set("caFile", path);
+    }
+
+    /** A directory for the host-wide token cache shared by this host's processes (token schemes). */
+    public PayTokenOptions cacheDir(String path) {
+        return set("cacheDir", path);
+    }
+
+    /** PortOne V2: send an {@code Idempotency-Key} on every POST/PUT/PATCH/DELETE (default true). */
+    public PayTokenOptions idempotency(boolean enabled) {
+        return set("idempotency", enabled);
+    }
+
+    /**
+     * Resend a request that carries an idempotency key (PortOne V2 POST/PUT/PATCH/DELETE)
+     * with the same key after a timeout or a lost connection, within its deadline (default
+     * false). NICEPAY and PortOne V1 requests are never resent.
+     */
+    public PayTokenOptions retryUnknownOutcome(boolean enabled) {
+        return set("retryUnknownOutcome", enabled);
     }
 
     /**

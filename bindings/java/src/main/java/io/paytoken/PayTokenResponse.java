@@ -19,6 +19,7 @@ public final class PayTokenResponse {
     private final String text;
     private final String method;
     private final String url;
+    private String idempotencyKey;
 
     PayTokenResponse(int status, Map<String, String> headers, byte[] body, String text, String method,
                      String url) {
@@ -28,6 +29,20 @@ public final class PayTokenResponse {
         this.text = text;
         this.method = method;
         this.url = url;
+    }
+
+    PayTokenResponse(int status, Map<String, String> headers, byte[] body, String text, String method,
+                     String url, String idempotencyKey) {
+        this(status, headers, body, text, method, url);
+        this.idempotencyKey = idempotencyKey;
+    }
+
+    /**
+     * The {@code Idempotency-Key} the request carried (unquoted; PortOne V2
+     * POST/PUT/PATCH/DELETE), or null.
+     */
+    public String getIdempotencyKey() {
+        return idempotencyKey;
     }
 
     /** The path (and query) that was requested, on the client's origin. */

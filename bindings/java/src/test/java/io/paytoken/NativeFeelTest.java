@@ -58,7 +58,8 @@ class NativeFeelTest {
         try (Simulator sim = Simulator.start();
              PayTokenClient client = PayTokenClient.nicepay(Simulator.NICEPAY_CLIENT_KEY, Simulator.NICEPAY_SECRET_KEY,
                      sim.options().returnCharSet("euc-kr"))) {
-            sim.createPayment("{\"gateway\":\"nicepay\",\"id\":\"tid_k\",\"orderId\":\"주문-똠\",\"amount\":1004}");
+            // The simulator answers the payment's own orderId: create the payment with it.
+            sim.createPayment("{\"gateway\":\"nicepay\",\"id\":\"tid_k\",\"orderId\":\"주문-똠\",\"amount\":5000}");
             PayTokenResponse r = client.post("/v1/payments/tid_k/cancel",
                     "{\"reason\":\"고객 요청\",\"orderId\":\"주문-똠\",\"returnCharSet\":\"euc-kr\"}");
             assertTrue(r.getHeader("content-type").toLowerCase().contains("euc-kr"));
@@ -144,13 +145,13 @@ class NativeFeelTest {
 
     @Test
     void abiRuleNamesFoundAndNeeded() {
-        assertNull(NativeLib.abiProblem(0x00010002, NativeLib.ERROR_SIZE));
+        assertNull(NativeLib.abiProblem(0x00010003, NativeLib.ERROR_SIZE));
         assertNull(NativeLib.abiProblem(0x00010005, NativeLib.ERROR_SIZE));
-        assertTrue(NativeLib.abiProblem(0x00010001, NativeLib.ERROR_SIZE).contains("has ABI 1.1"));
+        assertTrue(NativeLib.abiProblem(0x00010002, NativeLib.ERROR_SIZE).contains("has ABI 1.2"));
         String major = NativeLib.abiProblem(0x00020000, NativeLib.ERROR_SIZE);
         assertTrue(major.contains("has ABI 2.0") && major.contains("needs ABI 1.x"), major);
         assertTrue(NativeLib.abiProblem(0x00010000, NativeLib.ERROR_SIZE).contains("has ABI 1.0"));
-        assertTrue(NativeLib.abiProblem(0x00010002, 8).contains("8 bytes"));
+        assertTrue(NativeLib.abiProblem(0x00010003, 8).contains("8 bytes"));
     }
 
     @Test

@@ -166,13 +166,18 @@ final class Simulator implements AutoCloseable {
         admin("POST", "/__sim/revoke", "{\"gateway\":\"" + gateway + "\"}");
     }
 
-    void configure(String configJson) {
-        admin("POST", "/__sim/config", configJson);
+    /** A payment with state (the faithful simulator knows only these). */
+    void createPayment(String paymentJson) {
+        admin("POST", "/__sim/payments", paymentJson);
     }
 
-    /** Creates a payment through the admin API (POST /__sim/payments); answers its JSON. */
-    String createPayment(String paymentJson) {
-        return admin("POST", "/__sim/payments", paymentJson);
+    /** How many state changes business requests made at a gateway ("processed once"). */
+    long processed(String gateway) {
+        return counter("processed", gateway);
+    }
+
+    void configure(String configJson) {
+        admin("POST", "/__sim/config", configJson);
     }
 
     private String admin(String method, String path, String body) {
