@@ -233,11 +233,14 @@ impl HostFile {
             mono_ns + left,
             token.expose()
         ));
+        // Unique per writer: the pid for other processes, a counter for this one's threads
+        // (a random suffix alone collided between two threads writing at once).
+        static NEXT_TMP: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let tmp = self.dir.join(format!(
             ".{}.{}.{}.tmp",
             self.name,
             std::process::id(),
-            super::jitter::random_permille()
+            NEXT_TMP.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
         ));
         let written = open_nofollow(
             &tmp,
