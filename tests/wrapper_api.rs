@@ -14,6 +14,7 @@ use paytoken::*;
 use serde_json::{json, Value};
 
 /// A NICEPAY cancel whose answer comes back in EUC-KR, read through paytoken_response_text.
+/// The answer quotes the stored payment's orderId, so the payment is created with it.
 fn euc_kr_cancel_text(sim: &Sim, order_id: &str) -> (Vec<u8>, String) {
     sim.create_payment(
         json!({"gateway": "nicepay", "id": "tid_euc", "orderId": order_id, "amount": 1004}),
@@ -56,10 +57,6 @@ fn euc_kr_cancel_text(sim: &Sim, order_id: &str) -> (Vec<u8>, String) {
 #[test]
 fn euc_kr_answer_reads_as_utf8_text_with_cp949_syllables() {
     let sim = Sim::start();
-    // The answer quotes the stored payment's orderId: create it (the faithful simulator).
-    sim.create_payment(
-        json!({"gateway":"nicepay","id":"tid_euc","orderId":"주문-똠햏","amount":1004}),
-    );
     // "똠" is CP949-only: strict EUC-KR decoders turn it into garbage.
     let (raw, text) = euc_kr_cancel_text(&sim, "주문-똠햏");
     assert!(
