@@ -51,7 +51,6 @@ test('json() on a body that is not JSON throws GatewayError with status and exce
 
 test('an EUC-KR NICEPAY answer reads correctly through the library decoder', async () => {
   // The simulator answers the payment's own orderId: create the payment with it.
-  await sim.admin('POST', '/__sim/payments', { gateway: 'nicepay', id: 'tid_k', orderId: '주문-똠', amount: 5000 });
   const pg = Client.nicepay({ ...sim.config('nicepay'), returnCharSet: 'euc-kr' });
   await sim.createPayment({ gateway: 'nicepay', id: 'tid_k', orderId: '주문-똠', amount: 1004 });
   const res = await pg.post('/v1/payments/tid_k/cancel', {
