@@ -116,12 +116,12 @@ dist: dist-native dist-c dist-bindings
 PREFIX ?= /usr/local
 DESTDIR ?=
 install: lib
-	scripts/dist/install-c.sh $(LIB) "$(DESTDIR)$(PREFIX)" "$(PREFIX)"
+	scripts/dist/install-c.sh $(LIB) "$(DESTDIR)$(PREFIX)" "$(PREFIX)" target/release/paytoken
 	@echo "installed into $(DESTDIR)$(PREFIX); run ldconfig if that is a system prefix"
 
 # The released libraries and C artefacts: ELF checks, the tarball installed outside the
 # checkout, and the C API test on Debian 11, musl and aarch64 (glibc and musl, under qemu).
-test-platforms: dist-c build
+test-platforms: dist-c dist-bindings build
 	tests/platforms/run.sh
 
 # Every package installed as its users install it, outside the checkout, without cargo.

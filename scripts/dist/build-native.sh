@@ -41,12 +41,15 @@ for platform in "$@"; do
   # Wall time and CPU time: the machine may be shared, the CPU time says what a build costs.
   TIMEFORMAT="%R s wall, %U s user CPU"
   # Only the report of `time` is captured; cargo's own output goes to stderr (fd 3).
-  took=$({ time env "$var=$flags" cargo zigbuild --quiet --release -p paytoken --lib --target "$zig_target" \
+  took=$({ time env "$var=$flags" cargo zigbuild --quiet --release -p paytoken --lib --bin paytoken --target "$zig_target" \
     >&3 2>&3; } 3>&2 2>&1)
   built="$CARGO_TARGET_DIR/$triple/release/libpaytoken.so"
   out="dist/native/$name"
   mkdir -p "$out"
   "$(objcopy_for "$triple")" --strip-debug "$built" "$out/libpaytoken.so.$version.tmp"
   mv "$out/libpaytoken.so.$version.tmp" "$out/libpaytoken.so.$version"
+  # The paytoken command, for the C tarball's bin/ (it carries the library statically).
+  "$(objcopy_for "$triple")" --strip-debug "$CARGO_TARGET_DIR/$triple/release/paytoken" "$out/paytoken.tmp"
+  mv "$out/paytoken.tmp" "$out/paytoken"
   echo "dist-native: $name built in $took ($(stat -c %s "$out/libpaytoken.so.$version") bytes)"
 done

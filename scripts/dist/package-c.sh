@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Pack the C artefact of each platform (all four by default) from dist/native:
 #   dist/paytoken-<version>-<platform>.tar.gz, one top directory of the same name holding
-#   README.md, lib/ (library, .so.0 and .so links, pkgconfig/paytoken.pc) and include/.
+#   README.md, lib/ (library, .so.0 and .so links, pkgconfig/paytoken.pc), include/ and
+#   bin/paytoken (the command).
 # The archive is reproducible: sorted names, owner 0, mtime of the last commit, gzip -n.
 # Usage: scripts/dist/package-c.sh [PLATFORM...]
 set -euo pipefail
@@ -20,7 +21,7 @@ for platform in "$@"; do
   name=paytoken-$version-$platform
   lib=dist/native/$platform/libpaytoken.so.$version
   [ -f "$lib" ] || { echo "package-c: $lib missing (run: make dist-native)" >&2; exit 1; }
-  scripts/dist/install-c.sh "$lib" "$stage/$name" '${pcfiledir}/../..'
+  scripts/dist/install-c.sh "$lib" "$stage/$name" '${pcfiledir}/../..' "dist/native/$platform/paytoken"
   sed -e "s/@VERSION@/$version/g" -e "s/@PLATFORM@/$platform/g" -e "s/@NAME@/$name/g" \
     scripts/dist/README.c.in >"$stage/$name/README.md"
   tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$mtime" \

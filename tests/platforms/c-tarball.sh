@@ -15,6 +15,7 @@ check "tarball unpacks into $prefix" unpack_c "$platform" "$prefix"
 check "lib/libpaytoken.so.0 -> libpaytoken.so.$version" test "$(readlink "$prefix/lib/libpaytoken.so.0")" = "libpaytoken.so.$version"
 check "lib/libpaytoken.so -> libpaytoken.so.0" test "$(readlink "$prefix/lib/libpaytoken.so")" = libpaytoken.so.0
 check "both headers and a README" test -f "$prefix/include/paytoken.h" -a -f "$prefix/include/paytoken_ffi.h" -a -f "$prefix/README.md"
+check "bin/paytoken, the command" test -x "$prefix/bin/paytoken"
 
 # A user's shell: system tools only, so neither cargo nor rustc can be reached.
 user_path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -32,12 +33,17 @@ check "consumer builds with pkg-config --cflags --libs paytoken" build "$prefix"
 check "consumer loads the prefix's library" grep -q "$prefix/lib/libpaytoken.so.0" < <(ldd "$work/consumer")
 run() { env -i PATH=$user_path PAYTOKEN_SIM_URL="$PAYTOKEN_SIM_URL" "$1"; }
 check "consumer: token, request, error against the simulator" "$root/scripts/with-sim.sh" bash -c "$(declare -f run); run $work/consumer"
+# The tarball's command: a token from the simulator, with no host cache and no cargo.
+cli() { env -i PATH=$user_path PAYTOKEN_GATEWAY=portone-v1 PAYTOKEN_IMP_KEY=sim_imp_key \
+  PAYTOKEN_IMP_SECRET=sim_imp_secret PAYTOKEN_BASE_URL="$PAYTOKEN_SIM_URL" "$1" --no-host-cache token | grep -qE '^.{16,}$'; }
+check "bin/paytoken token against the simulator" "$root/scripts/with-sim.sh" bash -c "$(declare -f cli); cli $prefix/bin/paytoken"
 
 # make install from the source build, into a staged root (DESTDIR) for prefix /opt/paytoken-test.
 stage=$work/stage
 check "make install DESTDIR=... PREFIX=/opt/paytoken-test" \
   make --no-print-directory -s -C "$root" install DESTDIR="$stage" PREFIX=/opt/paytoken-test
 check "make install: the .so.0 and .so links" test -L "$stage/opt/paytoken-test/lib/libpaytoken.so.0" -a -L "$stage/opt/paytoken-test/lib/libpaytoken.so"
+check "make install: bin/paytoken" test -x "$stage/opt/paytoken-test/bin/paytoken"
 check "make install: paytoken.pc names the real prefix" grep -qx 'prefix=/opt/paytoken-test' "$stage/opt/paytoken-test/lib/pkgconfig/paytoken.pc"
 # Without DESTDIR the prefix is where the files go: install straight into a temporary prefix.
 check "make install PREFIX=<tmp>" make --no-print-directory -s -C "$root" install PREFIX="$work/direct"

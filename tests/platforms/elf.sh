@@ -20,6 +20,8 @@ at_most() { [ "$(printf '%s\n%s\n' "$1" "$2" | sort -V | tail -n1)" = "$2" ]; }
 while read -r platform _ _; do
   so=$root/dist/native/$platform/libpaytoken.so.$version
   if [ ! -f "$so" ]; then bad "$platform: $so missing (run: make dist-native)"; continue; fi
+  cmd=$root/dist/native/$platform/paytoken
+  check "$platform: the paytoken command is built" test -x "$cmd"
   dynamic=$(readelf -d -W "$so")
   check "$platform: SONAME libpaytoken.so.0" grep -q 'Library soname: \[libpaytoken.so.0\]' <<<"$dynamic"
   check "$platform: NODELETE" grep -qE 'FLAGS_1.*NODELETE' <<<"$dynamic"
@@ -39,9 +41,12 @@ while read -r platform _ _; do
     *-gnu)
       newest=$(newest_glibc "$so")
       check "$platform: newest glibc symbol version ${newest:-none} <= 2.17" at_most "${newest:-0}" 2.17
+      newest=$(newest_glibc "$cmd")
+      check "$platform: the paytoken command's newest glibc symbol version ${newest:-none} <= 2.17" at_most "${newest:-0}" 2.17
       ;;
     *-musl)
       check "$platform: needs no glibc symbol" test -z "$(newest_glibc "$so")"
+      check "$platform: the paytoken command needs no glibc symbol" test -z "$(newest_glibc "$cmd")"
       ;;
   esac
 done <<<"$PAYTOKEN_PLATFORMS"
