@@ -4,9 +4,7 @@ complete their futures through a callback (see _native_async); nothing blocks th
 from __future__ import annotations
 
 import asyncio
-import datetime
 import functools
-import json as _json
 import time
 from concurrent.futures import Executor
 from typing import Any, Awaitable, Mapping, Optional
@@ -15,8 +13,7 @@ from ._api import ApiBase, Body, Params, Stats
 from . import _native_async, _recovery
 from ._errors import PayTokenError
 from ._recovery import NetCancelResult
-from ._client import (Client, _c_string, _call_options, _encode_body, _encode_headers,
-                      _with_query)
+from ._client import Client, _call_options, _encode_request, _response
 from ._response import Response
 
 
@@ -66,11 +63,8 @@ class AsyncClient(ApiBase[Awaitable[Response]]):
                       timeout: Optional[float] = None, idempotency_key: Optional[str] = None,
                       retry_unknown_outcome: Optional[bool] = None) -> Response:
         """See :meth:`Client.request`."""
-        raw_method = _c_string("method", method).upper()
-        full_path = _with_query(path, params)
-        raw_path = _c_string("path", full_path)
-        body, content_type = _encode_body(json, data)
-        raw_headers = _encode_headers(headers, content_type)
+        raw_method, full_path, raw_path, body, raw_headers = _encode_request(
+            method, path, params, json, data, headers)
         started = time.monotonic()
         # The library holds its own reference to the client until the callback has run.
         with self._client._borrow() as handle:
@@ -84,10 +78,7 @@ class AsyncClient(ApiBase[Awaitable[Response]]):
         except PayTokenError as exc:
             exc.idempotency_key = key
             raise
-        elapsed = datetime.timedelta(seconds=time.monotonic() - started)
-        return Response(answer.status, _json.loads(answer.headers_json), answer.body,
-                        text=answer.text, url=full_path, method=raw_method.decode(),
-                        elapsed=elapsed, idempotency_key=answer.idempotency_key)
+        return _response(answer, raw_method, full_path, started)
 
     def nicepay_sign(self, *parts: str) -> str:
         """See :meth:`Client.nicepay_sign` (no I/O)."""

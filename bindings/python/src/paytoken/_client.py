@@ -93,11 +93,8 @@ class Client(ApiBase[Response]):
         such a request with the same key after a timeout or a lost connection, within
         ``timeout``.
         """
-        raw_method = _c_string("method", method).upper()
-        full_path = _with_query(path, params)
-        raw_path = _c_string("path", full_path)
-        body, content_type = _encode_body(json, data)
-        raw_headers = _encode_headers(headers, content_type)
+        raw_method, full_path, raw_path, body, raw_headers = _encode_request(
+            method, path, params, json, data, headers)
         started = time.monotonic()
         with self._borrow() as handle:
             key, as_option = _recovery.key_for_call(handle, raw_method, headers, idempotency_key)
@@ -107,10 +104,7 @@ class Client(ApiBase[Response]):
             except PayTokenError as exc:
                 exc.idempotency_key = key
                 raise
-        elapsed = datetime.timedelta(seconds=time.monotonic() - started)
-        return Response(answer.status, _json.loads(answer.headers_json), answer.body,
-                        text=answer.text, url=full_path, method=raw_method.decode(),
-                        elapsed=elapsed, idempotency_key=answer.idempotency_key)
+        return _response(answer, raw_method, full_path, started)
 
     def nicepay_sign(self, *parts: str) -> str:
         """NICEPAY's ``signData``: lower-hex sha256 of ``parts`` joined, then the client's
@@ -226,6 +220,26 @@ def _with_query(path: str, params: Optional[Params]) -> str:
         return path
     query = params if isinstance(params, str) else urlencode(params, doseq=True)
     return f"{path}{'&' if '?' in path else '?'}{query}"
+
+
+def _encode_request(method: str, path: str, params: Optional[Params], json: Any,
+                    data: Optional[Body], headers: Optional[Mapping[str, str]]
+                    ) -> Tuple[bytes, str, bytes, Optional[bytes], Optional[bytes]]:
+    """A request's arguments as the C call takes them (shared with AsyncClient):
+    (method, path with query, path as C string, body, headers JSON)."""
+    raw_method = _c_string("method", method).upper()
+    full_path = _with_query(path, params)
+    raw_path = _c_string("path", full_path)
+    body, content_type = _encode_body(json, data)
+    return raw_method, full_path, raw_path, body, _encode_headers(headers, content_type)
+
+
+def _response(answer: Any, raw_method: bytes, full_path: str, started: float) -> Response:
+    """The :class:`Response` of a finished call that started at ``started`` (monotonic)."""
+    elapsed = datetime.timedelta(seconds=time.monotonic() - started)
+    return Response(answer.status, _json.loads(answer.headers_json), answer.body,
+                    text=answer.text, url=full_path, method=raw_method.decode(),
+                    elapsed=elapsed, idempotency_key=answer.idempotency_key)
 
 
 def _call_options(timeout: Optional[float], key: Optional[str] = None,
