@@ -10,6 +10,7 @@ use PayToken\Exception\PayTokenException;
 use PayToken\Native\CallOptions;
 use PayToken\Native\Errors;
 use PayToken\Native\Loader;
+use PayToken\Native\Options;
 
 /**
  * A client of one payment gateway account.
@@ -19,10 +20,12 @@ use PayToken\Native\Loader;
  * of the PHP process (the PHP-FPM worker), not of the request.
  *
  * Config keys are the library's (camelCase): gateway, clientKey, secretKey, impKey,
- * impSecret, apiSecret, auth, sandbox, baseUrl, connectTimeoutMs, timeoutMs,
- * refreshBeforeSecs, returnCharSet, tier, storeId, maxResponseBytes, userAgent, caFile
- * (a PEM bundle ADDED to the built-in Mozilla roots; a bad file fails here, not later).
- * Unknown keys are an InvalidArgumentException naming the key.
+ * impSecret, apiSecret, auth, sandbox, baseUrl, refreshBeforeSecs, returnCharSet, tier,
+ * storeId, maxResponseBytes, userAgent, caFile (a PEM bundle ADDED to the built-in
+ * Mozilla roots; a bad file fails here, not later), cacheDir, maxInFlight, idempotency,
+ * retryUnknownOutcome; but durations are Guzzle's: 'timeout' and 'connectTimeout' in
+ * seconds, as a call's 'timeout' (the library's timeoutMs/connectTimeoutMs still work:
+ * deprecated). Unknown keys are an InvalidArgumentException naming the key.
  *
  * The object never stores a credential, and marks them #[\SensitiveParameter] so they
  * stay out of stack traces on PHP >= 8.2.
@@ -30,7 +33,10 @@ use PayToken\Native\Loader;
 final class Client
 {
     /** What request() accepts in $options. */
-    private const REQUEST_OPTIONS = ['headers', 'query', 'timeoutMs', 'idempotencyKey', 'retryUnknownOutcome'];
+    private const REQUEST_OPTIONS = ['headers', 'query', 'timeout', 'idempotencyKey', 'retryUnknownOutcome'];
+
+    /** Accepted too: 'timeoutMs' (milliseconds), the 0.1 name of 'timeout'. Deprecated. */
+    private const DEPRECATED_REQUEST_OPTIONS = ['timeoutMs'];
 
     /** @var \FFI the binding this client's handle belongs to */
     private $ffi;
@@ -47,7 +53,7 @@ final class Client
         array $config
     ) {
         $this->gateway = \is_string($config['gateway'] ?? null) ? $config['gateway'] : '?';
-        $configJson = self::encodeJson($config, 'config');
+        $configJson = self::encodeJson(Options::clientConfig($config), 'config');
         $this->ffi = Loader::ffi();
         $error = $this->ffi->new('paytoken_error');
         $handle = $this->ffi->new('paytoken_client*');
@@ -147,16 +153,14 @@ final class Client
 
     /**
      * Counters of this client's cache entry (shared by clients with the same account):
-     * tokenFetches, cacheHits, refreshFailures, retriesAfter401, ...
-     *
-     * @return array<string, mixed>
+     * every key of the library's stats as a typed method (tokenFetches(), ...).
      */
-    public function stats(): array
+    public function stats(): Stats
     {
         $json = $this->takeString(function (CData $out, CData $error): int {
             return $this->ffi->paytoken_client_stats($this->handle(), $out, $error);
         });
-        return (array) json_decode($json, true);
+        return new Stats((array) json_decode($json, true));
     }
 
     /**
@@ -167,7 +171,8 @@ final class Client
      * @param array|object|string|null $body an array/object is sent as JSON (an empty array
      *   as the object {}); a string as is; null for none
      * @param array $options 'headers' => [name => value], 'query' => [name => value] (or a
-     *   string), 'timeoutMs' => int (this call only, replacing the client's),
+     *   string), 'timeout' => seconds, int or float (this call only, replacing the
+     *   client's; 'timeoutMs' => int milliseconds is its deprecated 0.1 name),
      *   'idempotencyKey' => string (your own PortOne V2 key, e.g. the getIdempotencyKey() of
      *   a call that timed out; not with an Idempotency-Key header), 'retryUnknownOutcome'
      *   => bool (this call only). Any other key is an InvalidArgumentException: headers go
@@ -181,14 +186,12 @@ final class Client
         $body = null,
         array $options = []
     ): Response {
-        $unknown = array_diff(array_keys($options), self::REQUEST_OPTIONS);
-        if ($unknown !== []) {
-            throw InvalidArgumentException::because(sprintf(
-                'paytoken: unknown request option "%s" (known: %s); headers go under \'headers\' => [...]',
-                (string) reset($unknown),
-                implode(', ', self::REQUEST_OPTIONS)
-            ));
-        }
+        Options::refuseUnknown(
+            $options,
+            array_merge(self::REQUEST_OPTIONS, self::DEPRECATED_REQUEST_OPTIONS),
+            'request option',
+            "; a query goes under 'query' => [...], headers under 'headers' => [...]"
+        );
         $path = self::withQuery($path, $options['query'] ?? []);
         self::refuseNul($method, 'method');
         self::refuseNul($path, 'path');
@@ -200,7 +203,7 @@ final class Client
         $headersJson = self::headersJson($headers);
         [$key, $keyAsOption] = CallOptions::idempotencyKey($this->ffi, $this->handle(), $method, $headers, $options);
         $callOptions = CallOptions::json(
-            $options['timeoutMs'] ?? null,
+            Options::callTimeoutMs($options),
             $keyAsOption ? $key : null,
             $options['retryUnknownOutcome'] ?? null
         );
@@ -237,13 +240,19 @@ final class Client
         }
     }
 
-    /** GET with a query (['status' => 'paid']) and options ('headers', 'timeoutMs'). */
-    public function get(string $path, array $query = [], array $options = []): Response
+    /**
+     * GET, Guzzle's way: get($path, ['query' => ['status' => 'paid'], 'headers' => [...],
+     * 'timeout' => 5]). A key that is not an option (['status' => 'paid'] given as the
+     * options) is an InvalidArgumentException, never a query nobody asked for.
+     *
+     * @param array<string, mixed> $options
+     */
+    public function get(string $path, array $options = []): Response
     {
-        return $this->request('GET', $path, null, ['query' => $query] + $options);
+        return $this->request('GET', $path, null, $options);
     }
 
-    /** POST a JSON body (array/object; [] is {}) or a string; options: 'headers', 'query', 'timeoutMs'. */
+    /** POST a JSON body (array/object; [] is {}) or a string; options: 'headers', 'query', 'timeout'... */
     public function post(
         string $path,
         #[\SensitiveParameter]
@@ -273,10 +282,14 @@ final class Client
         return $this->request('PATCH', $path, $body, $options);
     }
 
-    /** DELETE with a query and options, as get(). */
-    public function delete(string $path, array $query = [], array $options = []): Response
+    /**
+     * DELETE with options, as get().
+     *
+     * @param array<string, mixed> $options
+     */
+    public function delete(string $path, array $options = []): Response
     {
-        return $this->request('DELETE', $path, null, ['query' => $query] + $options);
+        return $this->request('DELETE', $path, null, $options);
     }
 
     /**
@@ -303,18 +316,15 @@ final class Client
     /**
      * NICEPAY's network cancel for $orderId, after an approval whose outcome is unknown
      * (within one hour of it). A timeout or network error is outcome RETRY, never an
-     * exception; only bad arguments throw. $options: 'timeoutMs' => int.
+     * exception; only bad arguments throw. $options: 'timeout' => seconds (int or float).
      *
      * @param array<string, mixed> $options
      */
     public function nicepayNetcancel(string $orderId, array $options = []): NetCancelResult
     {
-        $unknown = array_diff(array_keys($options), ['timeoutMs']);
-        if ($unknown !== []) {
-            throw InvalidArgumentException::because(sprintf('paytoken: unknown netcancel option "%s" (known: timeoutMs).', (string) reset($unknown)));
-        }
+        Options::refuseUnknown($options, ['timeout', 'timeoutMs'], 'netcancel option');
         self::refuseNul($orderId, 'order id');
-        $callOptions = CallOptions::json($options['timeoutMs'] ?? null);
+        $callOptions = CallOptions::json(Options::callTimeoutMs($options));
         try {
             return NetCancelResult::fromJson($this->takeString(function (CData $out, CData $error) use ($orderId, $callOptions): int {
                 return $this->ffi->paytoken_nicepay_netcancel($this->handle(), $orderId, $callOptions, $out, $error);

@@ -12,9 +12,13 @@ use PayToken\Native\Loader;
  * Routes the library's log records to a PSR-3 logger (any object with
  * log($level, $message, array $context)), e.g. Monolog:
  *
- *     PayToken\Logs::setLogger($logger);           // debug and info records
- *     PayToken\Logs::setLogger($logger, 'info');   // fetches, refresh reasons, retries only
- *     PayToken\Logs::setLogger(null);              // stop
+ *     PayToken\Logs::setLogger($logger);             // everything, from 'debug' up
+ *     PayToken\Logs::setLogger($logger, 'warning');  // warnings only
+ *     PayToken\Logs::setLogger(null);                // stop
+ *
+ * Levels are the same in every binding: routine records (a token fetched, a cache hit,
+ * a failed call) are 'debug'; warnings (records dropped because the queue was full, the
+ * library's warning records) are 'warning'. Nothing is collected until a logger is set.
  *
  * The library queues records without blocking the call that produced them (at most 1024;
  * more are dropped and counted); PHP has no threads, so they are handed to the logger
@@ -23,14 +27,22 @@ use PayToken\Native\Loader;
  */
 final class Logs
 {
-    private const LEVELS = ['info' => 1, 'debug' => 2];
+    /** PSR-3 threshold => what the library collects (2: everything, 1: its warnings). */
+    private const LEVELS = ['debug' => 2, 'info' => 1, 'notice' => 1, 'warning' => 1];
+
+    /** @var bool whether 'debug' records go to the logger */
+    private static $debug = false;
+
+    /** @var int records the library had dropped when last looked at */
+    private static $droppedSeen = 0;
 
     /** @var object|null */
     private static $logger = null;
 
     /**
      * @param object|null $logger a PSR-3 LoggerInterface (anything with a log() method)
-     * @param string $level 'debug' (everything) or 'info'
+     * @param string $level the lowest PSR-3 level handed over: 'debug' (everything) or
+     *   'info', 'notice', 'warning' (warnings only)
      */
     public static function setLogger($logger, string $level = 'debug'): void
     {
@@ -38,13 +50,19 @@ final class Logs
             throw InvalidArgumentException::because('paytoken: the logger must be a PSR-3 logger (an object with a log() method) or null.');
         }
         if (!isset(self::LEVELS[$level])) {
-            throw InvalidArgumentException::because("paytoken: the log level must be 'debug' or 'info'.");
+            throw InvalidArgumentException::because(sprintf(
+                "paytoken: unknown log level '%s' (known: %s).",
+                $level,
+                implode(', ', array_keys(self::LEVELS))
+            ));
         }
         $ffi = Loader::ffi();
         $error = $ffi->new('paytoken_error');
         $status = $ffi->paytoken_log_configure($logger === null ? 0 : self::LEVELS[$level], null, null, \FFI::addr($error));
         Errors::check($ffi, $status, $error);
         self::$logger = $logger;
+        self::$debug = $level === 'debug';
+        self::$droppedSeen = (int) $ffi->paytoken_log_dropped();
     }
 
     /** Records the library dropped because its queue was full (process lifetime). */
@@ -71,7 +89,18 @@ final class Logs
             } finally {
                 $ffi->paytoken_string_free($message);
             }
-            self::$logger->log($level->cdata === 1 ? 'info' : 'debug', $text, ['source' => 'libpaytoken']);
+            $psr = $level->cdata >= 3 ? 'warning' : 'debug';
+            if ($psr === 'warning' || self::$debug) {
+                self::$logger->log($psr, $text, ['source' => 'libpaytoken']);
+            }
+        }
+        $dropped = (int) $ffi->paytoken_log_dropped();
+        if ($dropped > self::$droppedSeen) {
+            self::$logger->log('warning', sprintf(
+                'paytoken: %d log records were dropped (the library\'s queue was full)',
+                $dropped - self::$droppedSeen
+            ), ['source' => 'libpaytoken']);
+            self::$droppedSeen = $dropped;
         }
     }
 }

@@ -56,7 +56,7 @@ def test_errors_settle_once_with_typed_exceptions(sim, make_async):
     sim.fault(gateway="portone-v1", endpoint="api", kind="hang", count=3)
 
     async def scenario():
-        client = make_async("portone-v1", timeout_ms=800)
+        client = make_async("portone-v1", timeout=0.8)
         wrong = make_async("portone-v1", imp_secret="wrong")
         await client.token()
         return await asyncio.gather(

@@ -128,7 +128,7 @@ def test_a_connection_closed_mid_request_is_a_network_error(sim, make_client):
 
 
 def test_a_hanging_gateway_is_a_timeout_whose_outcome_is_unknown(sim, make_client):
-    client = make_client("nicepay", timeout_ms=300)
+    client = make_client("nicepay", timeout=0.3)
     client.token()
     sim.fault(endpoint="api", kind="hang")
     started = time.monotonic()

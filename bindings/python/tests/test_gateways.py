@@ -103,7 +103,7 @@ def test_gateway_clock_skew_does_not_matter(sim, make_client):
 
 
 def test_every_option_of_the_table_reaches_the_library(sim, make_client):
-    common = {"timeout_ms": 4000, "connect_timeout_ms": 1000, "max_response_bytes": 1 << 20,
+    common = {"timeout": 4, "connect_timeout": 1, "max_response_bytes": 1 << 20,
               "user_agent": "shop/1.2", "refresh_before_secs": 30}
     clients = [
         make_client("nicepay", sandbox=True, auth="token", return_char_set="utf-8", **common),

@@ -93,7 +93,7 @@ def test_retry_unknown_outcome_resends_a_lost_answer_by_itself(faithful, make_cl
     answer = client.post("/payments/pay-2/cancel", json={"reason": "r", "amount": 700}, timeout=10)
     assert answer.status == 200 and answer.json()["cancellation"]["totalAmount"] == 700
     assert _processed(faithful, "portone-v2") == 1
-    assert client.stats().extra["unknownOutcomeRetries"] == 1
+    assert client.stats().unknown_outcome_retries == 1
     # Off for this call: the lost answer is the caller's to handle.
     faithful.fault(gateway="portone-v2", endpoint="api", kind="process-then-close")
     with pytest.raises(paytoken.NetworkError) as lost:
@@ -173,4 +173,4 @@ def test_retry_unknown_outcome_resends_after_a_timeout_within_the_deadline(faith
     assert answer.status == 200 and answer.json()["cancellation"]["totalAmount"] == 300
     assert _processed(faithful, "portone-v2") == 1, "processed once"
     assert faithful.stats()["idempotentReplays"] == 1, "the resend got the first answer"
-    assert client.stats().extra["unknownOutcomeRetries"] == 1
+    assert client.stats().unknown_outcome_retries == 1

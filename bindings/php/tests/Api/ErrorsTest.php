@@ -72,13 +72,13 @@ final class ErrorsTest extends SimTestCase
     {
         $this->expectException(InvalidArgumentException::class);
         $this->expectExceptionMessage('headers');
-        $this->nicepay()->get('/v1/payments/x', [], ['headers' => ['X-List' => ['a', 'b']]]);
+        $this->nicepay()->get('/v1/payments/x', ['headers' => ['X-List' => ['a', 'b']]]);
     }
 
     public function testHeaderInjectionIsRefusedByTheLibrary(): void
     {
         $this->expectException(InvalidArgumentException::class);
-        $this->nicepay()->get('/v1/payments/x', [], ['headers' => ['X-Evil' => "a\r\nAuthorization: Basic Zm9v"]]);
+        $this->nicepay()->get('/v1/payments/x', ['headers' => ['X-Evil' => "a\r\nAuthorization: Basic Zm9v"]]);
     }
 
     public function testABodyThatIsNeitherJsonableNorAStringIsRefused(): void

@@ -35,7 +35,7 @@ final class RecoveryTest extends SimTestCase
         $client = $this->portoneV2();
         $cancel = ['reason' => 'customer asked', 'amount' => 1000];
         try {
-            $client->post('/payments/php-pay-1/cancel', $cancel, ['timeoutMs' => 500]);
+            $client->post('/payments/php-pay-1/cancel', $cancel, ['timeout' => 0.5]);
             self::fail('the answer was lost: a timeout');
         } catch (TimeoutException $lost) {
             $key = $lost->getIdempotencyKey();
@@ -97,7 +97,7 @@ final class RecoveryTest extends SimTestCase
         $client->token();
         $this->sim->fault(['gateway' => 'nicepay', 'endpoint' => 'api', 'kind' => 'process-then-hang']);
         try {
-            $client->post('/v1/payments/php-tid-9', ['amount' => 7000], ['timeoutMs' => 500]);
+            $client->post('/v1/payments/php-tid-9', ['amount' => 7000], ['timeout' => 0.5]);
             self::fail('the answer was lost: a timeout');
         } catch (TimeoutException $lost) {
             self::assertNull($lost->getIdempotencyKey());
@@ -111,7 +111,7 @@ final class RecoveryTest extends SimTestCase
         self::assertSame([NetCancelResult::NOT_NEEDED, '2015'], [$again->outcome(), $again->resultCode()]);
 
         $this->sim->fault(['gateway' => 'nicepay', 'endpoint' => 'api', 'kind' => 'hang']);
-        $hung = $client->nicepayNetcancel('php-order-9', ['timeoutMs' => 300]);
+        $hung = $client->nicepayNetcancel('php-order-9', ['timeout' => 0.3]);
         self::assertTrue($hung->mustRetry());
         self::assertSame(0, $hung->httpStatus());
         self::assertNotSame('', $hung->resultMsg());

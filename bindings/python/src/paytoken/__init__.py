@@ -23,9 +23,11 @@ from ._errors import (
     NetworkError,
     PayTokenError,
     PayTokenTimeout,
+    PayTokenTimeoutError,
     ResponseJSONError,
     Status,
     TlsError,
+    UnknownOptionError,
 )
 from ._log import sync_level as sync_log_level
 from ._native import config_schema, library_path
@@ -49,11 +51,13 @@ __all__ = [
     "NetworkError",
     "PayTokenError",
     "PayTokenTimeout",
+    "PayTokenTimeoutError",
     "Response",
     "ResponseJSONError",
     "Stats",
     "Status",
     "TlsError",
+    "UnknownOptionError",
     "config_schema",
     "library_path",
     "library_version",

@@ -5,6 +5,7 @@ or an awaitable of one."""
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import json
 from typing import Any, Dict, Generic, Mapping, Optional, Sequence, Tuple, Type, TypeVar, Union
 
@@ -17,28 +18,63 @@ Params = Union[Mapping[str, Any], Sequence[Tuple[str, Any]], str]
 Body = Union[bytes, bytearray, memoryview, str, Mapping[str, Any]]
 
 
+# The library's stats key -> (field of Stats, how its JSON value becomes the field's).
+def _ms(value: Any) -> Optional[datetime.timedelta]:
+    return None if value is None else datetime.timedelta(milliseconds=value)
+
+
+_STATS_FIELDS: Mapping[str, Tuple[str, Any]] = {
+    "gateway": ("gateway", str),
+    "tokenFetches": ("token_fetches", int),
+    "cacheHits": ("cache_hits", int),
+    "refreshFailures": ("refresh_failures", int),
+    "retriesAfter401": ("retries_after_401", int),
+    "fetchesSkippedAfterRefusal": ("fetches_skipped_after_refusal", int),
+    "hostCacheReads": ("host_cache_reads", int),
+    "unknownOutcomeRetries": ("unknown_outcome_retries", int),
+    "tokenValidForMs": ("token_valid_for", _ms),
+    "gatewayClockSkewMs": ("gateway_clock_skew", _ms),
+    "asyncThreads": ("async_threads", int),
+    "asyncRunning": ("async_running", int),
+    "asyncQueued": ("async_queued", int),
+}
+
+
 @dataclasses.dataclass(frozen=True)
 class Stats:
     """Counters of the cache entry behind a client (shared by every client with the same
-    gateway, origin and credentials in this process)."""
+    gateway, origin and credentials in this process), and the process's async pool.
+    Every key of the library's stats is a typed field (docs/c-api.md, "Stats");
+    durations are ``timedelta`` (as ``Response.elapsed``)."""
 
+    gateway: str
     token_fetches: int
     cache_hits: int
     refresh_failures: int
     retries_after_401: int
+    fetches_skipped_after_refusal: int = 0
+    host_cache_reads: int = 0
+    unknown_outcome_retries: int = 0
+    token_valid_for: Optional[datetime.timedelta] = None
+    """How long the cached token stays servable; None when none is cached."""
+    gateway_clock_skew: Optional[datetime.timedelta] = None
+    """The gateway's clock minus this host's at the last token answer (None before one)."""
+    async_threads: int = 0
+    async_running: int = 0
+    async_queued: int = 0
     extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)
-    """The library's other keys (``gateway``, ``tokenValidForMs``, ...), as it sends them."""
+    """Keys of a newer library that this version has no field for, as it sends them."""
 
     @classmethod
     def from_json(cls, text: str) -> "Stats":
-        counters: Dict[str, Any] = json.loads(text)
-        return cls(
-            token_fetches=counters.pop("tokenFetches", 0),
-            cache_hits=counters.pop("cacheHits", 0),
-            refresh_failures=counters.pop("refreshFailures", 0),
-            retries_after_401=counters.pop("retriesAfter401", 0),
-            extra=counters,
-        )
+        values: Dict[str, Any] = json.loads(text)
+        fields: Dict[str, Any] = {"gateway": "", "token_fetches": 0, "cache_hits": 0,
+                                  "refresh_failures": 0, "retries_after_401": 0}
+        for key, (field, convert) in _STATS_FIELDS.items():
+            if key in values:
+                value = values.pop(key)
+                fields[field] = None if value is None else convert(value)
+        return cls(**fields, extra=values)
 
 
 class ApiBase(Generic[R]):
@@ -52,7 +88,7 @@ class ApiBase(Generic[R]):
                 auth: Optional[str] = None, **options: Any) -> _Self:
         """A NICEPAY client. ``auth``: ``"token"`` (default) or ``"basic"``.
 
-        ``options``: ``base_url``, ``timeout_ms``, ``connect_timeout_ms``,
+        ``options``: ``base_url``, ``timeout`` and ``connect_timeout`` (seconds),
         ``refresh_before_secs``, ``return_char_set``, ``max_response_bytes``, ``user_agent``,
         ``ca_file`` (a PEM bundle ADDED to the built-in Mozilla roots; checked here: a
         missing or unreadable file raises ``InvalidArgumentError`` at once),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime
 import json as _json
-import math
 import os
 import threading
 import time
@@ -13,7 +12,7 @@ import weakref
 from typing import Any, Dict, Iterator, Mapping, NoReturn, Optional, Tuple
 from urllib.parse import urlencode
 
-from . import _log, _native
+from . import _config, _log, _native
 from ._api import ApiBase, Body, Params, Stats
 from . import _recovery
 from ._errors import InvalidArgumentError, PayTokenError
@@ -82,8 +81,8 @@ class Client(ApiBase[Response]):
         ``json`` (serialised as UTF-8 JSON) or ``data`` (bytes or str as is; a dict is
         form-encoded). Any HTTP status comes back as a :class:`Response`; a 401 is
         retried once with a fresh token. Nothing is retried after the request may have
-        reached the gateway: see :class:`PayTokenTimeout`. ``timeout`` (seconds) replaces
-        the client's ``timeout_ms`` for this call only: an approval may wait 60 s, a
+        reached the gateway: see :class:`PayTokenTimeoutError`. ``timeout`` (seconds) replaces
+        the client's ``timeout`` for this call only: an approval may wait 60 s, a
         lookup 5 s.
 
         PortOne V2 POST/PUT/PATCH/DELETE carry an ``Idempotency-Key`` (a fresh one, or
@@ -161,6 +160,7 @@ class Client(ApiBase[Response]):
     def _borrow(self) -> Iterator[Any]:
         """The native handle, kept alive until the call returns even if another thread
         closes the client meanwhile."""
+        _log.sync_level()  # logging may have been configured after this client was made
         with self._lock:
             if self._closed:
                 raise InvalidArgumentError("this paytoken client is closed")
@@ -245,13 +245,7 @@ def _response(answer: Any, raw_method: bytes, full_path: str, started: float) ->
 def _call_options(timeout: Optional[float], key: Optional[str] = None,
                   retry_unknown_outcome: Optional[bool] = None) -> Optional[bytes]:
     """The per-call options JSON of paytoken_request_ex (None: the client's defaults)."""
-    timeout_ms = None
-    if timeout is not None:
-        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
-            raise TypeError(f"timeout must be a number of seconds, not {type(timeout).__name__}")
-        if not timeout > 0 or math.isinf(timeout):
-            raise InvalidArgumentError(f"timeout must be a positive number of seconds, not {timeout!r}")
-        timeout_ms = max(1, math.ceil(timeout * 1000))
+    timeout_ms = _config.optional_seconds_to_ms("timeout", timeout)
     return _recovery.options_json(timeout_ms, key, retry_unknown_outcome)
 
 

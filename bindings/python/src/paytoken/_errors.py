@@ -72,6 +72,12 @@ class InvalidArgumentError(PayTokenError, ValueError):
     status = Status.INVALID_ARGUMENT
 
 
+class UnknownOptionError(InvalidArgumentError, TypeError):
+    """An option nobody defined (a misspelled keyword): the message names it, a close
+    match and every option accepted there. Also a ``TypeError``, as Python raises for an
+    unexpected keyword argument."""
+
+
 class AuthError(PayTokenError):
     """The gateway refused the credentials, or a request still got 401 after one retry
     with a fresh token. Check the keys, and sandbox vs production."""
@@ -108,7 +114,7 @@ class NetworkError(PayTokenError, ConnectionError):
     status = Status.NETWORK
 
 
-class PayTokenTimeout(PayTokenError, TimeoutError):
+class PayTokenTimeoutError(PayTokenError, TimeoutError):
     """A connect or read deadline passed.
 
     For a business request (approve, cancel, ...) the outcome at the gateway is
@@ -117,6 +123,10 @@ class PayTokenTimeout(PayTokenError, TimeoutError):
     """
 
     status = Status.TIMEOUT
+
+
+PayTokenTimeout = PayTokenTimeoutError
+"""Deprecated alias of :class:`PayTokenTimeoutError` (its name in 0.1)."""
 
 
 class TlsError(PayTokenError, ConnectionError):
@@ -133,7 +143,7 @@ class InternalError(PayTokenError):
 
 _BY_STATUS: Dict[int, Type[PayTokenError]] = {
     cls.status: cls
-    for cls in (InvalidArgumentError, AuthError, GatewayError, NetworkError, PayTokenTimeout,
+    for cls in (InvalidArgumentError, AuthError, GatewayError, NetworkError, PayTokenTimeoutError,
                 TlsError, InternalError)
 }
 
