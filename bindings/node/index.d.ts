@@ -90,6 +90,8 @@ export interface RequestOptions {
 export interface NetCancelResult {
   /** cancelled: accepted (0000); notNeeded: nothing was approved (2015); retry: send it again within the hour. */
   readonly outcome: 'cancelled' | 'notNeeded' | 'retry';
+  /** True for outcome 'retry': send the network cancel again within the hour. */
+  readonly mustRetry: boolean;
   readonly resultCode: string;
   /** The gateway's message, or the transport error's for a retry. */
   readonly resultMsg: string;
@@ -97,13 +99,31 @@ export interface NetCancelResult {
   readonly httpStatus: number;
 }
 
+/** Every key of the library's stats (docs/c-api.md, "Stats"). */
 export interface ClientStats {
+  gateway: 'nicepay' | 'portone-v1' | 'portone-v2';
+  /** Token requests sent to the gateway. */
   tokenFetches: number;
+  /** Tokens served from the cache without a request. */
   cacheHits: number;
+  /** Refreshes that failed (the cached token, while valid, was served meanwhile). */
   refreshFailures: number;
+  /** Requests retried once with a fresh token after a 401. */
   retriesAfter401: number;
-  /** More keys may follow (e.g. gateway, tokenValidForMs). */
-  [key: string]: unknown;
+  /** 401s answered at once, without a token request (the token-storm bound). */
+  fetchesSkippedAfterRefusal: number;
+  /** Tokens taken from the cacheDir file instead of a token request. */
+  hostCacheReads: number;
+  /** Requests resent with the same idempotency key (retryUnknownOutcome). */
+  unknownOutcomeRetries: number;
+  /** How long the cached token stays servable, ms; null when none is cached. */
+  tokenValidForMs: number | null;
+  /** The gateway's clock minus this host's at the last token answer, ms; null before one. */
+  gatewayClockSkewMs: number | null;
+  /** The library's async I/O threads, the calls they run, the calls waiting (process-wide). */
+  asyncThreads: number;
+  asyncRunning: number;
+  asyncQueued: number;
 }
 
 /** An HTTP answer from the gateway: any status, including 4xx/5xx. */
@@ -129,7 +149,8 @@ export class Response {
 }
 
 export interface LogRecord {
-  level: 'info' | 'debug';
+  /** The same names in every binding: routine records are 'debug', warnings 'warning'. */
+  level: 'debug' | 'warning';
   /** Tokens and secrets appear only as `fp:` fingerprints. */
   message: string;
 }
@@ -138,8 +159,11 @@ export interface LogRecord {
 export const logs: import('node:events').EventEmitter & {
   on(event: 'log', listener: (record: LogRecord) => void): any;
 };
-/** 0 none, 1 info, 2 debug (the level adding a 'log' listener picks). */
-export function setLogLevel(level: 0 | 1 | 2): void;
+/**
+ * Collects records from this level up: 'debug' (what adding a 'log' listener picks),
+ * 'warning', or 'off'. The numbers 0, 1, 2 of 0.1 are deprecated.
+ */
+export function setLogLevel(level: 'debug' | 'warning' | 'off' | 0 | 1 | 2): void;
 /** Records the library dropped because its queue was full. */
 export function droppedLogs(): number;
 /** The library's config key table. */
@@ -221,7 +245,11 @@ export class GatewayError extends PayTokenError {}
 /** Connection refused or closed before a full response. */
 export class NetworkError extends PayTokenError {}
 /** A deadline passed: for a business request the outcome at the gateway is unknown. */
-export class TimeoutError extends PayTokenError {}
+export class PayTokenTimeoutError extends PayTokenError {}
+/** @deprecated the 0.1 name of PayTokenTimeoutError (the same class); it shadows the builtin. */
+export const TimeoutError: typeof PayTokenTimeoutError;
+/** @deprecated the 0.1 name of PayTokenTimeoutError. */
+export type TimeoutError = PayTokenTimeoutError;
 export class TlsError extends PayTokenError {}
 /** A bug in paytoken: please report it. */
 export class InternalError extends PayTokenError {}

@@ -26,7 +26,9 @@ module.exports = {
   AuthError: errors.AuthError,
   GatewayError: errors.GatewayError,
   NetworkError: errors.NetworkError,
-  TimeoutError: errors.TimeoutError,
+  PayTokenTimeoutError: errors.PayTokenTimeoutError,
+  /** @deprecated the 0.1 name of PayTokenTimeoutError (the same class). */
+  TimeoutError: errors.PayTokenTimeoutError,
   TlsError: errors.TlsError,
   InternalError: errors.InternalError,
   ErrorCode: errors.ErrorCode,

@@ -9,6 +9,7 @@ export const {
   AuthError,
   GatewayError,
   NetworkError,
+  PayTokenTimeoutError,
   TimeoutError,
   TlsError,
   InternalError,

@@ -15,7 +15,7 @@ const { Gate } = require('./gate');
 // its pool work before a worker goes away.
 const onLibraryThreads = isMainThread;
 const gate = new Gate();
-const { describe, requireObject, toJson, cString } = require('./args');
+const { describe, requireObject, toJson, cString, checkTimeoutMs, unknownOption } = require('./args');
 const { invalidArgument, fromStatus } = require('./errors');
 const { keyForCall, callOptions, rethrowWithKey, nicepaySign, netcancelOp } = require('./recovery');
 const { readResponse } = require('./response');
@@ -143,13 +143,16 @@ class Client {
   /**
    * Sends NICEPAY's network cancel for `orderId` (an approval whose outcome is unknown:
    * within one hour). Resolves with `{outcome: 'cancelled'|'notNeeded'|'retry',
-   * resultCode, resultMsg, httpStatus}`; a timeout or network error is outcome 'retry',
-   * never a rejection. Runs on libuv's pool: the event loop never waits.
+   * mustRetry, resultCode, resultMsg, httpStatus}`; a timeout or network error is outcome
+   * 'retry' (mustRetry true), never a rejection. Runs on libuv's pool: the event loop
+   * never waits.
    * @param {string} orderId
    * @param {{timeoutMs?: number}} [options]
    */
   nicepayNetcancel(orderId, options) {
-    return this.#onPool(() => netcancelOp(this.#live(), orderId, options));
+    if (options !== null && typeof options === 'object') checkTimeoutMs(options.timeoutMs);
+    return this.#onPool(() => netcancelOp(this.#live(), orderId, options))
+      .then((result) => Object.freeze({ ...result, mustRetry: result.outcome === 'retry' }));
   }
 
   /**
@@ -162,7 +165,11 @@ class Client {
     check(native().invalidate(this.#live(), tokenArg, err), err);
   }
 
-  /** Counters of this client's cache entry: `{tokenFetches, cacheHits, refreshFailures, retriesAfter401}`. */
+  /**
+   * Every key of the library's stats (docs/c-api.md, "Stats"): the counters of this
+   * client's cache entry, `gateway`, `tokenValidForMs` and `gatewayClockSkewMs` (null when
+   * unknown) and the async pool's `asyncThreads`, `asyncRunning`, `asyncQueued`.
+   */
   stats() {
     const out = [null];
     const err = {};
@@ -210,9 +217,8 @@ class Client {
   #requestOp(method, path, options = {}) {
     requireObject(options, 'request options');
     const unknown = Object.keys(options).filter((k) => !REQUEST_OPTIONS.includes(k));
-    if (unknown.length > 0) {
-      throw invalidArgument(`unknown request option "${unknown[0]}" (known: ${REQUEST_OPTIONS.join(', ')})`);
-    }
+    if (unknown.length > 0) throw unknownOption(unknown[0], REQUEST_OPTIONS, 'request option');
+    checkTimeoutMs(options.timeoutMs);
     const methodText = typeof method === 'string' ? method.toUpperCase() : method;
     const methodArg = cString(methodText, 'method');
     const fullPath = withQuery(path, options.query);

@@ -38,8 +38,12 @@ class InvalidArgumentError extends PayTokenError {}
 class AuthError extends PayTokenError {}
 class GatewayError extends PayTokenError {}
 class NetworkError extends PayTokenError {}
-/** The outcome of a business request that timed out is unknown at the gateway: reconcile. */
-class TimeoutError extends PayTokenError {}
+/**
+ * The outcome of a business request that timed out is unknown at the gateway: reconcile.
+ * Named so that it does not shadow the builtin TimeoutError (exported too under that 0.1
+ * name, deprecated: the same class).
+ */
+class PayTokenTimeoutError extends PayTokenError {}
 class TlsError extends PayTokenError {}
 class InternalError extends PayTokenError {}
 
@@ -48,7 +52,7 @@ const CLASS_BY_ERRNO = {
   2: AuthError,
   3: GatewayError,
   4: NetworkError,
-  5: TimeoutError,
+  5: PayTokenTimeoutError,
   6: TlsError,
   7: InternalError,
 };
@@ -75,7 +79,8 @@ module.exports = {
   AuthError,
   GatewayError,
   NetworkError,
-  TimeoutError,
+  PayTokenTimeoutError,
+  TimeoutError: PayTokenTimeoutError,
   TlsError,
   InternalError,
   ErrorCode: Object.freeze(Object.fromEntries(Object.entries(CODE_NAMES).map(([n, name]) => [name, Number(n)]))),

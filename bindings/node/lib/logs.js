@@ -9,17 +9,31 @@
 
 const { EventEmitter } = require('node:events');
 const { native, check } = require('./native');
+const { invalidArgument } = require('./errors');
 
-const LEVELS = { 1: 'info', 2: 'debug' };
+// The library's record levels: 1 and 2 are routine (fetches; cache hits), 3 a warning.
+// The names are the same in every binding: 'debug' and 'warning'.
+const LEVELS = { 1: 'debug', 2: 'debug', 3: 'warning' };
+// What setLogLevel takes -> what the library collects (2: everything, 1: its warnings).
+const COLLECT = { off: 0, warning: 1, debug: 2 };
 const POLL_MS = 100;
 
 const logs = new EventEmitter();
 let timer = null;
 let level = 0;
+let minimum = 'debug';
+let droppedSeen = 0;
 
-/** Collects records at `wanted` (0 none, 1 info, 2 debug); also chosen by adding a listener. */
-function setLevel(wanted) {
-  if (![0, 1, 2].includes(wanted)) throw new RangeError(`log level must be 0, 1 or 2, got ${wanted}`);
+/**
+ * Collects records from `name` up: 'debug' (everything), 'warning', or 'off'; adding a
+ * 'log' listener picks 'debug'. The numbers 0, 1, 2 of 0.1 still work (deprecated).
+ */
+function setLevel(name) {
+  const wanted = typeof name === 'number' && [0, 1, 2].includes(name) ? name : COLLECT[name];
+  if (wanted === undefined || typeof name === 'object') {
+    throw invalidArgument(`unknown log level ${JSON.stringify(name)} (known: ${Object.keys(COLLECT).join(', ')})`);
+  }
+  minimum = name === 'debug' || name === 2 ? 'debug' : 'warning';
   const err = {};
   check(native().logConfigure(wanted, null, null, err), err);
   level = wanted;
@@ -39,15 +53,21 @@ function drainLogs() {
   const levelOut = [0];
   const messageOut = [null];
   while (n.logNext(levelOut, messageOut) === 1) {
-    logs.emit('log', { level: LEVELS[levelOut[0]] || 'debug', message: messageOut[0] });
+    const name = LEVELS[levelOut[0]] || 'debug';
+    if (name === 'warning' || minimum === 'debug') logs.emit('log', { level: name, message: messageOut[0] });
+  }
+  const dropped = Number(n.logDropped());
+  if (dropped > droppedSeen) {
+    logs.emit('log', { level: 'warning', message: `${dropped - droppedSeen} log records were dropped (the library's queue was full)` });
+    droppedSeen = dropped;
   }
 }
 
 logs.on('newListener', (event) => {
-  if (event === 'log' && level === 0) setLevel(2);
+  if (event === 'log' && level === 0) setLevel('debug');
 });
 logs.on('removeListener', (event) => {
-  if (event === 'log' && logs.listenerCount('log') === 0 && level !== 0) setLevel(0);
+  if (event === 'log' && logs.listenerCount('log') === 0 && level !== 0) setLevel('off');
 });
 
 /** Records dropped because the library's queue was full (process lifetime). */

@@ -1,9 +1,12 @@
 package io.paytoken;
 
 /**
- * The gateway refused the credentials, or a request still got HTTP 401 after one retry
- * with a fresh token. Check the keys and sandbox vs production.
+ * The 0.1 name of {@link AuthException}, which is what is thrown: a {@code catch} of
+ * either catches it.
+ *
+ * @deprecated catch {@link AuthException}, the name every binding uses.
  */
+@Deprecated
 public class AuthenticationException extends PayTokenException {
     private static final long serialVersionUID = 1L;
 

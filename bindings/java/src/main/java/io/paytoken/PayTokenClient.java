@@ -412,6 +412,10 @@ public final class PayTokenClient implements AutoCloseable {
     // ---- helpers ------------------------------------------------------------------------
 
     private Pointer acquire() {
+        try {
+            PayTokenLogging.syncLevel(); // logging may have been configured after this client was made
+        } catch (PayTokenException ignored) { // the library is loaded: configuring it cannot fail
+        }
         calls.lock();
         if (handle == null) {
             calls.unlock();

@@ -1,7 +1,7 @@
 package io.paytoken;
 
 /**
- * A failed paytoken call. Subclasses name the kind of failure ({@link AuthenticationException},
+ * A failed paytoken call. Subclasses name the kind of failure ({@link AuthException},
  * {@link PayTokenTimeoutException}, ...), so callers can catch exactly what they handle.
  *
  * <p>The message is the library's English explanation, including the gateway's own message
@@ -63,7 +63,7 @@ public class PayTokenException extends Exception {
             case INVALID_ARGUMENT:
                 return new InvalidArgumentException(message, httpStatus, gatewayCode);
             case AUTH:
-                return new AuthenticationException(message, httpStatus, gatewayCode);
+                return new AuthException(message, httpStatus, gatewayCode);
             case GATEWAY:
                 return new GatewayException(message, httpStatus, gatewayCode);
             case NETWORK:

@@ -1,5 +1,6 @@
 package io.paytoken;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -12,7 +13,7 @@ import java.util.Set;
  * library's defaults.
  *
  * <pre>{@code
- * new PayTokenOptions().sandbox(true).timeoutMs(10_000)
+ * new PayTokenOptions().sandbox(true).timeout(Duration.ofSeconds(10))
  * }</pre>
  *
  * Which keys a gateway accepts is checked by the library when the client is created; an
@@ -42,12 +43,42 @@ public final class PayTokenOptions {
         return set("baseUrl", baseUrl);
     }
 
-    /** Connect deadline in milliseconds (default 5000). */
+    /**
+     * Connect deadline (default 5 s): a {@code Duration}, as the JDK {@code HttpClient}'s
+     * {@code connectTimeout} and the per-call {@link PayTokenRequestOptions#timeout}.
+     *
+     * @throws IllegalArgumentException outside the library's range (1 ms to 10 min)
+     */
+    public PayTokenOptions connectTimeout(Duration timeout) {
+        return set("connectTimeoutMs", Timeouts.millis("connectTimeout", timeout, "connectTimeoutMs"));
+    }
+
+    /**
+     * Whole-request deadline (default 30 s; PortOne V2 60 s); a call's
+     * {@link PayTokenRequestOptions#timeout} replaces it for that call.
+     *
+     * @throws IllegalArgumentException outside the library's range (1 ms to 10 min)
+     */
+    public PayTokenOptions timeout(Duration timeout) {
+        return set("timeoutMs", Timeouts.millis("timeout", timeout, "timeoutMs"));
+    }
+
+    /**
+     * Connect deadline in milliseconds.
+     *
+     * @deprecated the 0.1 name: use {@link #connectTimeout(Duration)}.
+     */
+    @Deprecated
     public PayTokenOptions connectTimeoutMs(long millis) {
         return set("connectTimeoutMs", millis);
     }
 
-    /** Whole-request deadline in milliseconds (default 30000; PortOne V2 60000). */
+    /**
+     * Whole-request deadline in milliseconds.
+     *
+     * @deprecated the 0.1 name: use {@link #timeout(Duration)}.
+     */
+    @Deprecated
     public PayTokenOptions timeoutMs(long millis) {
         return set("timeoutMs", millis);
     }

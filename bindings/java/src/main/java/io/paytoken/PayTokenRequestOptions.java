@@ -24,7 +24,11 @@ public final class PayTokenRequestOptions {
         return new PayTokenRequestOptions();
     }
 
-    /** The whole call's deadline, replacing the client's {@code timeoutMs}; null keeps it. */
+    /**
+     * The whole call's deadline, replacing the client's {@link PayTokenOptions#timeout};
+     * null keeps it. Outside the library's range (1 ms to 10 min) the call is refused with
+     * an {@link InvalidArgumentException} naming {@code timeout}.
+     */
     public PayTokenRequestOptions timeout(Duration timeout) {
         this.timeout = timeout;
         return this;
@@ -54,10 +58,13 @@ public final class PayTokenRequestOptions {
     static byte[] json(PayTokenRequestOptions options, String key) throws InvalidArgumentException {
         StringBuilder json = new StringBuilder("{");
         if (options != null && options.timeout != null) {
-            if (options.timeout.isNegative() || options.timeout.isZero()) {
-                throw new InvalidArgumentException("timeout must be positive, got " + options.timeout, 0, "");
+            long millis;
+            try {
+                millis = Timeouts.millis("timeout", options.timeout, "timeoutMs");
+            } catch (IllegalArgumentException e) {
+                throw new InvalidArgumentException(e.getMessage(), 0, "");
             }
-            json.append("\"timeoutMs\":").append(Math.max(1, options.timeout.toMillis()));
+            json.append("\"timeoutMs\":").append(millis);
         }
         if (key != null) {
             json.append(json.length() > 1 ? "," : "").append("\"idempotencyKey\":");

@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * A gateway's answer to {@link PayTokenClient#request}. Any HTTP status the gateway answers
  * is a response (200, 404, 500 ... are not exceptions); only a 401 that survives one retry
- * with a fresh token becomes an {@link AuthenticationException}.
+ * with a fresh token becomes an {@link AuthException}.
  *
  * <p>Immutable and detached from native memory: safe to keep and to share between threads.
  */

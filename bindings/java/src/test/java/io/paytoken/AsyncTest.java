@@ -57,11 +57,11 @@ class AsyncTest {
                      new PayTokenOptions().baseUrl(sim.url))) {
             assertInstanceOf(InvalidArgumentException.class, failure(client.requestAsync("TRACE", "/x")));
             assertInstanceOf(InvalidArgumentException.class, failure(client.requestAsync("GET", "https://elsewhere/x")));
-            assertInstanceOf(AuthenticationException.class, failure(wrong.requestAsync("GET", "/payments/imp_1")));
-            assertInstanceOf(AuthenticationException.class, failure(wrong.tokenAsync()));
+            assertInstanceOf(AuthException.class, failure(wrong.requestAsync("GET", "/payments/imp_1")));
+            assertInstanceOf(AuthException.class, failure(wrong.tokenAsync()));
             sim.fault("{\"gateway\":\"portone-v1\",\"endpoint\":\"api\",\"kind\":\"hang\",\"count\":1}");
             try (PayTokenClient slow = PayTokenClient.portoneV1(Simulator.IMP_KEY, Simulator.IMP_SECRET,
-                    new PayTokenOptions().baseUrl(sim.url).timeoutMs(700))) {
+                    new PayTokenOptions().baseUrl(sim.url).timeout(java.time.Duration.ofMillis(700)))) {
                 assertInstanceOf(PayTokenTimeoutException.class, failure(slow.requestAsync("GET", "/payments/imp_hang")));
             }
             assertEquals(0, AsyncCalls.inFlight());

@@ -21,7 +21,7 @@ class ErrorsTest {
     void nicepayRefusedCredentials() throws Exception {
         try (Simulator sim = Simulator.start();
              PayTokenClient client = PayTokenClient.nicepay(Simulator.NICEPAY_CLIENT_KEY, WRONG_SECRET, sim.options())) {
-            AuthenticationException e = assertThrows(AuthenticationException.class, client::token);
+            AuthException e = assertThrows(AuthException.class, client::token);
             assertRefused(e, "U104");
             assertTrue(e.getMessage().contains("사용자 인증에 실패하였습니다"), e.getMessage());
         }
@@ -31,7 +31,7 @@ class ErrorsTest {
     void portoneV1RefusedCredentials() throws Exception {
         try (Simulator sim = Simulator.start();
              PayTokenClient client = PayTokenClient.portoneV1(Simulator.IMP_KEY, WRONG_SECRET, sim.options())) {
-            assertRefused(assertThrows(AuthenticationException.class, client::token), "-1");
+            assertRefused(assertThrows(AuthException.class, client::token), "-1");
         }
     }
 
@@ -40,15 +40,15 @@ class ErrorsTest {
         try (Simulator sim = Simulator.start();
              PayTokenClient tokenScheme = PayTokenClient.portoneV2(WRONG_SECRET, sim.options().auth("token"));
              PayTokenClient secretScheme = PayTokenClient.portoneV2(WRONG_SECRET, sim.options())) {
-            assertRefused(assertThrows(AuthenticationException.class,
+            assertRefused(assertThrows(AuthException.class,
                     () -> tokenScheme.request("GET", "/payments/p_1")), "UNAUTHORIZED");
-            assertRefused(assertThrows(AuthenticationException.class,
+            assertRefused(assertThrows(AuthException.class,
                     () -> secretScheme.request("GET", "/payments/p_1")), "UNAUTHORIZED");
             assertEquals(1, sim.apiRequests("portone-v2"), "a refused secret is not retried");
         }
     }
 
-    private static void assertRefused(AuthenticationException e, String gatewayCode) {
+    private static void assertRefused(AuthException e, String gatewayCode) {
         assertEquals(ErrorCode.AUTH, e.getCode());
         assertEquals(401, e.getHttpStatus());
         assertEquals(gatewayCode, e.getGatewayCode());
@@ -165,7 +165,7 @@ class ErrorsTest {
     @Test
     void aHangingGatewayIsATimeout() throws Exception {
         try (Simulator sim = Simulator.start();
-             PayTokenClient client = PayTokenClient.portoneV2(Simulator.API_SECRET, sim.options().timeoutMs(500))) {
+             PayTokenClient client = PayTokenClient.portoneV2(Simulator.API_SECRET, sim.options().timeout(java.time.Duration.ofMillis(500)))) {
             sim.fault("{\"endpoint\":\"api\",\"kind\":\"hang\"}");
             long start = System.nanoTime();
             PayTokenTimeoutException e = assertThrows(PayTokenTimeoutException.class,
@@ -182,7 +182,7 @@ class ErrorsTest {
              PayTokenClient client = PayTokenClient.nicepay(Simulator.NICEPAY_CLIENT_KEY,
                      Simulator.NICEPAY_SECRET_KEY, sim.options())) {
             String token = client.token();
-            PayTokenOptions options = new PayTokenOptions().timeoutMs(100).set("secretKey", WRONG_SECRET);
+            PayTokenOptions options = new PayTokenOptions().timeout(java.time.Duration.ofMillis(100)).set("secretKey", WRONG_SECRET);
             String shown = client + " " + options + " " + client.stats()
                     + " " + client.request("GET", "/v1/payments/T_s");
 

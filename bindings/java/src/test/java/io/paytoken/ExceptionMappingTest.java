@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ExceptionMappingTest {
     @Test
     void everyStatusHasItsOwnType() {
-        Class<?>[] expected = {null, InvalidArgumentException.class, AuthenticationException.class,
+        Class<?>[] expected = {null, InvalidArgumentException.class, AuthException.class,
             GatewayException.class, NetworkException.class, PayTokenTimeoutException.class,
             TlsException.class, InternalException.class};
         for (int status = 1; status <= 7; status++) {

@@ -35,7 +35,7 @@ class RetryTest {
         try (Simulator sim = Simulator.start(); PayTokenClient client = sim.nicepay()) {
             sim.fault("{\"endpoint\":\"api\",\"kind\":\"unauthorized\",\"count\":0}");
 
-            AuthenticationException e = assertThrows(AuthenticationException.class,
+            AuthException e = assertThrows(AuthException.class,
                     () -> client.request("GET", "/v1/payments/T_401"));
 
             assertEquals(401, e.getHttpStatus());
