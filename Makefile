@@ -70,9 +70,13 @@ test-headers: lib
 	scripts/check-headers.sh
 	scripts/test-check-headers.sh
 
-# docs/c-api.md names every C function, status, config key and per-call option.
+# docs/c-api.md names every C function, status, config key and per-call option; the
+# README's vocabulary table names only what each binding has (the second run proves the
+# check catches a renamed name).
 test-docs:
 	scripts/check-docs.sh
+	scripts/check-vocabulary.py
+	scripts/check-vocabulary.py --self-test
 
 # Formatting and clippy are hard checks (release profile: shares the build's dependencies).
 lint:
