@@ -16,6 +16,14 @@ for platform in "${PLATFORMS[@]}"; do
   carries_native "$platform" unzip -p "$jar" "${slots[$platform]}/libpaytoken.so"
 done
 
+# The released pom is a consumer pom: coordinates and JNA, nothing of the build.
+pom=${jar%.jar}.pom
+for build_only in '<build>' 'junit' 'antrun' '<profiles>' '<scope>test</scope>' '@VERSION@' '@JNA_VERSION@'; do
+  ! grep -q "$build_only" "$pom" || fail "the released pom has $build_only: it is the build pom, not a consumer pom"
+done
+grep -q "<artifactId>jna</artifactId>" "$pom" || fail "the released pom lacks the JNA dependency"
+say "the released pom is a consumer pom"
+
 repo=$work/repo/io/paytoken/paytoken-java/$version
 mkdir -p "$repo" "$work/app"
 cp "$jar" "$repo/" && cp "${jar%.jar}.pom" "$repo/"

@@ -15,8 +15,12 @@ done
 
 cd "$work/app"
 echo '{"name":"packaging-app","private":true}' >package.json
-# koffi comes from the registry or npm's cache, as for any user.
-npm install --no-audit --no-fund --loglevel=error --prefer-offline "$tarball" >/dev/null
+# Self-contained: koffi and its binaries are bundled, so the install works offline on a
+# clean cache (no registry for the package's own dependencies), as in a shop's build.
+grep -qx "package/node_modules/koffi/package.json" <<<"$listing" || fail "koffi is not bundled in $tarball"
+npm install --offline --cache "$work/empty-npm-cache" --no-audit --no-fund --loglevel=error "$tarball" >/dev/null \
+  || fail "npm install --offline of $tarball failed on a clean cache"
+say "npm install --offline on a clean cache"
 cp "$HERE/apps/app.js" .
 out=$(node app.js)
 expect_smoke_output "$out"

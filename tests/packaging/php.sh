@@ -17,9 +17,19 @@ unzip -p "$archive" lib/paytoken_ffi.h | cmp -s - "$ROOT/include/paytoken_ffi.h"
 cp "$archive" "$work/repo/"
 
 cd "$work/app"
-# Only the artifact repository: nothing else is needed (ext-ffi and ext-json are PHP's own).
-echo '{"repositories":[{"type":"artifact","url":"../repo"},{"packagist.org":false}]}' >composer.json
-composer require --no-interaction --no-progress --quiet --no-audit paytoken/paytoken
+# The README's install steps exactly as written, in an empty folder (ext-ffi and ext-json
+# are PHP's own: nothing comes from Packagist), with this archive's folder as /srv/packages.
+steps=$(python3 - "$ROOT/bindings/php/README.md" <<'PY'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read().split("\n## Install\n", 1)[1]
+print(re.search(r"```sh norun\n(.*?)```", text, re.S).group(1))
+PY
+)
+grep -qF "$steps" "$ROOT/README.md" || fail "README.md's composer steps differ from the PHP README's"
+[ -z "$(ls -A)" ] || fail "$work/app is not empty"
+COMPOSER_HOME=$work/composer-home COMPOSER_CACHE_DIR=$work/composer-cache \
+  bash -euo pipefail -c "${steps//\/srv\/packages/$work/repo}" >/dev/null 2>&1 || fail "the README's composer steps failed in an empty folder"
+say "the README's composer steps work in an empty folder"
 cp "$HERE/apps/app.php" .
 out=$(php app.php)
 expect_smoke_output "$out"

@@ -109,8 +109,11 @@ class NativeFeelTest {
         TreeSet<String> setters = new TreeSet<>();
         for (Method m : PayTokenOptions.class.getDeclaredMethods()) {
             if (m.getReturnType() == PayTokenOptions.class && m.getParameterCount() == 1
-                    && java.lang.reflect.Modifier.isPublic(m.getModifiers())) {
-                setters.add(m.getName());
+                    && java.lang.reflect.Modifier.isPublic(m.getModifiers())
+                    && !m.isAnnotationPresent(Deprecated.class)) {
+                // A duration key (timeoutMs) is a Duration setter named without the unit.
+                boolean duration = m.getParameterTypes()[0] == java.time.Duration.class;
+                setters.add(duration ? m.getName() + "Ms" : m.getName());
             }
         }
         assertEquals(keys, setters);
