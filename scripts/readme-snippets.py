@@ -22,8 +22,13 @@ How a block runs, as written but for three documented adaptations:
 Shell blocks run with bash -e in a private network namespace when the machine allows one
 (their fixed ports cannot collide with anything else), from the repository's top.
 
+`norun` is for installation and set-up commands only (pip/npm/composer/mvn/apt/make
+installs, server set-ups): a `norun` block of Python, PHP, JavaScript, Java or C code is
+listed as such, since a worked example must run.
+
 Usage: scripts/readme-snippets.py [README...]   (default: every README of the project)
-Prints one line per block and `N passed, N failed`; exits 1 if any failed.
+Prints one line per block, then per README how many blocks ran, passed and failed and how
+many are `norun`, and the total; exits 1 if any failed or a code example is `norun`.
 """
 import glob
 import os
@@ -384,6 +389,8 @@ def main():
     readmes = sys.argv[1:] or (["README.md", "sim/README.md"] + sorted(glob.glob("bindings/*/README.md")))
     os.chdir(ROOT)
     passed = failed = skipped = 0
+    per_readme = []
+    norun_code = []
     work = tempfile.mkdtemp(prefix="paytoken-readme-")
     runner = Runner(work)
     try:
@@ -391,6 +398,8 @@ def main():
             sim, url = start_sim(readme)
             env = dict(os.environ, PAYTOKEN_SIM_URL=url, PAYTOKEN_LIB=os.path.join(LIB, "libpaytoken.so"),
                        PYTHONPATH=os.path.join(ROOT, "bindings", "python", "src"), **CREDS)
+            counts = dict(ran=0, passed=0, failed=0, norun=0, other=0)
+            per_readme.append((readme, counts))
             try:
                 for line, lang, words, code in blocks(readme):
                     where = f"{readme}:{line}"
@@ -400,7 +409,11 @@ def main():
                         continue
                     if lang not in RUN or "norun" in words:
                         skipped += 1
+                        counts["norun" if "norun" in words else "other"] += 1
+                        if "norun" in words and RUN.get(lang, "sh") != "sh":
+                            norun_code.append(where)
                         continue
+                    counts["ran"] += 1
                     kind = RUN[lang]
                     code = swap_credentials(swap_origin(kind, code, url))
                     try:
@@ -412,17 +425,24 @@ def main():
                         ok, output = False, f"could not run: {e}"
                     if ok:
                         passed += 1
+                        counts["passed"] += 1
                         print(f"ok     {where} ({lang})")
                     else:
                         failed += 1
+                        counts["failed"] += 1
                         print(f"FAILED {where} ({lang}):\n" + "\n".join("    " + l for l in output.strip().splitlines()[-25:]))
             finally:
                 sim.stdin.close()
                 sim.wait(timeout=10)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    for readme, c in per_readme:
+        print(f"{readme}: {c['ran']} blocks ran ({c['passed']} passed, {c['failed']} failed), "
+              f"{c['norun']} norun, {c['other']} not code")
+    for where in norun_code:
+        print(f"NORUN  {where}: a code example marked norun (norun is for installation commands)")
     print(f"readme snippets: {passed} passed, {failed} failed ({skipped} blocks not run: norun or not code)")
-    sys.exit(1 if failed else 0)
+    sys.exit(1 if failed or norun_code else 0)
 
 
 if __name__ == "__main__":
