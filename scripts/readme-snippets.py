@@ -410,8 +410,13 @@ def main():
                     if lang not in RUN or "norun" in words:
                         skipped += 1
                         counts["norun" if "norun" in words else "other"] += 1
-                        if "norun" in words and RUN.get(lang, "sh") != "sh":
+                        # A framework's set-up (a Spring bean) cannot run without that framework:
+                        # it says so (`norun needs-spring`) and is counted, not refused.
+                        needs = [w for w in words if w.startswith("needs-")]
+                        if "norun" in words and RUN.get(lang, "sh") != "sh" and not needs:
                             norun_code.append(where)
+                        if needs:
+                            counts["needs"] = counts.get("needs", 0) + 1
                         continue
                     counts["ran"] += 1
                     kind = RUN[lang]
@@ -438,7 +443,8 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
     for readme, c in per_readme:
         print(f"{readme}: {c['ran']} blocks ran ({c['passed']} passed, {c['failed']} failed), "
-              f"{c['norun']} norun, {c['other']} not code")
+              f"{c['norun']} norun" + (f" ({c['needs']} of them need a framework)" if c.get("needs") else "")
+              + f", {c['other']} not code")
     for where in norun_code:
         print(f"NORUN  {where}: a code example marked norun (norun is for installation commands)")
     print(f"readme snippets: {passed} passed, {failed} failed ({skipped} blocks not run: norun or not code)")
