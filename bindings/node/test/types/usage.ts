@@ -1,6 +1,6 @@
 // Compiled (never run) by types.test.js: the public API as a TypeScript user writes it.
 
-import { Client, Response, AuthError, PayTokenError, ErrorCode, libraryVersion, type RequestOptions, type NetCancelResult } from 'paytoken';
+import { Client, Response, AuthError, PayTokenError, PayTokenTimeoutError, TimeoutError, ErrorCode, libraryVersion, setLogLevel, logs, type RequestOptions, type NetCancelResult, type ClientStats, type LogRecord } from 'paytoken';
 
 async function main(): Promise<void> {
   const pg = Client.nicepay({ clientKey: 'k', secretKey: 's', sandbox: true });
@@ -26,5 +26,21 @@ async function main(): Promise<void> {
   console.log(outcome, result.resultCode, result.resultMsg, result.httpStatus, pg.nicepaySign('a', 'b').length);
   // @ts-expect-error wrong option type
   Client.portoneV1({ impKey: 'k' });
+  // Issue 21: every stats key typed, mustRetry, the timeout error's names, log levels.
+  const stats: ClientStats = pg.stats();
+  const valid: number | null = stats.tokenValidForMs;
+  const skew: number | null = stats.gatewayClockSkewMs;
+  const counters: number[] = [stats.tokenFetches, stats.cacheHits, stats.refreshFailures, stats.retriesAfter401,
+    stats.fetchesSkippedAfterRefusal, stats.hostCacheReads, stats.unknownOutcomeRetries,
+    stats.asyncThreads, stats.asyncRunning, stats.asyncQueued];
+  const gateway: 'nicepay' | 'portone-v1' | 'portone-v2' = stats.gateway;
+  const again: boolean = result.mustRetry;
+  const lost: PayTokenTimeoutError = new TimeoutError('x');
+  setLogLevel('debug');
+  setLogLevel('warning');
+  // @ts-expect-error the level names are 'debug', 'warning' and 'off'
+  setLogLevel('info');
+  logs.on('log', (record: LogRecord) => { const level: 'debug' | 'warning' = record.level; console.log(level); });
+  console.log(valid, skew, counters, gateway, again, lost);
 }
 main();
