@@ -77,10 +77,12 @@ def test_the_timeout_error_does_not_shadow_the_builtin():
 def test_logs_are_debug_and_reach_logging_configured_after_the_client(make_client, caplog):
     client = make_client("portone-v1")  # made while the logger is not enabled for DEBUG
     seen = threading.Event()
+    fetched = []
 
     class Watch(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
             if "fetch" in record.getMessage():
+                fetched.append(record)
                 seen.set()
 
     watch = Watch()
@@ -90,8 +92,7 @@ def test_logs_are_debug_and_reach_logging_configured_after_the_client(make_clien
     try:
         client.token()
         assert seen.wait(20), "the fetch record never reached logging"
-        fetched = [r for r in caplog.records if "fetch" in r.getMessage()]
-        assert fetched and all(r.levelno == logging.DEBUG for r in fetched)
+        assert all(r.levelno == logging.DEBUG for r in fetched)
     finally:
         logger.removeHandler(watch)
         logger.setLevel(logging.NOTSET)
@@ -104,3 +105,31 @@ def test_nothing_is_logged_at_the_default_level(make_client, caplog):
         make_client("portone-v1").token()
     assert paytoken.sync_log_level() == 0
     assert [r for r in caplog.records if r.name == "paytoken"] == []
+
+
+def test_the_readme_api_names_real_methods_and_parameters():
+    """Every `name(params)` the README's API section shows is a method of Client (or
+    Response) taking those parameters: a renamed or dropped one fails here."""
+    import inspect
+    import pathlib
+    import re
+
+    readme = (pathlib.Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## API\n", 1)[1].split("\n## ", 1)[0]
+    checked = 0
+    for name, params in re.findall(r"`([a-z_]\w*)\(([^`]*)\)", section):
+        owner = next((cls for cls in (paytoken.Client, paytoken.Response) if hasattr(cls, name)), None)
+        assert owner is not None, f"README shows {name}() but neither Client nor Response has it"
+        signature = inspect.signature(getattr(owner, name))
+        for part in params.replace("\n", " ").split(","):
+            param = part.split("=")[0].strip().lstrip("*")
+            if not param.isidentifier():
+                continue
+            assert param in signature.parameters, f"README shows {name}({param}=...) but it is {signature}"
+        checked += 1
+    fields = {f.name for f in dataclasses.fields(paytoken.Stats)}
+    stats_text = section.split("`stats() -> Stats`", 1)[1].split("\n- ", 1)[0]
+    for field in re.findall(r"`(\w+)`", stats_text):
+        if field not in ("timedelta", "None"):
+            assert field in fields, f"README lists Stats.{field}, which does not exist"
+    assert checked >= 5
