@@ -110,4 +110,36 @@ final class VocabularyTest extends SimTestCase
         self::assertNotEmpty($logger->records);
         self::assertSame(['debug'], array_values(array_unique(array_column($logger->records, 0))));
     }
+
+    /**
+     * The README's API section names real methods with real parameters (PHP reflection):
+     * a renamed or dropped method or parameter fails here.
+     */
+    public function testTheReadmeApiSectionMatchesTheClasses(): void
+    {
+        $readme = (string) file_get_contents(\dirname(__DIR__, 2) . '/README.md');
+        $section = explode("\n## ", explode("\n## API\n", $readme, 2)[1], 2)[0];
+        preg_match_all('/(?:->|::)(\w+)\(([^)`]*)\)/', $section, $calls, PREG_SET_ORDER);
+        $classes = [Client::class, \PayToken\Response::class, Stats::class, \PayToken\NetCancelResult::class, \PayToken\Library::class, Logs::class];
+        $checked = 0;
+        foreach ($calls as [, $name, $params]) {
+            $owner = null;
+            foreach ($classes as $class) {
+                if (method_exists($class, $name)) {
+                    $owner = $class;
+                    break;
+                }
+            }
+            self::assertNotNull($owner, "the README shows $name() but no class has it");
+            $real = array_map(function (\ReflectionParameter $p): string {
+                return $p->getName();
+            }, (new \ReflectionMethod($owner, $name))->getParameters());
+            preg_match_all('/\$(\w+)/', $params, $given);
+            foreach ($given[1] as $param) {
+                self::assertContains($param, $real, "the README shows $owner::$name(\$$param)");
+            }
+            $checked++;
+        }
+        self::assertGreaterThan(10, $checked);
+    }
 }
