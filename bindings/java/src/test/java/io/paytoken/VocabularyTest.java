@@ -105,4 +105,37 @@ class VocabularyTest {
             PayTokenLogging.syncLevel();
         }
     }
+
+    /**
+     * The README's getters and option setters are real public methods (Java reflection): a
+     * renamed or dropped one fails here.
+     */
+    @Test
+    void readmeNamesRealMethods() throws Exception {
+        String readme = new String(java.nio.file.Files.readAllBytes(java.nio.file.Paths.get("README.md")),
+                java.nio.charset.StandardCharsets.UTF_8);
+        Class<?>[] classes = {PayTokenClient.class, PayTokenResponse.class, PayTokenStats.class,
+            PayTokenException.class, NetCancelResult.class, PayTokenOptions.class, PayTokenRequestOptions.class};
+        java.util.Set<String> methods = new java.util.HashSet<>();
+        for (Class<?> c : classes) {
+            for (Method m : c.getMethods()) {
+                methods.add(c.getSimpleName() + "." + m.getName());
+                methods.add(m.getName());
+            }
+        }
+        int checked = 0;
+        java.util.regex.Matcher getters = java.util.regex.Pattern.compile("`(get[A-Z]\\w*)\\(\\)").matcher(readme);
+        while (getters.find()) {
+            assertTrue(methods.contains(getters.group(1)), "the README shows " + getters.group(1) + "()");
+            checked++;
+        }
+        java.util.regex.Matcher setters = java.util.regex.Pattern.compile(
+                "(PayTokenOptions|PayTokenRequestOptions)\\.(\\w+)\\(").matcher(readme);
+        while (setters.find()) {
+            String name = setters.group(1) + "." + setters.group(2);
+            assertTrue(methods.contains(name), "the README shows " + name + "(...)");
+            checked++;
+        }
+        assertTrue(checked > 30, "checked " + checked);
+    }
 }
