@@ -1,6 +1,6 @@
 package shop;
 
-import io.paytoken.AuthenticationException;
+import io.paytoken.AuthException;
 import io.paytoken.PayTokenClient;
 import io.paytoken.PayTokenException;
 import io.paytoken.PayTokenOptions;
@@ -26,11 +26,11 @@ public final class App {
         try (PayTokenClient wrong = PayTokenClient.nicepay("S2_sim_client_key", "not-the-secret", options)) {
             wrong.token();
             throw new IllegalStateException("a wrong secret got a token");
-        } catch (AuthenticationException e) {
+        } catch (AuthException e) {
             if (String.valueOf(e.getMessage()).contains("not-the-secret")) {
                 throw new IllegalStateException("the secret leaked into the error");
             }
-            System.out.println("error: AuthenticationException (HTTP " + e.getHttpStatus() + ")");
+            System.out.println("error: AuthException (HTTP " + e.getHttpStatus() + ")");
         }
     }
 }
