@@ -23,4 +23,25 @@ fi
 if ! grep -q "1 passed, 1 failed" <<<"$out"; then
   echo "test-readme-snippets: expected 1 passed, 1 failed:"; echo "$out"; exit 1
 fi
-echo "test-readme-snippets: a failing snippet fails the run, a norun block is skipped"
+grep -q ": 2 blocks ran (1 passed, 1 failed), 1 norun, 0 not code" <<<"$out" ||
+  { echo "test-readme-snippets: no per-README count:"; echo "$out"; exit 1; }
+
+# A worked example marked norun fails the run (norun is for installation commands);
+# `norun needs-<framework>` is counted, not refused.
+cat >"$readme" <<'MD'
+```sh
+true
+```
+```python norun
+print("an example nobody runs")
+```
+```java norun needs-spring
+@Bean PayTokenClient client() { return null; }
+```
+MD
+if out=$(scripts/readme-snippets.py "$readme" 2>&1); then
+  echo "test-readme-snippets: a norun code example did not fail the run:"; echo "$out"; exit 1
+fi
+grep -q "^NORUN .*:4: a code example marked norun" <<<"$out" && grep -q "2 norun (1 of them need a framework)" <<<"$out" ||
+  { echo "test-readme-snippets: the norun example was not reported:"; echo "$out"; exit 1; }
+echo "test-readme-snippets: a failing snippet fails the run, a norun block is skipped and counted, a norun code example fails"
