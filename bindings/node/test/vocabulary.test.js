@@ -71,3 +71,17 @@ test('log levels: routine records are debug; setLogLevel takes the names', async
   paytoken.setLogLevel('off');
   assert.throws(() => paytoken.setLogLevel('info'), /unknown log level "info" \(known: off, warning, debug\)/);
 });
+
+test('index.d.ts declares exactly the exports, and the README API table names real methods', () => {
+  const dts = fs.readFileSync(path.join(__dirname, '..', 'index.d.ts'), 'utf8');
+  const declared = new Set([...dts.matchAll(/^export (?:declare )?(?:class|function|const) (\w+)/gm)].map((m) => m[1]));
+  assert.deepEqual([...declared].sort(), Object.keys(paytoken).sort());
+  const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  const api = readme.split('\n## API\n')[1].split('\n## ')[0];
+  const shown = [...api.matchAll(/`(?:await )?pg\.(\w+)(?:\/(\w+))*\(/g)].flatMap((m) => m[0].match(/\w+(?=[/(])/g));
+  const methods = new Set(Object.getOwnPropertyNames(Client.prototype));
+  for (const name of shown.filter((n) => n !== 'pg' && n !== 'await')) {
+    assert.ok(methods.has(name), `the README shows pg.${name}() but Client has no ${name}`);
+  }
+  assert.ok(shown.length >= 8, shown.join(','));
+});
