@@ -192,7 +192,8 @@ fn nicepay_approve_cancel_and_errors() {
     let sim = sim();
     create(
         &sim,
-        json!({"gateway": "nicepay", "id": "tid-1", "orderId": "o-1", "amount": 3000, "status": "ready"}),
+        json!({"gateway": "nicepay", "id": "tid-1", "orderId": "o-1", "amount": 3000, "status": "ready",
+               "requestedAt": "2026-11-20T10:00:00+09:00"}),
     );
     let basic = nicepay_basic();
     let auth = [("Authorization", basic.as_str())];
@@ -235,7 +236,7 @@ fn nicepay_approve_cancel_and_errors() {
         cancel(json!({"orderId": "o-1", "reason": "again"}))["resultCode"],
         "2013"
     );
-    let found = get(&sim, "/v1/payments/find/o-1", &auth).json();
+    let found = get(&sim, "/v1/payments/find/o-1?orderDate=20261120", &auth).json();
     assert_eq!(found["tid"], "tid-1");
     assert_eq!(found["cancels"].as_array().unwrap().len(), 2);
     assert_eq!(get(&sim, "/v1/payments/nope", &auth).status, 404);
