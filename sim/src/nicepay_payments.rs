@@ -236,7 +236,8 @@ pub fn api(st: &mut State, secret_key: &str, req: &Req, implicit: bool) -> Optio
                 return Some(missing(absent));
             };
             if sign != sha256_hex(&[order_id, edi_date, secret_key]) {
-                return Some((200, answer(codes::BAD_SIGN)));
+                // signData is made with the SecretKey: an authentication failure (401).
+                return Some((401, answer(codes::BAD_SIGN)));
             }
             let reason = text("reason").unwrap_or("망취소");
             let target = st
