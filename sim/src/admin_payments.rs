@@ -41,7 +41,9 @@ pub fn update(st: &mut State, value: &Value) -> Result<Value, String> {
         o.keys()
             .find(|k| !["gateway", "id", "status", "failure"].contains(&k.as_str()))
     }) {
-        return Err(format!("unknown field {k:?} (gateway, id, status, failure)"));
+        return Err(format!(
+            "unknown field {k:?} (gateway, id, status, failure)"
+        ));
     }
     let failure = parse_failure(value.get("failure"))?;
     let gateway = Gateway::parse(text("gateway")?)

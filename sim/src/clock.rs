@@ -145,7 +145,12 @@ pub fn parse_rfc3339(text: &str) -> Option<i64> {
     }
     let (year, month, day) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
     let (hour, minute, second) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
         return None;
     }
     let mut i = 19;
@@ -249,11 +254,20 @@ mod tests {
     #[test]
     fn rfc3339_round_trips_and_refuses_other_text() {
         let ms = parse_rfc3339("2026-11-29T04:40:36.123Z").unwrap();
-        assert_eq!(nicepay_time(ms, NicepayTimeFormat::Utc), "2026-11-29T04:40:36.123Z");
+        assert_eq!(
+            nicepay_time(ms, NicepayTimeFormat::Utc),
+            "2026-11-29T04:40:36.123Z"
+        );
         assert_eq!(parse_rfc3339("2026-11-29T13:40:36.123+09:00"), Some(ms));
         assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0));
         assert_eq!(kst_date(ms), "20261129");
-        for bad in ["2026-11-29", "2026-13-01T00:00:00Z", "2026-11-29T04:40:36", "x026-11-29T04:40:36Z", "2026-11-29T04:40:36+0900"] {
+        for bad in [
+            "2026-11-29",
+            "2026-13-01T00:00:00Z",
+            "2026-11-29T04:40:36",
+            "x026-11-29T04:40:36Z",
+            "2026-11-29T04:40:36+0900",
+        ] {
             assert_eq!(parse_rfc3339(bad), None, "{bad}");
         }
     }

@@ -7,9 +7,9 @@
 
 use serde_json::{json, Value};
 
+use crate::clock::kst_date;
 use crate::clock::{nicepay_time, NicepayTimeFormat};
 use crate::exchange::Req;
-use crate::clock::kst_date;
 use crate::payments::{ApproveRefusal, CancelAsk, CancelRefusal, Payment, Payments, Status};
 use crate::state::{Gateway, State};
 use crate::webhooks::Event;
@@ -34,7 +34,10 @@ pub mod codes {
     pub const CANCEL_NOT_FOUND: Code = ("2012", "취소 해당거래 없음");
     pub const ZERO_AMOUNT: Code = ("2010", "취소 요청금액 0원 이하");
     pub const EXCEEDS: Code = ("2032", "취소금액이 취소가능금액보다 큼");
-    pub const TAX_FREE_EXCEEDS: Code = ("U319", "요청하신 면세금액이 취소가능한 면세금액을 초과 오류");
+    pub const TAX_FREE_EXCEEDS: Code = (
+        "U319",
+        "요청하신 면세금액이 취소가능한 면세금액을 초과 오류",
+    );
     pub const TAX_FREE_OVER_AMOUNT: Code = ("U321", "면세금액이 결제금액 보다 큼.");
     pub const ALREADY_APPROVED: Code = ("U114", "이미 사용된 TID 입니다.");
     pub const AMOUNT_MISMATCH: Code = (
@@ -149,7 +152,10 @@ fn answer((code, msg): Code) -> Value {
 /// `U100` naming the missing field, as NICEPAY's table writes it.
 fn missing(field: &str) -> (u16, Value) {
     let (code, msg) = codes::MISSING_FIELD;
-    (200, json!({"resultCode": code, "resultMsg": format!("{field} {msg}")}))
+    (
+        200,
+        json!({"resultCode": code, "resultMsg": format!("{field} {msg}")}),
+    )
 }
 
 fn refused(refusal: CancelRefusal) -> Code {
@@ -193,7 +199,11 @@ pub fn api(st: &mut State, secret_key: &str, req: &Req, implicit: bool) -> Optio
                 .payments
                 .by_order(Gateway::Nicepay, order_id)
                 .into_iter()
-                .rfind(|p| order_date.as_ref().is_none_or(|d| *d == kst_date(p.created_ms)));
+                .rfind(|p| {
+                    order_date
+                        .as_ref()
+                        .is_none_or(|d| *d == kst_date(p.created_ms))
+                });
             match found {
                 Some(p) => show(p),
                 None if implicit => {

@@ -72,7 +72,11 @@ pub fn parse_failure(value: Option<&Value>) -> Result<Failure, String> {
             "reason" => failure.reason = text,
             "pgCode" => failure.pg_code = text,
             "pgMessage" => failure.pg_message = text,
-            _ => return Err(format!("unknown failure field {k:?} (reason, pgCode, pgMessage)")),
+            _ => {
+                return Err(format!(
+                    "unknown failure field {k:?} (reason, pgCode, pgMessage)"
+                ))
+            }
         }
     }
     Ok(failure)

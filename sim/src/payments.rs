@@ -136,7 +136,8 @@ impl Payment {
     }
 
     pub fn vat(&self) -> i64 {
-        self.vat.unwrap_or_else(|| vat_of(self.amount - self.tax_free))
+        self.vat
+            .unwrap_or_else(|| vat_of(self.amount - self.tax_free))
     }
 
     fn cancellable_vat(&self) -> i64 {
@@ -329,11 +330,13 @@ impl Payments {
         if taxable > payment.cancellable_taxable() {
             return Err(CancelRefusal::TaxExceeds);
         }
-        let vat = ask.vat.unwrap_or(if taxable == payment.cancellable_taxable() {
-            payment.cancellable_vat()
-        } else {
-            vat_of(taxable)
-        });
+        let vat = ask
+            .vat
+            .unwrap_or(if taxable == payment.cancellable_taxable() {
+                payment.cancellable_vat()
+            } else {
+                vat_of(taxable)
+            });
         let cancellation = Cancellation {
             id: format!("sim-cancel-{}", random_hex(16)),
             amount,

@@ -180,7 +180,9 @@ pub fn api(st: &mut State, req: &Req, implicit: bool) -> Option<Answer> {
         ("GET", ["payments"]) => {
             // imp_uid[] and merchant_uid[] (the latest payment of each order): 200 when
             // all are found, 207 with those found when some are not, 404 when none is.
-            let by_id = query_list(req, "imp_uid[]").into_iter().map(|id| lookup(&id));
+            let by_id = query_list(req, "imp_uid[]")
+                .into_iter()
+                .map(|id| lookup(&id));
             let by_order = query_list(req, "merchant_uid[]").into_iter().map(|order| {
                 payments
                     .by_order(Gateway::PortoneV1, &order)
@@ -308,8 +310,12 @@ fn cancel(st: &mut State, req: &Req, implicit: bool) -> Answer {
         Err(CancelRefusal::SumOfPartsExceeds) => {
             refused("면세금액과 부가세의 합이 취소 요청 금액을 초과합니다.")
         }
-        Err(CancelRefusal::TaxFreeExceeds) => refused("취소 면세금액이 취소가능 면세금액을 초과합니다."),
-        Err(CancelRefusal::TaxExceeds) => refused("취소 과세금액이 취소가능 과세금액을 초과합니다."),
+        Err(CancelRefusal::TaxFreeExceeds) => {
+            refused("취소 면세금액이 취소가능 면세금액을 초과합니다.")
+        }
+        Err(CancelRefusal::TaxExceeds) => {
+            refused("취소 과세금액이 취소가능 과세금액을 초과합니다.")
+        }
     }
 }
 
@@ -329,7 +335,9 @@ fn status_list(payments: &Payments, req: &Req, status: &str, now_ms: i64) -> Ans
     if page < 1 || !(1..=1000).contains(&limit) {
         return bad_request("page는 1 이상, limit은 1에서 1000 사이입니다.");
     }
-    let sorting = req.query_param("sorting").unwrap_or_else(|| "-started".into());
+    let sorting = req
+        .query_param("sorting")
+        .unwrap_or_else(|| "-started".into());
     let sort_key = |p: &Payment| -> i64 {
         match sorting.trim_start_matches('-') {
             "paid" => p.paid_ms.unwrap_or(0),
@@ -337,8 +345,14 @@ fn status_list(payments: &Payments, req: &Req, status: &str, now_ms: i64) -> Ans
             _ => p.created_ms,
         }
     };
-    if !["-started", "started", "-paid", "paid", "-updated", "updated"].contains(&sorting.as_str()) {
-        return bad_request("sorting은 -started, started, -paid, paid, -updated, updated 중 하나입니다.");
+    if ![
+        "-started", "started", "-paid", "paid", "-updated", "updated",
+    ]
+    .contains(&sorting.as_str())
+    {
+        return bad_request(
+            "sorting은 -started, started, -paid, paid, -updated, updated 중 하나입니다.",
+        );
     }
     let to_s = to.unwrap_or(now_ms.div_euclid(1000));
     let from_s = from.unwrap_or(to_s - 90 * 86_400);

@@ -50,9 +50,7 @@ fn one_of<'a>(value: &'a Value, name: &str, allowed: &[&str]) -> Result<&'a str,
 
 /// An array of enum values.
 fn list_of(value: &Value, name: &str, allowed: &[&str]) -> Result<Vec<String>, String> {
-    let items = value
-        .as_array()
-        .ok_or(format!("{name} must be an array"))?;
+    let items = value.as_array().ok_or(format!("{name} must be an array"))?;
     items
         .iter()
         .map(|v| one_of(v, name, allowed).map(str::to_owned))

@@ -151,7 +151,11 @@ pub fn render_payment(p: &Payment) -> Value {
         Status::PartialCancelled | Status::Cancelled => &["pgResponse"],
         Status::Paid => &[],
     };
-    for (k, v) in p.v2_fields.iter().filter(|(k, _)| !absent.contains(&k.as_str())) {
+    for (k, v) in p
+        .v2_fields
+        .iter()
+        .filter(|(k, _)| !absent.contains(&k.as_str()))
+    {
         out.insert(k.clone(), v.clone());
     }
     Value::Object(out)

@@ -58,8 +58,16 @@ pub struct Checker {
 impl Checker {
     /// Checks `reply` as the answer of `method path` (the document's template) of `gateway`.
     pub fn check(&mut self, gateway: &str, method: &str, path: &str, reply: &Reply) {
-        let what = format!("{gateway} {} {path} → {}", method.to_uppercase(), reply.status);
-        let doc = if gateway == "portone-v1" { &self.v1 } else { &self.v2 };
+        let what = format!(
+            "{gateway} {} {path} → {}",
+            method.to_uppercase(),
+            reply.status
+        );
+        let doc = if gateway == "portone-v1" {
+            &self.v1
+        } else {
+            &self.v2
+        };
         let body: Value = match serde_json::from_slice(&reply.body) {
             Ok(v) => v,
             Err(_) => {
@@ -75,7 +83,8 @@ impl Checker {
             }
             self.error_types.insert((path.to_owned(), kind));
         }
-        self.seen.insert((gateway.into(), method.into(), path.into(), reply.status));
+        self.seen
+            .insert((gateway.into(), method.into(), path.into(), reply.status));
         match doc.response_schema(method, path, reply.status) {
             Err(e) => self.failures.push(format!("{what}: {e}")),
             Ok(None) => {}
@@ -84,7 +93,8 @@ impl Checker {
                 doc.validate(schema, &body, "$", &mut errors);
                 for e in errors {
                     let excerpt: String = body.to_string().chars().take(300).collect();
-                    self.failures.push(format!("{what}: {e}\n    answer: {excerpt}…"));
+                    self.failures
+                        .push(format!("{what}: {e}\n    answer: {excerpt}…"));
                 }
             }
         }
@@ -113,26 +123,49 @@ fn every_answer_matches_the_published_schemas() {
     let mut missing = Vec::new();
     for served in SERVED {
         for status in served.statuses {
-            let key = (served.gateway.into(), served.method.into(), served.path.into(), *status);
+            let key = (
+                served.gateway.into(),
+                served.method.into(),
+                served.path.into(),
+                *status,
+            );
             if !checker.seen.contains(&key) {
-                missing.push(format!("{} {} {} → {status}", served.gateway, served.method, served.path));
+                missing.push(format!(
+                    "{} {} {} → {status}",
+                    served.gateway, served.method, served.path
+                ));
             }
         }
         for kind in served.error_types {
-            if !checker.error_types.contains(&(served.path.to_owned(), (*kind).to_owned())) {
-                missing.push(format!("{} {} {} → {kind}", served.gateway, served.method, served.path));
+            if !checker
+                .error_types
+                .contains(&(served.path.to_owned(), (*kind).to_owned()))
+            {
+                missing.push(format!(
+                    "{} {} {} → {kind}",
+                    served.gateway, served.method, served.path
+                ));
             }
         }
     }
     for (gateway, method, path, status) in &checker.seen {
         let listed = SERVED.iter().any(|s| {
-            s.gateway == gateway && s.method == method && s.path == path && s.statuses.contains(status)
+            s.gateway == gateway
+                && s.method == method
+                && s.path == path
+                && s.statuses.contains(status)
         });
         if !listed {
-            missing.push(format!("{gateway} {method} {path} → {status} answered but not in SERVED"));
+            missing.push(format!(
+                "{gateway} {method} {path} → {status} answered but not in SERVED"
+            ));
         }
     }
-    assert!(missing.is_empty(), "answers not covered by the conformance scenarios:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "answers not covered by the conformance scenarios:\n{}",
+        missing.join("\n")
+    );
     assert!(
         checker.failures.is_empty(),
         "{} answers differ from PortOne's schema:\n{}",

@@ -21,7 +21,10 @@ fn table(manual: &Path) -> Vec<(String, String)> {
 /// The `"resultCode":"..","resultMsg":".."` pairs of the manual's sample answers.
 fn samples(manual: &Path) -> String {
     let mut all = String::new();
-    for entry in std::fs::read_dir(manual.join("api")).expect("api/").flatten() {
+    for entry in std::fs::read_dir(manual.join("api"))
+        .expect("api/")
+        .flatten()
+    {
         if let Ok(text) = std::fs::read_to_string(entry.path()) {
             all.push_str(&text);
         }
@@ -31,7 +34,11 @@ fn samples(manual: &Path) -> String {
 
 pub fn check(manual: &Path) {
     let rows = table(manual);
-    assert!(rows.len() > 300, "the code table parsed to {} rows", rows.len());
+    assert!(
+        rows.len() > 300,
+        "the code table parsed to {} rows",
+        rows.len()
+    );
     let samples = samples(manual);
     let mut wrong = Vec::new();
     for (code, message) in paytoken_sim::served::nicepay_result_codes() {
@@ -48,5 +55,9 @@ pub fn check(manual: &Path) {
             ));
         }
     }
-    assert!(wrong.is_empty(), "NICEPAY codes used with another meaning:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "NICEPAY codes used with another meaning:\n{}",
+        wrong.join("\n")
+    );
 }

@@ -28,7 +28,12 @@ impl Doc {
 
     /// The schema of `method path`'s answer with this status: `Ok(None)` when the
     /// document lists the status without a body schema, `Err` when it does not list it.
-    pub fn response_schema(&self, method: &str, path: &str, status: u16) -> Result<Option<&Value>, String> {
+    pub fn response_schema(
+        &self,
+        method: &str,
+        path: &str,
+        status: u16,
+    ) -> Result<Option<&Value>, String> {
         let op = self.root["paths"][path]
             .get(method)
             .ok_or(format!("{method} {path} is not in the document"))?;
@@ -56,19 +61,27 @@ impl Doc {
         }
         if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
             if !allowed.contains(value) {
-                errors.push(format!("{at}: {value} is not one of the schema's enum values"));
+                errors.push(format!(
+                    "{at}: {value} is not one of the schema's enum values"
+                ));
             }
         }
         let (properties, required, open) = self.object_parts(schema);
-        let kind = schema.get("type").and_then(Value::as_str).or(if properties.is_empty() {
-            None
-        } else {
-            Some("object")
-        });
+        let kind = schema
+            .get("type")
+            .and_then(Value::as_str)
+            .or(if properties.is_empty() {
+                None
+            } else {
+                Some("object")
+            });
         match kind {
             Some("string") => match value.as_str() {
                 None => errors.push(format!("{at}: {value} is not a string")),
-                Some(s) if schema.get("format") == Some(&Value::from("date-time")) && !is_date_time(s) => {
+                Some(s)
+                    if schema.get("format") == Some(&Value::from("date-time"))
+                        && !is_date_time(s) =>
+                {
                     errors.push(format!("{at}: {s:?} is not an RFC 3339 date-time"))
                 }
                 Some(_) => {}
@@ -76,8 +89,12 @@ impl Doc {
             Some("integer") if !(value.is_i64() || value.is_u64()) => {
                 errors.push(format!("{at}: {value} is not an integer"))
             }
-            Some("number") if !value.is_number() => errors.push(format!("{at}: {value} is not a number")),
-            Some("boolean") if !value.is_boolean() => errors.push(format!("{at}: {value} is not a boolean")),
+            Some("number") if !value.is_number() => {
+                errors.push(format!("{at}: {value} is not a number"))
+            }
+            Some("boolean") if !value.is_boolean() => {
+                errors.push(format!("{at}: {value} is not a boolean"))
+            }
             Some("array") => match value.as_array() {
                 None => errors.push(format!("{at}: {value} is not an array")),
                 Some(items) => {
@@ -96,9 +113,18 @@ impl Doc {
         }
     }
 
-    fn one_of(&self, schema: &Value, choices: &[Value], value: &Value, at: &str, errors: &mut Vec<String>) {
+    fn one_of(
+        &self,
+        schema: &Value,
+        choices: &[Value],
+        value: &Value,
+        at: &str,
+        errors: &mut Vec<String>,
+    ) {
         if let Some(discriminator) = schema.get("discriminator") {
-            let name = discriminator["propertyName"].as_str().expect("propertyName");
+            let name = discriminator["propertyName"]
+                .as_str()
+                .expect("propertyName");
             let Some(tag) = value.get(name).and_then(Value::as_str) else {
                 errors.push(format!("{at}: no discriminator {name:?}"));
                 return;
@@ -121,7 +147,9 @@ impl Doc {
             })
             .count();
         if passing != 1 {
-            errors.push(format!("{at}: matches {passing} of the schema's oneOf choices, not one"));
+            errors.push(format!(
+                "{at}: matches {passing} of the schema's oneOf choices, not one"
+            ));
         }
     }
 
@@ -137,10 +165,20 @@ impl Doc {
         let mut required: Vec<String> = schema
             .get("required")
             .and_then(Value::as_array)
-            .map(|r| r.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+            .map(|r| {
+                r.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
             .unwrap_or_default();
-        let mut open = matches!(schema.get("additionalProperties"), Some(v) if v != &Value::Bool(false));
-        for part in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+        let mut open =
+            matches!(schema.get("additionalProperties"), Some(v) if v != &Value::Bool(false));
+        for part in schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let (p, r, o) = self.object_parts(part);
             properties.extend(p);
             required.extend(r);
@@ -178,7 +216,8 @@ impl Doc {
 /// RFC 3339 `date-time`: `2026-11-29T04:40:36.123Z` or with a `+09:00` offset.
 pub fn is_date_time(s: &str) -> bool {
     let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
     let head = b.len() >= 20
         && digits(0..4)
         && b[4] == b'-'
@@ -206,5 +245,8 @@ pub fn is_date_time(s: &str) -> bool {
         || (rest.len() == 6
             && matches!(&rest[..1], "+" | "-")
             && rest.as_bytes()[3] == b':'
-            && rest[1..3].bytes().chain(rest[4..].bytes()).all(|c| c.is_ascii_digit()))
+            && rest[1..3]
+                .bytes()
+                .chain(rest[4..].bytes())
+                .all(|c| c.is_ascii_digit()))
 }
