@@ -4,21 +4,12 @@
 #[allow(dead_code)]
 mod support;
 
-use paytoken_sim::{SimConfig, Simulator};
 use serde_json::{json, Value};
 use support::*;
 
-fn sim() -> Simulator {
-    Simulator::start(SimConfig::default()).expect("simulator starts")
-}
-
-fn create(sim: &Simulator, spec: Value) -> Value {
-    admin(sim, "/__sim/payments", &spec.to_string())
-}
-
 #[test]
 fn nicepay_codes_are_the_ones_of_its_table() {
-    let sim = sim();
+    let sim = faithful_sim();
     create(
         &sim,
         json!({"gateway": "nicepay", "id": "t-ready", "orderId": "o-1", "amount": 3000,
@@ -112,7 +103,7 @@ fn nicepay_codes_are_the_ones_of_its_table() {
 
 #[test]
 fn nicepay_tax_free_cancel_and_pg_error() {
-    let sim = sim();
+    let sim = faithful_sim();
     create(
         &sim,
         json!({"gateway": "nicepay", "id": "t", "orderId": "o", "amount": 5000, "taxFree": 1000}),
@@ -145,7 +136,7 @@ fn nicepay_tax_free_cancel_and_pg_error() {
 
 #[test]
 fn v1_multi_lookup_status_paging_and_full_cancel_with_zero() {
-    let sim = sim();
+    let sim = faithful_sim();
     for i in 0..5 {
         create(
             &sim,

@@ -5,28 +5,9 @@
 #[allow(dead_code)]
 mod support;
 
-use paytoken_sim::{SimConfig, Simulator};
+use paytoken_sim::Simulator;
 use serde_json::{json, Value};
 use support::*;
-
-const V2: (&str, &str) = ("Authorization", "PortOne sim_portone_v2_api_secret");
-
-fn sim() -> Simulator {
-    Simulator::start(SimConfig::default()).expect("simulator starts")
-}
-
-fn create(sim: &Simulator, spec: Value) -> Value {
-    admin(sim, "/__sim/payments", &spec.to_string())
-}
-
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
 
 fn list(sim: &Simulator, body: Value) -> Reply {
     get(
@@ -53,7 +34,7 @@ fn ids(reply: &Reply) -> Vec<String> {
 
 #[test]
 fn reconciliation_list_applies_filter_sort_and_page_limits() {
-    let sim = sim();
+    let sim = faithful_sim();
     for (id, at, status, store) in [
         ("a", "2026-11-01T10:00:00+09:00", "paid", "store-sim"),
         ("b", "2026-11-02T10:00:00+09:00", "ready", "store-sim"),
@@ -120,7 +101,7 @@ fn reconciliation_list_applies_filter_sort_and_page_limits() {
 
 #[test]
 fn tax_split_partial_cancels_and_their_errors() {
-    let sim = sim();
+    let sim = faithful_sim();
     create(
         &sim,
         json!({"gateway": "portone-v2", "id": "book", "amount": 21000, "taxFree": 10000}),
@@ -186,7 +167,7 @@ fn tax_split_partial_cancels_and_their_errors() {
 
 #[test]
 fn pg_failures_pending_payments_and_gateway_shaped_outages() {
-    let sim = sim();
+    let sim = faithful_sim();
     create(
         &sim,
         json!({"gateway": "portone-v2", "id": "p", "amount": 1000}),
@@ -259,7 +240,7 @@ fn pg_failures_pending_payments_and_gateway_shaped_outages() {
 
 #[test]
 fn optional_fields_set_through_the_admin_api_come_back() {
-    let sim = sim();
+    let sim = faithful_sim();
     let customer = json!({"id": "c-1", "name": "홍길동", "email": "buyer@example.com"});
     let products = json!([{"id": "p-1", "name": "도서", "amount": 1000, "quantity": 2}]);
     create(

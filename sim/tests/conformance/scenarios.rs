@@ -5,15 +5,10 @@
 use paytoken_sim::{SimConfig, Simulator};
 use serde_json::{json, Value};
 
-use crate::support::{admin, get, post, v1_token, Reply};
+use crate::support::{admin, create, encode, get, post, v1_token, Reply, V2};
 use crate::Checker;
 
-const V2: (&str, &str) = ("Authorization", "PortOne sim_portone_v2_api_secret");
 const NO_AUTH: (&str, &str) = ("Authorization", "PortOne wrong");
-
-fn create(sim: &Simulator, spec: Value) {
-    admin(sim, "/__sim/payments", &spec.to_string());
-}
 
 /// A PortOne V2 payment with every optional field the admin API passes through.
 pub fn every_optional_field() -> Value {
@@ -330,16 +325,4 @@ pub fn portone_v2(c: &mut Checker) {
 pub fn portone_v1(c: &mut Checker) {
     let sim = Simulator::start(SimConfig::default()).expect("simulator starts");
     v1_answers(&sim, c);
-}
-
-/// Percent-encodes a query value.
-pub fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
