@@ -11,8 +11,8 @@ pub const DEFAULT_OVERSIZED_BYTES: u64 = 16 * 1024 * 1024;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FaultKind {
-    /// Answer this HTTP status in the gateway's JSON error shape, or (`true`) with the
-    /// small HTML page a proxy in front of it would send.
+    /// Answer this HTTP status with the small HTML page a proxy in front of the gateway
+    /// sends (`true`, the default), or in the gateway's JSON error shape.
     Status(u16, bool),
     /// The PG refused the request: PortOne V2 502 `PG_PROVIDER` with `pgCode` and
     /// `pgMessage`, V1 `code: 1` with the PG's message, NICEPAY the PG's result code.
@@ -203,9 +203,11 @@ impl Fault {
                 if !(200..=599).contains(&status) {
                     return Err("\"status\" must be between 200 and 599".into());
                 }
+                // HTML by default (what the library's suites expect of an outage page);
+                // "json" for the gateway's own error shape.
                 let html = match text("body")? {
-                    None | Some("json") => false,
-                    Some("html") => true,
+                    None | Some("html") => true,
+                    Some("json") => false,
                     Some(other) => return Err(format!("unknown body {other:?} (json, html)")),
                 };
                 FaultKind::Status(status as u16, html)
@@ -269,6 +271,8 @@ mod tests {
     #[test]
     fn defaults_and_validation() {
         let f = Fault::parse(&json!({"kind": "status"})).unwrap();
+        assert_eq!(f.kind, FaultKind::Status(503, true));
+        let f = Fault::parse(&json!({"kind": "status", "body": "json"})).unwrap();
         assert_eq!(f.kind, FaultKind::Status(503, false));
         assert_eq!(f.remaining, Some(1));
         assert!(f.matches(Gateway::PortoneV2, Endpoint::Api));

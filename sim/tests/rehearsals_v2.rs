@@ -197,7 +197,7 @@ fn pg_failures_pending_payments_and_gateway_shaped_outages() {
     admin(
         &sim,
         "/__sim/fault",
-        r#"{"gateway":"portone-v2","endpoint":"api","kind":"status","status":503}"#,
+        r#"{"gateway":"portone-v2","endpoint":"api","kind":"status","status":503,"body":"json"}"#,
     );
     let outage = get(&sim, "/payments/p", &[V2]);
     assert_eq!(outage.status, 503);
@@ -205,11 +205,7 @@ fn pg_failures_pending_payments_and_gateway_shaped_outages() {
         outage.json()["type"].is_string(),
         "the gateway's JSON error shape"
     );
-    admin(
-        &sim,
-        "/__sim/fault",
-        r#"{"kind":"status","status":503,"body":"html"}"#,
-    );
+    admin(&sim, "/__sim/fault", r#"{"kind":"status","status":503}"#);
     assert!(get(&sim, "/payments/p", &[V2])
         .header("content-type")
         .unwrap()
