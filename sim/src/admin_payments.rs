@@ -4,7 +4,8 @@
 
 use serde_json::{json, Value};
 
-use crate::payments::{parse_new, Status};
+use crate::payment_spec::{parse_failure, parse_new};
+use crate::payments::Status;
 use crate::state::{Gateway, State};
 use crate::webhooks::Event;
 
@@ -25,9 +26,10 @@ pub fn create(st: &mut State, value: &Value) -> Result<Value, String> {
     Ok(answer)
 }
 
-/// `POST /__sim/payments/update`: `{"gateway", "id", "status"}` where the move is one a
-/// buyer or bank makes: ready → paid | failed | virtual-account-issued, and
-/// virtual-account-issued → paid | failed.
+/// `POST /__sim/payments/update`: `{"gateway", "id", "status", "failure"?}` where the
+/// move is one a buyer, PG or bank makes: ready → paid | failed | virtual-account-issued
+/// | pay-pending, and virtual-account-issued or pay-pending → paid | failed. `failure`
+/// (`{reason?, pgCode?, pgMessage?}`) is what the PG said, for a move to failed.
 pub fn update(st: &mut State, value: &Value) -> Result<Value, String> {
     let text = |name: &str| {
         value
@@ -37,15 +39,18 @@ pub fn update(st: &mut State, value: &Value) -> Result<Value, String> {
     };
     if let Some(k) = value.as_object().and_then(|o| {
         o.keys()
-            .find(|k| !["gateway", "id", "status"].contains(&k.as_str()))
+            .find(|k| !["gateway", "id", "status", "failure"].contains(&k.as_str()))
     }) {
-        return Err(format!("unknown field {k:?} (gateway, id, status)"));
+        return Err(format!(
+            "unknown field {k:?} (gateway, id, status, failure)"
+        ));
     }
+    let failure = parse_failure(value.get("failure"))?;
     let gateway = Gateway::parse(text("gateway")?)
         .ok_or("\"gateway\" must be nicepay, portone-v1 or portone-v2")?;
     let id = text("id")?;
     let next = Status::parse(text("status")?)
-        .ok_or("\"status\" must be paid, failed or virtual-account-issued")?;
+        .ok_or("\"status\" must be paid, failed, virtual-account-issued or pay-pending")?;
     let now = st.now_ms();
     let payment = st
         .payments
@@ -55,8 +60,11 @@ pub fn update(st: &mut State, value: &Value) -> Result<Value, String> {
         (payment.status, next),
         (
             Status::Ready,
-            Status::Paid | Status::Failed | Status::VirtualAccountIssued
-        ) | (Status::VirtualAccountIssued, Status::Paid | Status::Failed)
+            Status::Paid | Status::Failed | Status::VirtualAccountIssued | Status::PayPending
+        ) | (
+            Status::VirtualAccountIssued | Status::PayPending,
+            Status::Paid | Status::Failed
+        )
     );
     if !allowed {
         return Err(format!(
@@ -69,7 +77,10 @@ pub fn update(st: &mut State, value: &Value) -> Result<Value, String> {
     payment.updated_ms = now;
     match next {
         Status::Paid => payment.paid_ms = Some(now),
-        Status::Failed => payment.failed_ms = Some(now),
+        Status::Failed => {
+            payment.failed_ms = Some(now);
+            payment.failure = failure;
+        }
         _ => {}
     }
     let snapshot = payment.clone();

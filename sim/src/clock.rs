@@ -115,6 +115,83 @@ pub fn nicepay_time(ms: i64, format: NicepayTimeFormat) -> String {
     )
 }
 
+/// Days since 1970-01-01 of a civil date: Howard Hinnant's days_from_civil.
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Milliseconds since the epoch of an RFC 3339 `date-time`
+/// (`2026-11-29T10:00:00Z`, `...T10:00:00.123+09:00`); `None` if it is not one.
+pub fn parse_rfc3339(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    let num = |from: usize, len: usize| -> Option<i64> {
+        let s = text.get(from..from + len)?;
+        s.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
+        return None;
+    }
+    if b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let (year, month, day) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
+    let (hour, minute, second) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
+        return None;
+    }
+    let mut i = 19;
+    let mut millis = 0;
+    if b.get(i) == Some(&b'.') {
+        let start = i + 1;
+        i = start;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        let digits = text.get(start..i)?;
+        if digits.is_empty() {
+            return None;
+        }
+        let padded = format!("{digits:0<3}");
+        millis = padded[..3].parse::<i64>().ok()?;
+    }
+    let offset_min = match text.get(i..)? {
+        "Z" | "z" => 0,
+        zone if zone.len() == 6 && matches!(&zone[3..4], ":") => {
+            let sign = match &zone[..1] {
+                "+" => 1,
+                "-" => -1,
+                _ => return None,
+            };
+            let (h, m) = (num(i + 1, 2)?, num(i + 4, 2)?);
+            sign * (h * 60 + m)
+        }
+        _ => return None,
+    };
+    let days = days_from_civil(year, month, day);
+    let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset_min * 60;
+    Some(seconds * 1000 + millis)
+}
+
+/// `YYYYMMDD` of the instant in KST (NICEPAY's `orderDate`).
+pub fn kst_date(ms: i64) -> String {
+    let c = civil(ms + 9 * 3_600_000);
+    format!("{:04}{:02}{:02}", c.year, c.month, c.day)
+}
+
 /// An HTTP `Date` header value: `Sun, 06 Nov 1994 08:49:37 GMT`.
 pub fn http_date(ms: i64) -> String {
     const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
@@ -172,5 +249,26 @@ mod tests {
             nicepay_time(ms, NicepayTimeFormat::NoFrac),
             "2026-11-20T13:23:17+0900"
         );
+    }
+
+    #[test]
+    fn rfc3339_round_trips_and_refuses_other_text() {
+        let ms = parse_rfc3339("2026-11-29T04:40:36.123Z").unwrap();
+        assert_eq!(
+            nicepay_time(ms, NicepayTimeFormat::Utc),
+            "2026-11-29T04:40:36.123Z"
+        );
+        assert_eq!(parse_rfc3339("2026-11-29T13:40:36.123+09:00"), Some(ms));
+        assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(kst_date(ms), "20261129");
+        for bad in [
+            "2026-11-29",
+            "2026-13-01T00:00:00Z",
+            "2026-11-29T04:40:36",
+            "x026-11-29T04:40:36Z",
+            "2026-11-29T04:40:36+0900",
+        ] {
+            assert_eq!(parse_rfc3339(bad), None, "{bad}");
+        }
     }
 }

@@ -11,8 +11,12 @@ pub const DEFAULT_OVERSIZED_BYTES: u64 = 16 * 1024 * 1024;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FaultKind {
-    /// Answer this HTTP status with a small HTML body.
-    Status(u16),
+    /// Answer this HTTP status with the small HTML page a proxy in front of the gateway
+    /// sends (`true`, the default), or in the gateway's JSON error shape.
+    Status(u16, bool),
+    /// The PG refused the request: PortOne V2 502 `PG_PROVIDER` with `pgCode` and
+    /// `pgMessage`, V1 `code: 1` with the PG's message, NICEPAY the PG's result code.
+    PgError { code: String, message: String },
     /// 401 with the gateway's own error body, even for a live token.
     Unauthorized,
     /// Wait this many milliseconds, then answer normally.
@@ -60,6 +64,58 @@ pub fn echo_credentials(gateway: Gateway, req: &Req) -> Answer {
     Answer::json(401, &body)
 }
 
+/// The `status` answer: the gateway's own error shape for that status (or an HTML page).
+pub fn status_answer(gateway: Gateway, status: u16, html: bool) -> Answer {
+    if html {
+        let page =
+            format!("<html><body><h1>{status}</h1><p>paytoken-sim fault</p></body></html>\n");
+        return Answer::bytes(status, "text/html;charset=utf-8", page);
+    }
+    let message = format!("paytoken-sim fault: HTTP {status}");
+    let body = match gateway {
+        Gateway::Nicepay => {
+            let (code, msg) = match status {
+                401 => ("U104", "사용자 인증에 실패하였습니다."),
+                404 => ("U320", "페이지를 찾을 수 없습니다."),
+                405 => ("U308", "Method Not Allowed."),
+                _ => ("U501", "대외계 전문통신 과정에서 오류가 발생하였습니다."),
+            };
+            json!({"resultCode": code, "resultMsg": msg})
+        }
+        Gateway::PortoneV1 => json!({"code": -1, "message": message, "response": null}),
+        Gateway::PortoneV2 => {
+            let kind = match status {
+                400 => "INVALID_REQUEST",
+                401 => "UNAUTHORIZED",
+                403 => "FORBIDDEN",
+                404 => "NOT_FOUND",
+                502 => {
+                    return pg_error(Gateway::PortoneV2, "SIM502", "paytoken-sim fault: HTTP 502")
+                }
+                _ => "INTERNAL_SERVER_ERROR",
+            };
+            json!({"type": kind, "message": message})
+        }
+    };
+    Answer::json(status, &body)
+}
+
+/// The `pg-error` answer: what each gateway says when the PG refused a request.
+pub fn pg_error(gateway: Gateway, code: &str, message: &str) -> Answer {
+    match gateway {
+        Gateway::PortoneV2 => Answer::json(
+            502,
+            &json!({"type": "PG_PROVIDER", "message": format!("PG사에서 오류를 전달했습니다: {message}"),
+                    "pgCode": code, "pgMessage": message}),
+        ),
+        Gateway::PortoneV1 => Answer::json(
+            200,
+            &json!({"code": 1, "message": format!("[{code}] {message}"), "response": null}),
+        ),
+        Gateway::Nicepay => Answer::json(200, &json!({"resultCode": code, "resultMsg": message})),
+    }
+}
+
 /// The `redirect` answer: empty body, a real `Location`.
 pub fn redirect(status: u16, location: &str) -> Answer {
     let mut answer = Answer::bytes(status, "text/plain;charset=utf-8", "moved\n");
@@ -93,8 +149,18 @@ impl Fault {
 
     /// Parses a fault object; the error says what is wrong, for the 400 answer.
     pub fn parse(value: &Value) -> Result<Fault, String> {
-        const FIELDS: [&str; 8] = [
-            "gateway", "endpoint", "kind", "count", "status", "delayMs", "bytes", "location",
+        const FIELDS: [&str; 11] = [
+            "gateway",
+            "endpoint",
+            "kind",
+            "count",
+            "status",
+            "delayMs",
+            "bytes",
+            "location",
+            "body",
+            "pgCode",
+            "pgMessage",
         ];
         let spec = value.as_object().ok_or("a fault is a JSON object")?;
         if let Some(unknown) = spec.keys().find(|k| !FIELDS.contains(&k.as_str())) {
@@ -137,8 +203,21 @@ impl Fault {
                 if !(200..=599).contains(&status) {
                     return Err("\"status\" must be between 200 and 599".into());
                 }
-                FaultKind::Status(status as u16)
+                // HTML by default (what the library's suites expect of an outage page);
+                // "json" for the gateway's own error shape.
+                let html = match text("body")? {
+                    None | Some("html") => true,
+                    Some("json") => false,
+                    Some(other) => return Err(format!("unknown body {other:?} (json, html)")),
+                };
+                FaultKind::Status(status as u16, html)
             }
+            "pg-error" => FaultKind::PgError {
+                code: text("pgCode")?.unwrap_or("F113").to_owned(),
+                message: text("pgMessage")?
+                    .unwrap_or("본인의 신용카드 확인중 오류가 발생하였습니다")
+                    .to_owned(),
+            },
             "unauthorized" => FaultKind::Unauthorized,
             "delay" => FaultKind::Delay(number("delayMs", DEFAULT_DELAY_MS)?),
             "hang" => FaultKind::Hang,
@@ -166,7 +245,7 @@ impl Fault {
                 return Err(format!(
                     "unknown fault kind {other:?} (status, unauthorized, delay, hang, malformed, \
                      garbage, close, truncate, oversized, expired, process-then-hang, \
-                     process-then-close, redirect, echoCredentials)"
+                     process-then-close, redirect, echoCredentials, pg-error)"
                 ))
             }
         };
@@ -192,7 +271,9 @@ mod tests {
     #[test]
     fn defaults_and_validation() {
         let f = Fault::parse(&json!({"kind": "status"})).unwrap();
-        assert_eq!(f.kind, FaultKind::Status(503));
+        assert_eq!(f.kind, FaultKind::Status(503, true));
+        let f = Fault::parse(&json!({"kind": "status", "body": "json"})).unwrap();
+        assert_eq!(f.kind, FaultKind::Status(503, false));
         assert_eq!(f.remaining, Some(1));
         assert!(f.matches(Gateway::PortoneV2, Endpoint::Api));
         let f = Fault::parse(

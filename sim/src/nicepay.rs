@@ -13,11 +13,15 @@ const OK_MSG: &str = "정상 처리되었습니다.";
 
 /// A NICEPAY failure: result code and its (Korean) message.
 type Failure = (&'static str, &'static str);
-const BAD_BASE64: Failure = ("U101", "Base64 인코딩 값이 올바르지 않습니다.");
-const NO_CREDENTIALS: Failure = ("U304", "인증 정보가 존재하지 않습니다.");
-const EMPTY_KEY: Failure = ("U117", "인증 키 값이 비어 있습니다.");
-const UNKNOWN_CLIENT: Failure = ("U116", "존재하지 않는 클라이언트 키입니다.");
+// Codes and messages as NICEPAY's code table gives them (an empty key is a secret that
+// does not match: U117).
+pub const BAD_BASE64: Failure = ("U101", "BASE64 DECODE 실패");
+pub const NO_CREDENTIALS: Failure = ("U304", "BASIC AUTHENTICATION 실패");
+pub const EMPTY_KEY: Failure = ("U117", "사용자 비밀번호가 일치하지 않습니다.");
+pub const UNKNOWN_CLIENT: Failure = ("U116", "사용자 정보가 존재하지 않습니다.");
 const AUTH_FAILED: Failure = ("U104", "사용자 인증에 실패하였습니다.");
+/// A bad, revoked or expired bearer token (NICEPAY's table: `U305`).
+const BAD_BEARER: Failure = crate::nicepay_payments::codes::BAD_BEARER;
 
 /// A JSON answer cut short (`malformed` fault).
 pub const MALFORMED: &str = "{\"resultCode\":\"0000\",\"resultMsg\":\"정상 처리";
@@ -53,7 +57,7 @@ fn failure(req: &Req, status: u16, (code, msg): Failure) -> Answer {
 
 /// The gateway's own 401 for a bad, revoked or expired bearer token.
 pub fn unauthorized(req: &Req) -> Answer {
-    failure(req, 401, AUTH_FAILED)
+    failure(req, 401, BAD_BEARER)
 }
 
 /// Checks `Basic base64(clientKey:secretKey)` the way NICEPAY reports each mistake.
@@ -127,7 +131,7 @@ pub fn api(st: &mut State, creds: &Credentials, req: &Req) -> Answer {
             if st.is_live(Gateway::Nicepay, token, now) {
                 Ok(())
             } else {
-                Err(AUTH_FAILED)
+                Err(BAD_BEARER)
             }
         }
         Some((scheme, encoded)) if scheme.eq_ignore_ascii_case("basic") => {

@@ -7,31 +7,70 @@
 
 use serde_json::{json, Value};
 
+use crate::clock::kst_date;
 use crate::clock::{nicepay_time, NicepayTimeFormat};
 use crate::exchange::Req;
-use crate::payments::{ApproveRefusal, CancelRefusal, Payment, Payments, Status};
+use crate::payments::{ApproveRefusal, CancelAsk, CancelRefusal, Payment, Payments, Status};
 use crate::state::{Gateway, State};
 use crate::webhooks::Event;
 
 /// `(resultCode, resultMsg)`.
 pub type Code = (&'static str, &'static str);
 
+/// Every result code the simulator answers, each with its meaning in NICEPAY's own
+/// code table (`common/code.md` of its manual; the conformance test checks each one
+/// against that table). Where the manual names no code for a case the choice is ours
+/// and the sim README lists it.
 pub mod codes {
     use super::Code;
     pub const OK: Code = ("0000", "정상 처리되었습니다.");
-    pub const NOT_FOUND: Code = ("A118", "거래 정보가 존재하지 않습니다.");
-    pub const NO_API: Code = ("A001", "존재하지 않는 API입니다.");
-    pub const MISSING_FIELD: Code = (
-        "A127",
-        "필수 파라미터가 누락되었거나 형식이 올바르지 않습니다.",
+    /// A lookup of a tid or orderId that does not exist.
+    pub const NOT_FOUND: Code = ("A118", "조회 결과데이터 없음");
+    pub const NO_API: Code = ("U320", "페이지를 찾을 수 없습니다.");
+    /// `U100`'s message names the field: `{0} 필수입력항목이 누락되었습니다.`
+    pub const MISSING_FIELD: Code = ("U100", "필수입력항목이 누락되었습니다.");
+    pub const ALREADY_CANCELLED: Code = ("2013", "취소 완료 거래");
+    pub const NOT_CANCELLABLE: Code = ("2014", "취소 불가능 거래");
+    pub const CANCEL_NOT_FOUND: Code = ("2012", "취소 해당거래 없음");
+    pub const ZERO_AMOUNT: Code = ("2010", "취소 요청금액 0원 이하");
+    pub const EXCEEDS: Code = ("2032", "취소금액이 취소가능금액보다 큼");
+    pub const TAX_FREE_EXCEEDS: Code = (
+        "U319",
+        "요청하신 면세금액이 취소가능한 면세금액을 초과 오류",
     );
-    pub const ALREADY_CANCELLED: Code = ("2013", "이미 취소된 거래입니다.");
-    pub const NOT_CANCELLABLE: Code = ("2012", "취소 가능한 거래가 아닙니다.");
-    pub const EXCEEDS: Code = ("2032", "취소금액이 취소가능금액보다 큽니다.");
-    pub const ALREADY_APPROVED: Code = ("A245", "승인 가능한 상태의 거래가 아닙니다.");
-    pub const AMOUNT_MISMATCH: Code = ("A246", "승인 금액이 결제 요청 금액과 일치하지 않습니다.");
-    pub const BAD_SIGN: Code = ("A229", "signData가 올바르지 않습니다.");
-    pub const NOTHING_TO_NETCANCEL: Code = ("2015", "망취소할 거래가 없습니다.");
+    pub const TAX_FREE_OVER_AMOUNT: Code = ("U321", "면세금액이 결제금액 보다 큼.");
+    pub const ALREADY_APPROVED: Code = ("U114", "이미 사용된 TID 입니다.");
+    pub const AMOUNT_MISMATCH: Code = (
+        "A123",
+        "거래금액 불일치(인증된 금액과 승인요청 금액 불일치)",
+    );
+    pub const BAD_SIGN: Code = ("U312", "SIGN DATA 검증에 실패하였습니다.");
+    pub const NOTHING_TO_NETCANCEL: Code = ("2015", "기 취소 요청");
+    pub const BAD_BEARER: Code = ("U305", "BEARER AUTHENTICATION 실패");
+    /// Every code above, for the conformance test.
+    pub const ALL: [Code; 21] = [
+        OK,
+        NOT_FOUND,
+        NO_API,
+        MISSING_FIELD,
+        ALREADY_CANCELLED,
+        NOT_CANCELLABLE,
+        CANCEL_NOT_FOUND,
+        ZERO_AMOUNT,
+        EXCEEDS,
+        TAX_FREE_EXCEEDS,
+        TAX_FREE_OVER_AMOUNT,
+        ALREADY_APPROVED,
+        AMOUNT_MISMATCH,
+        BAD_SIGN,
+        NOTHING_TO_NETCANCEL,
+        BAD_BEARER,
+        ("U104", "사용자 인증에 실패하였습니다."),
+        crate::nicepay::BAD_BASE64,
+        crate::nicepay::NO_CREDENTIALS,
+        crate::nicepay::EMPTY_KEY,
+        crate::nicepay::UNKNOWN_CLIENT,
+    ];
 }
 
 /// Lower-case hex SHA-256 of the concatenated parts (NICEPAY's `signature`/`signData`).
@@ -45,7 +84,7 @@ fn status_name(status: Status) -> &'static str {
         Status::Ready => "ready",
         Status::Paid => "paid",
         Status::Failed => "failed",
-        Status::VirtualAccountIssued => "ready",
+        Status::VirtualAccountIssued | Status::PayPending => "ready",
         Status::PartialCancelled => "partialCancelled",
         Status::Cancelled => "cancelled",
     }
@@ -84,14 +123,15 @@ pub fn render(p: &Payment, secret_key: &str, format: NicepayTimeFormat, now_ms: 
         "buyerEmail": null,
         "receiptUrl": format!("https://receipt.invalid/{}", p.id),
         "issuedCashReceipt": false,
-        "cancels": p.cancellations.iter().map(|c| json!({
+        // null until the first cancel, as in every sample of NICEPAY's manual.
+        "cancels": if p.cancellations.is_empty() { Value::Null } else { p.cancellations.iter().map(|c| json!({
             "tid": c.id,
             "amount": c.amount,
             "cancelledAt": nicepay_time(c.at_ms, format),
             "reason": c.reason,
             "receiptUrl": format!("https://receipt.invalid/{}", c.id),
             "couponAmt": 0,
-        })).collect::<Vec<_>>(),
+        })).collect::<Value>() },
         "card": if vbank { Value::Null } else { json!({
             "cardCode": "04", "cardName": "삼성", "cardNum": "536112******1234",
             "cardQuota": 0, "isInterestFree": false, "cardType": "credit",
@@ -107,6 +147,26 @@ pub fn render(p: &Payment, secret_key: &str, format: NicepayTimeFormat, now_ms: 
 
 fn answer((code, msg): Code) -> Value {
     json!({"resultCode": code, "resultMsg": msg})
+}
+
+/// `U100` naming the missing field, as NICEPAY's table writes it.
+fn missing(field: &str) -> (u16, Value) {
+    let (code, msg) = codes::MISSING_FIELD;
+    (
+        200,
+        json!({"resultCode": code, "resultMsg": format!("{field} {msg}")}),
+    )
+}
+
+fn refused(refusal: CancelRefusal) -> Code {
+    match refusal {
+        CancelRefusal::AlreadyCancelled => codes::ALREADY_CANCELLED,
+        CancelRefusal::NotPaid => codes::NOT_CANCELLABLE,
+        CancelRefusal::InvalidAmount => codes::ZERO_AMOUNT,
+        CancelRefusal::ExceedsCancellable | CancelRefusal::TaxExceeds => codes::EXCEEDS,
+        CancelRefusal::TaxFreeExceeds => codes::TAX_FREE_EXCEEDS,
+        CancelRefusal::SumOfPartsExceeds => codes::TAX_FREE_OVER_AMOUNT,
+    }
 }
 
 /// `(HTTP status, body)`; the caller encodes it in the asked charset.
@@ -128,10 +188,23 @@ pub fn api(st: &mut State, secret_key: &str, req: &Req, implicit: bool) -> Optio
         })
     };
     let show = |p: &Payment| (200, render(p, secret_key, format, now));
-    let missing = (400, answer(codes::MISSING_FIELD));
     Some(match (req.method.as_str(), &segments[..]) {
         ("GET", ["v1", "payments", "find", order_id]) => {
-            match st.payments.by_order(Gateway::Nicepay, order_id).last() {
+            // orderDate (YYYYMMDD, KST) is required: the order's payments of that day.
+            let order_date = req.query_param("orderDate").filter(|d| !d.is_empty());
+            if order_date.is_none() && !implicit {
+                return Some(missing("orderDate"));
+            }
+            let found = st
+                .payments
+                .by_order(Gateway::Nicepay, order_id)
+                .into_iter()
+                .rfind(|p| {
+                    order_date
+                        .as_ref()
+                        .is_none_or(|d| *d == kst_date(p.created_ms))
+                });
+            match found {
                 Some(p) => show(p),
                 None if implicit => {
                     let mut p = Payment::implicit(Gateway::Nicepay, "nicepay_sim_tid", now);
@@ -151,7 +224,11 @@ pub fn api(st: &mut State, secret_key: &str, req: &Req, implicit: bool) -> Optio
             p.order_id = text("orderId").unwrap_or("sim_order").to_owned();
             let mut scratch = Payments::default();
             scratch.insert(p);
-            let _ = scratch.cancel(Gateway::Nicepay, "nicepay_sim_tid", None, "netcancel", now);
+            let ask = CancelAsk {
+                reason: "netcancel",
+                ..CancelAsk::default()
+            };
+            let _ = scratch.cancel(Gateway::Nicepay, "nicepay_sim_tid", ask, now);
             show(
                 scratch
                     .get(Gateway::Nicepay, "nicepay_sim_tid")
@@ -162,9 +239,14 @@ pub fn api(st: &mut State, secret_key: &str, req: &Req, implicit: bool) -> Optio
             let (Some(order_id), Some(edi_date), Some(sign)) =
                 (text("orderId"), text("ediDate"), text("signData"))
             else {
-                return Some(missing);
+                let absent = ["orderId", "ediDate", "signData"]
+                    .into_iter()
+                    .find(|f| text(f).is_none())
+                    .unwrap_or("orderId");
+                return Some(missing(absent));
             };
             if sign != sha256_hex(&[order_id, edi_date, secret_key]) {
+                // signData is made with the SecretKey: an authentication failure (401).
                 return Some((401, answer(codes::BAD_SIGN)));
             }
             let reason = text("reason").unwrap_or("망취소");
@@ -178,9 +260,13 @@ pub fn api(st: &mut State, secret_key: &str, req: &Req, implicit: bool) -> Optio
             let Some(tid) = target else {
                 return Some((200, answer(codes::NOTHING_TO_NETCANCEL)));
             };
+            let ask = CancelAsk {
+                reason,
+                ..CancelAsk::default()
+            };
             let c = st
                 .payments
-                .cancel(Gateway::Nicepay, &tid, None, reason, now)
+                .cancel(Gateway::Nicepay, &tid, ask, now)
                 .expect("a paid payment can be cancelled in full");
             let p = st
                 .payments
@@ -202,7 +288,7 @@ pub fn api(st: &mut State, secret_key: &str, req: &Req, implicit: bool) -> Optio
                 return Some(show(&p));
             }
             let Some(amount) = number("amount") else {
-                return Some(missing);
+                return Some(missing("amount"));
             };
             if st.payments.get(Gateway::Nicepay, tid).is_none() {
                 return Some((404, answer(codes::NOT_FOUND)));
@@ -227,36 +313,44 @@ pub fn api(st: &mut State, secret_key: &str, req: &Req, implicit: bool) -> Optio
                 // Transport tests: any body cancels (part of) a paid payment not stored.
                 let mut scratch = Payments::default();
                 scratch.insert(Payment::implicit(Gateway::Nicepay, tid, now));
-                let amount = number("cancelAmt").filter(|a| *a > 0 && *a <= 1004);
-                let reason = text("reason").unwrap_or_default();
-                let _ = scratch.cancel(Gateway::Nicepay, tid, amount, reason, now);
+                let ask = CancelAsk {
+                    amount: number("cancelAmt").filter(|a| *a > 0 && *a <= 1004),
+                    reason: text("reason").unwrap_or_default(),
+                    ..CancelAsk::default()
+                };
+                let _ = scratch.cancel(Gateway::Nicepay, tid, ask, now);
                 return Some(show(scratch.get(Gateway::Nicepay, tid).expect("exists")));
             }
             let (Some(reason), Some(order_id)) = (text("reason"), text("orderId")) else {
-                return Some(missing);
+                return Some(missing(if text("reason").is_none() {
+                    "reason"
+                } else {
+                    "orderId"
+                }));
             };
-            let amount = number("cancelAmt");
-            if !stored {
-                return Some((404, answer(codes::NOT_FOUND)));
-            }
-            let payments = &mut st.payments;
-            if payments
+            // An unknown tid, or one of another order: nothing to cancel.
+            let of_order = st
+                .payments
                 .get(Gateway::Nicepay, tid)
-                .is_some_and(|p| p.order_id != order_id)
-            {
-                return Some((200, answer(codes::NOT_FOUND)));
+                .is_some_and(|p| p.order_id == order_id);
+            if !of_order {
+                return Some((200, answer(codes::CANCEL_NOT_FOUND)));
             }
-            match payments.cancel(Gateway::Nicepay, tid, amount, reason, now) {
+            let ask = CancelAsk {
+                amount: number("cancelAmt"),
+                // "취소금액중 면세공급가액"; absent: none of it is tax-free.
+                tax_free: number("taxFreeAmt"),
+                vat: None,
+                reason,
+            };
+            let payments = &mut st.payments;
+            match payments.cancel(Gateway::Nicepay, tid, ask, now) {
                 Ok(c) => {
                     let p = payments.get(Gateway::Nicepay, tid).expect("exists").clone();
                     st.webhooks.enqueue(Event::new(&p, Some(&c.id)));
                     show(&p)
                 }
-                Err(CancelRefusal::AlreadyCancelled) => (200, answer(codes::ALREADY_CANCELLED)),
-                Err(CancelRefusal::NotPaid) => (200, answer(codes::NOT_CANCELLABLE)),
-                Err(CancelRefusal::ExceedsCancellable | CancelRefusal::InvalidAmount) => {
-                    (200, answer(codes::EXCEEDS))
-                }
+                Err(refusal) => (200, answer(refused(refusal))),
             }
         }
         _ if implicit => return None,

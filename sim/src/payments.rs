@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde_json::{json, Value};
 
-use crate::exchange::{random_hex, random_u64};
+use crate::exchange::random_hex;
 use crate::state::Gateway;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -17,6 +17,8 @@ pub enum Status {
     Failed,
     /// A virtual account was issued; the buyer has not deposited yet.
     VirtualAccountIssued,
+    /// PortOne V2 `PAY_PENDING`: approved by the buyer, the PG's confirmation is pending.
+    PayPending,
     PartialCancelled,
     Cancelled,
 }
@@ -28,6 +30,7 @@ impl Status {
             "paid" => Status::Paid,
             "failed" => Status::Failed,
             "virtual-account-issued" => Status::VirtualAccountIssued,
+            "pay-pending" => Status::PayPending,
             _ => return None,
         })
     }
@@ -37,6 +40,9 @@ impl Status {
 pub struct Cancellation {
     pub id: String,
     pub amount: i64,
+    /// The tax-free part of `amount`, and the VAT in its taxable part.
+    pub tax_free: i64,
+    pub vat: i64,
     pub reason: String,
     pub at_ms: i64,
 }
@@ -61,6 +67,50 @@ pub struct Payment {
     pub paid_ms: Option<i64>,
     pub failed_ms: Option<i64>,
     pub cancellations: Vec<Cancellation>,
+    /// The tax-free part of `amount` (0: all taxable).
+    pub tax_free: i64,
+    /// The VAT in the taxable part; `None`: 1/11 of it, as Korean PGs compute it.
+    pub vat: Option<i64>,
+    /// Why the PG refused it (`failed`), as PortOne V2's `failure` reports it.
+    pub failure: Failure,
+    /// PortOne V2's optional payment fields, as given to the admin API (`method`,
+    /// `customer`, `customData`, `products`, `receiptUrl`, `escrow`, ...).
+    pub v2_fields: serde_json::Map<String, Value>,
+}
+
+/// A PG's refusal of a payment: PortOne V2 `failure`, V1 `fail_reason`.
+#[derive(Clone, Debug)]
+pub struct Failure {
+    pub reason: String,
+    pub pg_code: String,
+    pub pg_message: String,
+}
+
+impl Default for Failure {
+    fn default() -> Self {
+        Failure {
+            reason: "paytoken-sim: failed payment".into(),
+            pg_code: "F100".into(),
+            pg_message: "paytoken-sim: the PG refused the payment".into(),
+        }
+    }
+}
+
+/// What a cancel asks for: `None` amounts take the gateway's default.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CancelAsk<'a> {
+    /// `None`: all that is left.
+    pub amount: Option<i64>,
+    /// `None`: all the tax-free part left for a full cancel, else 0 (PortOne: "누락되면 0원처리").
+    pub tax_free: Option<i64>,
+    /// `None`: 1/11 of the taxable part (all the VAT left when it cancels all that is taxable).
+    pub vat: Option<i64>,
+    pub reason: &'a str,
+}
+
+/// The VAT included in a KRW amount (1/11, rounded), as Korean gateways compute it.
+pub fn vat_of(taxable: i64) -> i64 {
+    (taxable + 5) / 11
 }
 
 impl Payment {
@@ -70,6 +120,28 @@ impl Payment {
 
     pub fn cancellable(&self) -> i64 {
         self.amount - self.cancelled_amount()
+    }
+
+    pub fn cancelled_tax_free(&self) -> i64 {
+        self.cancellations.iter().map(|c| c.tax_free).sum()
+    }
+
+    pub fn cancellable_tax_free(&self) -> i64 {
+        self.tax_free - self.cancelled_tax_free()
+    }
+
+    /// What is left of the taxable part (VAT included).
+    pub fn cancellable_taxable(&self) -> i64 {
+        self.cancellable() - self.cancellable_tax_free()
+    }
+
+    pub fn vat(&self) -> i64 {
+        self.vat
+            .unwrap_or_else(|| vat_of(self.amount - self.tax_free))
+    }
+
+    fn cancellable_vat(&self) -> i64 {
+        self.vat() - self.cancellations.iter().map(|c| c.vat).sum::<i64>()
     }
 
     pub fn cancelled_ms(&self) -> Option<i64> {
@@ -100,6 +172,10 @@ impl Payment {
             paid_ms: Some(now_ms),
             failed_ms: None,
             cancellations: Vec::new(),
+            tax_free: 0,
+            vat: None,
+            failure: Failure::default(),
+            v2_fields: serde_json::Map::new(),
         }
     }
 
@@ -118,13 +194,18 @@ impl Payment {
                 Status::Paid => "paid",
                 Status::Failed => "failed",
                 Status::VirtualAccountIssued => "virtual-account-issued",
+                Status::PayPending => "pay-pending",
                 Status::PartialCancelled => "partial-cancelled",
                 Status::Cancelled => "cancelled",
             },
             "transactionId": self.transaction_id,
             "storeId": self.store_id,
+            "taxFree": self.tax_free,
+            "vat": self.vat(),
+            "cancelledTaxFree": self.cancelled_tax_free(),
             "cancellations": self.cancellations.iter().map(|c| json!({
-                "id": c.id, "amount": c.amount, "reason": c.reason,
+                "id": c.id, "amount": c.amount, "taxFree": c.tax_free, "vat": c.vat,
+                "reason": c.reason,
             })).collect::<Vec<_>>(),
         })
     }
@@ -136,8 +217,13 @@ pub enum CancelRefusal {
     AlreadyCancelled,
     NotPaid,
     ExceedsCancellable,
-    /// Zero or negative amount.
+    /// Zero or negative amount (or a negative tax-free or VAT part).
     InvalidAmount,
+    /// The tax-free part plus the VAT is more than the amount.
+    SumOfPartsExceeds,
+    TaxFreeExceeds,
+    /// The taxable part is more than what is left of the payment's taxable part.
+    TaxExceeds,
 }
 
 /// Why an approval (NICEPAY) was refused.
@@ -204,13 +290,14 @@ impl Payments {
         self.processed[gateway as usize] += 1;
     }
 
-    /// Cancels `amount` (all that is left when `None`). Returns the new cancellation.
+    /// Cancels what `ask` says (all that is left when its amount is `None`), checking
+    /// the tax-free and taxable parts the way PortOne V2 reports them. Returns the new
+    /// cancellation.
     pub fn cancel(
         &mut self,
         gateway: Gateway,
         id: &str,
-        amount: Option<i64>,
-        reason: &str,
+        ask: CancelAsk<'_>,
         now_ms: i64,
     ) -> Result<Cancellation, CancelRefusal> {
         let payment = self
@@ -221,17 +308,41 @@ impl Payments {
             Status::Paid | Status::PartialCancelled => {}
             _ => return Err(CancelRefusal::NotPaid),
         }
-        let amount = amount.unwrap_or_else(|| payment.cancellable());
-        if amount <= 0 {
+        let amount = ask.amount.unwrap_or_else(|| payment.cancellable());
+        let tax_free = ask.tax_free.unwrap_or(if ask.amount.is_none() {
+            payment.cancellable_tax_free()
+        } else {
+            0
+        });
+        if amount <= 0 || tax_free < 0 || ask.vat.is_some_and(|v| v < 0) {
             return Err(CancelRefusal::InvalidAmount);
+        }
+        if tax_free + ask.vat.unwrap_or(0) > amount {
+            return Err(CancelRefusal::SumOfPartsExceeds);
         }
         if amount > payment.cancellable() {
             return Err(CancelRefusal::ExceedsCancellable);
         }
+        if tax_free > payment.cancellable_tax_free() {
+            return Err(CancelRefusal::TaxFreeExceeds);
+        }
+        let taxable = amount - tax_free;
+        if taxable > payment.cancellable_taxable() {
+            return Err(CancelRefusal::TaxExceeds);
+        }
+        let vat = ask
+            .vat
+            .unwrap_or(if taxable == payment.cancellable_taxable() {
+                payment.cancellable_vat()
+            } else {
+                vat_of(taxable)
+            });
         let cancellation = Cancellation {
             id: format!("sim-cancel-{}", random_hex(16)),
             amount,
-            reason: reason.to_owned(),
+            tax_free,
+            vat,
+            reason: ask.reason.to_owned(),
             at_ms: now_ms,
         };
         payment.cancellations.push(cancellation.clone());
@@ -267,85 +378,4 @@ impl Payments {
         self.count_processed(gateway);
         Ok(())
     }
-}
-
-/// A new payment from `POST /__sim/payments`; strict like the rest of the admin API.
-pub fn parse_new(value: &Value, now_ms: i64) -> Result<Payment, String> {
-    const FIELDS: [&str; 8] = [
-        "gateway",
-        "id",
-        "orderId",
-        "orderName",
-        "amount",
-        "currency",
-        "status",
-        "storeId",
-    ];
-    let spec = value.as_object().ok_or("a payment is a JSON object")?;
-    if let Some(unknown) = spec.keys().find(|k| !FIELDS.contains(&k.as_str())) {
-        return Err(format!(
-            "unknown payment field {unknown:?} (known: {})",
-            FIELDS.join(", ")
-        ));
-    }
-    let text = |name: &str| -> Result<Option<String>, String> {
-        match spec.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
-            Some(_) => Err(format!("{name:?} must be a non-empty string")),
-        }
-    };
-    let gateway_name = text("gateway")?.ok_or("\"gateway\" is required")?;
-    let gateway = Gateway::parse(&gateway_name)
-        .ok_or("\"gateway\" must be nicepay, portone-v1 or portone-v2")?;
-    let amount = spec
-        .get("amount")
-        .and_then(Value::as_i64)
-        .filter(|a| *a > 0)
-        .ok_or("\"amount\" is required: a positive integer")?;
-    let status = match text("status")? {
-        None => Status::Paid,
-        Some(name) => Status::parse(&name)
-            .ok_or("\"status\" must be ready, paid, failed or virtual-account-issued".to_owned())?,
-    };
-    let id = match text("id")? {
-        Some(id) => id,
-        None => match gateway {
-            // imp_ + 12 digits, like real imp_uids.
-            Gateway::PortoneV1 => format!("imp_{:012}", random_u64() % 1_000_000_000_000),
-            Gateway::Nicepay => format!("nicuntct1m{}", random_hex(20)),
-            Gateway::PortoneV2 => format!("payment-{}", random_hex(20)),
-        },
-    };
-    let order_id = text("orderId")?.unwrap_or_else(|| format!("order-{}", random_hex(12)));
-    Ok(Payment {
-        gateway,
-        order_id,
-        order_name: text("orderName")?.unwrap_or_else(|| "paytoken-sim order".into()),
-        amount,
-        currency: text("currency")?.unwrap_or_else(|| "KRW".into()),
-        status,
-        transaction_id: uuid_like(),
-        store_id: text("storeId")?.unwrap_or_else(|| "store-sim".into()),
-        created_ms: now_ms,
-        updated_ms: now_ms,
-        status_changed_ms: now_ms,
-        paid_ms: (status == Status::Paid).then_some(now_ms),
-        failed_ms: (status == Status::Failed).then_some(now_ms),
-        cancellations: Vec::new(),
-        id,
-    })
-}
-
-/// A random id in UUID form (PortOne V2 transaction ids look like this).
-pub fn uuid_like() -> String {
-    let h = random_hex(32);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..]
-    )
 }

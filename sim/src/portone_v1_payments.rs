@@ -8,7 +8,7 @@
 use serde_json::{json, Value};
 
 use crate::exchange::{Answer, Req};
-use crate::payments::{CancelRefusal, Payment, Payments, Status};
+use crate::payments::{CancelAsk, CancelRefusal, Payment, Payments, Status};
 use crate::state::{Gateway, State};
 
 fn envelope(status: u16, code: i64, message: Option<&str>, response: Value) -> Answer {
@@ -30,10 +30,32 @@ fn not_found() -> Answer {
     envelope(404, -1, Some("존재하지 않는 결제정보입니다."), Value::Null)
 }
 
+fn bad_request(message: &str) -> Answer {
+    envelope(400, -1, Some(message), Value::Null)
+}
+
+/// Every value of a repeated query parameter (`imp_uid[]=a&imp_uid[]=b`), decoded.
+fn query_list(req: &Req, name: &str) -> Vec<String> {
+    req.query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .filter(|(k, _)| crate::exchange::form_field(&format!("{k}=x"), name).is_some())
+        .map(|(_, v)| crate::exchange::form_field(&format!("v={v}"), "v").unwrap_or_default())
+        .collect()
+}
+
+/// An integer query parameter: `Ok(None)` when absent, `Err` when not an integer.
+fn query_int(req: &Req, name: &str) -> Result<Option<i64>, ()> {
+    match req.query_param(name) {
+        None => Ok(None),
+        Some(text) => text.trim().parse().map(Some).map_err(|_| ()),
+    }
+}
+
 /// V1 has no partial-cancel status: a partly refunded payment stays `paid`.
 pub fn v1_status(status: Status) -> &'static str {
     match status {
-        Status::Ready | Status::VirtualAccountIssued => "ready",
+        Status::Ready | Status::VirtualAccountIssued | Status::PayPending => "ready",
         Status::Paid | Status::PartialCancelled => "paid",
         Status::Failed => "failed",
         Status::Cancelled => "cancelled",
@@ -79,19 +101,19 @@ pub fn render_payment(p: &Payment) -> Value {
         "amount": p.amount,
         "cancel_amount": p.cancelled_amount(),
         "currency": p.currency,
-        "buyer_name": null,
-        "buyer_email": null,
-        "buyer_tel": null,
+        "buyer_name": p.v2_fields.get("customer").and_then(|c| c.get("name")),
+        "buyer_email": p.v2_fields.get("customer").and_then(|c| c.get("email")),
+        "buyer_tel": p.v2_fields.get("customer").and_then(|c| c.get("phoneNumber")),
         "buyer_addr": null,
         "buyer_postcode": null,
-        "custom_data": null,
+        "custom_data": p.v2_fields.get("customData"),
         "user_agent": "sorry_not_supported_anymore",
         "status": v1_status(p.status),
         "started_at": seconds(Some(p.created_ms)),
         "paid_at": seconds(p.paid_ms),
         "failed_at": seconds(p.failed_ms),
         "cancelled_at": cancelled_at,
-        "fail_reason": if p.status == Status::Failed { json!("paytoken-sim: failed payment") } else { Value::Null },
+        "fail_reason": if p.status == Status::Failed { json!(p.failure.reason) } else { Value::Null },
         "cancel_reason": p.cancellations.last().map(|c| c.reason.clone()),
         "receipt_url": format!("https://receipt.invalid/{}", p.id),
         "cancel_history": p.cancellations.iter().map(|c| json!({
@@ -156,18 +178,24 @@ pub fn api(st: &mut State, req: &Req, implicit: bool) -> Option<Answer> {
     };
     Some(match (req.method.as_str(), segments.as_slice()) {
         ("GET", ["payments"]) => {
-            let ids: Vec<String> = req
-                .query
-                .split('&')
-                .filter_map(|pair| pair.split_once('='))
-                .filter(|(k, _)| *k == "imp_uid[]" || *k == "imp_uid%5B%5D")
-                .map(|(_, v)| {
-                    crate::exchange::form_field(&format!("v={v}"), "v").unwrap_or_default()
-                })
-                .collect();
-            ok(Value::Array(
-                ids.iter().filter_map(|id| lookup(id)).collect(),
-            ))
+            // imp_uid[] and merchant_uid[] (the latest payment of each order): 200 when
+            // all are found, 207 with those found when some are not, 404 when none is.
+            let by_id = query_list(req, "imp_uid[]")
+                .into_iter()
+                .map(|id| lookup(&id));
+            let by_order = query_list(req, "merchant_uid[]").into_iter().map(|order| {
+                payments
+                    .by_order(Gateway::PortoneV1, &order)
+                    .last()
+                    .map(|p| render_payment(p))
+            });
+            let asked: Vec<Option<Value>> = by_id.chain(by_order).collect();
+            let found: Vec<Value> = asked.iter().flatten().cloned().collect();
+            match (found.len(), asked.len()) {
+                (0, _) => not_found(),
+                (f, a) if f < a => envelope(207, 0, None, Value::Array(found)),
+                _ => ok(Value::Array(found)),
+            }
         }
         ("GET", ["payments", "find", merchant_uid, ..]) => {
             let wanted = segments.get(3).copied();
@@ -181,16 +209,7 @@ pub fn api(st: &mut State, req: &Req, implicit: bool) -> Option<Answer> {
                 None => not_found(),
             }
         }
-        ("GET", ["payments", "status", status]) => {
-            let list: Vec<Value> = payments
-                .all(Gateway::PortoneV1)
-                .into_iter()
-                .rev()
-                .filter(|p| *status == "all" || *status == v1_status(p.status))
-                .map(render_payment)
-                .collect();
-            ok(json!({"total": list.len(), "previous": 0, "next": 0, "list": list}))
-        }
+        ("GET", ["payments", "status", status]) => status_list(payments, req, status, now),
         ("GET", ["payments", imp_uid]) => match lookup(imp_uid) {
             Some(p) => ok(p),
             None => not_found(),
@@ -241,13 +260,12 @@ fn cancel(st: &mut State, req: &Req, implicit: bool) -> Answer {
             let mut scratch = Payments::default();
             let id = p.id.clone();
             scratch.insert(p);
-            let _ = scratch.cancel(
-                Gateway::PortoneV1,
-                &id,
-                amount.filter(|a| *a > 0 && *a <= 1004),
-                &reason,
-                now,
-            );
+            let ask = CancelAsk {
+                amount: amount.filter(|a| *a > 0 && *a <= 1004),
+                reason: &reason,
+                ..CancelAsk::default()
+            };
+            let _ = scratch.cancel(Gateway::PortoneV1, &id, ask, now);
             return ok(render_payment(
                 scratch.get(Gateway::PortoneV1, &id).expect("exists"),
             ));
@@ -257,10 +275,12 @@ fn cancel(st: &mut State, req: &Req, implicit: bool) -> Answer {
             _ => refused("취소할 결제건이 존재하지 않습니다."),
         };
     };
-    let (Ok(amount), Ok(checksum)) = (number_field(req, "amount"), number_field(req, "checksum"))
-    else {
-        return refused("amount와 checksum은 숫자여야 합니다.");
+    let numbers = ["amount", "tax_free", "vat_amount", "checksum"].map(|n| number_field(req, n));
+    let [Ok(amount), Ok(tax_free), Ok(vat), Ok(checksum)] = numbers else {
+        return refused("amount, tax_free, vat_amount와 checksum은 숫자여야 합니다.");
     };
+    // "누락하거나 0을 입력하는 경우 전액 취소 요청합니다."
+    let amount = amount.filter(|a| *a != 0);
     let reason = req.body_field("reason").unwrap_or_default();
     let payments = &mut st.payments;
     if let Some(expected) = checksum {
@@ -271,7 +291,13 @@ fn cancel(st: &mut State, req: &Req, implicit: bool) -> Answer {
             return refused("checksum이 취소가능금액과 일치하지 않습니다.");
         }
     }
-    match payments.cancel(Gateway::PortoneV1, &id, amount, &reason, now) {
+    let ask = CancelAsk {
+        amount,
+        tax_free,
+        vat,
+        reason: &reason,
+    };
+    match payments.cancel(Gateway::PortoneV1, &id, ask, now) {
         Ok(_) => ok(render_payment(
             payments.get(Gateway::PortoneV1, &id).expect("exists"),
         )),
@@ -281,5 +307,86 @@ fn cancel(st: &mut State, req: &Req, implicit: bool) -> Answer {
             refused("취소 요청 금액이 취소가능금액을 초과합니다.")
         }
         Err(CancelRefusal::InvalidAmount) => refused("취소 금액은 0보다 커야 합니다."),
+        Err(CancelRefusal::SumOfPartsExceeds) => {
+            refused("면세금액과 부가세의 합이 취소 요청 금액을 초과합니다.")
+        }
+        Err(CancelRefusal::TaxFreeExceeds) => {
+            refused("취소 면세금액이 취소가능 면세금액을 초과합니다.")
+        }
+        Err(CancelRefusal::TaxExceeds) => {
+            refused("취소 과세금액이 취소가능 과세금액을 초과합니다.")
+        }
     }
+}
+
+/// `GET /payments/status/{status}?page=&limit=&from=&to=&sorting=`: one page (1-based,
+/// `limit` 1..=1000, default 20) of the payments in that status, by the time of that
+/// status (`from`/`to`: unix seconds, default the 90 days up to now).
+fn status_list(payments: &Payments, req: &Req, status: &str, now_ms: i64) -> Answer {
+    const STATUSES: [&str; 5] = ["all", "ready", "paid", "cancelled", "failed"];
+    if !STATUSES.contains(&status) {
+        return bad_request("payment_status는 all, ready, paid, cancelled, failed 중 하나입니다.");
+    }
+    let numbers = ["page", "limit", "from", "to"].map(|n| query_int(req, n));
+    let [Ok(page), Ok(limit), Ok(from), Ok(to)] = numbers else {
+        return bad_request("page, limit, from, to는 정수입니다.");
+    };
+    let (page, limit) = (page.unwrap_or(1), limit.unwrap_or(20));
+    if page < 1 || !(1..=1000).contains(&limit) {
+        return bad_request("page는 1 이상, limit은 1에서 1000 사이입니다.");
+    }
+    let sorting = req
+        .query_param("sorting")
+        .unwrap_or_else(|| "-started".into());
+    let sort_key = |p: &Payment| -> i64 {
+        match sorting.trim_start_matches('-') {
+            "paid" => p.paid_ms.unwrap_or(0),
+            "updated" => p.updated_ms,
+            _ => p.created_ms,
+        }
+    };
+    if ![
+        "-started", "started", "-paid", "paid", "-updated", "updated",
+    ]
+    .contains(&sorting.as_str())
+    {
+        return bad_request(
+            "sorting은 -started, started, -paid, paid, -updated, updated 중 하나입니다.",
+        );
+    }
+    let to_s = to.unwrap_or(now_ms.div_euclid(1000));
+    let from_s = from.unwrap_or(to_s - 90 * 86_400);
+    // Each status is searched by the time it began (ready: started, paid: paid, ...).
+    let at = |p: &Payment| -> i64 {
+        let ms = match p.status {
+            Status::Paid | Status::PartialCancelled => p.paid_ms,
+            Status::Cancelled => p.cancelled_ms(),
+            Status::Failed => p.failed_ms,
+            _ => None,
+        };
+        ms.unwrap_or(p.created_ms).div_euclid(1000)
+    };
+    let mut list: Vec<&Payment> = payments
+        .all(Gateway::PortoneV1)
+        .into_iter()
+        .filter(|p| status == "all" || status == v1_status(p.status))
+        .filter(|p| (from_s..=to_s).contains(&at(p)))
+        .collect();
+    list.sort_by_key(|p| sort_key(p));
+    if sorting.starts_with('-') {
+        list.reverse();
+    }
+    let total = list.len() as i64;
+    let skip = (page - 1).saturating_mul(limit);
+    if page > 1 && skip >= total {
+        return bad_request("데이터 범위를 넘어선 page입니다.");
+    }
+    let items: Vec<Value> = list
+        .into_iter()
+        .skip(skip as usize)
+        .take(limit as usize)
+        .map(render_payment)
+        .collect();
+    let next = if skip + limit < total { page + 1 } else { 0 };
+    ok(json!({"total": total, "previous": page - 1, "next": next, "list": items}))
 }

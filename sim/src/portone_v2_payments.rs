@@ -1,13 +1,13 @@
 //! PortOne V2 business endpoints over the payment state, in the shapes of PortOne's
 //! published API schema (the types its official server SDKs are generated from):
-//! `GET /payments/{paymentId}`, `GET /payments?requestBody=...`,
+//! `GET /payments/{paymentId}`, `GET /payments` (in `portone_v2_list`),
 //! `POST /payments/{paymentId}/cancel`. Anything else is a 404.
 
 use serde_json::{json, Map, Value};
 
 use crate::clock::{nicepay_time, NicepayTimeFormat};
 use crate::exchange::{Answer, Req};
-use crate::payments::{CancelRefusal, Cancellation, Payment, Status};
+use crate::payments::{CancelAsk, CancelRefusal, Cancellation, Payment, Status};
 use crate::state::{Gateway, State};
 use crate::webhooks::Event;
 
@@ -20,20 +20,48 @@ fn time(ms: i64) -> String {
     nicepay_time(ms, NicepayTimeFormat::Utc)
 }
 
-/// The VAT included in a KRW amount (1/11, rounded), as Korean gateways compute it.
-fn vat(amount: i64) -> i64 {
-    (amount + 5) / 11
-}
-
-pub fn render_payment(p: &Payment) -> Value {
-    let status = match p.status {
+/// PortOne V2's name of a status.
+pub fn status_name(status: Status) -> &'static str {
+    match status {
         Status::Ready => "READY",
         Status::Paid => "PAID",
         Status::Failed => "FAILED",
         Status::VirtualAccountIssued => "VIRTUAL_ACCOUNT_ISSUED",
+        Status::PayPending => "PAY_PENDING",
         Status::PartialCancelled => "PARTIAL_CANCELLED",
         Status::Cancelled => "CANCELLED",
-    };
+    }
+}
+
+/// The `method` a payment shows when the admin API gave none: the virtual account the
+/// buyer must pay into, or a card payment once the buyer paid.
+fn default_method(p: &Payment) -> Option<Value> {
+    match p.status {
+        Status::VirtualAccountIssued => Some(json!({
+            "type": "PaymentMethodVirtualAccount",
+            "bank": "KOOKMIN",
+            "accountNumber": "12345678901234",
+            "accountType": "NORMAL",
+            "remitteeName": "paytoken-sim",
+            "issuedAt": time(p.status_changed_ms),
+            "expiredAt": time(p.status_changed_ms + 86_400_000),
+        })),
+        Status::Paid | Status::PayPending | Status::PartialCancelled | Status::Cancelled => {
+            Some(json!({
+                "type": "PaymentMethodCard",
+                "approvalNumber": "30001234",
+                "card": {"publisher": "SAMSUNG", "issuer": "SAMSUNG", "brand": "LOCAL",
+                         "type": "CREDIT", "ownerType": "PERSONAL", "bin": "53611200",
+                         "name": "삼성카드", "number": "53611200****123*"},
+                "installment": {"month": 0, "isInterestFree": false},
+            }))
+        }
+        Status::Ready | Status::Failed => None,
+    }
+}
+
+pub fn render_payment(p: &Payment) -> Value {
+    let status = status_name(p.status);
     let paid = match p.status {
         Status::Paid | Status::PartialCancelled | Status::Cancelled => p.amount,
         _ => 0,
@@ -67,17 +95,20 @@ pub fn render_payment(p: &Payment) -> Value {
         "amount",
         json!({
             "total": p.amount,
-            "taxFree": 0,
-            "vat": vat(p.amount),
-            "supply": p.amount - vat(p.amount),
+            "taxFree": p.tax_free,
+            "vat": p.vat(),
+            "supply": p.amount - p.tax_free - p.vat(),
             "discount": 0,
             "paid": paid,
             "cancelled": p.cancelled_amount(),
-            "cancelledTaxFree": 0,
+            "cancelledTaxFree": p.cancelled_tax_free(),
         }),
     );
     put("currency", json!(p.currency));
     put("customer", json!({}));
+    if let Some(method) = default_method(p) {
+        put("method", method);
+    }
     // Newer schemas (the Python SDK from 0.21) require where the payment came from.
     put(
         "origin",
@@ -85,6 +116,8 @@ pub fn render_payment(p: &Payment) -> Value {
     );
     if let Some(paid_ms) = p.paid_ms {
         put("paidAt", json!(time(paid_ms)));
+    }
+    if p.status != Status::Ready && p.status != Status::Failed {
         put("pgTxId", json!(format!("nicepay-{}", p.transaction_id)));
     }
     match p.status {
@@ -93,7 +126,8 @@ pub fn render_payment(p: &Payment) -> Value {
             put("failedAt", json!(time(p.failed_ms.unwrap_or(p.updated_ms))));
             put(
                 "failure",
-                json!({"reason": "paytoken-sim: failed payment", "pgCode": "F100"}),
+                json!({"reason": p.failure.reason, "pgCode": p.failure.pg_code,
+                       "pgMessage": p.failure.pg_message}),
             );
         }
         Status::PartialCancelled | Status::Cancelled => {
@@ -106,7 +140,23 @@ pub fn render_payment(p: &Payment) -> Value {
                 json!(time(p.cancelled_ms().unwrap_or(p.updated_ms))),
             );
         }
-        Status::Ready | Status::VirtualAccountIssued => {}
+        Status::Ready | Status::VirtualAccountIssued | Status::PayPending => {}
+    }
+    // What the shop gave the admin API wins over the defaults above, for the fields
+    // the schema gives a payment in this status (a receipt only once it was paid).
+    let absent: &[&str] = match p.status {
+        Status::Ready | Status::Failed | Status::VirtualAccountIssued | Status::PayPending => {
+            &["receiptUrl", "cashReceipt", "pgResponse"]
+        }
+        Status::PartialCancelled | Status::Cancelled => &["pgResponse"],
+        Status::Paid => &[],
+    };
+    for (k, v) in p
+        .v2_fields
+        .iter()
+        .filter(|(k, _)| !absent.contains(&k.as_str()))
+    {
+        out.insert(k.clone(), v.clone());
     }
     Value::Object(out)
 }
@@ -117,15 +167,15 @@ fn render_cancellation(c: &Cancellation) -> Value {
         "id": c.id,
         "pgCancellationId": format!("pg-{}", c.id),
         "totalAmount": c.amount,
-        "taxFreeAmount": 0,
-        "vatAmount": vat(c.amount),
+        "taxFreeAmount": c.tax_free,
+        "vatAmount": c.vat,
         "reason": c.reason,
         "cancelledAt": time(c.at_ms),
         "requestedAt": time(c.at_ms),
     })
 }
 
-fn not_found(id: &str) -> Answer {
+pub fn not_found(id: &str) -> Answer {
     error(
         404,
         "PAYMENT_NOT_FOUND",
@@ -140,7 +190,7 @@ pub fn api(st: &mut State, req: &Req, implicit: bool) -> Option<Answer> {
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
     let now = st.now_ms();
     Some(match (req.method.as_str(), segments.as_slice()) {
-        ("GET", ["payments"]) => list(st, req),
+        ("GET", ["payments"]) => crate::portone_v2_list::list(st, req),
         ("GET", ["payments", id]) => match st.payments.get(Gateway::PortoneV2, id) {
             // A request that names a store sees only that store's payments.
             Some(p) if req.query_param("storeId").is_some_and(|s| s != p.store_id) => not_found(id),
@@ -162,41 +212,18 @@ pub fn api(st: &mut State, req: &Req, implicit: bool) -> Option<Answer> {
     })
 }
 
-/// `GET /payments?requestBody={"page":{"number":0,"size":10},...}`: newest first.
-fn list(st: &State, req: &Req) -> Answer {
-    let body = match req.query_param("requestBody") {
-        None => Value::Null,
-        Some(text) => match serde_json::from_str::<Value>(&text) {
-            Ok(v) => v,
-            Err(_) => return error(400, "INVALID_REQUEST", "requestBody is not JSON"),
-        },
-    };
-    let page = &body["page"];
-    let number = page["number"].as_u64().unwrap_or(0) as usize;
-    let size = page["size"].as_u64().unwrap_or(10).clamp(1, 1000) as usize;
-    let mut all = st.payments.all(Gateway::PortoneV2);
-    all.reverse();
-    let items: Vec<Value> = all
-        .iter()
-        .skip(number.saturating_mul(size))
-        .take(size)
-        .map(|p| render_payment(p))
-        .collect();
-    Answer::json(
-        200,
-        &json!({"items": items, "page": {"number": number, "size": size, "totalCount": all.len()}}),
-    )
-}
-
 fn cancel(st: &mut State, req: &Req, id: &str, implicit: bool) -> Answer {
     let now = st.now_ms();
     let stored = st.payments.get(Gateway::PortoneV2, id).is_some();
     if !stored && implicit {
         // Transport tests: any body cancels (part of) a paid payment that is not stored.
         let body = req.json_body().unwrap_or(Value::Null);
+        let amount = body["amount"].as_i64().filter(|a| *a > 0).unwrap_or(1004);
         let cancellation = Cancellation {
             id: format!("sim-cancel-{}", crate::exchange::random_hex(16)),
-            amount: body["amount"].as_i64().filter(|a| *a > 0).unwrap_or(1004),
+            amount,
+            tax_free: 0,
+            vat: crate::payments::vat_of(amount),
             reason: body["reason"].as_str().unwrap_or_default().to_owned(),
             at_ms: now,
         };
@@ -212,13 +239,28 @@ fn cancel(st: &mut State, req: &Req, id: &str, implicit: bool) -> Answer {
         Some(Value::String(r)) if !r.is_empty() => r.clone(),
         _ => return error(400, "INVALID_REQUEST", "reason is required"),
     };
-    let amount = match body.get("amount") {
-        None | Some(Value::Null) => None,
-        Some(v) => match v.as_i64() {
-            Some(a) => Some(a),
-            None => return error(400, "INVALID_REQUEST", "amount must be an integer"),
-        },
-    };
+    let mut numbers = [None; 4];
+    for (slot, name) in numbers.iter_mut().zip([
+        "amount",
+        "taxFreeAmount",
+        "vatAmount",
+        "currentCancellableAmount",
+    ]) {
+        *slot = match body.get(name) {
+            None | Some(Value::Null) => None,
+            Some(v) => match v.as_i64() {
+                Some(a) => Some(a),
+                None => {
+                    return error(
+                        400,
+                        "INVALID_REQUEST",
+                        &format!("{name} must be an integer"),
+                    )
+                }
+            },
+        };
+    }
+    let [amount, tax_free, vat, expected] = numbers;
     let other_store = body
         .get("storeId")
         .and_then(Value::as_str)
@@ -228,7 +270,7 @@ fn cancel(st: &mut State, req: &Req, id: &str, implicit: bool) -> Answer {
         return not_found(id);
     }
     let payments = &mut st.payments;
-    if let Some(expected) = body.get("currentCancellableAmount").and_then(Value::as_i64) {
+    if let Some(expected) = expected {
         let payment = payments.get(Gateway::PortoneV2, id).expect("exists");
         if payment.cancellable() != expected {
             return error(
@@ -238,7 +280,13 @@ fn cancel(st: &mut State, req: &Req, id: &str, implicit: bool) -> Answer {
             );
         }
     }
-    let result = payments.cancel(Gateway::PortoneV2, id, amount, &reason, now);
+    let ask = CancelAsk {
+        amount,
+        tax_free,
+        vat,
+        reason: &reason,
+    };
+    let result = payments.cancel(Gateway::PortoneV2, id, ask, now);
     let skip_webhook = body.get("skipWebhook").and_then(Value::as_bool) == Some(true);
     if let (Ok(c), false) = (&result, skip_webhook) {
         let payment = st
@@ -250,21 +298,42 @@ fn cancel(st: &mut State, req: &Req, id: &str, implicit: bool) -> Answer {
     }
     match result {
         Ok(c) => Answer::json(200, &json!({"cancellation": render_cancellation(&c)})),
-        Err(CancelRefusal::AlreadyCancelled) => error(
+        Err(refusal) => {
+            let (status, kind, message) = refusal_error(refusal);
+            error(status, kind, message)
+        }
+    }
+}
+
+/// PortOne V2's error for each refused cancel (all in `CancelPaymentError`).
+pub fn refusal_error(refusal: CancelRefusal) -> (u16, &'static str, &'static str) {
+    match refusal {
+        CancelRefusal::AlreadyCancelled => (
             409,
             "PAYMENT_ALREADY_CANCELLED",
             "이미 취소된 결제 건입니다.",
         ),
-        Err(CancelRefusal::NotPaid) => {
-            error(409, "PAYMENT_NOT_PAID", "결제가 완료되지 않았습니다.")
-        }
-        Err(CancelRefusal::ExceedsCancellable) => error(
+        CancelRefusal::NotPaid => (409, "PAYMENT_NOT_PAID", "결제가 완료되지 않았습니다."),
+        CancelRefusal::ExceedsCancellable => (
             409,
             "CANCEL_AMOUNT_EXCEEDS_CANCELLABLE_AMOUNT",
             "취소 금액이 취소 가능 금액을 초과합니다.",
         ),
-        Err(CancelRefusal::InvalidAmount) => {
-            error(400, "INVALID_REQUEST", "amount must be positive")
-        }
+        CancelRefusal::SumOfPartsExceeds => (
+            409,
+            "SUM_OF_PARTS_EXCEEDS_CANCEL_AMOUNT",
+            "면세 금액 등 하위 항목들의 합이 전체 취소 금액을 초과합니다.",
+        ),
+        CancelRefusal::TaxFreeExceeds => (
+            409,
+            "CANCEL_TAX_FREE_AMOUNT_EXCEEDS_CANCELLABLE_TAX_FREE_AMOUNT",
+            "취소 면세 금액이 취소 가능한 면세 금액을 초과합니다.",
+        ),
+        CancelRefusal::TaxExceeds => (
+            409,
+            "CANCEL_TAX_AMOUNT_EXCEEDS_CANCELLABLE_TAX_AMOUNT",
+            "취소 과세 금액이 취소 가능한 과세 금액을 초과합니다.",
+        ),
+        CancelRefusal::InvalidAmount => (400, "INVALID_REQUEST", "amounts must be positive"),
     }
 }

@@ -309,10 +309,11 @@ async fn act(
     let mut after = None;
     match fault {
         None => {}
-        Some(FaultKind::Status(status)) => {
-            let html =
-                format!("<html><body><h1>{status}</h1><p>paytoken-sim fault</p></body></html>\n");
-            return Ok(bent(Answer::bytes(status, "text/html;charset=utf-8", html)));
+        Some(FaultKind::Status(status, html)) => {
+            return Ok(bent(faults::status_answer(gateway, status, html)))
+        }
+        Some(FaultKind::PgError { code, message }) => {
+            return Ok(bent(faults::pg_error(gateway, &code, &message)))
         }
         Some(FaultKind::Unauthorized) => return Ok(bent(unauthorized(gateway, req))),
         Some(FaultKind::Redirect(status, location)) => {

@@ -197,6 +197,7 @@ fn v2_type(status: Status) -> &'static str {
         Status::Paid => "Transaction.Paid",
         Status::Failed => "Transaction.Failed",
         Status::VirtualAccountIssued => "Transaction.VirtualAccountIssued",
+        Status::PayPending => "Transaction.PayPending",
         Status::PartialCancelled => "Transaction.PartialCancelled",
         Status::Cancelled => "Transaction.Cancelled",
     }

@@ -4,19 +4,9 @@
 #[allow(dead_code)]
 mod support;
 
-use paytoken_sim::{SimConfig, Simulator};
+use paytoken_sim::Simulator;
 use serde_json::{json, Value};
 use support::*;
-
-const V2: (&str, &str) = ("Authorization", "PortOne sim_portone_v2_api_secret");
-
-fn sim() -> Simulator {
-    Simulator::start(SimConfig::default()).expect("simulator starts")
-}
-
-fn create(sim: &Simulator, spec: Value) -> Value {
-    admin(sim, "/__sim/payments", &spec.to_string())
-}
 
 fn v1_auth(sim: &Simulator) -> String {
     format!("Bearer {}", v1_token(sim)["access_token"].as_str().unwrap())
@@ -24,7 +14,7 @@ fn v1_auth(sim: &Simulator) -> String {
 
 #[test]
 fn v2_lookup_partial_cancels_and_every_error() {
-    let sim = sim();
+    let sim = faithful_sim();
     create(
         &sim,
         json!({"gateway": "portone-v2", "id": "order 1/2 주문", "amount": 10000, "orderName": "티셔츠"}),
@@ -85,7 +75,7 @@ fn v2_lookup_partial_cancels_and_every_error() {
 
 #[test]
 fn v2_unknown_ids_and_endpoints_are_404s() {
-    let sim = sim();
+    let sim = faithful_sim();
     let missing = get(&sim, "/payments/never-existing", &[V2]);
     assert_eq!(missing.status, 404);
     assert_eq!(missing.json()["type"], "PAYMENT_NOT_FOUND");
@@ -114,7 +104,7 @@ fn v2_unknown_ids_and_endpoints_are_404s() {
 
 #[test]
 fn v2_list_pages_newest_first() {
-    let sim = sim();
+    let sim = faithful_sim();
     for i in 0..3 {
         create(
             &sim,
@@ -130,7 +120,7 @@ fn v2_list_pages_newest_first() {
 
 #[test]
 fn v1_lookups_cancels_and_errors() {
-    let sim = sim();
+    let sim = faithful_sim();
     let created = create(
         &sim,
         json!({"gateway": "portone-v1", "orderId": "주문-1", "amount": 5000}),
@@ -189,10 +179,11 @@ fn v1_lookups_cancels_and_errors() {
 
 #[test]
 fn nicepay_approve_cancel_and_errors() {
-    let sim = sim();
+    let sim = faithful_sim();
     create(
         &sim,
-        json!({"gateway": "nicepay", "id": "tid-1", "orderId": "o-1", "amount": 3000, "status": "ready"}),
+        json!({"gateway": "nicepay", "id": "tid-1", "orderId": "o-1", "amount": 3000, "status": "ready",
+               "requestedAt": "2026-11-20T10:00:00+09:00"}),
     );
     let basic = nicepay_basic();
     let auth = [("Authorization", basic.as_str())];
@@ -235,7 +226,7 @@ fn nicepay_approve_cancel_and_errors() {
         cancel(json!({"orderId": "o-1", "reason": "again"}))["resultCode"],
         "2013"
     );
-    let found = get(&sim, "/v1/payments/find/o-1", &auth).json();
+    let found = get(&sim, "/v1/payments/find/o-1?orderDate=20261120", &auth).json();
     assert_eq!(found["tid"], "tid-1");
     assert_eq!(found["cancels"].as_array().unwrap().len(), 2);
     assert_eq!(get(&sim, "/v1/payments/nope", &auth).status, 404);
@@ -270,7 +261,7 @@ fn implicit_payments_answer_any_id_as_paid_without_storing_it() {
 
 #[test]
 fn admin_payments_are_validated_and_reset() {
-    let sim = sim();
+    let sim = faithful_sim();
     for bad in [
         json!({"gateway": "portone-v2"}),
         json!({"gateway": "toss", "amount": 1}),

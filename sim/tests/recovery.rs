@@ -183,6 +183,11 @@ fn nicepay_approval_with_an_unknown_outcome_is_network_cancelled() {
     };
     let forged = netcancel(&sha256_hex(&format!("order-9{edi_date}wrong-secret")));
     assert_eq!(forged.status, 401);
+    assert_eq!(
+        forged.json()["resultCode"],
+        "U312",
+        "NICEPAY's SIGN DATA failure"
+    );
     let right = sha256_hex(&format!("order-9{edi_date}sim_nicepay_secret_key"));
     let cancelled = netcancel(&right).json();
     assert_eq!(

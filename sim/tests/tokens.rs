@@ -46,7 +46,7 @@ fn nicepay_gives_the_same_token_until_it_expires_then_a_new_one() {
     admin(&sim, "/__sim/config", r#"{"clockOffsetSecs": 1860}"#);
     let refused = get(&sim, "/v1/payments/T123", &[("Authorization", &bearer)]);
     assert_eq!(refused.status, 401);
-    assert_eq!(refused.json()["resultCode"], "U104");
+    assert_eq!(refused.json()["resultCode"], "U305");
     let third = nicepay_token(&sim);
     assert_ne!(third["accessToken"], first["accessToken"]);
     assert_eq!(stats(&sim, "tokensIssued", "nicepay"), 2);

@@ -277,3 +277,28 @@ pub fn wait_until(secs: u64, what: &str, mut check: impl FnMut() -> bool) {
         std::thread::sleep(Duration::from_millis(10));
     }
 }
+
+/// PortOne V2's API-secret authorization the simulator accepts by default.
+pub const V2: (&str, &str) = ("Authorization", "PortOne sim_portone_v2_api_secret");
+
+/// A simulator with the faithful default: payments exist only once the admin API made them.
+pub fn faithful_sim() -> Simulator {
+    Simulator::start(SimConfig::default()).expect("simulator starts")
+}
+
+/// `POST /__sim/payments` with this spec; answers the payment.
+pub fn create(sim: &Simulator, spec: Value) -> Value {
+    admin(sim, "/__sim/payments", &spec.to_string())
+}
+
+/// Percent-encodes a query value.
+pub fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
