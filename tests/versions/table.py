@@ -89,7 +89,10 @@ def main(args):
         drift = [row for row in wanted[3:-1] if tuple(row.split("|")[3:5]) not in cells]
     else:
         drift = [] if committed == wanted else sorted(set(wanted) ^ set(committed))
-    missing = [row for row in wanted if MISSING in row]
+    ran = results()
+    missing = [f"{lang} {slot} (make {'test-' + lang if slot == 'current' else 'test-versions'})"
+               for lang, _, _, slots in promises() for slot in slots
+               if (lang, slot) not in ran and not partial]
     if missing:
         print("versions: no passed run recorded for:", *missing, sep="\n  ", file=sys.stderr)
     if drift:
