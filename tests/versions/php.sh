@@ -13,7 +13,7 @@ LANG_NAME=php; . "$(dirname "$0")/lib.sh"
 
 forget oldest
 debian=$("$VERSIONS/debian11-packages.sh")
-[ -n "${PAYTOKEN_VERSIONS_NO_BUILD:-}" ] || "$ROOT/scripts/dist/build-native.sh" linux-x86_64-gnu >/dev/null
+"$ROOT/scripts/dist/build-native.sh" linux-x86_64-gnu >/dev/null
 # shellcheck source=scripts/dist/platforms.sh
 . "$ROOT/scripts/dist/platforms.sh"
 lib=$ROOT/dist/native/linux-x86_64-gnu/libpaytoken.so.$(paytoken_version "$ROOT")
@@ -48,7 +48,7 @@ say "PHP $version (Debian 11) with the glibc 2.17 build of libpaytoken"
 # Composer from a release archive, under PHP 7.4 and Debian 11's Composer: an archive made
 # by packaging/make-archive.sh (this platform's library only; the four-platform archive is
 # tests/packaging's) required into a fresh project, and a user's program run with it.
-say "Composer $(chroot "$debian" composer --version 2>/dev/null | awk '{print $3}'): the release archive in a fresh project"
+say "Composer $(chroot "$debian" composer --version 2>/dev/null | awk '/^Composer/ {print $2}'): the release archive in a fresh project"
 mkdir -p "$work/native/linux-x86_64-gnu" "$work/app"
 cp "$lib" "$work/native/linux-x86_64-gnu/"
 "$ROOT/bindings/php/packaging/make-archive.sh" "$work/native" "$work/repo" linux-x86_64-gnu >/dev/null
