@@ -18,7 +18,7 @@ export PAYTOKEN_SIM := $(CURDIR)/$(SIM)
 
 .PHONY: all lib sim build demo demo-c test test-rust test-cli test-headers test-c test-sim-sdk deps \
         $(addprefix test-,$(BINDINGS)) $(addprefix demo-,$(BINDINGS)) $(addprefix deps-,$(BINDINGS)) \
-        headers bench clean dist dist-native dist-c dist-bindings install test-platforms test-packaging lint test-docs test-readmes sanitize fuzz test-fuzz
+        headers bench clean dist dist-native dist-c dist-bindings install test-platforms test-packaging test-versions versions-table lint test-docs test-readmes sanitize fuzz test-fuzz
 
 all: build
 
@@ -53,7 +53,8 @@ deps: $(addprefix deps-,$(BINDINGS))
 $(addprefix deps-,$(BINDINGS)): deps-%:
 	@$(MAKE) --no-print-directory -C bindings/$* deps
 
-test: deps build lint test-docs test-rust test-headers test-c $(addprefix test-,$(BINDINGS)) test-readmes test-sim-sdk test-platforms test-packaging test-fuzz
+test: deps build lint test-docs test-rust test-headers test-c $(addprefix test-,$(BINDINGS)) test-versions test-readmes test-sim-sdk test-platforms test-packaging test-fuzz
+	@tests/versions/table.py --check
 	@echo "make test: all suites passed"
 
 test-rust:
@@ -127,6 +128,17 @@ install: lib
 # checkout, and the C API test on Debian 11, musl and aarch64 (glibc and musl, under qemu).
 test-platforms: dist-c dist-bindings build
 	tests/platforms/run.sh
+
+# Each binding's suites on the oldest version its package promises and the newest to be had
+# (PHP 7.4 in the Debian 11 root, Python 3.8 and 3.13, Node 24, Java 11; tests/versions/).
+# Every passed run, these and make test-<lang>'s, is a line of target/versions/results.tsv;
+# README's version table must match it (checked here and at the end of make test, never
+# rewritten by them: `make versions-table` rewrites it).
+test-versions: build
+	tests/versions/run.sh
+
+versions-table:
+	tests/versions/table.py --write
 
 # Every package installed as its users install it, outside the checkout, without cargo.
 test-packaging: deps sim dist-bindings

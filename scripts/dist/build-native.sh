@@ -10,10 +10,13 @@ cd "$root"
 # shellcheck source=scripts/dist/platforms.sh
 . scripts/dist/platforms.sh
 version=$(paytoken_version "$root")
-toolbin=$(scripts/dist/tools.sh)
-export PATH="$toolbin:$PATH"
-
 [ $# -gt 0 ] || set -- $(awk '{print $1}' <<<"$PAYTOKEN_PLATFORMS")
+# One build at a time (make -j: dist-native and test-versions' PHP 7.4 build both come here):
+# two would race on the same files in dist/native.
+mkdir -p target && exec 8>target/.dist-native.lock && flock 8
+# Only the rustup targets of the platforms asked for.
+toolbin=$(scripts/dist/tools.sh $(for p in "$@"; do platform_line "$p" | awk '{print $3}'; done))
+export PATH="$toolbin:$PATH"
 
 # Build unstripped: zig's linker drops the symbol table too when asked to strip debug info.
 # objcopy --strip-debug below removes only the debug sections, keeping .symtab and the build id.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the cross-build tools once and print the venv's bin directory:
 # cargo-zigbuild and zig (PyPI's `ziglang`) in a venv under ~/.cache/paytoken/tools, and the
-# rustup targets of the four released platforms. Idempotent; cheap when everything is there.
+# rustup targets of the four released platforms (or only the rust triples named as arguments:
+# a build of the host platform alone needs none). Idempotent; cheap when everything is there.
 set -euo pipefail
 tools=${PAYTOKEN_TOOLS:-$HOME/.cache/paytoken/tools}
 venv=$tools/venv
@@ -27,7 +28,8 @@ if ! ready; then
 fi
 
 installed=$(rustup target list --installed)
-for target in aarch64-unknown-linux-gnu x86_64-unknown-linux-musl aarch64-unknown-linux-musl; do
+[ $# -gt 0 ] || set -- aarch64-unknown-linux-gnu x86_64-unknown-linux-musl aarch64-unknown-linux-musl
+for target in "$@"; do
   grep -qx "$target" <<<"$installed" || rustup target add "$target" >&2
 done
 echo "$venv/bin"

@@ -84,7 +84,9 @@ final class Php74SyntaxTest extends TestCase
         if ($node instanceof Node\Param && $node->flags !== 0) {
             return 'constructor promotion';
         }
-        if (($node instanceof Node\Stmt\Property || $node instanceof Node\Stmt\ClassMethod) && ($node->flags & Node\Stmt\Class_::MODIFIER_READONLY) !== 0) {
+        // (An older php-parser, as Debian 11's next to PHP 7.4, has no readonly: nothing to find.)
+        if (($node instanceof Node\Stmt\Property || $node instanceof Node\Stmt\ClassMethod)
+            && \defined(Node\Stmt\Class_::class . '::MODIFIER_READONLY') && ($node->flags & Node\Stmt\Class_::MODIFIER_READONLY) !== 0) {
             return 'readonly';
         }
         if ($node instanceof Node\Arg && $node->name !== null) {
