@@ -28,6 +28,7 @@ mod portone_v2_payments;
 mod server;
 mod state;
 mod tls;
+mod webhook_order;
 mod webhook_sender;
 mod webhooks;
 
