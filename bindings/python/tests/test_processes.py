@@ -48,10 +48,15 @@ def test_a_forked_child_reuses_the_cached_token(sim, make_client):
 def test_fork_while_another_thread_is_in_a_call(sim, make_client):
     client = make_client("portone-v1")
     client.token()
-    sim.fault(endpoint="api", kind="delay", delayMs=800, count=1)
+    sim.fault(endpoint="api", kind="delay", delayMs=2000, count=1)
     busy = threading.Thread(target=client.get, args=("/payments/imp_slow",))
     busy.start()
-    time.sleep(0.2)  # fork while that thread is inside the library
+    # Fork once that thread's request reached the simulator: it is inside the library.
+    deadline = time.monotonic() + 30
+    while sim.stats()["apiRequests"]["portone-v1"] < 1:
+        assert time.monotonic() < deadline, "the busy call never reached the simulator"
+        time.sleep(0.005)  # polling interval only
+    assert busy.is_alive()
 
     def check() -> None:
         assert client.get("/payments/imp_1").json()["code"] == 0
