@@ -15,6 +15,15 @@ def make_async(make_client):
     return lambda gateway, **options: make_client(gateway, cls=paytoken.AsyncClient, **options)
 
 
+async def _arrived(sim, gateway: str, count: int) -> None:
+    """Waits until `count` business requests reached the simulator (an event, not a guess
+    of the time it takes); the short sleeps only let the loop start the calls."""
+    deadline = time.monotonic() + 30
+    while sim.stats()["apiRequests"][gateway] < count:
+        assert time.monotonic() < deadline, f"fewer than {count} {gateway} requests arrived"
+        await asyncio.sleep(0.005)
+
+
 def test_token_and_request(sim, make_async):
     async def scenario():
         client = make_async("nicepay")
@@ -78,7 +87,7 @@ def test_cancelling_a_call_leaves_the_client_usable(sim, make_async):
     async def scenario():
         client = make_async("nicepay", auth="basic")
         slow = asyncio.ensure_future(client.get("/v1/payments/T_slow"))
-        await asyncio.sleep(0.1)
+        await _arrived(sim, "nicepay", 1)  # cancelled while the gateway holds it
         slow.cancel()
         with pytest.raises(asyncio.CancelledError):
             await slow
