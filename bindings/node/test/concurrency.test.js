@@ -143,10 +143,12 @@ test('failed calls leave the C heap flat too (50k errors from the library)', asy
 });
 
 test('a client dropped while its call is in flight stays alive until the call returns', async () => {
-  await sim.fault({ gateway: 'portone-v2', endpoint: 'api', kind: 'delay', delayMs: 400, count: 0 });
+  await sim.fault({ gateway: 'portone-v2', endpoint: 'api', kind: 'delay', delayMs: 1000, count: 0 });
   try {
+    const before = (await sim.stats()).apiRequests['portone-v2'];
     // No reference to the clients is kept: only their pending calls.
     const pending = Array.from({ length: 8 }, (_, i) => Client.portoneV2(sim.config('portone-v2')).get(`/payments/gc_${i}`));
+    await apiRequestsReach('portone-v2', before + 8); // collect while the gateway holds all 8
     for (let i = 0; i < 8; i++) {
       gc();
       await new Promise((resolve) => setTimeout(resolve, 50));
