@@ -6,6 +6,7 @@ import asyncio
 import time
 
 import pytest
+from arrivals import api_requests_arrive
 
 import paytoken
 
@@ -14,14 +15,6 @@ import paytoken
 def make_async(make_client):
     return lambda gateway, **options: make_client(gateway, cls=paytoken.AsyncClient, **options)
 
-
-async def _arrived(sim, gateway: str, count: int) -> None:
-    """Waits until `count` business requests reached the simulator (an event, not a guess
-    of the time it takes); the short sleeps only let the loop start the calls."""
-    deadline = time.monotonic() + 30
-    while sim.stats()["apiRequests"][gateway] < count:
-        assert time.monotonic() < deadline, f"fewer than {count} {gateway} requests arrived"
-        await asyncio.sleep(0.005)
 
 
 def test_token_and_request(sim, make_async):
@@ -57,7 +50,7 @@ def test_the_event_loop_keeps_running_during_a_slow_call(sim, make_async):
         call = asyncio.ensure_future(client.get("/payments/pay_1"))
         # This coroutine needs the loop: it finishes while the gateway still holds the
         # call only if the call does not block the loop (counted, not timed).
-        await _arrived(sim, "portone-v2", 1)
+        await api_requests_arrive(sim, "portone-v2", 1)
         ran_during_the_call = not call.done()
         response = await call
         return response.status, ran_during_the_call
@@ -82,7 +75,7 @@ def test_cancelling_a_call_leaves_the_client_usable(sim, make_async):
     async def scenario():
         client = make_async("nicepay", auth="basic")
         slow = asyncio.ensure_future(client.get("/v1/payments/T_slow"))
-        await _arrived(sim, "nicepay", 1)  # cancelled while the gateway holds it
+        await api_requests_arrive(sim, "nicepay", 1)  # cancelled while the gateway holds it
         slow.cancel()
         with pytest.raises(asyncio.CancelledError):
             await slow

@@ -9,6 +9,7 @@ import threading
 import time
 
 import pytest
+from arrivals import api_requests_arrive
 
 import paytoken
 from paytoken import _native_async
@@ -18,14 +19,6 @@ from paytoken import _native_async
 def make_async(make_client):
     return lambda gateway, **options: make_client(gateway, cls=paytoken.AsyncClient, **options)
 
-
-async def _arrived(sim, gateway: str, count: int) -> None:
-    """Waits until `count` business requests reached the simulator (an event, not a guess
-    of the time it takes); the short sleeps only let the loop start the calls."""
-    deadline = time.monotonic() + 30
-    while sim.stats()["apiRequests"][gateway] < count:
-        assert time.monotonic() < deadline, f"fewer than {count} {gateway} requests arrived"
-        await asyncio.sleep(0.005)
 
 
 def test_a_warm_token_completes_without_suspending(make_async):
@@ -119,7 +112,7 @@ def test_a_closed_loop_does_not_break_late_callbacks(sim, make_async):
     async def start_and_leave():
         client = make_async("portone-v2")
         asyncio.ensure_future(client.get("/payments/abandoned"))
-        await _arrived(sim, "portone-v2", 1)
+        await api_requests_arrive(sim, "portone-v2", 1)
 
     asyncio.run(start_and_leave())  # the loop closes with the call in flight
     deadline = time.monotonic() + 10
@@ -136,7 +129,7 @@ def test_a_forked_child_has_none_of_the_parents_calls(sim, make_async):
 
     async def start_and_fork():
         tasks = [asyncio.ensure_future(client.get(f"/payments/pay_fork_{i}")) for i in range(5)]
-        await _arrived(sim, "portone-v2", 5)  # the calls are in flight on library threads
+        await api_requests_arrive(sim, "portone-v2", 5)  # the calls are in flight on library threads
         pid = os.fork()
         if pid == 0:
             code = 1

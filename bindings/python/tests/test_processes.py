@@ -6,10 +6,10 @@ import asyncio
 import multiprocessing
 import os
 import threading
-import time
 
 import pytest
 import workers
+from arrivals import wait_for_api_requests
 
 import paytoken
 
@@ -52,10 +52,7 @@ def test_fork_while_another_thread_is_in_a_call(sim, make_client):
     busy = threading.Thread(target=client.get, args=("/payments/imp_slow",))
     busy.start()
     # Fork once that thread's request reached the simulator: it is inside the library.
-    deadline = time.monotonic() + 30
-    while sim.stats()["apiRequests"]["portone-v1"] < 1:
-        assert time.monotonic() < deadline, "the busy call never reached the simulator"
-        time.sleep(0.005)  # polling interval only
+    wait_for_api_requests(sim, "portone-v1")
     assert busy.is_alive()
 
     def check() -> None:

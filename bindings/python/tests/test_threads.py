@@ -7,19 +7,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from arrivals import wait_for_api_requests
 
 import paytoken
 
 THREADS = 32
 
-
-def _wait_for_api_requests(sim, gateway: str, count: int = 1) -> None:
-    """Waits until `count` business requests reached the simulator: the call is then
-    inside the library, waiting on the network (an event, not a guess of the time)."""
-    deadline = time.monotonic() + 30
-    while sim.stats()["apiRequests"][gateway] < count:
-        assert time.monotonic() < deadline, "the call never reached the simulator"
-        time.sleep(0.005)  # polling interval only: the condition above is what is waited on
 
 
 def test_32_threads_on_a_cold_cache_cause_one_fetch(sim, make_client):
@@ -59,7 +52,7 @@ def test_python_keeps_running_while_a_call_waits_on_the_network(sim, make_client
 
     slow = threading.Thread(target=slow_call)
     slow.start()
-    _wait_for_api_requests(sim, "portone-v2")
+    wait_for_api_requests(sim, "portone-v2")
     total = sum(i * i for i in range(200_000))  # pure Python: needs the GIL
     for _ in range(100):
         client.stats()
@@ -87,7 +80,7 @@ def test_closing_while_another_thread_is_in_a_call_is_safe(sim, make_client):
     results = []
     slow = threading.Thread(target=lambda: results.append(client.get("/payments/pay_1").status))
     slow.start()
-    _wait_for_api_requests(sim, "portone-v2")
+    wait_for_api_requests(sim, "portone-v2")
     client.close()
     assert slow.is_alive(), "close() came after the call instead of during it"
     with pytest.raises(paytoken.InvalidArgumentError):
