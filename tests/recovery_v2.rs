@@ -38,6 +38,16 @@ fn api_requests(sim: &Sim, gateway: &str) -> u64 {
         .expect("apiRequests")
 }
 
+/// Waits until the simulator holds an idempotency key whose first request it is still
+/// processing: that request has arrived (an event, not a guess of how long it takes).
+fn wait_for_an_outstanding_key(sim: &Sim) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while sim.stats()["idempotencyOutstanding"] != 1 {
+        assert!(Instant::now() < deadline, "the first request never arrived");
+        std::thread::yield_now();
+    }
+}
+
 fn v2(sim: &Sim, extra: Value) -> Client {
     Client::new(&sim.portone_v2(extra)).unwrap()
 }
@@ -250,6 +260,9 @@ fn a_409_outstanding_is_waited_on_until_the_first_answer() {
     let sim = sim_with_v2_payment();
     sim.fault(json!({"gateway":"portone-v2","endpoint":"api","kind":"delay","delayMs":1500}));
     let opts = r#"{"idempotencyKey":"order-79-cancel-0001"}"#;
+    // Made first (the secret scheme needs no token): once the first request is in, the
+    // second is one round trip away.
+    let client = v2(&sim, json!({"retryUnknownOutcome": true}));
     let first = {
         let config = sim.portone_v2(json!({}));
         std::thread::spawn(move || {
@@ -258,8 +271,7 @@ fn a_409_outstanding_is_waited_on_until_the_first_answer() {
                 .map(|r| r.body)
         })
     };
-    std::thread::sleep(Duration::from_millis(300));
-    let client = v2(&sim, json!({"retryUnknownOutcome": true}));
+    wait_for_an_outstanding_key(&sim);
     let second = client
         .request_ex("POST", CANCEL, None, Some(CANCEL_BODY), Some(opts))
         .unwrap();
@@ -276,6 +288,7 @@ fn a_409_outstanding_past_the_deadline_is_a_timeout_naming_attempts_and_key() {
     let sim = sim_with_v2_payment();
     sim.fault(json!({"gateway":"portone-v2","endpoint":"api","kind":"delay","delayMs":3000}));
     let opts = r#"{"idempotencyKey":"order-80-cancel-0001"}"#;
+    let client = v2(&sim, json!({"retryUnknownOutcome": true}));
     let first = {
         let config = sim.portone_v2(json!({}));
         std::thread::spawn(move || {
@@ -284,8 +297,7 @@ fn a_409_outstanding_past_the_deadline_is_a_timeout_naming_attempts_and_key() {
                 .map(|r| r.status)
         })
     };
-    std::thread::sleep(Duration::from_millis(300));
-    let client = v2(&sim, json!({"retryUnknownOutcome": true}));
+    wait_for_an_outstanding_key(&sim);
     let e = client
         .request_ex(
             "POST",

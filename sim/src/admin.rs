@@ -8,6 +8,7 @@ use crate::clock::NicepayTimeFormat;
 use crate::exchange::Answer;
 use crate::faults::Fault;
 use crate::state::{Gateway, Settings, State};
+use crate::webhook_order::ReleaseOrder;
 
 fn parse_json(body: &[u8]) -> Result<Value, String> {
     serde_json::from_slice(body).map_err(|e| format!("the body is not JSON: {e}"))
@@ -25,6 +26,10 @@ pub fn handle(st: &mut State, method: &str, path: &str, body: &[u8]) -> Answer {
         }
         ("POST", "/__sim/webhooks") => parse_json(body).and_then(|v| st.webhooks.register(&v)),
         ("GET", "/__sim/webhooks") => Ok(st.webhooks.to_json()),
+        ("POST", "/__sim/webhooks/hold") => Ok(st.webhooks.order.hold()),
+        ("POST", "/__sim/webhooks/release") => {
+            ReleaseOrder::from_body(body).map(|order| st.webhooks.release(order))
+        }
         ("GET", "/__sim/last-request") => match &st.last_request {
             Some(record) => Ok(record.clone()),
             None => return Answer::json(404, &json!({"error": "no business request yet"})),
@@ -52,7 +57,9 @@ pub fn handle(st: &mut State, method: &str, path: &str, body: &[u8]) -> Answer {
             | "/__sim/config"
             | "/__sim/payments"
             | "/__sim/payments/update"
-            | "/__sim/webhooks",
+            | "/__sim/webhooks"
+            | "/__sim/webhooks/hold"
+            | "/__sim/webhooks/release",
         ) => {
             return Answer::json(
                 405,

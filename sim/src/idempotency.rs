@@ -105,6 +105,15 @@ impl Idempotency {
         }
     }
 
+    /// Keys whose first request is still being processed: tests wait on this instead of
+    /// guessing how long a request takes to arrive.
+    pub fn outstanding(&self) -> usize {
+        self.entries
+            .values()
+            .filter(|(entry, _)| matches!(entry, Entry::Outstanding))
+            .count()
+    }
+
     /// The first request finished: later ones replay this.
     pub fn finish(&mut self, key: &str, recorded: Recorded) {
         if let Some((entry, _)) = self.entries.get_mut(key) {

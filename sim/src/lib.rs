@@ -31,6 +31,7 @@ pub mod served;
 mod server;
 mod state;
 mod tls;
+mod webhook_order;
 mod webhook_sender;
 mod webhooks;
 

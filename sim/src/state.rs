@@ -182,6 +182,7 @@ impl State {
         stats["processed"] = Value::Object(processed);
         stats["idempotentReplays"] = json!(self.idempotency.replays);
         stats["idempotencyConflicts"] = json!(self.idempotency.conflicts);
+        stats["idempotencyOutstanding"] = json!(self.idempotency.outstanding());
         stats["webhooksDelivered"] = json!(self
             .webhooks
             .deliveries

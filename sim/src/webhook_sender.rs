@@ -1,5 +1,6 @@
 //! Sends the webhooks that business and admin requests queued: one task per delivery,
-//! retrying on the configured schedule, logging every attempt in the state.
+//! in its payment's line (webhook_order.rs), retrying on the configured schedule,
+//! logging every attempt in the state.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -7,31 +8,42 @@ use std::time::Duration;
 use crate::nicepay_payments;
 use crate::server::Shared;
 use crate::state::Gateway;
+use crate::webhook_order::line_key;
 use crate::webhooks::{acknowledged, body, new_delivery, post, secret_key, sign};
 
-/// Turns queued events into deliveries and starts them. Called after every request.
+/// Turns queued events into deliveries, puts each in its payment's line (or holds it)
+/// and starts whatever may start. Called after every request.
 pub fn dispatch(shared: &Arc<Shared>) {
-    let ids: Vec<String> = {
+    let startable = {
         let mut st = shared.lock();
         let now = st.now_ms();
         let format = st.settings.nicepay_time_format;
         let secret = &shared.creds.nicepay_secret_key;
-        let pending = st.webhooks.take_outbox();
-        pending
-            .into_iter()
-            .map(|(registration, event)| {
-                let text = body(&event, now, |p| {
-                    nicepay_payments::render(p, secret, format, now)
-                });
-                let delivery = new_delivery(&registration, text);
-                let id = delivery.id.clone();
-                st.webhooks.deliveries.push(delivery);
-                id
-            })
-            .collect()
+        for (registration, event) in st.webhooks.take_outbox() {
+            let text = body(&event, now, |p| {
+                nicepay_payments::render(p, secret, format, now)
+            });
+            let mut delivery = new_delivery(&registration, text);
+            let key = line_key(
+                &registration.url,
+                event.payment.gateway.name(),
+                &event.payment.id,
+            );
+            delivery.held = st.webhooks.order.admit(delivery.id.clone(), key);
+            st.webhooks.deliveries.push(delivery);
+        }
+        st.webhooks.order.take_startable()
     };
-    for id in ids {
-        tokio::spawn(run(Arc::clone(shared), id));
+    for (id, turn, done) in startable {
+        let shared = Arc::clone(shared);
+        tokio::spawn(async move {
+            if let Some(turn) = turn {
+                // Err is the normal signal: the delivery ahead dropped its `done`.
+                let _ = turn.await;
+            }
+            run(shared, id).await;
+            drop(done);
+        });
     }
 }
 

@@ -19,6 +19,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use crate::exchange::{random_bytes, random_hex};
 use crate::payments::{Payment, Status};
 use crate::state::Gateway;
+use crate::webhook_order::{DeliveryOrder, ReleaseOrder};
 
 /// PortOne documents retries without a schedule we could confirm offline; this one
 /// (1 min, 5 min, 30 min, 1 h) is our assumption and `webhookRetryDelaysMs` changes it.
@@ -62,6 +63,8 @@ pub struct Delivery {
     pub attempts: Vec<Value>,
     pub delivered: bool,
     pub gave_up: bool,
+    /// Created while webhooks are held: not sent until released.
+    pub held: bool,
 }
 
 impl Delivery {
@@ -74,6 +77,7 @@ impl Delivery {
             "attempts": self.attempts,
             "delivered": self.delivered,
             "gaveUp": self.gave_up,
+            "held": self.held,
         })
     }
 }
@@ -84,6 +88,8 @@ pub struct Webhooks {
     /// Events not yet turned into deliveries (drained after each request).
     outbox: Vec<Event>,
     pub deliveries: Vec<Delivery>,
+    /// In which order deliveries are sent (one payment's in order unless held).
+    pub order: DeliveryOrder,
 }
 
 impl Webhooks {
@@ -92,6 +98,7 @@ impl Webhooks {
         self.registrations.clear();
         self.outbox.clear();
         self.deliveries.clear();
+        self.order.reset();
     }
 
     pub fn enqueue(&mut self, event: Event) {
@@ -117,6 +124,15 @@ impl Webhooks {
                     .collect::<Vec<_>>()
             })
             .collect()
+    }
+
+    /// Lets the held deliveries go in `order` (the next dispatch starts them).
+    pub fn release(&mut self, order: ReleaseOrder) -> Value {
+        let ids = self.order.release(order);
+        for d in self.deliveries.iter_mut().filter(|d| ids.contains(&d.id)) {
+            d.held = false;
+        }
+        DeliveryOrder::release_json(order, &ids)
     }
 
     pub fn register(&mut self, value: &Value) -> Result<Value, String> {
@@ -165,6 +181,7 @@ impl Webhooks {
 
     pub fn to_json(&self) -> Value {
         json!({
+            "holding": self.order.holding(),
             "registrations": self.registrations.iter().map(|r| json!({
                 "gateway": r.gateway.name(), "url": r.url, "secret": r.secret,
             })).collect::<Vec<_>>(),
@@ -242,6 +259,7 @@ pub fn new_delivery(reg: &Registration, body: String) -> Delivery {
         attempts: Vec::new(),
         delivered: false,
         gave_up: false,
+        held: false,
     }
 }
 

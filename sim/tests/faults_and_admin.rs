@@ -162,7 +162,10 @@ fn delay_and_hang_faults_and_the_global_delay() {
         std::io::Read::read_to_end(&mut stream, &mut buf).ok();
         buf
     });
-    std::thread::sleep(Duration::from_millis(100));
+    // Stop once the request has arrived (and hangs), not after a guess of how long that takes.
+    wait_until(30, "the hung request to arrive", || {
+        stats(&sim, "apiRequests", "portone-v1") == 1
+    });
     let stopping = Instant::now();
     drop(sim);
     assert!(stopping.elapsed() < Duration::from_secs(3));

@@ -169,6 +169,100 @@ fn webhooks_give_up_after_the_schedule_and_v1_and_nicepay_use_their_formats() {
     assert_eq!(hook["signature"], hex.as_str());
 }
 
+/// The bodies a receiver got, parsed, in the order they arrived.
+fn bodies(shop: &Receiver) -> Vec<Value> {
+    let received = shop.received.lock().unwrap();
+    received
+        .iter()
+        .map(|h| serde_json::from_str(&h.body).unwrap())
+        .collect()
+}
+
+fn v1_ready_then_paid(sim: &Simulator) {
+    admin(
+        sim,
+        "/__sim/payments",
+        r#"{"gateway":"portone-v1","id":"imp_2","orderId":"m-2","amount":1,"status":"ready"}"#,
+    );
+    admin(
+        sim,
+        "/__sim/payments/update",
+        r#"{"gateway":"portone-v1","id":"imp_2","status":"paid"}"#,
+    );
+}
+
+#[test]
+fn a_payments_webhooks_arrive_in_the_order_of_its_changes_even_across_retries() {
+    let sim = sim();
+    // `ready` is refused once: `paid` waits until `ready` is acknowledged.
+    let shop = receiver(&[500, 200], "");
+    admin(
+        &sim,
+        "/__sim/webhooks",
+        &json!({"gateway": "portone-v1", "url": shop.url}).to_string(),
+    );
+    v1_ready_then_paid(&sim);
+    wait_until(10, "three attempts", || {
+        shop.received.lock().unwrap().len() == 3
+    });
+    let statuses: Vec<Value> = bodies(&shop).iter().map(|b| b["status"].clone()).collect();
+    assert_eq!(statuses, ["ready", "ready", "paid"]);
+}
+
+#[test]
+fn held_webhooks_are_released_newest_first_to_rehearse_reordering() {
+    let sim = sim();
+    let shop = receiver(&[200], "");
+    admin(
+        &sim,
+        "/__sim/webhooks",
+        &json!({"gateway": "portone-v1", "url": shop.url}).to_string(),
+    );
+    assert_eq!(
+        admin(&sim, "/__sim/webhooks/hold", ""),
+        json!({"holding": true})
+    );
+    v1_ready_then_paid(&sim);
+    // Deliveries are created before the admin answer; held ones have not been tried.
+    let log = get(&sim, "/__sim/webhooks", &[]).json();
+    assert_eq!(log["holding"], true);
+    for d in log["deliveries"].as_array().unwrap() {
+        assert_eq!((&d["held"], &d["attempts"]), (&json!(true), &json!([])));
+    }
+    let released = admin(&sim, "/__sim/webhooks/release", r#"{"order":"reverse"}"#);
+    assert_eq!(released["released"].as_array().unwrap().len(), 2);
+    wait_until(10, "both webhooks", || {
+        shop.received.lock().unwrap().len() == 2
+    });
+    let statuses: Vec<Value> = bodies(&shop).iter().map(|b| b["status"].clone()).collect();
+    assert_eq!(statuses, ["paid", "ready"]);
+    assert_eq!(get(&sim, "/__sim/webhooks", &[]).json()["holding"], false);
+
+    // A shuffle sends every held delivery once; a bad order is refused.
+    admin(&sim, "/__sim/webhooks/hold", "");
+    for id in ["imp_3", "imp_4"] {
+        let payment = json!({"gateway": "portone-v1", "id": id, "amount": 1});
+        admin(&sim, "/__sim/payments", &payment.to_string());
+    }
+    let reply = post(
+        &sim,
+        "/__sim/webhooks/release",
+        &[],
+        r#"{"order":"sideways"}"#,
+    );
+    assert_eq!(reply.status, 400);
+    admin(&sim, "/__sim/webhooks/release", r#"{"order":"shuffle"}"#);
+    wait_until(10, "the shuffled webhooks", || {
+        shop.received.lock().unwrap().len() == 4
+    });
+    let mut shuffled: Vec<Value> = bodies(&shop)[2..]
+        .iter()
+        .map(|b| b["imp_uid"].clone())
+        .collect();
+    shuffled.sort_by_key(|id| id.to_string());
+    assert_eq!(shuffled, ["imp_3", "imp_4"]);
+}
+
 #[test]
 fn webhook_urls_must_be_loopback() {
     let sim = sim();

@@ -26,6 +26,16 @@ before(async () => {
 });
 after(() => sim.stop());
 
+/** Resolves once the simulator has counted `count` business requests of `gateway`: the
+ * calls reached it (an event, not a guess of how long that takes). */
+async function apiRequestsReach(gateway, count) {
+  const deadline = Date.now() + 30000;
+  while ((await sim.stats()).apiRequests[gateway] < count) {
+    assert.ok(Date.now() < deadline, `fewer than ${count} ${gateway} requests reached the simulator`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 async function settledHeap() {
   for (let i = 0; i < 3; i++) {
     gc();
@@ -38,6 +48,7 @@ test('fs and dns answer while 300 gateway calls hang', async () => {
   await sim.fault({ gateway: 'portone-v1', endpoint: 'api', kind: 'hang', count: 300 });
   const pg = Client.portoneV1(sim.config('portone-v1', { timeoutMs: 4000 }));
   await pg.token();
+  const before = (await sim.stats()).apiRequests['portone-v1'];
   let settled = 0;
   const hanging = Array.from({ length: 300 }, (_, i) =>
     pg.get(`/payments/hang_${i}`).then(
@@ -45,7 +56,7 @@ test('fs and dns answer while 300 gateway calls hang', async () => {
       (error) => ({ error, n: ++settled }),
     ),
   );
-  await new Promise((resolve) => setTimeout(resolve, 300)); // let them reach the gateway
+  await apiRequestsReach('portone-v1', before + 100); // 100 of them hang at the gateway
   const running = pg.stats().asyncRunning;
   assert.ok(running >= 100, `only ${running} calls ran at once: capped by a pool?`);
   const started = performance.now();

@@ -25,6 +25,16 @@ before(async () => {
 });
 after(() => sim.stop());
 
+/** Resolves once the simulator has counted `count` business requests of `gateway`: the
+ * calls reached it (an event, not a guess of how long that takes). */
+async function apiRequestsReach(gateway, count) {
+  const deadline = Date.now() + 30000;
+  while ((await sim.stats()).apiRequests[gateway] < count) {
+    assert.ok(Date.now() < deadline, `fewer than ${count} ${gateway} requests reached the simulator`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 /** C heap bytes in use once collected JS Buffers have released their memory. */
 async function settledHeap() {
   for (let i = 0; i < 3; i++) {
@@ -133,10 +143,12 @@ test('failed calls leave the C heap flat too (50k errors from the library)', asy
 });
 
 test('a client dropped while its call is in flight stays alive until the call returns', async () => {
-  await sim.fault({ gateway: 'portone-v2', endpoint: 'api', kind: 'delay', delayMs: 400, count: 0 });
+  await sim.fault({ gateway: 'portone-v2', endpoint: 'api', kind: 'delay', delayMs: 1000, count: 0 });
   try {
+    const before = (await sim.stats()).apiRequests['portone-v2'];
     // No reference to the clients is kept: only their pending calls.
     const pending = Array.from({ length: 8 }, (_, i) => Client.portoneV2(sim.config('portone-v2')).get(`/payments/gc_${i}`));
+    await apiRequestsReach('portone-v2', before + 8); // collect while the gateway holds all 8
     for (let i = 0; i < 8; i++) {
       gc();
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -169,8 +181,9 @@ test('process.exit() while a call hangs exits cleanly once the call times out', 
 test('hanging gateway calls leave a pool thread to fs and dns.lookup', async () => {
   await sim.fault({ gateway: 'portone-v2', endpoint: 'api', kind: 'hang', count: 12 });
   const pg = Client.portoneV2(sim.config('portone-v2', { timeoutMs: 2500 }));
+  const before = (await sim.stats()).apiRequests['portone-v2'];
   const hanging = Array.from({ length: 12 }, (_, i) => pg.get(`/payments/hang_${i}`).catch((error) => error));
-  await new Promise((resolve) => setTimeout(resolve, 200)); // let them reach the pool
+  await apiRequestsReach('portone-v2', before + 12); // all 12 hang at the gateway
   const started = performance.now();
   await fs.promises.readFile(__filename);
   await dns.promises.lookup('localhost');

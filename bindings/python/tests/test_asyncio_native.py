@@ -9,6 +9,7 @@ import threading
 import time
 
 import pytest
+from arrivals import api_requests_arrive
 
 import paytoken
 from paytoken import _native_async
@@ -17,6 +18,7 @@ from paytoken import _native_async
 @pytest.fixture
 def make_async(make_client):
     return lambda gateway, **options: make_client(gateway, cls=paytoken.AsyncClient, **options)
+
 
 
 def test_a_warm_token_completes_without_suspending(make_async):
@@ -33,13 +35,15 @@ def test_a_warm_token_completes_without_suspending(make_async):
 
 
 def test_300_calls_in_flight_without_executor_threads(sim, make_async):
-    sim.configure(delayMs=500)
+    sim.configure(delayMs=1000)
 
     async def scenario():
         client = make_async("portone-v2")
         python_threads = threading.active_count()
         tasks = [asyncio.ensure_future(client.get(f"/payments/pay_{i}")) for i in range(300)]
-        await asyncio.sleep(0.3)
+        # One turn of the loop runs each task up to its first wait: every call is started
+        # by then (an event), long before the simulator answers the first.
+        await asyncio.sleep(0)
         in_flight = _native_async.in_flight()
         threads_during = threading.active_count()
         responses = await asyncio.gather(*tasks)
@@ -103,12 +107,12 @@ def test_10000_async_requests_do_not_leak(make_async):
 
 
 def test_a_closed_loop_does_not_break_late_callbacks(sim, make_async):
-    sim.configure(delayMs=300)
+    sim.configure(delayMs=1000)
 
     async def start_and_leave():
         client = make_async("portone-v2")
         asyncio.ensure_future(client.get("/payments/abandoned"))
-        await asyncio.sleep(0.05)
+        await api_requests_arrive(sim, "portone-v2", 1)
 
     asyncio.run(start_and_leave())  # the loop closes with the call in flight
     deadline = time.monotonic() + 10
@@ -125,7 +129,7 @@ def test_a_forked_child_has_none_of_the_parents_calls(sim, make_async):
 
     async def start_and_fork():
         tasks = [asyncio.ensure_future(client.get(f"/payments/pay_fork_{i}")) for i in range(5)]
-        await asyncio.sleep(0.05)  # the calls are in flight on library threads
+        await api_requests_arrive(sim, "portone-v2", 5)  # the calls are in flight on library threads
         pid = os.fork()
         if pid == 0:
             code = 1

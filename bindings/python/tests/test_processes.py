@@ -6,10 +6,10 @@ import asyncio
 import multiprocessing
 import os
 import threading
-import time
 
 import pytest
 import workers
+from arrivals import wait_for_api_requests
 
 import paytoken
 
@@ -48,10 +48,12 @@ def test_a_forked_child_reuses_the_cached_token(sim, make_client):
 def test_fork_while_another_thread_is_in_a_call(sim, make_client):
     client = make_client("portone-v1")
     client.token()
-    sim.fault(endpoint="api", kind="delay", delayMs=800, count=1)
+    sim.fault(endpoint="api", kind="delay", delayMs=2000, count=1)
     busy = threading.Thread(target=client.get, args=("/payments/imp_slow",))
     busy.start()
-    time.sleep(0.2)  # fork while that thread is inside the library
+    # Fork once that thread's request reached the simulator: it is inside the library.
+    wait_for_api_requests(sim, "portone-v1")
+    assert busy.is_alive()
 
     def check() -> None:
         assert client.get("/payments/imp_1").json()["code"] == 0

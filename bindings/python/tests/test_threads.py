@@ -7,10 +7,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from arrivals import wait_for_api_requests
 
 import paytoken
 
 THREADS = 32
+
 
 
 def test_32_threads_on_a_cold_cache_cause_one_fetch(sim, make_client):
@@ -39,18 +41,26 @@ def test_threads_with_their_own_clients_share_one_fetch(sim, make_client):
 
 def test_python_keeps_running_while_a_call_waits_on_the_network(sim, make_client):
     client = make_client("portone-v2")
-    sim.fault(endpoint="api", kind="delay", delayMs=1500)
-    slow = threading.Thread(target=client.get, args=("/payments/pay_slow",))
+    sim.fault(endpoint="api", kind="hang")  # the call waits until the simulator goes away
+    errors = []
+
+    def slow_call() -> None:
+        try:
+            client.get("/payments/pay_slow")
+        except paytoken.NetworkError as exc:
+            errors.append(exc)
+
+    slow = threading.Thread(target=slow_call)
     slow.start()
-    time.sleep(0.2)  # the slow call is now inside the library
-    started = time.monotonic()
+    wait_for_api_requests(sim, "portone-v2")
     total = sum(i * i for i in range(200_000))  # pure Python: needs the GIL
     for _ in range(100):
         client.stats()
     assert total > 0
     assert slow.is_alive(), "the main thread only ran after the slow call returned"
-    assert time.monotonic() - started < 1.0
+    sim.stop()  # ends the hung call
     slow.join()
+    assert len(errors) == 1
 
 
 def test_requests_in_threads_overlap(sim, make_client):
@@ -66,12 +76,13 @@ def test_requests_in_threads_overlap(sim, make_client):
 
 def test_closing_while_another_thread_is_in_a_call_is_safe(sim, make_client):
     client = make_client("portone-v2")
-    sim.fault(endpoint="api", kind="delay", delayMs=500)
+    sim.fault(endpoint="api", kind="delay", delayMs=2000)
     results = []
     slow = threading.Thread(target=lambda: results.append(client.get("/payments/pay_1").status))
     slow.start()
-    time.sleep(0.1)
+    wait_for_api_requests(sim, "portone-v2")
     client.close()
+    assert slow.is_alive(), "close() came after the call instead of during it"
     with pytest.raises(paytoken.InvalidArgumentError):
         client.get("/payments/pay_2")
     slow.join()

@@ -18,19 +18,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AsyncTest {
     @Test
     void manyRequestsInFlightWithoutJavaThreads() throws Exception {
-        try (Simulator sim = Simulator.start("--delay-ms", "300"); PayTokenClient client = sim.portoneV2()) {
+        try (Simulator sim = Simulator.start("--delay-ms", "1000"); PayTokenClient client = sim.portoneV2()) {
             int javaThreads = Thread.activeCount();
             AtomicInteger completions = new AtomicInteger();
             List<CompletableFuture<PayTokenResponse>> calls = new ArrayList<>();
             for (int i = 0; i < 300; i++) {
                 calls.add(client.requestAsync("GET", "/payments/pay_" + i).whenComplete((r, e) -> completions.incrementAndGet()));
             }
-            Thread.sleep(150);
-            assertTrue(AsyncCalls.inFlight() >= 100, "calls run at once, not one per Java thread: " + AsyncCalls.inFlight());
+            // Calls run at once, not one per Java thread: at some moment the simulator holds
+            // 100 of them (arrived and not yet answered). Serialized calls never get there.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            long held = 0;
+            while (held < 100) {
+                assertTrue(System.nanoTime() < deadline, "calls ran one by one: at most " + held + " at once");
+                held = sim.apiRequests("portone-v2") - completions.get();
+            }
             for (CompletableFuture<PayTokenResponse> call : calls) {
                 assertEquals(200, call.get(60, TimeUnit.SECONDS).getStatus());
             }
-            Thread.sleep(100); // a second completion would come right after the first
+            // Each returned future ran its whenComplete action before get() returned.
             assertEquals(300, completions.get(), "each future completed once");
             assertEquals(0, AsyncCalls.inFlight());
             // Library threads attach to the JVM as daemons; none of them is a pool we started.

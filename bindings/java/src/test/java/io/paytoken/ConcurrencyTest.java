@@ -93,11 +93,12 @@ class ConcurrencyTest {
     /** close() must not free the native client under a request still in flight. */
     @Test
     void closeWaitsForACallInProgress() throws Exception {
-        try (Simulator sim = Simulator.start("--delay-ms", "400")) {
+        try (Simulator sim = Simulator.start("--delay-ms", "2000")) {
             PayTokenClient client = PayTokenClient.portoneV2(Simulator.API_SECRET, sim.options());
             ExecutorService pool = Executors.newSingleThreadExecutor();
             Future<Integer> inFlight = pool.submit(() -> client.request("GET", "/payments/pay_slow").getStatus());
-            Thread.sleep(150); // the simulator holds every answer for 400 ms: the request is in flight
+            // The request reached the simulator, which holds every answer for 2 s: it is in flight.
+            sim.awaitApiRequests("portone-v2", 1);
             long start = System.nanoTime();
             client.close();
             long closeMillis = (System.nanoTime() - start) / 1_000_000;

@@ -143,6 +143,17 @@ final class Simulator implements AutoCloseable {
         return counter("apiRequests", gateway);
     }
 
+    /** Waits (an event, not a time) until {@code count} business requests reached the simulator. */
+    void awaitApiRequests(String gateway, long count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (apiRequests(gateway) < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no " + gateway + " request reached the simulator");
+            }
+            Thread.sleep(5); // polling interval only: the condition is what is waited on
+        }
+    }
+
     private long counter(String group, String gateway) {
         Object value = ((Map<?, ?>) stats().get(group)).get(gateway);
         return value == null ? 0 : ((Number) value).longValue();
