@@ -1,7 +1,7 @@
 //! The metric vocabulary (issue 26.5): the README's "Metrics" table is the list, and
 //! `paytoken stats --format prometheus` run against the simulator must emit exactly its
 //! names, types and help texts, with the stats values in its units. The data the command
-//! compiles in (src/bin/paytoken/metrics.json) and the copies the Python and Node packages
+//! compiles in (src/bin/paytoken/metrics.json) and the copies the Python, Node and Java packages
 //! ship must say the same as the table; their collectors are checked against the table by
 //! their own suites (test_metrics.py, metrics.test.js).
 
@@ -97,6 +97,7 @@ fn the_compiled_in_vocabulary_and_the_packages_copies_are_the_readme_table() {
     for copy in [
         "bindings/python/src/paytoken/metrics.json",
         "bindings/node/lib/metrics.json",
+        "bindings/java/src/main/resources/io/paytoken/metrics.json",
     ] {
         assert_eq!(
             fs::read_to_string(format!("{ROOT}/{copy}")).unwrap(),
