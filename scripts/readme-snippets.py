@@ -297,6 +297,9 @@ class Runner:
             name = "snippet.mjs" if esm else "snippet.cjs"
             write(name, js_program(code, esm))
             cmd = ["node", name]
+            # The packages an app installs beside paytoken (express, prom-client): the
+            # binding's devDependencies, found as the app's node_modules would be.
+            env = dict(env, NODE_PATH=os.path.join(ROOT, "bindings", "node", "node_modules"))
         elif lang == "php":
             os.makedirs(os.path.join(d, "vendor"))
             write("vendor/autoload.php", "<?php\nrequire %s;\n" % php_str(os.path.join(ROOT, "bindings", "php", "autoload.php")))

@@ -51,7 +51,8 @@ test('the packed tarball installs into a scratch project and works', { timeout: 
   const tarball = run('npm', ['pack', '--silent', '--pack-destination', scratch], PACKAGE_DIR).trim().split('\n').pop();
   const tarPath = path.join(scratch, tarball);
   const listing = run('tar', ['tzf', tarPath], scratch).split('\n');
-  for (const file of ['package/package.json', 'package/index.js', 'package/index.mjs', 'package/index.d.ts', 'package/lib/libpaytoken.so', 'package/README.md']) {
+  for (const file of ['package/package.json', 'package/index.js', 'package/index.mjs', 'package/index.d.ts', 'package/lib/libpaytoken.so', 'package/README.md',
+    'package/lib/metrics.js', 'package/lib/metrics.json', 'package/metrics.d.ts']) {
     assert.ok(listing.includes(file), `${file} missing from ${tarball}: ${listing.join(' ')}`);
   }
   assert.ok(!listing.some((f) => f.startsWith('package/test/') || f.startsWith('package/node_modules/')), listing.join(' '));

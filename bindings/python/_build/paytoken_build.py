@@ -150,6 +150,10 @@ def _metadata(project: Dict[str, Any]) -> str:
         f"Keywords: {','.join(project.get('keywords', []))}",
     ]
     lines += [f"Classifier: {classifier}" for classifier in project.get("classifiers", [])]
+    # Extras (`pip install paytoken[prometheus]`): requirements without markers of their own.
+    for extra, requirements in project.get("optional-dependencies", {}).items():
+        lines.append(f"Provides-Extra: {extra}")
+        lines += [f'Requires-Dist: {requirement}; extra == "{extra}"' for requirement in requirements]
     lines.append("Description-Content-Type: text/markdown")
     readme = (PROJECT_DIR / project["readme"]).read_text(encoding="utf-8")
     return "\n".join(lines) + "\n\n" + readme

@@ -9,7 +9,7 @@ use crate::exit::CliError;
 pub enum Command {
     Token,
     Request(RequestArgs),
-    Stats,
+    Stats(StatsArgs),
     Check,
 }
 
@@ -22,6 +22,14 @@ pub struct RequestArgs {
     pub headers: Vec<(String, String)>,
     pub include: bool,
     pub timeout_ms: Option<u64>,
+}
+
+/// `paytoken stats` options: the output format (`--json` is `--format json`) and the
+/// `client` label of the Prometheus format.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct StatsArgs {
+    pub prometheus: bool,
+    pub client_label: Option<String>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -48,6 +56,8 @@ pub fn parse(args: &[String]) -> Result<Parsed, CliError> {
     let mut help = false;
     let mut request = RequestArgs::default();
     let mut request_only: Vec<&str> = Vec::new();
+    let mut stats = StatsArgs::default();
+    let mut stats_only: Vec<&str> = Vec::new();
     let mut it = args.iter().map(String::as_str);
     while let Some(arg) = it.next() {
         let mut value = |name: &str| {
@@ -86,6 +96,23 @@ pub fn parse(args: &[String]) -> Result<Parsed, CliError> {
                 })?);
                 request_only.push("--timeout-ms");
             }
+            "--format" => {
+                match value("--format")? {
+                    "json" => json = true,
+                    "text" => {}
+                    "prometheus" => stats.prometheus = true,
+                    other => {
+                        return Err(CliError::usage(format!(
+                            "--format wants text, json or prometheus, not '{other}'"
+                        )))
+                    }
+                }
+                stats_only.push("--format");
+            }
+            "--client" => {
+                stats.client_label = Some(value("--client")?.to_owned());
+                stats_only.push("--client");
+            }
             "--" => positional.extend(it.by_ref()),
             s if s.starts_with('-') && s.len() > 1 => {
                 // Only the name: `--imp-secret=...` must not reach stderr with its value.
@@ -120,6 +147,18 @@ pub fn parse(args: &[String]) -> Result<Parsed, CliError> {
             )));
         }
     }
+    if name != "stats" {
+        if let Some(option) = stats_only.first() {
+            return Err(CliError::usage(format!(
+                "{option} belongs to 'paytoken stats', not '{name}'"
+            )));
+        }
+    }
+    if stats.prometheus && json {
+        return Err(CliError::usage(
+            "--format prometheus and --json are two formats: choose one",
+        ));
+    }
     let expect = |n: usize| {
         if rest.len() == n {
             Ok(())
@@ -132,7 +171,7 @@ pub fn parse(args: &[String]) -> Result<Parsed, CliError> {
     };
     let command = match name {
         "token" => expect(0).map(|_| Command::Token)?,
-        "stats" => expect(0).map(|_| Command::Stats)?,
+        "stats" => expect(0).map(|_| Command::Stats(stats))?,
         "check" => expect(0).map(|_| Command::Check)?,
         "request" => {
             expect(2)?;
@@ -200,11 +239,31 @@ mod tests {
             &["request", "GET", "/", "-H", "no colon"],
             &["--imp-secret=hunter2", "token"],
             &["request", "GET", "/", "-H", "Bearer hunter2"],
+            &["stats", "--format", "xml"],
+            &["token", "--format", "prometheus"],
+            &["stats", "--json", "--format", "prometheus"],
         ] {
             let e = run(args).expect_err("usage error");
             assert_eq!(e.code, crate::exit::EX_USAGE, "{args:?}");
             assert!(!e.message.contains("hunter2"), "{}", e.message);
         }
+    }
+
+    #[test]
+    fn stats_takes_a_format_and_a_client_label() {
+        let Ok(Parsed::Run(inv)) = run(&["stats", "--format", "prometheus", "--client", "web"])
+        else {
+            panic!("parses")
+        };
+        let expected = StatsArgs {
+            prometheus: true,
+            client_label: Some("web".into()),
+        };
+        assert_eq!(inv.command, Command::Stats(expected));
+        let Ok(Parsed::Run(inv)) = run(&["stats", "--format", "json"]) else {
+            panic!("parses")
+        };
+        assert!(inv.json);
     }
 
     #[test]

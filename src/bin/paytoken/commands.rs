@@ -7,8 +7,9 @@ use std::time::Instant;
 use base64::Engine;
 use serde_json::{json, Map, Value};
 
-use crate::args::RequestArgs;
+use crate::args::{RequestArgs, StatsArgs};
 use crate::exit::{CliError, EX_NOINPUT};
+use crate::metrics;
 use crate::native::Client;
 
 fn out(bytes: &[u8]) -> Result<(), CliError> {
@@ -40,8 +41,9 @@ pub fn token(client: &Client, json: bool) -> Result<(), CliError> {
     out(b"\n")
 }
 
-/// `paytoken stats`: what a request would do for its token, then the counters.
-pub fn stats(client: &Client, json: bool) -> Result<(), CliError> {
+/// `paytoken stats`: what a request would do for its token, then the counters (as text,
+/// JSON or the Prometheus text format).
+pub fn stats(client: &Client, args: &StatsArgs, json: bool) -> Result<(), CliError> {
     // A scheme without a token still has counters to show.
     if let Err(f) = client.token() {
         if f.code != paytoken::paytoken_status::PAYTOKEN_E_INVALID_ARGUMENT as i32 {
@@ -51,6 +53,11 @@ pub fn stats(client: &Client, json: bool) -> Result<(), CliError> {
     let stats = client.stats()?;
     if json {
         return print_json(&stats);
+    }
+    if args.prometheus {
+        let label = args.client_label.as_deref();
+        let text = metrics::prometheus_text(&stats, label.unwrap_or(metrics::DEFAULT_CLIENT_LABEL));
+        return out(text.as_bytes());
     }
     let mut text = String::new();
     if let Value::Object(map) = &stats {

@@ -111,11 +111,18 @@ const STATS: &str = "\
 paytoken stats - get the token as a request would, then print the client's counters
 
 USAGE
-  paytoken stats [--json]
+  paytoken stats [--json | --format text|json|prometheus] [--client NAME]
 
   Counters of this run's client (libpaytoken's paytoken_client_stats): tokenFetches is 1
   when this run made a token request, hostCacheReads 1 when it took the host-wide cache's
   token instead; tokenValidForMs, gatewayClockSkewMs (null unless this run fetched).
+  --format prometheus prints them in the Prometheus text format for node_exporter's
+  textfile collector, with the labels gateway and client (NAME, default \"default\");
+  the metric names are the README's \"Metrics\" table, as the Python and Node collectors.
+
+EXAMPLE
+  paytoken stats --format prometheus > /var/lib/node_exporter/paytoken.prom.tmp \\
+    && mv /var/lib/node_exporter/paytoken.prom.tmp /var/lib/node_exporter/paytoken.prom
 ";
 
 const CHECK: &str = "\

@@ -5,6 +5,7 @@ mod args;
 mod commands;
 mod exit;
 mod help;
+mod metrics;
 mod native;
 mod settings;
 
@@ -59,7 +60,7 @@ fn run(argv: &[String]) -> Result<(), CliError> {
     let client = open_client(&mut settings, &invocation)?;
     match &invocation.command {
         Command::Token => commands::token(&client, invocation.json),
-        Command::Stats => commands::stats(&client, invocation.json),
+        Command::Stats(args) => commands::stats(&client, args, invocation.json),
         Command::Request(args) => commands::request(&client, args, invocation.json),
         Command::Check => unreachable!("handled above"),
     }

@@ -1,9 +1,13 @@
 // Compiled (never run) by types.test.js: the public API as a TypeScript user writes it.
 
 import { Client, Response, AuthError, PayTokenError, PayTokenTimeoutError, TimeoutError, ErrorCode, libraryVersion, setLogLevel, logs, type RequestOptions, type NetCancelResult, type ClientStats, type LogRecord } from 'paytoken';
+import { collectMetrics, vocabulary, type MetricDefinition } from 'paytoken/metrics';
 
 async function main(): Promise<void> {
   const pg = Client.nicepay({ clientKey: 'k', secretKey: 's', sandbox: true });
+  collectMetrics(pg, { name: 'shop' });
+  const first: MetricDefinition = vocabulary()[0];
+  console.log(first.name, first.type === 'counter', first.scale);
   const token: string = await pg.token();
   const opts: RequestOptions = { json: { amount: 1000 }, headers: { 'X-A': 'b' } };
   const res: Response = await pg.post('/v1/payments/t', opts);
