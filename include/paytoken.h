@@ -26,11 +26,6 @@
 #include <stddef.h>
 
 /**
- * The default tolerance of the reference libraries: 5 minutes either way.
- */
-#define DEFAULT_TOLERANCE_SECS 300
-
-/**
  * Status codes returned by every fallible function. Stable: never renumbered or reused.
  */
 typedef enum paytoken_status {

@@ -14,7 +14,7 @@ use super::webhook::Refusal;
 use super::Problem;
 
 /// The default tolerance of the reference libraries: 5 minutes either way.
-pub const DEFAULT_TOLERANCE_SECS: i64 = 300;
+pub(crate) const DEFAULT_TOLERANCE_SECS: i64 = 300;
 
 /// The HMAC key of a webhook secret: `whsec_<base64>` (the bare base64 is accepted too,
 /// as the reference libraries accept it). The message never shows the secret.
