@@ -561,7 +561,7 @@ int32_t paytoken_verify_payment(const struct paytoken_client *client,
  * `client`: NULL or a client; required for NICEPAY (its secret key signs the notice)
  * and PortOne V1 (the notice is confirmed by a lookup). `request_json`:
  * `{"gateway"?, "secret"?, "headers"?, "toleranceSecs"?, "nowUnixSecs"?}` — `gateway`
- * defaults to the client's; `secret` is PortOne V2's webhook secret (`whsec_...`);
+ * defaults to the client's, else to PortOne V2 when a `secret` is given; `secret` is PortOne V2's webhook secret (`whsec_...`);
  * `headers` the request's headers, names in any case (`webhook-id`,
  * `webhook-timestamp`, `webhook-signature` for V2); `toleranceSecs` the accepted age
  * and future skew of V2's `webhook-timestamp` (default 300); `nowUnixSecs` replaces the

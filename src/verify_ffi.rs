@@ -70,7 +70,7 @@ pub extern "C" fn paytoken_verify_payment(
 /// `client`: NULL or a client; required for NICEPAY (its secret key signs the notice)
 /// and PortOne V1 (the notice is confirmed by a lookup). `request_json`:
 /// `{"gateway"?, "secret"?, "headers"?, "toleranceSecs"?, "nowUnixSecs"?}` — `gateway`
-/// defaults to the client's; `secret` is PortOne V2's webhook secret (`whsec_...`);
+/// defaults to the client's, else to PortOne V2 when a `secret` is given; `secret` is PortOne V2's webhook secret (`whsec_...`);
 /// `headers` the request's headers, names in any case (`webhook-id`,
 /// `webhook-timestamp`, `webhook-signature` for V2); `toleranceSecs` the accepted age
 /// and future skew of V2's `webhook-timestamp` (default 300); `nowUnixSecs` replaces the
@@ -130,7 +130,11 @@ fn verify_webhook(
     let gateway = request
         .gateway
         .or(client.map(|c| c.config.gateway))
-        .ok_or_else(|| Error::invalid("request_json: give \"gateway\" or a client"))?;
+        // Only PortOne V2 signs with a shared secret.
+        .or(request.secret.as_ref().map(|_| Gateway::PortoneV2))
+        .ok_or_else(|| {
+            Error::invalid("request_json: give \"gateway\", a \"secret\" (PortOne V2) or a client")
+        })?;
     if let (Some(c), true) = (client, request.gateway.is_some()) {
         if c.config.gateway != gateway {
             return Err(Error::invalid(format!(
