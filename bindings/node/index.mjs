@@ -18,6 +18,7 @@ export const {
   logs,
   setLogLevel,
   droppedLogs,
+  verifyWebhook,
 } = paytoken;
 
 export default paytoken;
