@@ -71,8 +71,9 @@ pub extern "C" fn paytoken_verify_payment(
 /// and PortOne V1 (the notice is confirmed by a lookup). `request_json`:
 /// `{"gateway"?, "secret"?, "headers"?, "toleranceSecs"?, "nowUnixSecs"?}` — `gateway`
 /// defaults to the client's, else to PortOne V2 when a `secret` is given; `secret` is PortOne V2's webhook secret (`whsec_...`);
-/// `headers` the request's headers, names in any case (`webhook-id`,
-/// `webhook-timestamp`, `webhook-signature` for V2); `toleranceSecs` the accepted age
+/// `headers` the request's headers, names in any case, values strings or lists of
+/// strings (`webhook-id`, `webhook-timestamp`, `webhook-signature` for V2; one given
+/// twice is refused as `malformed`, as PortOne's SDK does); `toleranceSecs` the accepted age
 /// and future skew of V2's `webhook-timestamp` (default 300); `nowUnixSecs` replaces the
 /// clock (tests).
 ///

@@ -296,7 +296,7 @@ fn read_answer(gateway: Gateway, http_status: u16, raw: &Value) -> Result<Option
             Ok(Some(v2_payment(body)))
         }
         Gateway::PortoneV1 => {
-            let code = body.get("code").and_then(|c| amount::read(c));
+            let code = body.get("code").and_then(amount::read);
             let response = body.get("response").and_then(Value::as_object);
             match (http_status, code, response) {
                 (200, Some(0), Some(p)) => Ok(Some(v1_payment(p))),

@@ -51,7 +51,7 @@ pub fn verify(
         (headers.id, headers.timestamp, headers.signature)
     else {
         return Err(Refusal::malformed(
-            "missing webhook-id, webhook-timestamp or webhook-signature header",
+            "missing or repeated webhook-id, webhook-timestamp or webhook-signature header",
         ));
     };
     let ts: i64 = timestamp

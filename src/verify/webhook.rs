@@ -121,32 +121,40 @@ impl WebhookRequest {
         })
     }
 
-    /// A header's value, the name matched in any case (frameworks differ).
+    /// A header's value, the name matched in any case (frameworks differ). A header
+    /// given more than once is `None`, as PortOne's SDK refuses it: which copy was signed?
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
+        let mut found = self
+            .headers
             .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name));
+        match (found.next(), found.next()) {
+            (Some((_, v)), None) => Some(v.as_str()),
+            _ => None,
+        }
     }
 }
 
 fn header_list(h: &Map<String, Value>) -> Result<Vec<(String, String)>, Problem> {
-    h.iter()
-        .map(|(name, value)| match value {
-            Value::String(v) => Ok((name.clone(), v.clone())),
-            // Some frameworks hand over a header as a list of values: take the first.
-            Value::Array(list) => Ok((
-                name.clone(),
-                list.first()
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned(),
-            )),
-            _ => Err(Problem::invalid(format!(
-                "request_json: header {name:?} must be a string"
-            ))),
-        })
-        .collect()
+    let mut out = Vec::new();
+    for (name, value) in h {
+        match value {
+            Value::String(v) => out.push((name.clone(), v.clone())),
+            // Frameworks hand over a header as a list of its values (Spring, Laravel):
+            // each value counts, so a repeated header stays detectable.
+            Value::Array(list) if list.iter().all(Value::is_string) => out.extend(
+                list.iter()
+                    .filter_map(Value::as_str)
+                    .map(|v| (name.clone(), v.to_owned())),
+            ),
+            _ => {
+                return Err(Problem::invalid(format!(
+                    "request_json: header {name:?} must be a string or a list of strings"
+                )))
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// PortOne V2: the signature, then the body as an event.
