@@ -173,3 +173,16 @@ def test_nicepay_and_v1_webhooks(faithful: Simulator, receiver: WebhookReceiver)
         assert (event.verified, event.payment_id, event.data["amount"]) == (True, "imp_000000000006", 1000)
         fake = json.dumps({"imp_uid": "imp_999999999999", "merchant_uid": "x", "status": "paid"}).encode()
         assert paytoken.verify_webhook(fake, client=c).reason == "notFound"
+
+
+def test_the_asyncio_client_verifies_too(faithful: Simulator) -> None:
+    import asyncio
+    create(faithful, "portone-v2", "a1")
+
+    async def main() -> Any:
+        async with paytoken.AsyncClient.portone_v2(api_secret="sim_portone_v2_api_secret",
+                                                   base_url=faithful.url) as c:
+            return await c.verify_payment("a1", amount=1000), await c.verify_payment("a1", amount=1)
+
+    good, bad = asyncio.run(main())
+    assert good.verified and bad.reason_codes == ["amountDiffers"]

@@ -166,6 +166,7 @@ def verify_webhook(body: bytes, headers: Optional[Mapping[str, Any]] = None, *,
 
     if client is None:
         return call(None)
+    client = getattr(client, "_client", client)  # an AsyncClient wraps a Client
     with client._borrow() as handle:
         return call(handle)
 
