@@ -148,7 +148,9 @@ fn verify_webhook(
     let refused = |r: Refusal| r.to_json(gateway);
     Ok(match gateway {
         Gateway::PortoneV2 => {
-            let now = request.now_unix_secs.unwrap_or_else(now_unix_secs);
+            let now = request
+                .now_unix_secs
+                .unwrap_or_else(crate::netcancel::now_unix_secs);
             webhook::verify_portone_v2(request, body, now)
                 .map_err(error)?
                 .unwrap_or_else(refused)
@@ -247,10 +249,4 @@ fn error(problem: Problem) -> Error {
             .with_http_status(http_status)
             .with_gateway_code(code),
     }
-}
-
-fn now_unix_secs() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
 }

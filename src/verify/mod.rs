@@ -36,17 +36,7 @@ pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// One path segment, percent-encoded (ids come from the shop, the path goes to the gateway).
-pub fn path_segment(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+pub(crate) use crate::gateway::percent_encode as path_segment;
 
 #[cfg(test)]
 mod tests {

@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace PayToken;
 
+use PayToken\Native\JsonResult;
+
 /**
  * The gateway's answer about a payment compared with what the shop expects
  * (Client::verifyPayment). Fulfil the order only when verified().
@@ -15,25 +17,7 @@ namespace PayToken;
  */
 final class PaymentVerdict
 {
-    /** @var array<string, mixed> */
-    private $value;
-
-    /** @param array<string, mixed> $value */
-    private function __construct(array $value)
-    {
-        $this->value = $value;
-    }
-
-    /** @internal the library's verdict JSON */
-    public static function fromJson(string $json): self
-    {
-        return new self((array) json_decode($json, true));
-    }
-
-    public function verified(): bool
-    {
-        return ($this->value['verified'] ?? false) === true;
-    }
+    use JsonResult;
 
     /** @return list<array<string, mixed>> */
     public function reasons(): array
@@ -52,16 +36,6 @@ final class PaymentVerdict
     public function status(): string
     {
         return (string) ($this->value['status'] ?? 'unknown');
-    }
-
-    public function paymentId(): ?string
-    {
-        return $this->value['paymentId'] ?? null;
-    }
-
-    public function orderId(): ?string
-    {
-        return $this->value['orderId'] ?? null;
     }
 
     public function amount(): ?int
@@ -83,11 +57,5 @@ final class PaymentVerdict
     public function raw()
     {
         return $this->value['raw'] ?? null;
-    }
-
-    /** @return array<string, mixed> the whole verdict */
-    public function toArray(): array
-    {
-        return $this->value;
     }
 }

@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace PayToken;
 
+use PayToken\Native\JsonResult;
+
 /**
  * A verified webhook event, or a refusal (Verification::webhook).
  *
@@ -13,25 +15,7 @@ namespace PayToken;
  */
 final class WebhookResult
 {
-    /** @var array<string, mixed> */
-    private $value;
-
-    /** @param array<string, mixed> $value */
-    private function __construct(array $value)
-    {
-        $this->value = $value;
-    }
-
-    /** @internal the library's result JSON */
-    public static function fromJson(string $json): self
-    {
-        return new self((array) json_decode($json, true));
-    }
-
-    public function verified(): bool
-    {
-        return ($this->value['verified'] ?? false) === true;
-    }
+    use JsonResult;
 
     public function reason(): ?string
     {
@@ -49,16 +33,6 @@ final class WebhookResult
         return $this->value['type'] ?? null;
     }
 
-    public function paymentId(): ?string
-    {
-        return $this->value['paymentId'] ?? null;
-    }
-
-    public function orderId(): ?string
-    {
-        return $this->value['orderId'] ?? null;
-    }
-
     public function webhookId(): ?string
     {
         return $this->value['webhookId'] ?? null;
@@ -74,11 +48,5 @@ final class WebhookResult
     public function data()
     {
         return $this->value['data'] ?? null;
-    }
-
-    /** @return array<string, mixed> */
-    public function toArray(): array
-    {
-        return $this->value;
     }
 }

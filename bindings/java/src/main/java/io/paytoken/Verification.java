@@ -45,7 +45,7 @@ public final class Verification {
         NativeLib.ensureLoaded();
         NativeLib.Call call = new NativeLib.Call();
         int status = VerifyNative.paytoken_verify_payment(client, bytes(check.json()), call.out, call.error);
-        return new PaymentVerdict(takeString(status, call));
+        return new PaymentVerdict(Recovery.takeString(status, call));
     }
 
     private static WebhookResult call(Pointer client, String requestJson, byte[] body) throws PayTokenException {
@@ -56,7 +56,7 @@ public final class Verification {
         NativeLib.Call call = new NativeLib.Call();
         int status = VerifyNative.paytoken_verify_webhook(client, bytes(requestJson), body, body.length, call.out,
                 call.error);
-        return new WebhookResult(takeString(status, call));
+        return new WebhookResult(Recovery.takeString(status, call));
     }
 
     private static String request(Map<String, ?> headers, String secret, Long toleranceSecs, Long nowUnixSecs) {
@@ -100,17 +100,5 @@ public final class Verification {
         byte[] terminated = new byte[utf8.length + 1];
         System.arraycopy(utf8, 0, terminated, 0, utf8.length);
         return terminated;
-    }
-
-    private static String takeString(int status, NativeLib.Call call) throws PayTokenException {
-        Pointer string = call.result();
-        try {
-            if (status != 0) {
-                throw call.exception(status);
-            }
-            return Utf8.read(string);
-        } finally {
-            NativeLib.paytoken_string_free(string);
-        }
     }
 }
