@@ -177,31 +177,13 @@ pub fn judge(
     if let Some(want) = &expected.currency {
         if found.currency.as_deref().map(str::to_ascii_uppercase) != Some(want.to_ascii_uppercase())
         {
-            let mut r = reason(
-                "currencyDiffers",
-                format!(
-                    "the gateway says {:?}, the shop expects {want:?}",
-                    found.currency
-                ),
-            );
-            r["expected"] = json!(want);
-            r["actual"] = json!(found.currency);
-            reasons.push(r);
+            reasons.push(differs("currencyDiffers", want, &found.currency));
         }
     }
     // orderId is an expectation when the payment was looked up by the gateway's id.
     if let (Some(_), Some(want)) = (&expected.payment_id, &expected.order_id) {
         if found.order_id.as_deref() != Some(want.as_str()) {
-            let mut r = reason(
-                "orderIdDiffers",
-                format!(
-                    "the gateway says {:?}, the shop expects {want:?}",
-                    found.order_id
-                ),
-            );
-            r["expected"] = json!(want);
-            r["actual"] = json!(found.order_id);
-            reasons.push(r);
+            reasons.push(differs("orderIdDiffers", want, &found.order_id));
         }
     }
     let mut out = verdict(
@@ -231,6 +213,17 @@ pub fn describe(gateway: Gateway, http_status: u16, body: &str) -> Result<Option
             "raw": raw,
         })
     }))
+}
+
+/// A text field that is not what the shop expects, with both values.
+fn differs(code: &str, want: &str, actual: &Option<String>) -> Value {
+    let mut r = reason(
+        code,
+        format!("the gateway says {actual:?}, the shop expects {want:?}"),
+    );
+    r["expected"] = json!(want);
+    r["actual"] = json!(actual);
+    r
 }
 
 fn reason(code: &str, message: String) -> Value {
