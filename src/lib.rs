@@ -39,6 +39,8 @@ mod text;
 mod timestamp;
 pub mod token;
 mod unknown_outcome;
+mod verify;
+mod verify_ffi;
 pub mod version;
 mod wipe;
 mod worker_pool;
@@ -69,6 +71,7 @@ pub use response::{
     paytoken_response_text,
 };
 pub use token::{paytoken_get_token, paytoken_invalidate, paytoken_string_free};
+pub use verify_ffi::{paytoken_verify_payment, paytoken_verify_webhook};
 pub use version::{
     paytoken_abi_version, paytoken_config_schema, paytoken_error_size, paytoken_strerror,
     paytoken_version,

@@ -164,6 +164,62 @@ export const logs: import('node:events').EventEmitter & {
  * 'warning', or 'off'. The numbers 0, 1, 2 of 0.1 are deprecated.
  */
 export function setLogLevel(level: 'debug' | 'warning' | 'off' | 0 | 1 | 2): void;
+/** What the shop expects of a payment: the gateway's id or the shop's order id, and the amount. */
+export interface PaymentCheck {
+  paymentId?: string;
+  orderId?: string;
+  /** NICEPAY lookups by orderId: YYYYMMDD. */
+  orderDate?: string;
+  amount: number | bigint | string;
+  currency?: string;
+}
+
+export interface VerdictReason {
+  code: 'notFound' | 'notPaid' | 'cancelled' | 'partiallyCancelled' | 'amountDiffers' | 'currencyDiffers' | 'orderIdDiffers';
+  message: string;
+  expected?: unknown;
+  actual?: unknown;
+  cancelledAmount?: number;
+}
+
+export interface PaymentVerdict {
+  verified: boolean;
+  reasons: VerdictReason[];
+  reasonCodes: string[];
+  /** paid, ready, pending, virtualAccountIssued, failed, cancelled, partialCancelled, expired, notFound, unknown. */
+  status: string;
+  gateway: string;
+  paymentId: string | null;
+  orderId: string | null;
+  amount: number | null;
+  cancelledAmount: number | null;
+  currency: string | null;
+  httpStatus: number;
+  /** The gateway's answer. */
+  raw: unknown;
+}
+
+export interface WebhookResult {
+  verified: boolean;
+  gateway: string;
+  /** Refusals: malformed, badSignature, tooOld, tooNew, unsigned, notFound, orderIdDiffers. */
+  reason?: string;
+  message?: string;
+  type?: string | null;
+  paymentId?: string | null;
+  orderId?: string | null;
+  /** The same on every retry of one delivery: deduplicate on it. */
+  webhookId?: string | null;
+  timestamp?: unknown;
+  data?: unknown;
+}
+
+/** A PortOne V2 webhook (Standard Webhooks), with the raw body exactly as received. */
+export function verifyWebhook(
+  body: Buffer | Uint8Array,
+  headers: Record<string, string | string[] | undefined>,
+  options: { secret: string; toleranceSecs?: number; nowUnixSecs?: number },
+): Promise<WebhookResult>;
 /** Records the library dropped because its queue was full. */
 export function droppedLogs(): number;
 /** The library's config key table. */
@@ -201,6 +257,10 @@ export class Client {
   nicepaySign(...parts: string[]): string;
   /** NICEPAY network cancel of an order; transport errors resolve as outcome "retry". */
   nicepayNetcancel(orderId: string, options?: { timeoutMs?: number }): Promise<NetCancelResult>;
+  /** Looks the payment up and compares it with what the shop expects: a verdict, never a rejection for "not paid". */
+  verifyPayment(expected: PaymentCheck): Promise<PaymentVerdict>;
+  /** A NICEPAY webhook (signature with this client's secret key) or a PortOne V1 notice (confirmed by a lookup). */
+  verifyWebhook(body: Buffer | Uint8Array, headers?: Record<string, string | string[]>): Promise<WebhookResult>;
 
   /** Drops the cached token if it equals `token` (or whatever is cached when omitted). */
   invalidate(token?: string | null): void;

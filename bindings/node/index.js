@@ -7,6 +7,7 @@ const { Response } = require('./lib/response');
 const { native } = require('./lib/native');
 const errors = require('./lib/errors');
 const { logs, setLevel, droppedLogs } = require('./lib/logs');
+const { verifyWebhook } = require('./lib/verify');
 
 /** The library's config key table: `{version, keys: [{name, type, gateways, required, default?, ...}]}`. */
 function configSchema() {
@@ -38,4 +39,5 @@ module.exports = {
   logs,
   setLogLevel: setLevel,
   droppedLogs,
+  verifyWebhook,
 };

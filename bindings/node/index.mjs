@@ -19,6 +19,7 @@ export const {
   logs,
   setLogLevel,
   droppedLogs,
+  verifyWebhook,
 } = paytoken;
 
 export default paytoken;

@@ -5,6 +5,8 @@
 mod nicepay;
 mod portone_v1;
 mod portone_v2;
+// Also the verification lookups' path segments (src/verify).
+pub(crate) use portone_v2::percent_encode;
 
 #[cfg(feature = "fuzzing")]
 pub(crate) use portone_v2::jwt_exp;

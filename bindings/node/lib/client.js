@@ -18,6 +18,7 @@ const gate = new Gate();
 const { describe, requireObject, toJson, cString, checkTimeoutMs, unknownOption } = require('./args');
 const { invalidArgument, fromStatus } = require('./errors');
 const { keyForCall, callOptions, rethrowWithKey, nicepaySign, netcancelOp } = require('./recovery');
+const { verifyPaymentOp, verifyWebhookOp } = require('./verify');
 const { readResponse } = require('./response');
 const { drainLogs } = require('./logs');
 
@@ -153,6 +154,24 @@ class Client {
     if (options !== null && typeof options === 'object') checkTimeoutMs(options.timeoutMs);
     return this.#onPool(() => netcancelOp(this.#live(), orderId, options))
       .then((result) => Object.freeze({ ...result, mustRetry: result.outcome === 'retry' }));
+  }
+
+  /**
+   * Looks the payment up and compares it with what the shop expects (issue 25):
+   * `{paymentId|orderId, amount, currency?, orderDate?}`. Resolves with a verdict
+   * `{verified, reasons, reasonCodes, status, amount, raw, ...}`, never rejects for "not
+   * paid"; transport errors reject. Runs on libuv's pool.
+   */
+  verifyPayment(expected) {
+    return this.#onPool(() => verifyPaymentOp(this.#live(), expected));
+  }
+
+  /**
+   * Verifies a NICEPAY webhook (this client's secret key checks its signature) or a
+   * PortOne V1 notice (looked up with this client); PortOne V2: `verifyWebhook()`.
+   */
+  verifyWebhook(body, headers, options) {
+    return this.#onPool(() => verifyWebhookOp(this.#live(), body, headers, options));
   }
 
   /**

@@ -335,6 +335,24 @@ final class Client
     }
 
     /** Frees the native client now (the process-wide token cache stays). Later calls fail; idempotent. */
+    /**
+     * Looks the payment up and compares it with what the shop expects (issue 25):
+     * ['paymentId' => ..., 'amount' => 1000, 'currency'?, 'orderId'?, 'orderDate'?].
+     * A PaymentVerdict, never an exception for "not paid"; see Verification.
+     *
+     * @param array<string, mixed> $expected
+     */
+    public function verifyPayment(array $expected): PaymentVerdict
+    {
+        return Verification::callPayment($this->ffi, $this->handle(), $expected);
+    }
+
+    /** @internal Verification::webhook() with this client */
+    public function verifyWebhookJson(string $requestJson, string $body): string
+    {
+        return Verification::callWebhook($this->ffi, $this->handle(), $requestJson, $body);
+    }
+
     public function close(): void
     {
         if ($this->handle !== null) {

@@ -11,6 +11,17 @@ pub enum Command {
     Request(RequestArgs),
     Stats(StatsArgs),
     Check,
+    Verify(VerifyArgs),
+}
+
+/// `paytoken verify [PAYMENT_ID] --amount N [--currency C] [--order-id O] [--order-date D]`.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct VerifyArgs {
+    pub payment_id: Option<String>,
+    pub amount: Option<String>,
+    pub currency: Option<String>,
+    pub order_id: Option<String>,
+    pub order_date: Option<String>,
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -58,6 +69,8 @@ pub fn parse(args: &[String]) -> Result<Parsed, CliError> {
     let mut request_only: Vec<&str> = Vec::new();
     let mut stats = StatsArgs::default();
     let mut stats_only: Vec<&str> = Vec::new();
+    let mut verify = VerifyArgs::default();
+    let mut verify_only: Vec<&str> = Vec::new();
     let mut it = args.iter().map(String::as_str);
     while let Some(arg) = it.next() {
         let mut value = |name: &str| {
@@ -113,6 +126,16 @@ pub fn parse(args: &[String]) -> Result<Parsed, CliError> {
                 stats.client_label = Some(value("--client")?.to_owned());
                 stats_only.push("--client");
             }
+            "--amount" | "--currency" | "--order-id" | "--order-date" => {
+                let v = Some(value(arg)?.to_owned());
+                match arg {
+                    "--amount" => verify.amount = v,
+                    "--currency" => verify.currency = v,
+                    "--order-id" => verify.order_id = v,
+                    _ => verify.order_date = v,
+                }
+                verify_only.push(arg);
+            }
             "--" => positional.extend(it.by_ref()),
             s if s.starts_with('-') && s.len() > 1 => {
                 // Only the name: `--imp-secret=...` must not reach stderr with its value.
@@ -129,7 +152,7 @@ pub fn parse(args: &[String]) -> Result<Parsed, CliError> {
             return Ok(Parsed::Help(None));
         }
         return Err(CliError::usage(
-            "a subcommand is needed: token, request, stats or check (see paytoken --help)",
+            "a subcommand is needed: token, request, stats, check or verify (see paytoken --help)",
         ));
     };
     if help || name == "help" {
@@ -159,6 +182,13 @@ pub fn parse(args: &[String]) -> Result<Parsed, CliError> {
             "--format prometheus and --json are two formats: choose one",
         ));
     }
+    if name != "verify" {
+        if let Some(option) = verify_only.first() {
+            return Err(CliError::usage(format!(
+                "{option} belongs to 'paytoken verify', not '{name}'"
+            )));
+        }
+    }
     let expect = |n: usize| {
         if rest.len() == n {
             Ok(())
@@ -179,9 +209,18 @@ pub fn parse(args: &[String]) -> Result<Parsed, CliError> {
             request.path = rest[1].to_owned();
             Command::Request(request)
         }
+        "verify" => {
+            if rest.len() > 1 || verify.amount.is_none() {
+                return Err(CliError::usage(
+                    "'paytoken verify' takes [PAYMENT_ID] --amount N (see paytoken verify --help)",
+                ));
+            }
+            verify.payment_id = rest.first().map(|s| s.to_string());
+            Command::Verify(verify)
+        }
         other => {
             return Err(CliError::usage(format!(
-                "unknown subcommand '{other}': token, request, stats or check"
+                "unknown subcommand '{other}': token, request, stats, check or verify"
             )))
         }
     };
@@ -264,6 +303,32 @@ mod tests {
             panic!("parses")
         };
         assert!(inv.json);
+    }
+
+    #[test]
+    fn verify_takes_an_id_and_its_own_options() {
+        let Ok(Parsed::Run(inv)) =
+            run(&["verify", "pay-1", "--amount", "1000", "--currency", "KRW"])
+        else {
+            panic!("parses")
+        };
+        let Command::Verify(v) = inv.command else {
+            panic!("verify")
+        };
+        assert_eq!(v.payment_id.as_deref(), Some("pay-1"));
+        assert_eq!(v.amount.as_deref(), Some("1000"));
+        assert_eq!(v.currency.as_deref(), Some("KRW"));
+        for args in [
+            &["verify", "pay-1"][..],
+            &["token", "--amount", "1"],
+            &["verify", "a", "b", "--amount", "1"],
+        ] {
+            assert_eq!(
+                run(args).expect_err("usage").code,
+                crate::exit::EX_USAGE,
+                "{args:?}"
+            );
+        }
     }
 
     #[test]

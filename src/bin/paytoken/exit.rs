@@ -3,6 +3,8 @@
 
 use crate::native::Failure;
 
+/// `paytoken verify`: the gateway answered, and the payment is not what was expected.
+pub const EX_NOT_VERIFIED: i32 = 10;
 /// Wrong arguments: unknown subcommand or option, missing value.
 pub const EX_USAGE: i32 = 64;
 /// A `--config` or `--data @FILE` file cannot be read.
@@ -54,6 +56,7 @@ impl CliError {
                     EX_USAGE => "usage",
                     EX_NOINPUT => "no-input",
                     EX_NOPERM => "no-permission",
+                    EX_NOT_VERIFIED => "not-verified",
                     _ => "error",
                 },
                 "message": self.message,

@@ -17,6 +17,7 @@ SUBCOMMANDS
   stats     get the token as a request would, then print the client's counters
   check     verify credentials, TLS and the route to the gateway; print the token's
             remaining life and the clock skew between this host and the gateway
+  verify    is this payment really paid, for this amount? paytoken verify ID --amount N
   help SUBCOMMAND, or SUBCOMMAND --help: more about one
 
 OPTIONS
@@ -50,6 +51,7 @@ EXIT STATUS
   5   PAYTOKEN_E_TIMEOUT           a deadline passed (a payment's outcome is unknown)
   6   PAYTOKEN_E_TLS               TLS handshake or certificate verification failed
   7   PAYTOKEN_E_INTERNAL          a bug
+  10  verify: the payment is not verified (the reasons are on stdout)
   64  usage error (sysexits EX_USAGE)
   66  --config or --data @FILE cannot be read (EX_NOINPUT)
   77  --config FILE readable by others or not yours (EX_NOPERM)
@@ -144,6 +146,26 @@ USAGE
   check: use `paytoken request` on a read-only path instead.
 ";
 
+const VERIFY: &str = "\
+paytoken verify - is this payment really paid, for this amount?
+
+USAGE
+  paytoken verify [PAYMENT_ID] --amount N [--currency C] [--order-id O] [--order-date YYYYMMDD]
+
+  Looks the payment up at the gateway (never trust the browser) and compares it with
+  what the shop expects. PAYMENT_ID is the gateway's id (PortOne V2 paymentId, V1
+  imp_uid, NICEPAY tid); without it the payment is found by --order-id (V1
+  merchant_uid; NICEPAY needs --order-date too). --amount is a whole number.
+  Prints VERIFIED, or NOT VERIFIED with each reason (notFound, notPaid, cancelled,
+  partiallyCancelled, amountDiffers, currencyDiffers, orderIdDiffers). With --json: the
+  library's verdict object. Exit status 0 when verified, 10 when not, 1-7 when the
+  gateway could not be asked.
+
+EXAMPLES
+  paytoken verify imp_123 --amount 1000 && ./fulfil-order 1000
+  paytoken --json verify --order-id shop-7 --order-date 20261202 --amount 1000
+";
+
 pub fn text(topic: Option<&str>) -> Option<String> {
     Some(match topic {
         None => format!("{MAIN}{}{HOST_CACHE}{EXIT}", variables()),
@@ -151,6 +173,7 @@ pub fn text(topic: Option<&str>) -> Option<String> {
         Some("request") => REQUEST.to_owned(),
         Some("stats") => STATS.to_owned(),
         Some("check") => CHECK.to_owned(),
+        Some("verify") => VERIFY.to_owned(),
         Some(_) => return None,
     })
 }

@@ -8,6 +8,7 @@ mod help;
 mod metrics;
 mod native;
 mod settings;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -23,7 +24,8 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("paytoken: {}", e.message);
-            if json {
+            // A failed verify already printed its verdict.
+            if json && e.code != exit::EX_NOT_VERIFIED {
                 println!("{}", e.json());
             }
             ExitCode::from(u8::try_from(e.code).unwrap_or(1))
@@ -36,7 +38,7 @@ fn run(argv: &[String]) -> Result<(), CliError> {
         Parsed::Help(topic) => {
             let text = help::text(topic.as_deref()).ok_or_else(|| {
                 CliError::usage(format!(
-                    "no help on '{}': token, request, stats or check",
+                    "no help on '{}': token, request, stats, check or verify",
                     topic.unwrap_or_default()
                 ))
             })?;
@@ -62,6 +64,7 @@ fn run(argv: &[String]) -> Result<(), CliError> {
         Command::Token => commands::token(&client, invocation.json),
         Command::Stats(args) => commands::stats(&client, args, invocation.json),
         Command::Request(args) => commands::request(&client, args, invocation.json),
+        Command::Verify(args) => verify::payment(&client, args, invocation.json),
         Command::Check => unreachable!("handled above"),
     }
 }

@@ -162,6 +162,18 @@ impl Client {
         check(rc, &err).map(|_| LibString(out))
     }
 
+    /// `paytoken_verify_payment`: the verdict JSON (a verdict, not an error, when unpaid).
+    pub fn verify_payment(&self, request_json: &str) -> Result<Value, Failure> {
+        let request = c_string("the verify request", request_json)?;
+        let (mut out, mut err) = (ptr::null_mut(), blank_error());
+        check(
+            paytoken_verify_payment(self.0, request.as_ptr(), &mut out, &mut err),
+            &err,
+        )?;
+        serde_json::from_slice(LibString(out).bytes())
+            .map_err(|_| Failure::invalid("the library's verdict is not JSON"))
+    }
+
     /// The stats JSON object.
     pub fn stats(&self) -> Result<Value, Failure> {
         let mut out = ptr::null_mut();

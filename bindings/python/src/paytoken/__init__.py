@@ -34,6 +34,7 @@ from ._native import config_schema, library_path
 from ._native import version as library_version
 from ._recovery import NetCancelOutcome, NetCancelResult
 from ._response import Headers, Response
+from ._verify import PaymentVerdict, Reason, WebhookResult, verify_webhook
 
 __version__ = "0.1.0"
 
@@ -49,6 +50,10 @@ __all__ = [
     "NetCancelOutcome",
     "NetCancelResult",
     "NetworkError",
+    "PaymentVerdict",
+    "Reason",
+    "WebhookResult",
+    "verify_webhook",
     "PayTokenError",
     "PayTokenTimeout",
     "PayTokenTimeoutError",

@@ -7,7 +7,7 @@ import asyncio
 import functools
 import time
 from concurrent.futures import Executor
-from typing import Any, Awaitable, Mapping, Optional
+from typing import Any, Awaitable, Mapping, Optional, Union
 
 from ._api import ApiBase, Body, Params, Stats
 from . import _native_async, _recovery
@@ -15,6 +15,7 @@ from ._errors import PayTokenError
 from ._recovery import NetCancelResult
 from ._client import Client, _call_options, _encode_request, _response
 from ._response import Response
+from ._verify import PaymentVerdict
 
 
 class AsyncClient(ApiBase[Awaitable[Response]]):
@@ -93,6 +94,17 @@ class AsyncClient(ApiBase[Awaitable[Response]]):
         return await loop.run_in_executor(
             self._executor, functools.partial(self._client.nicepay_netcancel, order_id,
                                               timeout=timeout))
+
+    async def verify_payment(self, payment_id: Optional[str] = None, *, amount: Union[int, str],
+                             currency: Optional[str] = None, order_id: Optional[str] = None,
+                             order_date: Optional[str] = None) -> PaymentVerdict:
+        """See :meth:`Client.verify_payment`: the lookup runs on the loop's default
+        executor, never on the loop's thread."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._executor, functools.partial(self._client.verify_payment, payment_id, amount=amount,
+                                              currency=currency, order_id=order_id,
+                                              order_date=order_date))
 
     def close(self) -> None:
         self._client.close()

@@ -9,12 +9,12 @@ import os
 import threading
 import time
 import weakref
-from typing import Any, Dict, Iterator, Mapping, NoReturn, Optional, Tuple
+from typing import Any, Dict, Iterator, Mapping, NoReturn, Optional, Tuple, Union
 from urllib.parse import urlencode
 
 from . import _config, _log, _native
 from ._api import ApiBase, Body, Params, Stats
-from . import _recovery
+from . import _recovery, _verify
 from ._errors import InvalidArgumentError, PayTokenError
 from ._recovery import NetCancelResult
 from ._response import Response
@@ -120,6 +120,15 @@ class Client(ApiBase[Response]):
         options = _call_options(timeout)
         with self._borrow() as handle:
             return NetCancelResult.from_json(_native.nicepay_netcancel(handle, raw, options))
+
+    def verify_payment(self, payment_id: Optional[str] = None, *, amount: Union[int, str],
+                       currency: Optional[str] = None, order_id: Optional[str] = None,
+                       order_date: Optional[str] = None) -> _verify.PaymentVerdict:
+        """Look the payment up and compare it with what the shop expects (issue 25):
+        a :class:`PaymentVerdict`, never an exception for "not paid"; see _verify.py."""
+        request = _verify.payment_request(payment_id, amount, currency, order_id, order_date)
+        with self._borrow() as handle:
+            return _verify.verify_payment(handle, request)
 
     # ------------------------------------------------------------------ lifetime
     def close(self) -> None:

@@ -540,6 +540,32 @@ public final class PayTokenClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Looks the payment up and compares it with what the shop expects (issue 25): a
+     * {@link PaymentVerdict}, never an exception for "not paid". Transport errors throw.
+     */
+    public PaymentVerdict verifyPayment(PaymentCheck check) throws PayTokenException {
+        Pointer client = acquire();
+        try {
+            return Verification.payment(client, check);
+        } finally {
+            release();
+        }
+    }
+
+    /**
+     * Verifies a NICEPAY webhook (this client's secret key checks its signature) or a
+     * PortOne V1 notice (looked up with this client). PortOne V2: {@link Verification#webhook}.
+     */
+    public WebhookResult verifyWebhook(byte[] body, Map<String, ?> headers) throws PayTokenException {
+        Pointer client = acquire();
+        try {
+            return Verification.withClient(client, body, headers);
+        } finally {
+            release();
+        }
+    }
+
     private static Map<String, Object> parseOrEmpty(String json) {
         try {
             return Json.parseObject(json);

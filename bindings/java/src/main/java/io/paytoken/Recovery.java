@@ -94,7 +94,7 @@ final class Recovery {
         }
     }
 
-    private static String takeString(int status, NativeLib.Call call) throws PayTokenException {
+    static String takeString(int status, NativeLib.Call call) throws PayTokenException {
         Pointer string = call.result();
         try {
             if (status != 0) {
