@@ -257,29 +257,6 @@ int32_t paytoken_client_stats(const struct paytoken_client *client,
                               struct paytoken_error *err);
 
 /**
- * Gives a fresh idempotency key in `*key_out` if this client sends one on `method`
- * (a PortOne V2 client with config `idempotency` on, the default, and a POST, PUT,
- * PATCH or DELETE); otherwise returns `PAYTOKEN_OK` with `*key_out = NULL`. Release the
- * key with `paytoken_string_free`.
- *
- * The key is 32 URL-safe ASCII characters from the OS's random source. Nothing is sent
- * and nothing is remembered: the key is only useful if you pass it to the request as
- * the per-call option `{"idempotencyKey":"<key>"}`. That is the pattern for a payment
- * call whose outcome you must never lose: make the key, store it with the order, send
- * the request with it; after a timeout or network error, send the same request with the
- * same key again (within 3 hours) and PortOne V2 answers what the first one did instead
- * of acting twice. Every binding does this for you and puts the key on its responses
- * and errors.
- *
- * Errors: `PAYTOKEN_E_INVALID_ARGUMENT` for a NULL client, method or `key_out`, or a
- * method that is not GET/POST/PUT/PATCH/DELETE. Thread-safe; no I/O.
- */
-int32_t paytoken_idempotency_key_new(const struct paytoken_client *client,
-                                     const char *method,
-                                     char **key_out,
-                                     struct paytoken_error *err);
-
-/**
  * Sends the library's log records to the host language instead of (or beside)
  * `PAYTOKEN_LOG`'s stderr lines. Process-wide; call it again to change it.
  *
@@ -310,6 +287,29 @@ int32_t paytoken_log_next(int32_t *level_out, char **message_out);
  * How many records were dropped because the queue was full, since the process started.
  */
 uint64_t paytoken_log_dropped(void);
+
+/**
+ * Gives a fresh idempotency key in `*key_out` if this client sends one on `method`
+ * (a PortOne V2 client with config `idempotency` on, the default, and a POST, PUT,
+ * PATCH or DELETE); otherwise returns `PAYTOKEN_OK` with `*key_out = NULL`. Release the
+ * key with `paytoken_string_free`.
+ *
+ * The key is 32 URL-safe ASCII characters from the OS's random source. Nothing is sent
+ * and nothing is remembered: the key is only useful if you pass it to the request as
+ * the per-call option `{"idempotencyKey":"<key>"}`. That is the pattern for a payment
+ * call whose outcome you must never lose: make the key, store it with the order, send
+ * the request with it; after a timeout or network error, send the same request with the
+ * same key again (within 3 hours) and PortOne V2 answers what the first one did instead
+ * of acting twice. Every binding does this for you and puts the key on its responses
+ * and errors.
+ *
+ * Errors: `PAYTOKEN_E_INVALID_ARGUMENT` for a NULL client, method or `key_out`, or a
+ * method that is not GET/POST/PUT/PATCH/DELETE. Thread-safe; no I/O.
+ */
+int32_t paytoken_idempotency_key_new(const struct paytoken_client *client,
+                                     const char *method,
+                                     char **key_out,
+                                     struct paytoken_error *err);
 
 /**
  * Computes NICEPAY's `signData` for the fields a call needs: lower-case hex of

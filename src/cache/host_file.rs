@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 use zeroize::Zeroizing;
 
 use crate::error::Error;
-use crate::secret::{digest_parts, Secret};
+use crate::secrets::secret::{digest_parts, Secret};
 
 /// The first line of every file. The format: that line, then `key`, `boot`,
 /// `deadline` (CLOCK_MONOTONIC ns), `expiry` (the gateway's, ms) and `token` lines of

@@ -31,9 +31,9 @@ use arc_swap::ArcSwapOption;
 use crate::config::Config;
 use crate::error::Error;
 use crate::gateway;
-use crate::http;
-use crate::log;
-use crate::secret::Secret;
+use crate::runtime::log;
+use crate::secrets::secret::Secret;
+use crate::transport::http;
 
 use clock::{gateway_skew_ms, Clock, MonotonicClock};
 use decision::{fresh_for, CachedToken, Decision};

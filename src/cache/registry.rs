@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, Once};
 
 use crate::config::Config;
-use crate::log;
+use crate::runtime::log;
 
 use super::{Entry, HostFile};
 
@@ -20,15 +20,16 @@ pub(crate) fn lock_registry() -> MutexGuard<'static, Registry> {
 /// The entry for a config's cache key, created on first use.
 pub fn entry_for(config: &Config) -> &'static Entry {
     static FORK_HANDLERS: Once = Once::new();
-    FORK_HANDLERS.call_once(crate::fork::install);
+    FORK_HANDLERS.call_once(crate::runtime::fork::install);
 
     // With `cacheDir` the entry also reads and writes that directory's file: another
     // entry than the same account's without it.
     let key = match &config.cache_dir {
         None => config.cache_key(),
-        Some(dir) => {
-            crate::secret::digest_parts(&[&config.cache_key(), dir.as_os_str().as_encoded_bytes()])
-        }
+        Some(dir) => crate::secrets::secret::digest_parts(&[
+            &config.cache_key(),
+            dir.as_os_str().as_encoded_bytes(),
+        ]),
     };
     let mut registry = lock_registry();
     let map = registry.get_or_insert_with(HashMap::new);

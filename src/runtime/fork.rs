@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::MutexGuard;
 
 use crate::cache::{self, EntryState, Registry};
-use crate::http::{self, Agents};
+use crate::transport::http::{self, Agents};
 
 /// Incremented in every child process; HTTP agents of an older generation are not used.
 pub static GENERATION: AtomicU64 = AtomicU64::new(0);
@@ -33,7 +33,7 @@ pub fn install() {
     // SAFETY: the handlers are plain extern "C" functions with no arguments.
     let rc = unsafe { libc::pthread_atfork(Some(prepare), Some(parent), Some(child)) };
     if rc != 0 {
-        crate::log::info(format_args!(
+        crate::runtime::log::info(format_args!(
             "pthread_atfork failed ({rc}): a fork() during a token fetch could deadlock the child"
         ));
     }

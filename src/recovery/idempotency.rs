@@ -1,20 +1,15 @@
 //! PortOne V2 `Idempotency-Key`: which requests carry one, the random keys the library
-//! makes, the checks on a caller's own key, and `paytoken_idempotency_key_new` (how a
-//! caller learns the key before sending, so it has it on failure too).
+//! makes, and the checks on a caller's own key.
 //!
 //! PortOne V2 keeps a key for 3 hours: a request resent with the same key returns the
 //! first answer instead of acting twice. That is what makes an unknown outcome safe to
 //! retry (see `unknown_outcome.rs`).
 
-use std::os::raw::c_char;
-
 use base64::Engine;
 use ring::rand::{SecureRandom, SystemRandom};
 
-use crate::client::paytoken_client;
 use crate::config::{Config, Gateway};
-use crate::error::{paytoken_error, Error};
-use crate::ffi::{self, ffi_fallible, try_out, try_ref};
+use crate::error::Error;
 
 pub const HEADER: &str = "idempotency-key";
 const MIN_LEN: usize = 16;
@@ -115,46 +110,6 @@ pub(crate) fn for_call(
         (None, Some(key)) => Some(Keyed::sent(key.to_owned())),
         (None, None) if sends_key(config, method) => Some(Keyed::sent(new_key()?)),
         (None, None) => None,
-    })
-}
-
-/// Gives a fresh idempotency key in `*key_out` if this client sends one on `method`
-/// (a PortOne V2 client with config `idempotency` on, the default, and a POST, PUT,
-/// PATCH or DELETE); otherwise returns `PAYTOKEN_OK` with `*key_out = NULL`. Release the
-/// key with `paytoken_string_free`.
-///
-/// The key is 32 URL-safe ASCII characters from the OS's random source. Nothing is sent
-/// and nothing is remembered: the key is only useful if you pass it to the request as
-/// the per-call option `{"idempotencyKey":"<key>"}`. That is the pattern for a payment
-/// call whose outcome you must never lose: make the key, store it with the order, send
-/// the request with it; after a timeout or network error, send the same request with the
-/// same key again (within 3 hours) and PortOne V2 answers what the first one did instead
-/// of acting twice. Every binding does this for you and puts the key on its responses
-/// and errors.
-///
-/// Errors: `PAYTOKEN_E_INVALID_ARGUMENT` for a NULL client, method or `key_out`, or a
-/// method that is not GET/POST/PUT/PATCH/DELETE. Thread-safe; no I/O.
-#[no_mangle]
-pub extern "C" fn paytoken_idempotency_key_new(
-    client: *const paytoken_client,
-    method: *const c_char,
-    key_out: *mut *mut c_char,
-    err: *mut paytoken_error,
-) -> i32 {
-    ffi_fallible!(err, {
-        let client = try_ref!(client);
-        try_out!(key_out);
-        // SAFETY: NULL or the caller's NUL-terminated string.
-        let method = unsafe { ffi::str_arg(method, "method") }?;
-        let method = crate::request::check_method(method)?;
-        let key = if sends_key(&client.config, method) {
-            ffi::into_c_string(&new_key()?)?
-        } else {
-            std::ptr::null_mut()
-        };
-        // SAFETY: checked non-NULL above.
-        unsafe { *key_out = key };
-        Ok(())
     })
 }
 

@@ -2,8 +2,8 @@
 //! on the library's I/O threads, completed through a callback) and
 //! `paytoken_get_token_cached` (the fresh token or nothing, never any I/O).
 //!
-//! The arguments are checked and copied on the caller's thread (the same `Call::check`
-//! as the synchronous request), so the caller's buffers may be reused as soon as the
+//! The arguments are checked and copied on the caller's thread (the same `call_from_c`
+//! as the synchronous request, then `Call::into_owned`), so the caller's buffers may be reused as soon as the
 //! function returns; the worker holds a reference to the client until its callback has
 //! returned.
 
@@ -11,13 +11,13 @@ use std::os::raw::{c_char, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
-use crate::call_options::CallOptions;
-use crate::client::paytoken_client;
-use crate::error::{paytoken_error, Error};
+use super::client::paytoken_client;
+use super::error::paytoken_error;
+use super::request::call_from_c;
+use super::response::paytoken_response;
+use crate::error::Error;
 use crate::ffi::{self, ffi_fallible, try_out, try_ref};
-use crate::request::Call;
-use crate::token::require_token_scheme;
-use crate::worker_pool::{self, Job};
+use crate::runtime::worker_pool::{self, Job};
 
 /// Completion of an asynchronous call. Called exactly once per accepted call, on one of
 /// the library's I/O threads (threads named `paytoken-io`, never the caller's thread,
@@ -70,7 +70,7 @@ impl Completion {
             Ok(result) => (0, result),
             Err(e) => {
                 // SAFETY: a local, writable struct.
-                unsafe { e.write_to(&mut error) };
+                unsafe { super::error::write(&e, &mut error) };
                 (e.code(), std::ptr::null_mut())
             }
         };
@@ -128,31 +128,6 @@ unsafe fn share(client: *const paytoken_client) -> Option<Arc<paytoken_client>> 
     }
 }
 
-/// A checked request whose arguments no longer borrow the caller's memory.
-struct OwnedCall {
-    method: &'static str,
-    path: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-    options: CallOptions,
-}
-
-impl OwnedCall {
-    fn send(self, client: &paytoken_client) -> Result<*mut c_void, Error> {
-        let call = Call {
-            method: self.method,
-            path: &self.path,
-            headers: self.headers,
-            body: &self.body,
-            options: self.options,
-        };
-        let response = call
-            .send(client)?
-            .into_response(client.config.return_charset);
-        Ok(Box::into_raw(Box::new(response)).cast())
-    }
-}
-
 /// `paytoken_request_ex` without waiting: same arguments, same checks, same behaviour
 /// (401 retry, no resend after the request may have reached the gateway, per-call
 /// `options_json`, PortOne V2's `Idempotency-Key` and `retryUnknownOutcome`: the response
@@ -200,19 +175,15 @@ pub extern "C" fn paytoken_request_async(
         // SAFETY: NULL or a live client pointer from the caller.
         let shared = unsafe { share(client) };
         // SAFETY: the caller's arguments, as documented above; copied before returning.
+        // The checked call owns its path and body from here on.
         let checked =
-            unsafe { Call::from_c(method, path, headers_json, body, body_len, options_json) }.map(
-                |call| OwnedCall {
-                    method: call.method,
-                    path: call.path.to_owned(),
-                    headers: call.headers,
-                    body: call.body.to_vec(),
-                    options: call.options,
-                },
-            );
+            unsafe { call_from_c(method, path, headers_json, body, body_len, options_json) }
+                .map(|call| call.into_owned());
         dispatch(shared, completion, move |client| {
             let client = client.ok_or_else(|| Error::invalid("client is NULL"))?;
-            checked?.send(client)
+            let sent = checked?.send(client)?;
+            let response = paytoken_response::from_sent(sent, client.config.return_charset);
+            Ok(Box::into_raw(Box::new(response)).cast())
         });
         Ok(())
     })
@@ -242,9 +213,9 @@ pub extern "C" fn paytoken_get_token_async(
         let shared = unsafe { share(client) };
         dispatch(shared, Completion { cb, user_data }, |client| {
             let client = client.ok_or_else(|| Error::invalid("client is NULL"))?;
-            require_token_scheme(client)?;
+            client.require_token_scheme()?;
             // As paytoken_get_token: every error is scrubbed of this client's secrets.
-            let token = crate::redact::within(client, || {
+            let token = crate::secrets::redact::within(client, || {
                 client
                     .entry
                     .with_token(&client.config, |t| ffi::copy_to_c(t.expose().as_bytes()))
@@ -273,7 +244,7 @@ pub extern "C" fn paytoken_get_token_cached(
     ffi_fallible!(err, {
         let client = try_ref!(client);
         try_out!(token_out);
-        require_token_scheme(client)?;
+        client.require_token_scheme()?;
         let copy = client
             .entry
             .fresh_token(&client.config, |t| ffi::copy_to_c(t.expose().as_bytes()))

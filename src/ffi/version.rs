@@ -35,7 +35,7 @@ pub extern "C" fn paytoken_abi_version() -> u32 {
 /// that allocates the struct itself checks it matches its own declaration.
 #[no_mangle]
 pub extern "C" fn paytoken_error_size() -> usize {
-    std::mem::size_of::<crate::error::paytoken_error>()
+    std::mem::size_of::<super::error::paytoken_error>()
 }
 
 /// Every config key as static JSON (do not free): `{"version":1,"keys":[{"name",
@@ -46,7 +46,7 @@ pub extern "C" fn paytoken_error_size() -> usize {
 #[no_mangle]
 pub extern "C" fn paytoken_config_schema() -> *const c_char {
     ffi_infallible!(std::ptr::null(), {
-        crate::config_schema::schema_json().as_ptr()
+        crate::config::schema::schema_json().as_ptr()
     })
 }
 

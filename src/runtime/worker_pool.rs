@@ -214,7 +214,7 @@ pub fn submit(job: Job) {
             let mut b = book();
             if b.spawn_failed() {
                 // Another thread will get to it; it is late, not lost.
-                crate::log::info(format_args!(
+                crate::runtime::log::info(format_args!(
                     "could not start a paytoken I/O thread; the call waits for a running one"
                 ));
                 return;
@@ -277,7 +277,7 @@ fn install_fork_handlers() {
     // SAFETY: plain extern "C" functions with no arguments.
     let rc = unsafe { libc::pthread_atfork(Some(prepare), Some(parent), Some(child)) };
     if rc != 0 {
-        crate::log::info(format_args!(
+        crate::runtime::log::info(format_args!(
             "pthread_atfork failed ({rc}): a fork() while an async call is admitted could deadlock the child"
         ));
     }

@@ -2,14 +2,15 @@
 //! another gateway, wrong types and padded credentials are refused with a message that
 //! names the key (and never shows a credential's value).
 
+pub(crate) mod schema;
+
 use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use crate::config_schema;
 use crate::error::Error;
-use crate::origin::Origin;
-use crate::secret::{digest_parts, Secret};
+use crate::secrets::secret::{digest_parts, Secret};
+use crate::transport::origin::Origin;
 
 /// A config larger than this is certainly a mistake.
 const MAX_CONFIG_BYTES: usize = 64 * 1024;
@@ -327,14 +328,14 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    /// Every key must be in the one key table (`config_schema::KEYS`) for this gateway.
+    /// Every key must be in the one key table (`schema::KEYS`) for this gateway.
     fn check_keys(&self, gateway: Gateway) -> Result<(), Error> {
         for key in self.map.keys() {
-            match config_schema::find(key) {
+            match schema::find(key) {
                 Some(k) if k.accepted_by(gateway) => continue,
                 Some(k) => {
                     let owner = match k.gateways {
-                        config_schema::Gateways::Only(g) => g.name(),
+                        schema::Gateways::Only(g) => g.name(),
                         _ => "another gateway",
                     };
                     return Err(Error::invalid(format!(
