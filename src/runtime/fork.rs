@@ -1,57 +1,75 @@
-//! Fork safety. Before `fork()` the forking thread takes every lock the library has
-//! (agents, cache registry, each cache entry), so the child inherits them in a
-//! consistent, unlocked-by-us state instead of held by a thread that does not exist
-//! there. In the child, fetches that other parent threads had in flight are marked
-//! finished, and the fork generation moves on so that HTTP agents (and their pooled
-//! sockets, which belong to the parent) are replaced.
+//! Fork safety, in one place: the library's only `pthread_atfork` registration, whose
+//! hooks call each subsystem's own. Before `fork()` the forking thread takes every lock
+//! the library has, so that the child inherits each one in a consistent state instead
+//! of held by a thread that does not exist there; after it, the parent releases them and
+//! the child also resets what belonged to the parent's threads:
 //!
-//! Lock order everywhere: agents, registry, entries. No code path nests them otherwise.
+//! | subsystem | locks taken in prepare | in the child |
+//! |---|---|---|
+//! | HTTP agents (`transport::http`) | the agents | a new generation: fresh agents, the parent's pooled sockets never touched |
+//! | token cache (`cache`) | the registry, then every entry | fetches of other parent threads marked finished |
+//! | host cache (`cache::host_lock`) | the set of held `flock` descriptors | the inherited descriptors closed (the parent's lock stays the parent's) |
+//! | async I/O threads (`runtime::worker_pool`) | the pool's book | no threads, no running or queued jobs |
+//! | log sink (`runtime::log_sink`) | the callback, then the queue | no log thread (the first record starts one), no parent records |
+//!
+//! Lock order everywhere, and so here: agents, registry, entries, host locks, pool,
+//! log. Logging is done under any of the others, so the log's locks come last; no code
+//! path nests them in another order. Threads that wait (the log thread, idle I/O
+//! threads, a fetch's waiters) wait on condition variables, which release their lock.
 
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::MutexGuard;
+use std::sync::Once;
 
-use crate::cache::{self, EntryState, Registry};
-use crate::transport::http::{self, Agents};
+use crate::cache;
+use crate::runtime::{log_sink, worker_pool};
+use crate::transport::http;
 
 /// Incremented in every child process; HTTP agents of an older generation are not used.
 pub static GENERATION: AtomicU64 = AtomicU64::new(0);
 
-/// The guards are held (not read) from prepare until parent/child.
-#[allow(dead_code)]
+/// Everything prepare took, in lock order (dropped in reverse, after parent/child).
 struct Held {
-    agents: MutexGuard<'static, Option<Agents>>,
-    registry: MutexGuard<'static, Registry>,
-    entries: Vec<MutexGuard<'static, EntryState>>,
+    agents: http::ForkGuard,
+    cache: cache::ForkGuard,
+    host_locks: cache::host_lock::ForkGuard,
+    pool: worker_pool::ForkGuard,
+    log: log_sink::ForkGuard,
 }
 
 thread_local! {
     static HELD: RefCell<Option<Held>> = const { RefCell::new(None) };
 }
 
+/// Registers the hooks (once per process). Called by every subsystem that has a lock
+/// or a thread before its first use of them.
 pub fn install() {
-    // SAFETY: the handlers are plain extern "C" functions with no arguments.
-    let rc = unsafe { libc::pthread_atfork(Some(prepare), Some(parent), Some(child)) };
-    if rc != 0 {
-        crate::runtime::log::info(format_args!(
-            "pthread_atfork failed ({rc}): a fork() during a token fetch could deadlock the child"
-        ));
-    }
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: the handlers are plain extern "C" functions with no arguments.
+        let rc = unsafe { libc::pthread_atfork(Some(prepare), Some(parent), Some(child)) };
+        if rc != 0 {
+            crate::runtime::log::info(format_args!(
+                "pthread_atfork failed ({rc}): a fork() while paytoken is busy could deadlock the child"
+            ));
+        }
+    });
 }
 
 extern "C" fn prepare() {
     let _ = std::panic::catch_unwind(|| {
-        let agents = http::lock_agents();
-        let registry = cache::lock_registry();
-        let entries = cache::all_entries(&registry)
-            .into_iter()
-            .map(|e| e.lock())
-            .collect();
+        let agents = http::fork_prepare();
+        let cache = cache::fork_prepare();
+        let host_locks = cache::host_lock::fork_prepare();
+        let pool = worker_pool::fork_prepare();
+        let log = log_sink::fork_prepare();
         HELD.with(|h| {
             *h.borrow_mut() = Some(Held {
                 agents,
-                registry,
-                entries,
+                cache,
+                host_locks,
+                pool,
+                log,
             })
         });
     });
@@ -64,16 +82,13 @@ extern "C" fn parent() {
 extern "C" fn child() {
     let _ = std::panic::catch_unwind(|| {
         GENERATION.fetch_add(1, Ordering::AcqRel);
-        HELD.with(|h| {
-            if let Some(mut held) = h.borrow_mut().take() {
-                for st in held.entries.iter_mut() {
-                    st.reset_after_fork();
-                }
-                // Leak the parent's agents: dropping them could write to its sockets.
-                if let Some(old) = held.agents.take() {
-                    std::mem::forget(old);
-                }
-            }
-        });
+        if let Some(held) = HELD.with(|h| h.borrow_mut().take()) {
+            // Each hook resets its subsystem and releases its locks, innermost first.
+            held.log.child();
+            held.pool.child();
+            held.host_locks.child();
+            held.cache.child();
+            held.agents.child();
+        }
     });
 }

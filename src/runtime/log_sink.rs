@@ -1,16 +1,23 @@
 //! Log records for the host language (the C side is `ffi::log`).
 //!
-//! The calling thread only `try_send`s into a bounded channel (std's array channel, lock
-//! free): it never waits for the host's logging. A full channel drops the record and
-//! counts it. Records leave the channel in one of two ways:
-//! - a callback: one library thread ("paytoken-log") receives them and calls it, so a
-//!   slow logging handler delays only that thread (Python, Java);
+//! The calling thread only appends to a bounded queue under a mutex that is never held
+//! while waiting or while the host's callback runs: it never waits for the host's
+//! logging. A full queue drops the record and counts it. Records leave the queue in one
+//! of two ways:
+//! - a callback: one library thread ("paytoken-log") takes them and calls it, so a slow
+//!   logging handler delays only that thread (Python, Java);
 //! - polling: `paytoken_log_next` hands out the next record (PHP, which has no threads,
 //!   and Node, whose JavaScript must run on its own thread).
+//!
+//! The log thread waits on a `Condvar`, which releases the queue's lock while it waits:
+//! so `fork()` (see `runtime/fork.rs`, which takes both locks of this module in its
+//! prepare hook) never leaves the child a lock held by a thread it does not have. In the
+//! child, no log thread runs and the parent's queued records are the parent's: the
+//! child starts its own thread with its first record.
 
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicU8, Ordering};
-use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
 use crate::error::Error;
@@ -18,37 +25,41 @@ use crate::runtime::log::{DEBUG, OFF};
 
 /// Records waiting for the host at most; more are dropped (and counted).
 pub(crate) const CAPACITY: usize = 1024;
+/// How long the log thread waits for a record before it looks at the callback again.
+const POLL: Duration = Duration::from_millis(200);
+
+/// The host's receiver of records: called on the log thread with (level, message).
+pub(crate) type Callback = Arc<dyn Fn(u8, &str) + Send + Sync>;
 
 struct Record {
     level: u8,
     message: String,
 }
 
-struct Channel {
-    tx: SyncSender<Record>,
-    rx: Mutex<Receiver<Record>>,
+struct Queue {
+    records: VecDeque<Record>,
+    /// Whether this process has a log thread (a forked child starts with none).
+    thread_running: bool,
 }
 
-/// The host's receiver of records: called on the log thread with (level, message).
-pub(crate) type Callback = Arc<dyn Fn(u8, &str) + Send + Sync>;
-
+static QUEUE: Mutex<Queue> = Mutex::new(Queue {
+    records: VecDeque::new(),
+    thread_running: false,
+});
+/// Signalled when a record is queued or the callback changes.
+static READY: Condvar = Condvar::new();
 static LEVEL: AtomicU8 = AtomicU8::new(OFF);
 static DROPPED: AtomicU64 = AtomicU64::new(0);
 static CALLBACK: Mutex<Option<Callback>> = Mutex::new(None);
-/// Whether CALLBACK is set, readable without its lock (the calling threads never lock).
+/// Whether CALLBACK is set, readable without its lock.
 static HAS_CALLBACK: AtomicBool = AtomicBool::new(false);
-/// The process that runs the log thread (a forked child starts its own).
-static THREAD_PID: AtomicU32 = AtomicU32::new(0);
 
-fn channel() -> &'static Channel {
-    static CHANNEL: OnceLock<Channel> = OnceLock::new();
-    CHANNEL.get_or_init(|| {
-        let (tx, rx) = mpsc::sync_channel(CAPACITY);
-        Channel {
-            tx,
-            rx: Mutex::new(rx),
-        }
-    })
+fn queue() -> MutexGuard<'static, Queue> {
+    QUEUE.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn callback() -> MutexGuard<'static, Option<Callback>> {
+    CALLBACK.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// The level records are collected at (0 = none).
@@ -56,17 +67,23 @@ pub(crate) fn level() -> u8 {
     LEVEL.load(Ordering::Relaxed)
 }
 
-/// Queues a record without waiting; a full queue drops it and counts it.
+/// Queues a record without waiting for the host; a full queue drops it and counts it.
 pub(crate) fn push(level: u8, message: &str) {
     let record = Record {
         level,
         message: message.to_owned(),
     };
-    match channel().tx.try_send(record) {
-        Ok(()) => ensure_thread(),
-        Err(TrySendError::Full(_)) | Err(TrySendError::Disconnected(_)) => {
-            DROPPED.fetch_add(1, Ordering::Relaxed);
-        }
+    let mut q = queue();
+    if q.records.len() >= CAPACITY {
+        DROPPED.fetch_add(1, Ordering::Relaxed);
+        return;
+    }
+    q.records.push_back(record);
+    let start = claim_thread(&mut q);
+    drop(q);
+    READY.notify_one();
+    if start {
+        start_thread();
     }
 }
 
@@ -74,43 +91,50 @@ fn has_callback() -> bool {
     HAS_CALLBACK.load(Ordering::Acquire)
 }
 
-/// Starts the delivery thread in this process when a callback is set and none runs here.
-fn ensure_thread() {
-    let pid = std::process::id();
-    if THREAD_PID.load(Ordering::Relaxed) == pid || !has_callback() {
-        return;
+/// Whether the caller must start the log thread (a callback is set and none runs);
+/// marks it running if so.
+fn claim_thread(q: &mut Queue) -> bool {
+    if q.thread_running || !has_callback() {
+        return false;
     }
-    if THREAD_PID.swap(pid, Ordering::AcqRel) == pid {
-        return;
-    }
+    q.thread_running = true;
+    true
+}
+
+fn start_thread() {
+    crate::runtime::fork::install();
     let spawned = std::thread::Builder::new()
         .name("paytoken-log".into())
         .spawn(deliver);
     if spawned.is_err() {
-        THREAD_PID.store(0, Ordering::Release);
+        queue().thread_running = false;
     }
 }
 
 /// The log thread: hands each record to the callback, while one is set.
 fn deliver() {
-    let me = std::process::id();
     loop {
-        if THREAD_PID.load(Ordering::Acquire) != me {
-            return;
-        }
-        if !has_callback() {
-            // Polling mode now: leave the queue to paytoken_log_next. A later push with a
-            // callback set starts a thread again.
-            let _ = THREAD_PID.compare_exchange(me, 0, Ordering::AcqRel, Ordering::Relaxed);
-            return;
-        }
-        let next = match channel().rx.lock() {
-            Ok(rx) => rx.recv_timeout(Duration::from_millis(200)),
-            Err(_) => return,
+        let record = {
+            let mut q = queue();
+            loop {
+                if !has_callback() {
+                    // Polling mode now: leave the queue to paytoken_log_next. A later
+                    // push with a callback set starts a thread again.
+                    q.thread_running = false;
+                    return;
+                }
+                if let Some(r) = q.records.pop_front() {
+                    break r;
+                }
+                // Releases the lock while waiting (fork safety: see the module doc).
+                q = READY
+                    .wait_timeout(q, POLL)
+                    .unwrap_or_else(|p| p.into_inner())
+                    .0;
+            }
         };
-        let Ok(record) = next else { continue };
         // Copied out so the callback runs without the lock (it may reconfigure logging).
-        let Some(cb) = CALLBACK.lock().ok().and_then(|c| c.clone()) else {
+        let Some(cb) = callback().clone() else {
             continue;
         };
         cb(record.level, &record.message);
@@ -119,22 +143,23 @@ fn deliver() {
 
 /// Sets the level records are collected at (0 to 2) and where they go: to `callback` on
 /// the log thread, or (None) to a queue polled with [`next`].
-pub(crate) fn configure(level: i32, callback: Option<Callback>) -> Result<(), Error> {
+pub(crate) fn configure(level: i32, callback_fn: Option<Callback>) -> Result<(), Error> {
     let level = u8::try_from(level)
         .ok()
         .filter(|l| *l <= DEBUG)
         .ok_or_else(|| Error::invalid(format!("level is {level}; expected 0, 1 or 2")))?;
-    let has_callback = callback.is_some();
+    crate::runtime::fork::install();
+    let has = callback_fn.is_some();
     {
-        let mut cb = CALLBACK
-            .lock()
-            .map_err(|_| Error::internal("log callback lock poisoned"))?;
-        *cb = callback;
-        HAS_CALLBACK.store(has_callback, Ordering::Release);
+        let mut cb = callback();
+        *cb = callback_fn;
+        HAS_CALLBACK.store(has, Ordering::Release);
     }
     LEVEL.store(level, Ordering::Relaxed);
-    if has_callback {
-        ensure_thread();
+    let start = has && claim_thread(&mut queue());
+    READY.notify_all();
+    if start {
+        start_thread();
     }
     Ok(())
 }
@@ -145,11 +170,33 @@ pub(crate) fn next() -> Option<(u8, String)> {
     if has_callback() {
         return None;
     }
-    let rx = channel().rx.try_lock().ok()?;
-    rx.try_recv().ok().map(|r| (r.level, r.message))
+    queue().records.pop_front().map(|r| (r.level, r.message))
 }
 
 /// How many records were dropped because the queue was full.
 pub(crate) fn dropped() -> u64 {
     DROPPED.load(Ordering::Relaxed)
+}
+
+/// This module's locks, held across `fork()` (taken by `runtime::fork`'s prepare hook,
+/// after every other lock of the library: logging is done under those).
+pub(crate) struct ForkGuard {
+    _callback: MutexGuard<'static, Option<Callback>>,
+    queue: MutexGuard<'static, Queue>,
+}
+
+pub(crate) fn fork_prepare() -> ForkGuard {
+    ForkGuard {
+        _callback: callback(),
+        queue: queue(),
+    }
+}
+
+impl ForkGuard {
+    /// In the child: no log thread runs here, and the queued records are the parent's
+    /// (its thread delivers them); the child's first record starts its own thread.
+    pub fn child(mut self) {
+        self.queue.thread_running = false;
+        self.queue.records.clear();
+    }
 }

@@ -34,6 +34,23 @@ pub enum Purpose {
     Business { reconcile: &'static str },
 }
 
+/// The agents' lock, held across `fork()` (see `runtime/fork.rs`).
+pub(crate) struct ForkGuard(MutexGuard<'static, Option<Agents>>);
+
+pub(crate) fn fork_prepare() -> ForkGuard {
+    ForkGuard(lock_agents())
+}
+
+impl ForkGuard {
+    /// In the child: the parent's agents are leaked (dropping them could write to its
+    /// sockets); the next request makes new ones (the generation moved on).
+    pub fn child(mut self) {
+        if let Some(old) = self.0.take() {
+            std::mem::forget(old);
+        }
+    }
+}
+
 pub struct HttpResponse {
     pub status: u16,
     /// Names lower-cased, in the order received; values as text (non-UTF-8 bytes replaced).
@@ -57,9 +74,9 @@ pub(crate) struct Agents {
     by_ca_file: HashMap<Option<String>, Agent>,
 }
 
-pub(crate) static AGENTS: Mutex<Option<Agents>> = Mutex::new(None);
+static AGENTS: Mutex<Option<Agents>> = Mutex::new(None);
 
-pub(crate) fn lock_agents() -> MutexGuard<'static, Option<Agents>> {
+fn lock_agents() -> MutexGuard<'static, Option<Agents>> {
     AGENTS.lock().unwrap_or_else(|p| p.into_inner())
 }
 
