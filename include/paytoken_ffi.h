@@ -182,6 +182,27 @@ int32_t paytoken_get_token_cached(const struct paytoken_client *client,
                                   struct paytoken_error *err);
 
 /**
+ * `paytoken_nicepay_netcancel` without waiting: same arguments, same checks, same
+ * outcome JSON, but it returns at once and the outcome goes to `cb` (see
+ * `paytoken_callback`): on success `result` is the NUL-terminated outcome JSON
+ * (`char *`, `{"outcome":"cancelled"|"notNeeded"|"retry",...}`) that the callback owns
+ * and releases with `paytoken_string_free`. As with the synchronous call, transport
+ * errors are an outcome (`"retry"`), never an error; errors are only invalid arguments
+ * (a NULL client or `order_id`, an empty `order_id`, a client that is not NICEPAY,
+ * malformed `options_json`), reported through `cb`.
+ *
+ * Same acceptance, thread, lane, client-lifetime and fork rules as
+ * `paytoken_request_async`: with a non-NULL `cb` it returns `PAYTOKEN_OK` and `cb` is
+ * called exactly once; the arguments are copied before this returns.
+ */
+int32_t paytoken_nicepay_netcancel_async(const struct paytoken_client *client,
+                                         const char *order_id,
+                                         const char *options_json,
+                                         paytoken_callback cb,
+                                         void *user_data,
+                                         struct paytoken_error *err);
+
+/**
  * Parses and validates `config_json` (see the config keys in the README) and creates a
  * client. No network I/O happens here.
  *
@@ -281,6 +302,41 @@ uint64_t paytoken_log_dropped(void);
 int32_t paytoken_idempotency_key_new(const struct paytoken_client *client,
                                      const char *method,
                                      char **key_out,
+                                     struct paytoken_error *err);
+
+/**
+ * Decides, before sending, the `Idempotency-Key` that `paytoken_request_ex` (or
+ * `paytoken_request_async`) with these `method`, `headers_json` and `options_json`
+ * carries, and pins it, so that the caller has the key whatever the outcome (the
+ * error struct has no room for it). The rule, the same for every language:
+ *
+ * 1. an `Idempotency-Key` header in `headers_json`: on a PortOne V2 client its key is
+ *    sent as the RFC 8941 string `"<key>"`, whether the header was quoted or not (a
+ *    key with a `"`, a `\` or a character that is not printable ASCII is
+ *    `PAYTOKEN_E_INVALID_ARGUMENT`); other gateways get the header as is;
+ * 2. else the `idempotencyKey` option (PortOne V2 clients only);
+ * 3. else, when this client sends keys on `method` (PortOne V2, config `idempotency`
+ *    on, POST/PUT/PATCH/DELETE), a fresh key (as `paytoken_idempotency_key_new`);
+ * 4. else none.
+ *
+ * On `PAYTOKEN_OK`: `*key_out` is the key (unquoted; NULL when the request carries
+ * none), and `*options_out` is the options JSON to send instead of `options_json`: the
+ * same options, plus `"idempotencyKey"` when the key is a fresh one drawn here (so the
+ * request carries exactly this key); NULL when `options_json` was NULL and nothing was
+ * added. Release both with `paytoken_string_free`. Send the request with the same
+ * `method` and `headers_json`; `paytoken_response_idempotency_key` then answers the
+ * same key.
+ *
+ * Errors: `PAYTOKEN_E_INVALID_ARGUMENT` for a NULL client, method, `key_out` or
+ * `options_out`, and for every argument error the request itself would report about
+ * `method`, `headers_json` and `options_json`. Thread-safe; no I/O.
+ */
+int32_t paytoken_idempotency_key_pin(const struct paytoken_client *client,
+                                     const char *method,
+                                     const char *headers_json,
+                                     const char *options_json,
+                                     char **key_out,
+                                     char **options_out,
                                      struct paytoken_error *err);
 
 /**

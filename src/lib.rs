@@ -50,7 +50,8 @@ static ALLOCATOR: secrets::wipe::WipingAllocator = secrets::wipe::WipingAllocato
 
 pub use error::paytoken_status;
 pub use ffi::async_call::{
-    paytoken_callback, paytoken_get_token_async, paytoken_get_token_cached, paytoken_request_async,
+    paytoken_callback, paytoken_get_token_async, paytoken_get_token_cached,
+    paytoken_nicepay_netcancel_async, paytoken_request_async,
 };
 pub use ffi::client::{
     paytoken_client, paytoken_client_free, paytoken_client_new, paytoken_client_stats,
@@ -60,7 +61,8 @@ pub use ffi::log::{
     paytoken_log_configure, paytoken_log_dropped, paytoken_log_fn, paytoken_log_next,
 };
 pub use ffi::recovery::{
-    paytoken_idempotency_key_new, paytoken_nicepay_netcancel, paytoken_nicepay_sign,
+    paytoken_idempotency_key_new, paytoken_idempotency_key_pin, paytoken_nicepay_netcancel,
+    paytoken_nicepay_sign,
 };
 pub use ffi::request::{paytoken_request, paytoken_request_ex};
 pub use ffi::response::{

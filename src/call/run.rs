@@ -126,10 +126,18 @@ fn send_once(
     {
         headers.push(("content-type", "application/json;charset=utf-8"));
     }
-    if let Some(value) = key.and_then(idempotency::Keyed::header) {
+    let library_key = key.and_then(idempotency::Keyed::header);
+    if let Some(value) = library_key {
         headers.push((idempotency::HEADER, value));
     }
-    headers.extend(extra.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+    // The caller's headers; an Idempotency-Key of theirs the library sends normalized
+    // (above) is not sent twice.
+    headers.extend(
+        extra
+            .iter()
+            .filter(|(n, _)| library_key.is_none() || !n.eq_ignore_ascii_case(idempotency::HEADER))
+            .map(|(n, v)| (n.as_str(), v.as_str())),
+    );
     let send = |timeout| {
         http::send_within(
             config,

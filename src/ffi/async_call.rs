@@ -1,5 +1,6 @@
-//! The asynchronous C API: `paytoken_request_async`, `paytoken_get_token_async` (a job
-//! on the library's I/O threads, completed through a callback) and
+//! The asynchronous C API: `paytoken_request_async`, `paytoken_get_token_async`,
+//! `paytoken_nicepay_netcancel_async` (a job on the library's I/O threads, completed
+//! through a callback) and
 //! `paytoken_get_token_cached` (the fresh token or nothing, never any I/O).
 //!
 //! The arguments are checked and copied on the caller's thread (the same `call_from_c`
@@ -17,6 +18,7 @@ use super::request::call_from_c;
 use super::response::paytoken_response;
 use crate::error::Error;
 use crate::ffi::{self, ffi_fallible, try_out, try_ref};
+use crate::recovery::netcancel;
 use crate::runtime::worker_pool::{self, Job};
 
 /// Completion of an asynchronous call. Called exactly once per accepted call, on one of
@@ -251,6 +253,51 @@ pub extern "C" fn paytoken_get_token_cached(
             .unwrap_or(std::ptr::null_mut());
         // SAFETY: checked non-NULL above.
         unsafe { *token_out = copy };
+        Ok(())
+    })
+}
+
+/// `paytoken_nicepay_netcancel` without waiting: same arguments, same checks, same
+/// outcome JSON, but it returns at once and the outcome goes to `cb` (see
+/// `paytoken_callback`): on success `result` is the NUL-terminated outcome JSON
+/// (`char *`, `{"outcome":"cancelled"|"notNeeded"|"retry",...}`) that the callback owns
+/// and releases with `paytoken_string_free`. As with the synchronous call, transport
+/// errors are an outcome (`"retry"`), never an error; errors are only invalid arguments
+/// (a NULL client or `order_id`, an empty `order_id`, a client that is not NICEPAY,
+/// malformed `options_json`), reported through `cb`.
+///
+/// Same acceptance, thread, lane, client-lifetime and fork rules as
+/// `paytoken_request_async`: with a non-NULL `cb` it returns `PAYTOKEN_OK` and `cb` is
+/// called exactly once; the arguments are copied before this returns.
+#[no_mangle]
+pub extern "C" fn paytoken_nicepay_netcancel_async(
+    client: *const paytoken_client,
+    order_id: *const c_char,
+    options_json: *const c_char,
+    cb: paytoken_callback,
+    user_data: *mut c_void,
+    err: *mut paytoken_error,
+) -> i32 {
+    ffi_fallible!(err, {
+        let Some(cb) = cb else {
+            return Err(Error::invalid("cb is NULL"));
+        };
+        // SAFETY: NULL or a live client pointer from the caller.
+        let shared = unsafe { share(client) };
+        // SAFETY: NULL or the caller's NUL-terminated strings; copied before returning.
+        let args = unsafe {
+            ffi::str_arg(order_id, "order_id").and_then(|order_id| {
+                let options = ffi::opt_str_arg(options_json, "options_json")?;
+                Ok((order_id.to_owned(), options.map(str::to_owned)))
+            })
+        };
+        dispatch(shared, Completion { cb, user_data }, move |client| {
+            let client = client.ok_or_else(|| Error::invalid("client is NULL"))?;
+            let (order_id, options) = args?;
+            let now = netcancel::now_unix_secs();
+            let outcome = netcancel::netcancel(client, &order_id, options.as_deref(), now)?;
+            Ok(ffi::into_c_string(&outcome.to_string())?.cast())
+        });
         Ok(())
     })
 }

@@ -8,6 +8,7 @@ use super::client::paytoken_client;
 use super::error::paytoken_error;
 use super::{ffi_fallible, into_c_string, opt_str_arg, str_arg, try_out, try_ref};
 use crate::call::args::check_method;
+use crate::call::Call;
 use crate::error::Error;
 use crate::recovery::{idempotency, netcancel};
 
@@ -50,6 +51,90 @@ pub extern "C" fn paytoken_idempotency_key_new(
         };
         // SAFETY: checked non-NULL above.
         unsafe { *key_out = key };
+        Ok(())
+    })
+}
+
+/// Decides, before sending, the `Idempotency-Key` that `paytoken_request_ex` (or
+/// `paytoken_request_async`) with these `method`, `headers_json` and `options_json`
+/// carries, and pins it, so that the caller has the key whatever the outcome (the
+/// error struct has no room for it). The rule, the same for every language:
+///
+/// 1. an `Idempotency-Key` header in `headers_json`: on a PortOne V2 client its key is
+///    sent as the RFC 8941 string `"<key>"`, whether the header was quoted or not (a
+///    key with a `"`, a `\` or a character that is not printable ASCII is
+///    `PAYTOKEN_E_INVALID_ARGUMENT`); other gateways get the header as is;
+/// 2. else the `idempotencyKey` option (PortOne V2 clients only);
+/// 3. else, when this client sends keys on `method` (PortOne V2, config `idempotency`
+///    on, POST/PUT/PATCH/DELETE), a fresh key (as `paytoken_idempotency_key_new`);
+/// 4. else none.
+///
+/// On `PAYTOKEN_OK`: `*key_out` is the key (unquoted; NULL when the request carries
+/// none), and `*options_out` is the options JSON to send instead of `options_json`: the
+/// same options, plus `"idempotencyKey"` when the key is a fresh one drawn here (so the
+/// request carries exactly this key); NULL when `options_json` was NULL and nothing was
+/// added. Release both with `paytoken_string_free`. Send the request with the same
+/// `method` and `headers_json`; `paytoken_response_idempotency_key` then answers the
+/// same key.
+///
+/// Errors: `PAYTOKEN_E_INVALID_ARGUMENT` for a NULL client, method, `key_out` or
+/// `options_out`, and for every argument error the request itself would report about
+/// `method`, `headers_json` and `options_json`. Thread-safe; no I/O.
+#[no_mangle]
+pub extern "C" fn paytoken_idempotency_key_pin(
+    client: *const paytoken_client,
+    method: *const c_char,
+    headers_json: *const c_char,
+    options_json: *const c_char,
+    key_out: *mut *mut c_char,
+    options_out: *mut *mut c_char,
+    err: *mut paytoken_error,
+) -> i32 {
+    ffi_fallible!(err, {
+        let client = try_ref!(client);
+        try_out!(key_out);
+        try_out!(options_out);
+        // SAFETY: NULL or the caller's NUL-terminated strings.
+        let (method, headers_json, options_json) = unsafe {
+            (
+                str_arg(method, "method")?,
+                opt_str_arg(headers_json, "headers_json")?,
+                opt_str_arg(options_json, "options_json")?,
+            )
+        };
+        // The request's own checks of these arguments (path and body play no part).
+        let call = Call::check(
+            method,
+            "/".into(),
+            headers_json,
+            (&[][..]).into(),
+            options_json,
+        )?;
+        let pinned = idempotency::pin(
+            &client.config,
+            call.method,
+            &call.headers,
+            call.options.idempotency_key.as_deref(),
+            options_json,
+        )?;
+        let key = pinned.key.as_deref().map(into_c_string).transpose()?;
+        let options = match pinned
+            .options_json
+            .as_deref()
+            .map(into_c_string)
+            .transpose()
+        {
+            Ok(options) => options,
+            Err(e) => {
+                super::token::paytoken_string_free(key.unwrap_or(std::ptr::null_mut()));
+                return Err(e);
+            }
+        };
+        // SAFETY: both checked non-NULL above.
+        unsafe {
+            *key_out = key.unwrap_or(std::ptr::null_mut());
+            *options_out = options.unwrap_or(std::ptr::null_mut());
+        }
         Ok(())
     })
 }

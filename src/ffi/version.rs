@@ -19,8 +19,9 @@ pub(crate) const ABI_MAJOR: u32 = 1;
 /// paytoken_config_schema and the paytoken_log_* functions; 1.2 the asynchronous calls
 /// (paytoken_request_async, paytoken_get_token_async, paytoken_get_token_cached); 1.3
 /// the unknown-outcome recovery (paytoken_response_idempotency_key,
-/// paytoken_idempotency_key_new, paytoken_nicepay_sign, paytoken_nicepay_netcancel).
-pub(crate) const ABI_MINOR: u32 = 3;
+/// paytoken_idempotency_key_new, paytoken_nicepay_sign, paytoken_nicepay_netcancel); 1.4
+/// paytoken_idempotency_key_pin and paytoken_nicepay_netcancel_async.
+pub(crate) const ABI_MINOR: u32 = 4;
 
 /// The ABI version as `major << 16 | minor` (1.1 is 0x00010001). The rule for a binding
 /// built against major.minor: the library must have the same major and a minor at least
@@ -69,7 +70,7 @@ mod tests {
 
     #[test]
     fn abi_and_error_size() {
-        assert_eq!(super::paytoken_abi_version(), 0x0001_0003);
+        assert_eq!(super::paytoken_abi_version(), 0x0001_0004);
         assert_eq!(super::paytoken_error_size(), 4 + 4 + 32 + 512);
     }
 }

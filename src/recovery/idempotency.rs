@@ -60,16 +60,34 @@ pub fn header_value(key: &str) -> String {
     format!("\"{key}\"")
 }
 
-/// The key a header value carries: the inside of a quoted string, else the value as is.
+/// The key a header value carries: the inside of a quoted string, else the value as is
+/// (surrounding whitespace ignored).
 pub fn unquoted(value: &str) -> &str {
+    let value = value.trim();
     value
         .strip_prefix('"')
         .and_then(|v| v.strip_suffix('"'))
         .unwrap_or(value)
 }
 
-/// The idempotency key of a call, and the header the library adds for it (none when the
-/// caller's own `Idempotency-Key` header is already among the call's headers).
+/// A caller's `Idempotency-Key` header on a PortOne V2 request, as the key it carries:
+/// quoted (`"k"`) or not (`k`), the key must fit an RFC 8941 string as is (printable
+/// ASCII without `"` or `\`, not empty). The library sends it quoted either way.
+fn header_key(value: &str) -> Result<String, Error> {
+    let key = unquoted(value);
+    let bad = key
+        .bytes()
+        .any(|b| !(0x20..=0x7e).contains(&b) || b == b'"' || b == b'\\');
+    if key.is_empty() || bad {
+        return Err(Error::invalid(
+            "headers_json: the Idempotency-Key header must be a key of printable ASCII characters without '\"' or '\\', quoted (RFC 8941) or not: it is sent as \"<key>\"",
+        ));
+    }
+    Ok(key.to_owned())
+}
+
+/// The idempotency key of a call, and the header the library sends for it (none when
+/// the caller's own header goes as is: gateways that keep no keys).
 pub(crate) struct Keyed {
     pub key: String,
     header: Option<String>,
@@ -81,27 +99,38 @@ impl Keyed {
         Keyed { key, header }
     }
 
-    /// The header value the library adds, if it adds one.
+    /// The header value the library sends, if it sends one (then it replaces the
+    /// caller's `Idempotency-Key` header).
     pub fn header(&self) -> Option<&str> {
         self.header.as_deref()
     }
 }
 
-/// The idempotency key a call carries: the caller's header (used as is), the caller's
-/// `idempotencyKey` option (PortOne V2 only), or a fresh one when the client sends keys.
+fn find_header(headers: &[(String, String)]) -> Option<&str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(HEADER))
+        .map(|(_, v)| v.as_str())
+}
+
+/// The idempotency key a call carries, decided here once for every language: the
+/// caller's header (on PortOne V2 normalized to an RFC 8941 string: `k` and `"k"` both
+/// send `"k"`; on other gateways sent as is), the caller's `idempotencyKey` option
+/// (PortOne V2 only), or a fresh one when the client sends keys.
 pub(crate) fn for_call(
     config: &Config,
     method: &str,
     headers: &[(String, String)],
     option: Option<&str>,
 ) -> Result<Option<Keyed>, Error> {
-    let header = headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(HEADER));
-    Ok(match (header, option) {
-        (Some((_, value)), _) => Some(Keyed {
+    let v2 = config.gateway == Gateway::PortoneV2;
+    Ok(match (find_header(headers), option) {
+        (Some(value), _) if v2 => Some(Keyed::sent(header_key(value)?)),
+        (Some(value), _) => Some(Keyed {
             key: unquoted(value).to_owned(),
             header: None,
         }),
-        (None, Some(_)) if config.gateway != Gateway::PortoneV2 => {
+        (None, Some(_)) if !v2 => {
             return Err(Error::invalid(format!(
                 "options_json: \"idempotencyKey\" is for PortOne V2 clients; {} keeps no idempotency keys (give an Idempotency-Key header in headers_json to send one anyway)",
                 config.gateway.display()
@@ -111,6 +140,41 @@ pub(crate) fn for_call(
         (None, None) if sends_key(config, method) => Some(Keyed::sent(new_key()?)),
         (None, None) => None,
     })
+}
+
+/// A call's key decided before it is sent, so that the caller has it whatever happens.
+pub(crate) struct Pinned {
+    /// The key the request carries (unquoted), if any.
+    pub key: Option<String>,
+    /// The per-call options that make the request carry exactly that key: the caller's,
+    /// plus `idempotencyKey` when the key is a fresh one drawn here.
+    pub options_json: Option<String>,
+}
+
+/// Decides the key a call with these checked arguments carries (see [`for_call`]) and
+/// pins a fresh one into its options.
+pub(crate) fn pin(
+    config: &Config,
+    method: &str,
+    headers: &[(String, String)],
+    option: Option<&str>,
+    options_json: Option<&str>,
+) -> Result<Pinned, Error> {
+    let key = for_call(config, method, headers, option)?.map(|k| k.key);
+    let drawn = key.is_some() && option.is_none() && find_header(headers).is_none();
+    let options_json = match (&key, drawn) {
+        (Some(key), true) => {
+            let mut map = match options_json.map(serde_json::from_str) {
+                Some(Ok(serde_json::Value::Object(map))) => map,
+                // Checked by the caller already: an object, or no options at all.
+                _ => serde_json::Map::new(),
+            };
+            map.insert("idempotencyKey".into(), key.clone().into());
+            Some(serde_json::Value::Object(map).to_string())
+        }
+        _ => options_json.map(str::to_owned),
+    };
+    Ok(Pinned { key, options_json })
 }
 
 #[cfg(test)]
@@ -149,5 +213,52 @@ mod tests {
         assert_eq!(header_value("abc"), "\"abc\"");
         assert_eq!(unquoted("\"abc\""), "abc");
         assert_eq!(unquoted("abc"), "abc");
+        assert_eq!(unquoted(" \"abc\" "), "abc");
+    }
+
+    fn v2() -> Config {
+        Config::parse(r#"{"gateway":"portone-v2","apiSecret":"s"}"#).unwrap()
+    }
+
+    fn header(value: &str) -> Vec<(String, String)> {
+        vec![("Idempotency-Key".into(), value.into())]
+    }
+
+    #[test]
+    fn a_v2_callers_header_is_sent_as_an_rfc_8941_string_quoted_or_not() {
+        for given in ["order-1-cancel", "\"order-1-cancel\""] {
+            let k = for_call(&v2(), "POST", &header(given), None)
+                .unwrap()
+                .unwrap();
+            assert_eq!(k.key, "order-1-cancel");
+            assert_eq!(k.header(), Some("\"order-1-cancel\""));
+        }
+        for bad in ["", "\"\"", "a\"b", "a\\b", "키"] {
+            let e = for_call(&v2(), "POST", &header(bad), None).err().unwrap();
+            assert!(e.message.contains("RFC 8941"), "{bad}: {}", e.message);
+        }
+    }
+
+    #[test]
+    fn a_drawn_key_is_pinned_into_the_options_and_a_given_one_is_not() {
+        let p = pin(&v2(), "POST", &[], None, Some(r#"{"timeoutMs":5000}"#)).unwrap();
+        let key = p.key.unwrap();
+        let options: serde_json::Value = serde_json::from_str(&p.options_json.unwrap()).unwrap();
+        assert_eq!(options["idempotencyKey"], key.as_str());
+        assert_eq!(options["timeoutMs"], 5000);
+        let p = pin(&v2(), "POST", &header("k-1"), None, None).unwrap();
+        assert_eq!((p.key.as_deref(), p.options_json), (Some("k-1"), None));
+        let p = pin(&v2(), "GET", &[], None, None).unwrap();
+        assert_eq!((p.key, p.options_json), (None, None));
+    }
+
+    #[test]
+    fn other_gateways_send_a_callers_header_as_is() {
+        let nicepay =
+            Config::parse(r#"{"gateway":"nicepay","clientKey":"c","secretKey":"s"}"#).unwrap();
+        let k = for_call(&nicepay, "POST", &header("k1"), None)
+            .unwrap()
+            .unwrap();
+        assert_eq!((k.key.as_str(), k.header()), ("k1", None));
     }
 }
