@@ -84,16 +84,31 @@ impl Completion {
 /// through the pool, never on the caller's thread.
 const NO_CLIENT_LANE: worker_pool::LaneId = 0;
 
-/// Runs `work` on an I/O thread and delivers its outcome. `client` is kept alive until
-/// the callback has returned.
-fn dispatch(
-    client: Option<Arc<paytoken_client>>,
-    completion: Completion,
-    work: impl FnOnce(Option<&paytoken_client>) -> Result<*mut c_void, Error> + Send + 'static,
-) {
+/// Accepts an asynchronous call: a NULL `cb` is refused here (there is nothing to call);
+/// otherwise `work` runs on an I/O thread with the client (a NULL client is reported
+/// through `cb`, like every other error) and its outcome goes to `cb`. The client is kept
+/// alive until the callback has returned.
+///
+/// # Safety
+/// `client` is NULL or a live pointer from `paytoken_client_new`.
+unsafe fn dispatch(
+    client: *const paytoken_client,
+    cb: paytoken_callback,
+    user_data: *mut c_void,
+    work: impl FnOnce(&paytoken_client) -> Result<*mut c_void, Error> + Send + 'static,
+) -> Result<(), Error> {
+    let Some(cb) = cb else {
+        return Err(Error::invalid("cb is NULL"));
+    };
+    let completion = Completion { cb, user_data };
+    // SAFETY: forwarded from the caller.
+    let client = unsafe { share(client) };
     let (lane, max_in_flight) = match &client {
         Some(c) => (c.lane, c.config.max_in_flight),
         None => (NO_CLIENT_LANE, usize::MAX),
+    };
+    let work = |client: Option<&paytoken_client>| {
+        work(client.ok_or_else(|| Error::invalid("client is NULL"))?)
     };
     worker_pool::submit(Job {
         lane,
@@ -113,6 +128,7 @@ fn dispatch(
             drop(client); // only now: the client lives until its callback has returned
         }),
     });
+    Ok(())
 }
 
 /// A new reference to the caller's client, or NULL.
@@ -170,24 +186,19 @@ pub extern "C" fn paytoken_request_async(
     err: *mut paytoken_error,
 ) -> i32 {
     ffi_fallible!(err, {
-        let Some(cb) = cb else {
-            return Err(Error::invalid("cb is NULL"));
-        };
-        let completion = Completion { cb, user_data };
-        // SAFETY: NULL or a live client pointer from the caller.
-        let shared = unsafe { share(client) };
         // SAFETY: the caller's arguments, as documented above; copied before returning.
         // The checked call owns its path and body from here on.
         let checked =
             unsafe { call_from_c(method, path, headers_json, body, body_len, options_json) }
                 .map(|call| call.into_owned());
-        dispatch(shared, completion, move |client| {
-            let client = client.ok_or_else(|| Error::invalid("client is NULL"))?;
-            let sent = checked?.send(client)?;
-            let response = paytoken_response::from_sent(sent, client.config.return_charset);
-            Ok(Box::into_raw(Box::new(response)).cast())
-        });
-        Ok(())
+        // SAFETY: NULL or a live client pointer from the caller.
+        unsafe {
+            dispatch(client, cb, user_data, move |client| {
+                let sent = checked?.send(client)?;
+                let response = paytoken_response::from_sent(sent, client.config.return_charset);
+                Ok(Box::into_raw(Box::new(response)).cast())
+            })
+        }
     })
 }
 
@@ -208,23 +219,19 @@ pub extern "C" fn paytoken_get_token_async(
     err: *mut paytoken_error,
 ) -> i32 {
     ffi_fallible!(err, {
-        let Some(cb) = cb else {
-            return Err(Error::invalid("cb is NULL"));
-        };
         // SAFETY: NULL or a live client pointer from the caller.
-        let shared = unsafe { share(client) };
-        dispatch(shared, Completion { cb, user_data }, |client| {
-            let client = client.ok_or_else(|| Error::invalid("client is NULL"))?;
-            client.require_token_scheme()?;
-            // As paytoken_get_token: every error is scrubbed of this client's secrets.
-            let token = crate::secrets::redact::within(client, || {
-                client
-                    .entry
-                    .with_token(&client.config, |t| ffi::copy_to_c(t.expose().as_bytes()))
-            })?;
-            Ok(token.cast())
-        });
-        Ok(())
+        unsafe {
+            dispatch(client, cb, user_data, |client| {
+                client.require_token_scheme()?;
+                // As paytoken_get_token: every error is scrubbed of this client's secrets.
+                let token = crate::secrets::redact::within(client, || {
+                    client
+                        .entry
+                        .with_token(&client.config, |t| ffi::copy_to_c(t.expose().as_bytes()))
+                })?;
+                Ok(token.cast())
+            })
+        }
     })
 }
 
@@ -279,11 +286,6 @@ pub extern "C" fn paytoken_nicepay_netcancel_async(
     err: *mut paytoken_error,
 ) -> i32 {
     ffi_fallible!(err, {
-        let Some(cb) = cb else {
-            return Err(Error::invalid("cb is NULL"));
-        };
-        // SAFETY: NULL or a live client pointer from the caller.
-        let shared = unsafe { share(client) };
         // SAFETY: NULL or the caller's NUL-terminated strings; copied before returning.
         let args = unsafe {
             ffi::str_arg(order_id, "order_id").and_then(|order_id| {
@@ -291,13 +293,14 @@ pub extern "C" fn paytoken_nicepay_netcancel_async(
                 Ok((order_id.to_owned(), options.map(str::to_owned)))
             })
         };
-        dispatch(shared, Completion { cb, user_data }, move |client| {
-            let client = client.ok_or_else(|| Error::invalid("client is NULL"))?;
-            let (order_id, options) = args?;
-            let now = netcancel::now_unix_secs();
-            let outcome = netcancel::netcancel(client, &order_id, options.as_deref(), now)?;
-            Ok(ffi::into_c_string(&outcome.to_string())?.cast())
-        });
-        Ok(())
+        // SAFETY: NULL or a live client pointer from the caller.
+        unsafe {
+            dispatch(client, cb, user_data, move |client| {
+                let (order_id, options) = args?;
+                let now = netcancel::now_unix_secs();
+                let outcome = netcancel::netcancel(client, &order_id, options.as_deref(), now)?;
+                Ok(ffi::into_c_string(&outcome.to_string())?.cast())
+            })
+        }
     })
 }
