@@ -210,6 +210,27 @@ int32_t paytoken_get_token_cached(const struct paytoken_client *client,
                                   struct paytoken_error *err);
 
 /**
+ * `paytoken_nicepay_netcancel` without waiting: same arguments, same checks, same
+ * outcome JSON, but it returns at once and the outcome goes to `cb` (see
+ * `paytoken_callback`): on success `result` is the NUL-terminated outcome JSON
+ * (`char *`, `{"outcome":"cancelled"|"notNeeded"|"retry",...}`) that the callback owns
+ * and releases with `paytoken_string_free`. As with the synchronous call, transport
+ * errors are an outcome (`"retry"`), never an error; errors are only invalid arguments
+ * (a NULL client or `order_id`, an empty `order_id`, a client that is not NICEPAY,
+ * malformed `options_json`), reported through `cb`.
+ *
+ * Same acceptance, thread, lane, client-lifetime and fork rules as
+ * `paytoken_request_async`: with a non-NULL `cb` it returns `PAYTOKEN_OK` and `cb` is
+ * called exactly once; the arguments are copied before this returns.
+ */
+int32_t paytoken_nicepay_netcancel_async(const struct paytoken_client *client,
+                                         const char *order_id,
+                                         const char *options_json,
+                                         paytoken_callback cb,
+                                         void *user_data,
+                                         struct paytoken_error *err);
+
+/**
  * Parses and validates `config_json` (see the config keys in the README) and creates a
  * client. No network I/O happens here.
  *
@@ -257,29 +278,6 @@ int32_t paytoken_client_stats(const struct paytoken_client *client,
                               struct paytoken_error *err);
 
 /**
- * Gives a fresh idempotency key in `*key_out` if this client sends one on `method`
- * (a PortOne V2 client with config `idempotency` on, the default, and a POST, PUT,
- * PATCH or DELETE); otherwise returns `PAYTOKEN_OK` with `*key_out = NULL`. Release the
- * key with `paytoken_string_free`.
- *
- * The key is 32 URL-safe ASCII characters from the OS's random source. Nothing is sent
- * and nothing is remembered: the key is only useful if you pass it to the request as
- * the per-call option `{"idempotencyKey":"<key>"}`. That is the pattern for a payment
- * call whose outcome you must never lose: make the key, store it with the order, send
- * the request with it; after a timeout or network error, send the same request with the
- * same key again (within 3 hours) and PortOne V2 answers what the first one did instead
- * of acting twice. Every binding does this for you and puts the key on its responses
- * and errors.
- *
- * Errors: `PAYTOKEN_E_INVALID_ARGUMENT` for a NULL client, method or `key_out`, or a
- * method that is not GET/POST/PUT/PATCH/DELETE. Thread-safe; no I/O.
- */
-int32_t paytoken_idempotency_key_new(const struct paytoken_client *client,
-                                     const char *method,
-                                     char **key_out,
-                                     struct paytoken_error *err);
-
-/**
  * Sends the library's log records to the host language instead of (or beside)
  * `PAYTOKEN_LOG`'s stderr lines. Process-wide; call it again to change it.
  *
@@ -310,6 +308,64 @@ int32_t paytoken_log_next(int32_t *level_out, char **message_out);
  * How many records were dropped because the queue was full, since the process started.
  */
 uint64_t paytoken_log_dropped(void);
+
+/**
+ * Gives a fresh idempotency key in `*key_out` if this client sends one on `method`
+ * (a PortOne V2 client with config `idempotency` on, the default, and a POST, PUT,
+ * PATCH or DELETE); otherwise returns `PAYTOKEN_OK` with `*key_out = NULL`. Release the
+ * key with `paytoken_string_free`.
+ *
+ * The key is 32 URL-safe ASCII characters from the OS's random source. Nothing is sent
+ * and nothing is remembered: the key is only useful if you pass it to the request as
+ * the per-call option `{"idempotencyKey":"<key>"}`. That is the pattern for a payment
+ * call whose outcome you must never lose: make the key, store it with the order, send
+ * the request with it; after a timeout or network error, send the same request with the
+ * same key again (within 3 hours) and PortOne V2 answers what the first one did instead
+ * of acting twice. Every binding does this for you and puts the key on its responses
+ * and errors.
+ *
+ * Errors: `PAYTOKEN_E_INVALID_ARGUMENT` for a NULL client, method or `key_out`, or a
+ * method that is not GET/POST/PUT/PATCH/DELETE. Thread-safe; no I/O.
+ */
+int32_t paytoken_idempotency_key_new(const struct paytoken_client *client,
+                                     const char *method,
+                                     char **key_out,
+                                     struct paytoken_error *err);
+
+/**
+ * Decides, before sending, the `Idempotency-Key` that `paytoken_request_ex` (or
+ * `paytoken_request_async`) with these `method`, `headers_json` and `options_json`
+ * carries, and pins it, so that the caller has the key whatever the outcome (the
+ * error struct has no room for it). The rule, the same for every language:
+ *
+ * 1. an `Idempotency-Key` header in `headers_json`: on a PortOne V2 client its key is
+ *    sent as the RFC 8941 string `"<key>"`, whether the header was quoted or not (a
+ *    key with a `"`, a `\` or a character that is not printable ASCII is
+ *    `PAYTOKEN_E_INVALID_ARGUMENT`); other gateways get the header as is;
+ * 2. else the `idempotencyKey` option (PortOne V2 clients only);
+ * 3. else, when this client sends keys on `method` (PortOne V2, config `idempotency`
+ *    on, POST/PUT/PATCH/DELETE), a fresh key (as `paytoken_idempotency_key_new`);
+ * 4. else none.
+ *
+ * On `PAYTOKEN_OK`: `*key_out` is the key (unquoted; NULL when the request carries
+ * none), and `*options_out` is the options JSON to send instead of `options_json`: the
+ * same options, plus `"idempotencyKey"` when the key is a fresh one drawn here (so the
+ * request carries exactly this key); NULL when `options_json` was NULL and nothing was
+ * added. Release both with `paytoken_string_free`. Send the request with the same
+ * `method` and `headers_json`; `paytoken_response_idempotency_key` then answers the
+ * same key.
+ *
+ * Errors: `PAYTOKEN_E_INVALID_ARGUMENT` for a NULL client, method, `key_out` or
+ * `options_out`, and for every argument error the request itself would report about
+ * `method`, `headers_json` and `options_json`. Thread-safe; no I/O.
+ */
+int32_t paytoken_idempotency_key_pin(const struct paytoken_client *client,
+                                     const char *method,
+                                     const char *headers_json,
+                                     const char *options_json,
+                                     char **key_out,
+                                     char **options_out,
+                                     struct paytoken_error *err);
 
 /**
  * Computes NICEPAY's `signData` for the fields a call needs: lower-case hex of

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # docs/c-api.md must name every C function declared in include/paytoken.h, every status,
-# every config key of the key table (src/config_schema.rs) and every key src/config.rs reads and every per-call option of
-# src/call_options.rs: a new function or key without documentation fails `make test`.
+# every config key of the key table (src/config/schema.rs) and every key src/config/mod.rs reads and every per-call option of
+# src/call/options.rs: a new function or key without documentation fails `make test`.
 # The design documents in docs/ must link to each other where the code points to them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,9 +10,9 @@ import re, sys
 
 doc = open("docs/c-api.md", encoding="utf-8").read()
 header = open("include/paytoken.h", encoding="utf-8").read()
-config = open("src/config.rs", encoding="utf-8").read()
-schema = open("src/config_schema.rs", encoding="utf-8").read()
-options = open("src/call_options.rs", encoding="utf-8").read()
+config = open("src/config/mod.rs", encoding="utf-8").read()
+schema = open("src/config/schema.rs", encoding="utf-8").read()
+options = open("src/call/options.rs", encoding="utf-8").read()
 
 # Declarations: a return type, then the name and its opening parenthesis, at a line start.
 functions = sorted(set(re.findall(r"^[a-z][\w \*]*?\b(paytoken_\w+)\(", header, re.M)))
@@ -23,7 +23,7 @@ keys = set()
 for table in re.findall(r"KEYS[^=]*=\s*&\[(.*?)\];", config, re.S):
     keys.update(re.findall(r'"([A-Za-z][A-Za-z0-9]*)"', table))
 keys.update(re.findall(r'reader\s*\.\s*\w+\(\s*"([A-Za-z][A-Za-z0-9]*)"', config))
-# The key table itself: `key("name", ...)` entries of src/config_schema.rs.
+# The key table itself: `key("name", ...)` entries of src/config/schema.rs.
 keys.update(re.findall(r'\bkey\(\s*"([A-Za-z][A-Za-z0-9]*)"', schema))
 option_keys = set()
 for table in re.findall(r"KEYS[^=]*=\s*&\[(.*?)\];", options, re.S):

@@ -6,11 +6,11 @@
 use std::ffi::CStr;
 
 use crate::config::Config;
-use crate::http::HttpResponse;
-use crate::response::{
+use crate::ffi::response::{
     paytoken_response, paytoken_response_body, paytoken_response_header,
     paytoken_response_headers_json, paytoken_response_status,
 };
+use crate::transport::http::HttpResponse;
 
 /// The config parser (`paytoken_client_new`'s JSON).
 pub fn config(data: &[u8]) {
@@ -47,13 +47,13 @@ pub fn jwt_exp(data: &[u8]) {
 /// The caller's `headers_json` and `options_json` of `paytoken_request_ex`.
 pub fn request_json(data: &[u8]) {
     if let Ok(text) = std::str::from_utf8(data) {
-        if let Ok(headers) = crate::request::parse_headers(Some(text)) {
+        if let Ok(headers) = crate::call::args::parse_headers(Some(text)) {
             for (name, value) in headers {
                 assert!(!name.is_empty() && !name.bytes().any(|b| b <= b' ' || b == b':'));
                 assert!(!value.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0));
             }
         }
-        let _ = crate::call_options::CallOptions::parse(Some(text));
+        let _ = crate::call::options::CallOptions::parse(Some(text));
     }
 }
 

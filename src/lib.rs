@@ -2,8 +2,22 @@
 //! PortOne V2) and authorized requests, exposed as a C ABI for PHP, Python, Node and
 //! Java servers. See `include/paytoken.h` for the API and README.md for the behaviour.
 //!
-//! One module per exposed type (client, token, request, response), the shared machinery
-//! beside them (config, cache, http, gateway), and `ffi` for the boundary itself.
+//! Layout (each folder one subsystem; its `mod.rs` says what it holds):
+//! - `ffi/`: the C boundary, every exported function and nothing else (argument checks,
+//!   panic catching, secret scrubbing of what crosses it, conversions). All the C API's
+//!   `unsafe` is there; nothing outside it names a C type except the status numbers.
+//! - `call/`: the call pipeline (`run.rs`): a checked `Call` sent with the client's
+//!   authorization, 401 handling and the idempotency key; `client.rs` is the client.
+//! - `config/`: the config JSON and its key table (`schema.rs`).
+//! - `cache/`: the process-wide token cache (and the host-wide `cacheDir` file).
+//! - `gateway/`: everything NICEPAY, PortOne V1 and PortOne V2 specific.
+//! - `transport/`: HTTP, allowed origins, proxy, DNS.
+//! - `recovery/`: idempotency keys, resends after an unknown outcome, NICEPAY's
+//!   network cancel.
+//! - `runtime/`: the async worker pool, the log sink, and `fork.rs`, the one owner of
+//!   fork safety.
+//! - `secrets/`: the secret type, redaction, and the wiping allocator.
+//! - `error.rs` (statuses and the error type), `text.rs` (charsets), `timestamp.rs`.
 
 #![deny(unsafe_op_in_unsafe_fn)]
 // The exported functions take raw pointers from C by design; each checks them (NULL is
@@ -11,72 +25,59 @@
 // would change nothing for C callers. rustls-ffi makes the same choice.
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 
-mod ffi;
-
-pub mod async_call;
+pub mod ffi;
 
 mod cache;
-mod call_options;
-pub mod client;
+mod call;
 mod config;
-mod config_schema;
 pub mod error;
-mod fork;
 mod gateway;
-mod http;
-mod idempotency;
-mod log;
-pub mod log_sink;
-mod netcancel;
-mod origin;
-mod proxy;
-mod redact;
-pub mod request;
-mod resolver;
-pub mod response;
-mod secret;
+mod recovery;
+mod runtime;
+mod secrets;
 mod text;
 mod timestamp;
-pub mod token;
-mod unknown_outcome;
+mod transport;
 mod verify;
-mod verify_ffi;
-pub mod version;
-mod wipe;
-mod worker_pool;
 
 // Internal parsers for the fuzz targets in fuzz/ (see src/fuzzing.rs); off by default.
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 
-/// Every heap block the library frees is zeroed first (see `wipe.rs`).
+/// Every heap block the library frees is zeroed first (see `secrets/wipe.rs`).
 #[global_allocator]
-static ALLOCATOR: wipe::WipingAllocator = wipe::WipingAllocator;
+static ALLOCATOR: secrets::wipe::WipingAllocator = secrets::wipe::WipingAllocator;
 
-pub use async_call::{
-    paytoken_callback, paytoken_get_token_async, paytoken_get_token_cached, paytoken_request_async,
+pub use error::paytoken_status;
+pub use ffi::async_call::{
+    paytoken_callback, paytoken_get_token_async, paytoken_get_token_cached,
+    paytoken_nicepay_netcancel_async, paytoken_request_async,
 };
-pub use client::{
+pub use ffi::client::{
     paytoken_client, paytoken_client_free, paytoken_client_new, paytoken_client_stats,
 };
-pub use error::{paytoken_error, paytoken_status};
-pub use idempotency::paytoken_idempotency_key_new;
-pub use log_sink::{paytoken_log_configure, paytoken_log_dropped, paytoken_log_next};
-pub use netcancel::{paytoken_nicepay_netcancel, paytoken_nicepay_sign};
-pub use request::{paytoken_request, paytoken_request_ex};
-pub use response::{
+pub use ffi::error::paytoken_error;
+pub use ffi::log::{
+    paytoken_log_configure, paytoken_log_dropped, paytoken_log_fn, paytoken_log_next,
+};
+pub use ffi::recovery::{
+    paytoken_idempotency_key_new, paytoken_idempotency_key_pin, paytoken_nicepay_netcancel,
+    paytoken_nicepay_sign,
+};
+pub use ffi::request::{paytoken_request, paytoken_request_ex};
+pub use ffi::response::{
     paytoken_response, paytoken_response_body, paytoken_response_free, paytoken_response_header,
     paytoken_response_headers_json, paytoken_response_idempotency_key, paytoken_response_status,
     paytoken_response_text,
 };
-pub use token::{paytoken_get_token, paytoken_invalidate, paytoken_string_free};
-pub use verify_ffi::{paytoken_verify_payment, paytoken_verify_webhook};
-pub use version::{
+pub use ffi::token::{paytoken_get_token, paytoken_invalidate, paytoken_string_free};
+pub use ffi::verify::{paytoken_verify_payment, paytoken_verify_webhook};
+pub use ffi::version::{
     paytoken_abi_version, paytoken_config_schema, paytoken_error_size, paytoken_strerror,
     paytoken_version,
 };
 
 /// The config key table, for the `paytoken` command (not part of the C API).
 #[doc(hidden)]
-pub use config_schema::{key_table as config_key_table, KeyType as ConfigKeyType};
+pub use config::schema::{key_table as config_key_table, KeyType as ConfigKeyType};

@@ -2,56 +2,14 @@
 //! and never deadlocks — also when another parent thread was mid-fetch at the fork.
 
 mod common;
+mod fork_support;
 
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::*;
+use fork_support::{in_child, wait_child, wait_for};
 use serde_json::json;
-
-/// Waits for a child at most `limit`; kills it (and fails) if it hangs.
-fn wait_child(pid: libc::pid_t, limit: Duration) -> i32 {
-    let start = Instant::now();
-    loop {
-        let mut status = 0;
-        let r = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
-        if r == pid {
-            assert!(libc::WIFEXITED(status), "child died by a signal ({status})");
-            return libc::WEXITSTATUS(status);
-        }
-        if start.elapsed() > limit {
-            // Say where it is stuck before killing it (gdb is optional).
-            if let Ok(bt) = std::process::Command::new("gdb")
-                .args([
-                    "-p",
-                    &pid.to_string(),
-                    "-batch",
-                    "-ex",
-                    "thread apply all bt 25",
-                ])
-                .output()
-            {
-                eprintln!("hung child {pid}:\n{}", String::from_utf8_lossy(&bt.stdout));
-            }
-            unsafe { libc::kill(pid, libc::SIGKILL) };
-            unsafe { libc::waitpid(pid, &mut status, 0) };
-            panic!("the child hung (deadlock?)");
-        }
-        thread::sleep(Duration::from_millis(20));
-    }
-}
-
-/// Runs `body` in a forked child; its return value is the exit code.
-fn in_child(body: impl FnOnce() -> i32) -> libc::pid_t {
-    match unsafe { libc::fork() } {
-        -1 => panic!("fork failed"),
-        0 => {
-            let code = std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)).unwrap_or(99);
-            unsafe { libc::_exit(code) }
-        }
-        pid => pid,
-    }
-}
 
 #[test]
 fn a_child_reuses_cached_tokens_and_survives_a_fetch_in_flight_at_fork() {
@@ -66,7 +24,13 @@ fn a_child_reuses_cached_tokens_and_survives_a_fetch_in_flight_at_fork() {
     let nicepay_config = sim.nicepay(json!({}));
     let cfg = nicepay_config.clone();
     let in_flight = thread::spawn(move || Client::new(&cfg).unwrap().token().unwrap());
-    thread::sleep(Duration::from_millis(300));
+    // The simulator counts a token request when it arrives, before the delay: from then
+    // on the fetch is in flight.
+    wait_for(
+        "the NICEPAY token request reaches the simulator",
+        Duration::from_secs(10),
+        || sim.token_requests("nicepay") == 1,
+    );
 
     let v1_config = sim.portone_v1(json!({}));
     let pid = in_child(move || {

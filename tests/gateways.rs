@@ -92,7 +92,8 @@ fn portone_v2_token_scheme_logs_in_and_reads_the_jwt_exp() {
     assert_eq!(resp.status, 200);
     let seen = sim.last_request();
     assert_eq!(seen["headers"]["authorization"], format!("Bearer {token}"));
-    assert_eq!(seen["headers"]["idempotency-key"], "k-1");
+    // The caller's unquoted key goes out as an RFC 8941 string (PortOne V2's rule).
+    assert_eq!(seen["headers"]["idempotency-key"], "\"k-1\"");
     let valid = client.stats()["tokenValidForMs"].as_u64().unwrap();
     assert!(valid > 1_790_000 && valid <= 1_800_000, "{valid}");
 }

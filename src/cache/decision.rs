@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use crate::error::{paytoken_status, Error};
 use crate::gateway::IssuedToken;
-use crate::secret::Secret;
+use crate::secrets::secret::Secret;
 
 use super::jitter::spread;
 

@@ -1,11 +1,10 @@
 //! Where tokens come from, injected so that the cache's effects can be tested without a
 //! network. Production sends the gateway's token request over HTTP.
 
-use crate::config::{Config, Gateway};
+use crate::config::Config;
 use crate::error::Error;
 use crate::gateway::{self, IssuedToken};
-use crate::http::{self, Purpose};
-use crate::timestamp::parse_http_date_secs;
+use crate::transport::http::{self, Purpose};
 
 /// A token answer, and the gateway's clock reading in it when it carried one.
 pub(crate) struct Fetched {
@@ -41,14 +40,7 @@ impl TokenFetcher for HttpFetcher {
             &request.body,
         )?;
         let issued = gateway::parse_token_answer(config, &answer)?;
-        // lifetime = expiry − the gateway's now, so now = expiry − lifetime; except that
-        // PortOne V2 falls back to the local clock when there is no usable Date header.
-        let clock_read = config.gateway != Gateway::PortoneV2
-            || answer
-                .header("date")
-                .and_then(parse_http_date_secs)
-                .is_some();
-        let gateway_now_ms = clock_read.then(|| issued.expiry_ms - issued.lifetime_ms);
+        let gateway_now_ms = gateway::clock_reading(config, &answer, &issued);
         Ok(Fetched {
             issued,
             gateway_now_ms,

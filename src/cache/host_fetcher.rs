@@ -8,8 +8,8 @@ use std::time::Instant;
 use crate::config::Config;
 use crate::error::Error;
 use crate::gateway::IssuedToken;
-use crate::http;
-use crate::log;
+use crate::runtime::log;
+use crate::transport::http;
 
 use super::decision::fresh_for;
 use super::fetcher::{Fetched, TokenFetcher};
@@ -66,7 +66,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::secret::Secret;
+    use crate::secrets::secret::Secret;
 
     /// Counts network fetches; each brings a new token valid for `lifetime`.
     struct Network {

@@ -21,12 +21,14 @@ use std::os::fd::AsRawFd;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+
+use super::host_lock::HostLock;
 use std::time::{Duration, Instant};
 
 use zeroize::Zeroizing;
 
 use crate::error::Error;
-use crate::secret::{digest_parts, Secret};
+use crate::secrets::secret::{digest_parts, Secret};
 
 /// The first line of every file. The format: that line, then `key`, `boot`,
 /// `deadline` (CLOCK_MONOTONIC ns), `expiry` (the gateway's, ms) and `token` lines of
@@ -256,17 +258,20 @@ impl HostFile {
 
     /// Takes the cross-process refresh lock, waiting at most `budget`. Dropping the
     /// returned file (or the process dying) releases it.
-    pub fn lock(&self, budget: Duration) -> Result<File, Error> {
+    pub fn lock(&self, budget: Duration) -> Result<HostLock, Error> {
         check_dir(&self.dir)?;
-        let file = open_nofollow(
-            &self.lock_path,
-            OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create(true)
-                .mode(0o600),
-        )
+        let lock = HostLock::open(|| {
+            open_nofollow(
+                &self.lock_path,
+                OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .create(true)
+                    .mode(0o600),
+            )
+        })
         .map_err(|e| io_error(&self.lock_path, "cannot be opened", &e))?;
+        let file = lock.file();
         let meta = file
             .metadata()
             .map_err(|e| io_error(&self.lock_path, "cannot be read", &e))?;
@@ -276,7 +281,7 @@ impl HostFile {
         loop {
             // SAFETY: a valid descriptor we own.
             if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
-                return Ok(file);
+                return Ok(lock);
             }
             let e = std::io::Error::last_os_error();
             if e.kind() != ErrorKind::WouldBlock && e.raw_os_error() != Some(libc::EINTR) {

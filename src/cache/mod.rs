@@ -18,6 +18,7 @@ mod decision;
 mod fetcher;
 mod host_fetcher;
 mod host_file;
+pub(crate) mod host_lock;
 mod jitter;
 mod registry;
 mod stats;
@@ -31,9 +32,9 @@ use arc_swap::ArcSwapOption;
 use crate::config::Config;
 use crate::error::Error;
 use crate::gateway;
-use crate::http;
-use crate::log;
-use crate::secret::Secret;
+use crate::runtime::log;
+use crate::secrets::secret::Secret;
+use crate::transport::http;
 
 use clock::{gateway_skew_ms, Clock, MonotonicClock};
 use decision::{fresh_for, CachedToken, Decision};
@@ -42,7 +43,7 @@ use fetcher::{HttpFetcher, TokenFetcher};
 use host_fetcher::HostCacheFetcher;
 pub(crate) use host_file::prepare_dir as prepare_host_cache_dir;
 use host_file::HostFile;
-pub(crate) use registry::{all_entries, entry_for, lock_registry, Registry};
+pub(crate) use registry::{entry_for, fork_prepare, ForkGuard};
 pub use stats::Stats;
 
 pub struct Entry {

@@ -3,32 +3,32 @@
 //! can lock them all.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard, Once};
+use std::sync::{Mutex, MutexGuard};
 
 use crate::config::Config;
-use crate::log;
+use crate::runtime::log;
 
-use super::{Entry, HostFile};
+use super::{Entry, EntryState, HostFile};
 
 pub(crate) type Registry = Option<HashMap<[u8; 32], &'static Entry>>;
-pub(crate) static REGISTRY: Mutex<Registry> = Mutex::new(None);
+static REGISTRY: Mutex<Registry> = Mutex::new(None);
 
-pub(crate) fn lock_registry() -> MutexGuard<'static, Registry> {
+fn lock_registry() -> MutexGuard<'static, Registry> {
     REGISTRY.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// The entry for a config's cache key, created on first use.
 pub fn entry_for(config: &Config) -> &'static Entry {
-    static FORK_HANDLERS: Once = Once::new();
-    FORK_HANDLERS.call_once(crate::fork::install);
+    crate::runtime::fork::install();
 
     // With `cacheDir` the entry also reads and writes that directory's file: another
     // entry than the same account's without it.
     let key = match &config.cache_dir {
         None => config.cache_key(),
-        Some(dir) => {
-            crate::secret::digest_parts(&[&config.cache_key(), dir.as_os_str().as_encoded_bytes()])
-        }
+        Some(dir) => crate::secrets::secret::digest_parts(&[
+            &config.cache_key(),
+            dir.as_os_str().as_encoded_bytes(),
+        ]),
     };
     let mut registry = lock_registry();
     let map = registry.get_or_insert_with(HashMap::new);
@@ -51,8 +51,36 @@ pub fn entry_for(config: &Config) -> &'static Entry {
     })
 }
 
+/// The registry's and every entry's lock, held across `fork()` (see `runtime/fork.rs`).
+pub(crate) struct ForkGuard {
+    _registry: MutexGuard<'static, Registry>,
+    entries: Vec<MutexGuard<'static, EntryState>>,
+}
+
+pub(crate) fn fork_prepare() -> ForkGuard {
+    let registry = lock_registry();
+    let entries = all_entries(&registry)
+        .into_iter()
+        .map(|e| e.lock())
+        .collect();
+    ForkGuard {
+        _registry: registry,
+        entries,
+    }
+}
+
+impl ForkGuard {
+    /// In the child: fetches that other parent threads had in flight are marked
+    /// finished (the child fetches for itself).
+    pub fn child(mut self) {
+        for st in self.entries.iter_mut() {
+            st.reset_after_fork();
+        }
+    }
+}
+
 /// All entries, for the fork handlers.
-pub(crate) fn all_entries(registry: &Registry) -> Vec<&'static Entry> {
+fn all_entries(registry: &Registry) -> Vec<&'static Entry> {
     registry
         .as_ref()
         .map(|m| m.values().copied().collect())

@@ -17,9 +17,9 @@ use zeroize::Zeroizing;
 
 use crate::config::{Charset, Config, Credentials, Gateway, Scheme};
 use crate::error::Error;
-use crate::http::HttpResponse;
-use crate::redact;
-use crate::secret::Secret;
+use crate::secrets::redact;
+use crate::secrets::secret::Secret;
+use crate::transport::http::HttpResponse;
 
 /// The longest token lifetime believed: a week (real ones are 30 minutes to a day). Beyond
 /// it the answer is a lie or a bug, and caching it would pin a token that stops working.
@@ -104,6 +104,25 @@ pub fn authorization(config: &Config, token: Option<&Secret>) -> Zeroizing<Strin
         }
         _ => unreachable!("config validation pairs schemes with credentials"),
     }
+}
+
+/// How to learn the outcome of a business request that may have reached the gateway
+/// (a timeout or a lost connection): named in the error's message.
+pub fn reconcile_advice(gateway: Gateway) -> &'static str {
+    match gateway {
+        Gateway::Nicepay => "NICEPAY network cancel",
+        Gateway::PortoneV1 => "look the payment up by its merchant_uid",
+        Gateway::PortoneV2 => "PortOne Idempotency-Key",
+    }
+}
+
+/// The gateway's clock reading in a token answer (ms since the epoch, its clock):
+/// expiry minus lifetime, as the lifetime was computed against it. PortOne V2's comes
+/// from the `Date` header: without a usable one its lifetime was computed against the
+/// local clock, so there is no reading.
+pub fn clock_reading(config: &Config, answer: &HttpResponse, issued: &IssuedToken) -> Option<i64> {
+    let read = config.gateway != Gateway::PortoneV2 || portone_v2::has_date(answer);
+    read.then(|| issued.expiry_ms - issued.lifetime_ms)
 }
 
 /// The error for a business request that got 401 (after the one retry, for tokens).

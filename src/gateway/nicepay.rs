@@ -7,8 +7,8 @@ use zeroize::Zeroizing;
 use super::{basic, checked_token, describe_code, json_object, IssuedToken, TokenRequest};
 use crate::config::{Charset, Config, Credentials};
 use crate::error::Error;
-use crate::http::HttpResponse;
 use crate::timestamp::parse_iso8601_ms;
+use crate::transport::http::HttpResponse;
 
 /// Result codes that mean the credentials themselves are wrong.
 const CREDENTIAL_CODES: &[&str] = &["U101", "U104", "U116", "U117", "U304", "U103"];

@@ -8,7 +8,7 @@ use zeroize::Zeroizing;
 use super::{checked_token, describe_code, json_body, json_object, IssuedToken, TokenRequest};
 use crate::config::{Config, Credentials};
 use crate::error::Error;
-use crate::http::HttpResponse;
+use crate::transport::http::HttpResponse;
 
 pub fn token_request(config: &Config) -> TokenRequest {
     let Credentials::PortoneV1 {

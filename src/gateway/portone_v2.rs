@@ -10,8 +10,8 @@ use zeroize::Zeroizing;
 use super::{checked_token, describe_code, json_body, json_object, IssuedToken, TokenRequest};
 use crate::config::{Config, Credentials};
 use crate::error::Error;
-use crate::http::HttpResponse;
 use crate::timestamp::parse_http_date_secs;
+use crate::transport::http::HttpResponse;
 
 pub fn token_request(config: &Config) -> TokenRequest {
     let Credentials::PortoneV2 { api_secret } = &config.credentials else {
@@ -72,6 +72,14 @@ pub fn parse_token_answer(config: &Config, answer: &HttpResponse) -> Result<Issu
 }
 
 /// The `exp` claim of a JWT (its signature is the gateway's business, not ours).
+/// Whether the answer carries a `Date` header this module reads the clock from.
+pub(crate) fn has_date(answer: &HttpResponse) -> bool {
+    answer
+        .header("date")
+        .and_then(parse_http_date_secs)
+        .is_some()
+}
+
 pub(crate) fn jwt_exp(jwt: &str) -> Option<i64> {
     let payload = jwt.split('.').nth(1)?;
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD

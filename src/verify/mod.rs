@@ -2,10 +2,11 @@
 //! (look a payment up, compare it with what the shop expects, answer a verdict) and of
 //! webhook verification (PortOne V2's Standard Webhooks signature, NICEPAY's
 //! `signature`, PortOne V1's unsigned notice). Nothing here touches the network or names
-//! a C type: `verify_ffi.rs` sends the lookup through the ordinary request path (tokens,
-//! the 401 retry) and hands the answer to [`payment::judge`].
+//! a C type: `check` sends the lookups through the one call pipeline (tokens, the 401
+//! retry) and hands the answers to [`payment::judge`]; `ffi::verify` is the C side.
 
 pub mod amount;
+pub(crate) mod check;
 pub mod nicepay_webhook;
 pub mod payment;
 pub mod standard_webhooks;

@@ -1,6 +1,7 @@
 'use strict';
 // token() and request() without libuv's thread pool. The library runs each call on its
-// own I/O threads (paytoken_request_async, paytoken_get_token_async) and reports the
+// own I/O threads (paytoken_request_async, paytoken_get_token_async,
+// paytoken_nicepay_netcancel_async) and reports the
 // outcome through one callback registered with koffi once per thread; koffi queues that
 // call from the library's thread onto this thread's event loop. So any number of calls
 // can be in flight (the client's `maxInFlight` bounds how many run at once, the rest
@@ -49,6 +50,14 @@ function bind() {
       errOut,
     ]),
     tokenAsync: fn('paytoken_get_token_async', [ClientPtr, CompletionPtr, 'uintptr_t', errOut]),
+    netcancelAsync: fn('paytoken_nicepay_netcancel_async', [
+      ClientPtr,
+      'const char *', // order_id
+      'const char *', // options_json
+      CompletionPtr,
+      'uintptr_t',
+      errOut,
+    ]),
     tokenCached: fn('paytoken_get_token_cached', [ClientPtr, koffi.out(koffi.pointer('void *')), errOut]),
     // One registration for the life of the thread: it is never unregistered, because the
     // library may call it for as long as calls are in flight.
@@ -73,7 +82,7 @@ function complete(id, status, result, errPtr) {
     let value = null;
     let error = null;
     if (status === 0) {
-      value = call.kind === 'token' ? takeString(n, result) : takeResponse(n, result, call.request);
+      value = call.kind === 'request' ? takeResponse(n, result, call.request) : takeString(n, result);
     } else {
       error = koffi.decode(errPtr, ErrorStruct);
     }
@@ -135,6 +144,11 @@ function tokenAsync(handle) {
   return track('token', (a, id, err) => a.tokenAsync(handle, a.callback, id, err));
 }
 
+/** Starts paytoken_nicepay_netcancel_async; resolves with the outcome JSON. */
+function netcancelAsync(handle, orderId, optionsJson) {
+  return track('netcancel', (a, id, err) => a.netcancelAsync(handle, orderId, optionsJson, a.callback, id, err));
+}
+
 /** The fresh cached token, or null when getting one needs I/O. Throws the typed error. */
 function tokenCached(handle) {
   const a = api();
@@ -156,4 +170,4 @@ function inFlight() {
   return pending.size;
 }
 
-module.exports = { requestAsync, tokenAsync, tokenCached, settle, inFlight };
+module.exports = { requestAsync, tokenAsync, netcancelAsync, tokenCached, settle, inFlight };

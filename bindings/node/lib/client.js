@@ -6,7 +6,7 @@
 const util = require('node:util');
 const { isMainThread } = require('node:worker_threads');
 const { native, runSync, callAsync, check } = require('./native');
-const { requestAsync, tokenAsync, tokenCached, settle } = require('./async');
+const { requestAsync, tokenAsync, netcancelAsync, tokenCached, settle } = require('./async');
 const { Gate } = require('./gate');
 
 // The main thread runs calls on the library's own I/O threads (lib/async.js). A worker
@@ -17,7 +17,15 @@ const onLibraryThreads = isMainThread;
 const gate = new Gate();
 const { describe, requireObject, toJson, cString, checkTimeoutMs, unknownOption } = require('./args');
 const { invalidArgument, fromStatus } = require('./errors');
-const { keyForCall, callOptions, rethrowWithKey, nicepaySign, netcancelOp } = require('./recovery');
+const {
+  pinKey,
+  callOptions,
+  rethrowWithKey,
+  nicepaySign,
+  netcancelArgs,
+  netcancelResult,
+  netcancelOp,
+} = require('./recovery');
 const { verifyPaymentOp, verifyWebhookOp } = require('./verify');
 const { readResponse } = require('./response');
 const { drainLogs } = require('./logs');
@@ -145,15 +153,18 @@ class Client {
    * Sends NICEPAY's network cancel for `orderId` (an approval whose outcome is unknown:
    * within one hour). Resolves with `{outcome: 'cancelled'|'notNeeded'|'retry',
    * mustRetry, resultCode, resultMsg, httpStatus}`; a timeout or network error is outcome
-   * 'retry' (mustRetry true), never a rejection. Runs on libuv's pool: the event loop
-   * never waits.
+   * 'retry' (mustRetry true), never a rejection. Runs on the library's own I/O threads
+   * (libuv's pool in worker threads): the event loop never waits.
    * @param {string} orderId
    * @param {{timeoutMs?: number}} [options]
    */
   nicepayNetcancel(orderId, options) {
     if (options !== null && typeof options === 'object') checkTimeoutMs(options.timeoutMs);
-    return this.#onPool(() => netcancelOp(this.#live(), orderId, options))
-      .then((result) => Object.freeze({ ...result, mustRetry: result.outcome === 'retry' }));
+    if (!onLibraryThreads) return this.#onPool(() => netcancelOp(this.#live(), orderId, options));
+    return this.#async(() => {
+      const [orderIdArg, optionsArg] = netcancelArgs(orderId, options);
+      return netcancelAsync(this.#live(), orderIdArg, optionsArg);
+    }).then(netcancelResult);
   }
 
   /**
@@ -244,8 +255,7 @@ class Client {
     const pathArg = cString(fullPath, 'path');
     const headersArg = options.headers === undefined ? null : cString(headersJson(options.headers), 'headers');
     const body = requestBody(options);
-    const { key, asOption } = keyForCall(this.#live(), methodArg, options);
-    const optionsArg = callOptions(options, asOption ? key : null);
+    const { key, optionsArg } = pinKey(this.#live(), methodArg, headersArg, callOptions(options, options.idempotencyKey));
     const n = native();
     const out = [null];
     const err = {};

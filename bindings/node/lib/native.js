@@ -13,7 +13,7 @@ const { libraryPath } = require('./locate');
 // The C ABI this package was written against (paytoken_abi_version): the library must have
 // the same major and at least this minor.
 const ABI_MAJOR = 1;
-const ABI_MINOR = 3;
+const ABI_MINOR = 4;
 const ERROR_STRUCT_SIZE = 4 + 4 + 32 + 512;
 
 let bound = null;
@@ -100,6 +100,15 @@ function bind(libPath) {
       ClientPtr,
       'const char *', // method
       koffi.out(koffi.pointer(OwnedString)),
+      errOut,
+    ]),
+    idempotencyKeyPin: fn('paytoken_idempotency_key_pin', 'int32_t', [
+      ClientPtr,
+      'const char *', // method
+      'const char *', // headers_json
+      'const char *', // options_json
+      koffi.out(koffi.pointer(OwnedString)), // key_out
+      koffi.out(koffi.pointer(OwnedString)), // options_out
       errOut,
     ]),
     nicepaySign: fn('paytoken_nicepay_sign', 'int32_t', [

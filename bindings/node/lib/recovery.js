@@ -1,42 +1,32 @@
 'use strict';
-// Unknown outcomes made safe (issue 13). The library draws PortOne V2 idempotency keys,
-// resends safely and sends NICEPAY's network cancel; this module decides, before a
-// request is sent, which key it carries (so an error can name it too), and shapes the
-// network cancel's answer.
+// Unknown outcomes made safe (issue 13). The library decides and draws PortOne V2
+// idempotency keys, resends safely and sends NICEPAY's network cancel; this module only
+// marshals: the key the library pins before a request is sent (so an error can name it
+// too), and the network cancel's arguments and answer.
 
 const { native, check } = require('./native');
 const { cString, describe } = require('./args');
 const { invalidArgument, PayTokenError } = require('./errors');
 
-const HEADER = 'idempotency-key';
-
 /**
- * The key this request carries and whether it goes in the per-call options (the header
- * the caller gave is sent as is). A fresh key is drawn only when the client sends one
- * for `methodArg` (PortOne V2, mutating, `idempotency` on). A key given both ways is
- * passed both ways: the library refuses that with an error naming both.
+ * The key this request carries, decided by the library (the caller's Idempotency-Key
+ * header, sent as an RFC 8941 string; the idempotencyKey option; or a fresh key for a
+ * PortOne V2 mutating request), and the options to send so that it carries exactly
+ * that key. Known before the request is sent, so that an error can name it too.
  */
-function keyForCall(handle, methodArg, options) {
-  if (options.idempotencyKey !== undefined) {
-    if (typeof options.idempotencyKey !== 'string') {
-      throw invalidArgument(`idempotencyKey must be a string, got ${describe(options.idempotencyKey)}`);
-    }
-    return { key: options.idempotencyKey, asOption: true };
-  }
-  const headers = options.headers && typeof options.headers === 'object' ? options.headers : {};
-  const name = Object.keys(headers).find((n) => n.toLowerCase() === HEADER);
-  if (name !== undefined && typeof headers[name] === 'string') {
-    return { key: headers[name].trim().replace(/^"|"$/g, ''), asOption: false };
-  }
-  const n = native();
-  const out = [null];
+function pinKey(handle, methodArg, headersArg, optionsArg) {
+  const key = [null];
+  const pinned = [null];
   const err = {};
-  check(n.idempotencyKeyNew(handle, methodArg, out, err), err);
-  return { key: out[0], asOption: true };
+  check(native().idempotencyKeyPin(handle, methodArg, headersArg, optionsArg, key, pinned, err), err);
+  return { key: key[0], optionsArg: pinned[0] === null ? null : cString(pinned[0], 'options') };
 }
 
 /** The per-call options JSON (null: the client's defaults). */
 function callOptions({ timeoutMs, retryUnknownOutcome }, key) {
+  if (key !== null && key !== undefined && typeof key !== 'string') {
+    throw invalidArgument(`idempotencyKey must be a string, got ${describe(key)}`);
+  }
   const options = {};
   if (timeoutMs !== undefined) {
     if (!Number.isInteger(timeoutMs) || timeoutMs < 1) {
@@ -74,25 +64,35 @@ function nicepaySign(handle, parts) {
   return out[0];
 }
 
-/** The C call of a network cancel, run by the caller on libuv's pool (never this thread). */
-function netcancelOp(handle, orderId, options = {}) {
+/** The C arguments of a network cancel: [order_id, options_json]. */
+function netcancelArgs(orderId, options = {}) {
   if (options === null || typeof options !== 'object') {
     throw invalidArgument(`netcancel options must be an object, got ${describe(options)}`);
   }
   const unknown = Object.keys(options).filter((k) => k !== 'timeoutMs');
   if (unknown.length > 0) throw invalidArgument(`unknown netcancel option "${unknown[0]}" (known: timeoutMs)`);
-  const n = native();
+  return [cString(orderId, 'orderId'), callOptions({ timeoutMs: options.timeoutMs }, null)];
+}
+
+/** The network cancel's outcome JSON as a frozen object. */
+function netcancelResult(json) {
+  const { outcome, resultCode = '', resultMsg = '', httpStatus = 0 } = JSON.parse(json);
+  return Object.freeze({ outcome, mustRetry: outcome === 'retry', resultCode, resultMsg, httpStatus });
+}
+
+/** The C call of a network cancel, run on libuv's pool (worker threads only). */
+function netcancelOp(handle, orderId, options = {}) {
+  const [orderIdArg, optionsArg] = netcancelArgs(orderId, options);
   const out = [null];
   const err = {};
   return {
-    fn: n.nicepayNetcancel,
-    args: [handle, cString(orderId, 'orderId'), callOptions({ timeoutMs: options.timeoutMs }, null), out, err],
+    fn: native().nicepayNetcancel,
+    args: [handle, orderIdArg, optionsArg, out, err],
     finish(status) {
       check(status, err);
-      const { outcome, resultCode = '', resultMsg = '', httpStatus = 0 } = JSON.parse(out[0]);
-      return Object.freeze({ outcome, resultCode, resultMsg, httpStatus });
+      return netcancelResult(out[0]);
     },
   };
 }
 
-module.exports = { keyForCall, callOptions, rethrowWithKey, nicepaySign, netcancelOp };
+module.exports = { pinKey, callOptions, rethrowWithKey, nicepaySign, netcancelArgs, netcancelResult, netcancelOp };

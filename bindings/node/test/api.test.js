@@ -190,7 +190,8 @@ describe('portone-v2', () => {
     assert.equal(res.status, 200);
     const seen = await sim.lastRequest();
     assert.equal(seen.headers.authorization, `Bearer ${jwt}`);
-    assert.equal(seen.headers['idempotency-key'], 'idem-1');
+    // PortOne V2: a caller's key goes out as an RFC 8941 string (quoted or not).
+    assert.equal(seen.headers['idempotency-key'], '"idem-1"');
     assert.equal(pg.stats().tokenFetches, 1);
   });
 });

@@ -78,6 +78,23 @@ test('every V2 mutating request carries a fresh key; NICEPAY and V1 carry none',
   v2.close();
 });
 
+test('a V2 cancel with an unquoted Idempotency-Key header succeeds (sent as an RFC 8941 string)', async () => {
+  await createPayment({ gateway: 'portone-v2', id: 'node-pay-hdr', amount: 5000 });
+  const v2 = new Client(sim.config('portone-v2'));
+  const res = await v2.post('/payments/node-pay-hdr/cancel', {
+    json: { reason: 'r', amount: 100 },
+    headers: { 'Idempotency-Key': 'cancel-order-0042' },
+  });
+  assert.equal(res.status, 200);
+  assert.equal(res.idempotencyKey, 'cancel-order-0042');
+  assert.equal((await sim.lastRequest()).headers['idempotency-key'], '"cancel-order-0042"');
+  await rejectsWith(
+    v2.post('/payments/node-pay-hdr/cancel', { headers: { 'Idempotency-Key': 'a"b' } }),
+    InvalidArgumentError,
+  );
+  v2.close();
+});
+
 test('retryUnknownOutcome resends a lost answer with the same key by itself', async () => {
   await createPayment({ gateway: 'portone-v2', id: 'node-pay-3', amount: 5000 });
   const client = new Client(sim.config('portone-v2', { retryUnknownOutcome: true }));

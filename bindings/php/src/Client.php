@@ -201,12 +201,11 @@ final class Client
             throw InvalidArgumentException::because('paytoken: the \'headers\' option must be an array of name => value.');
         }
         $headersJson = self::headersJson($headers);
-        [$key, $keyAsOption] = CallOptions::idempotencyKey($this->ffi, $this->handle(), $method, $headers, $options);
-        $callOptions = CallOptions::json(
+        [$key, $callOptions] = CallOptions::pin($this->ffi, $this->handle(), $method, $headersJson, CallOptions::json(
             Options::callTimeoutMs($options),
-            $keyAsOption ? $key : null,
+            $options['idempotencyKey'] ?? null,
             $options['retryUnknownOutcome'] ?? null
-        );
+        ));
         $length = \strlen($bytes ?? '');
         $buffer = null;
         if ($length > 0) {

@@ -57,6 +57,23 @@ def test_a_callers_key_is_used_and_two_keys_at_once_are_refused(faithful, make_c
         client.post("/payments/pay-own/cancel", json={"reason": "r"}, idempotency_key="short")
 
 
+def test_a_v2_cancel_with_an_unquoted_idempotency_key_header_succeeds(faithful, make_client):
+    # The README's cancel with the shop's own key: the header is sent as the RFC 8941
+    # string the gateway requires, and the key the response names is the one sent.
+    _create(faithful, gateway="portone-v2", id="pay-hdr", amount=5000)
+    for cls in (paytoken.Client, paytoken.AsyncClient):
+        client = make_client("portone-v2", cls=cls)
+        call = client.post("/payments/pay-hdr/cancel", json={"reason": "r", "amount": 100},
+                           headers={"Idempotency-Key": "cancel-order-0042"})
+        answer = asyncio.run(call) if cls is paytoken.AsyncClient else call
+        assert answer.status == 200, answer.text
+        assert answer.idempotency_key == "cancel-order-0042"
+        assert faithful.last_request()["headers"]["idempotency-key"] == '"cancel-order-0042"'
+    with pytest.raises(paytoken.InvalidArgumentError, match="RFC 8941"):
+        make_client("portone-v2").post("/payments/pay-hdr/cancel", json={"reason": "r"},
+                                       headers={"Idempotency-Key": 'a"b'})
+
+
 def test_nicepay_and_v1_requests_carry_no_key(faithful, make_client):
     for gateway, path in (("nicepay", "/v1/payments/no-such-tid/cancel"),
                           ("portone-v1", "/payments/cancel")):

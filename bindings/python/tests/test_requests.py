@@ -58,7 +58,8 @@ def test_extra_headers_and_query_parameters_are_sent(sim, make_client):
                headers={"Idempotency-Key": "idem-42", "X-Trace": "t1"})
     last = sim.last_request()
     assert last["query"] == "storeId=s+1&x=a&x=b"
-    assert last["headers"]["idempotency-key"] == "idem-42"
+    # PortOne V2: a caller's key goes out as an RFC 8941 string (quoted or not).
+    assert last["headers"]["idempotency-key"] == '"idem-42"'
     assert last["headers"]["x-trace"] == "t1"
 
 

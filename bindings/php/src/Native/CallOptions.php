@@ -8,55 +8,45 @@ use FFI\CData;
 use PayToken\Exception\InvalidArgumentException;
 
 /**
- * The per-call options JSON of paytoken_request_ex, and which Idempotency-Key a request
- * carries: decided before it is sent, so that an exception can name the key too.
+ * The per-call options JSON of paytoken_request_ex, and the Idempotency-Key the library
+ * decides a request carries (paytoken_idempotency_key_pin), known before it is sent.
  *
  * @internal
  */
 final class CallOptions
 {
     /**
-     * [key or null, whether it goes in the options]. A fresh key is drawn by the library
-     * only when the client sends one for $method (PortOne V2, mutating, idempotency on);
-     * a caller's 'idempotencyKey' option wins the draw, an Idempotency-Key header is sent
-     * as is. Both at once are passed both ways: the library refuses that, naming both.
+     * [key or null, the options JSON to send]: the library decides the key a request
+     * carries (the caller's Idempotency-Key header, sent as an RFC 8941 string; the
+     * 'idempotencyKey' option; or a fresh key it pins into the options), so that an
+     * exception can name it too.
      *
-     * @param array<mixed> $headers
-     * @param array<string, mixed> $options
-     * @return array{0: ?string, 1: bool}
+     * @return array{0: ?string, 1: ?string}
      */
-    public static function idempotencyKey(\FFI $ffi, CData $client, string $method, array $headers, array $options): array
+    public static function pin(\FFI $ffi, CData $client, string $method, ?string $headersJson, ?string $optionsJson): array
     {
-        if (\array_key_exists('idempotencyKey', $options)) {
-            if (!\is_string($options['idempotencyKey'])) {
-                throw InvalidArgumentException::because('paytoken: \'idempotencyKey\' must be a string.');
-            }
-            return [$options['idempotencyKey'], true];
-        }
-        foreach ($headers as $name => $value) {
-            if (\is_string($name) && strtolower($name) === 'idempotency-key' && \is_string($value)) {
-                return [trim(trim($value), '"'), false];
-            }
-        }
-        $out = $ffi->new('char*');
+        $key = $ffi->new('char*');
+        $options = $ffi->new('char*');
         $error = $ffi->new('paytoken_error');
-        $status = $ffi->paytoken_idempotency_key_new($client, strtoupper($method), \FFI::addr($out), \FFI::addr($error));
-        Errors::check($ffi, $status, $error);
-        if (\FFI::isNull($out)) {
-            return [null, true];
-        }
+        $status = $ffi->paytoken_idempotency_key_pin($client, $method, $headersJson, $optionsJson, \FFI::addr($key), \FFI::addr($options), \FFI::addr($error));
         try {
-            return [\FFI::string($out), true];
+            Errors::check($ffi, $status, $error);
+            return [
+                \FFI::isNull($key) ? null : \FFI::string($key),
+                \FFI::isNull($options) ? null : \FFI::string($options),
+            ];
         } finally {
-            $ffi->paytoken_string_free($out);
+            $ffi->paytoken_string_free($key);
+            $ffi->paytoken_string_free($options);
         }
     }
 
     /**
      * @param mixed $timeoutMs
+     * @param mixed $idempotencyKey
      * @param mixed $retryUnknownOutcome
      */
-    public static function json($timeoutMs, ?string $idempotencyKey = null, $retryUnknownOutcome = null): ?string
+    public static function json($timeoutMs, $idempotencyKey = null, $retryUnknownOutcome = null): ?string
     {
         $options = [];
         if ($timeoutMs !== null) {
@@ -66,6 +56,9 @@ final class CallOptions
             $options['timeoutMs'] = $timeoutMs;
         }
         if ($idempotencyKey !== null) {
+            if (!\is_string($idempotencyKey)) {
+                throw InvalidArgumentException::because('paytoken: \'idempotencyKey\' must be a string.');
+            }
             $options['idempotencyKey'] = $idempotencyKey;
         }
         if ($retryUnknownOutcome !== null) {

@@ -35,10 +35,10 @@ final class PortoneV2Test extends SimTestCase
         self::assertSame('Bearer ' . $jwt, $this->sim->lastRequest()['headers']['authorization']);
     }
 
-    public function testIdempotencyKeyIsPassedThrough(): void
+    public function testIdempotencyKeyIsSentAsAnRfc8941String(): void
     {
         $this->portoneV2()->post('/payments/pay-0003/cancel', ['reason' => 'test'], ['headers' => ['Idempotency-Key' => 'idem-0003']]);
-        self::assertSame('idem-0003', $this->sim->lastRequest()['headers']['idempotency-key']);
+        self::assertSame('"idem-0003"', $this->sim->lastRequest()['headers']['idempotency-key']);
     }
 
     public function testWrongSecretIsAnAuthErrorCarryingTheGatewayType(): void

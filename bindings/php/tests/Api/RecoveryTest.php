@@ -72,6 +72,19 @@ final class RecoveryTest extends SimTestCase
         $client->post('/payments/php-pay-2/cancel', ['reason' => 'r'], ['idempotencyKey' => $own, 'headers' => ['Idempotency-Key' => "\"$own\""]]);
     }
 
+    public function testTheReadmesV2CancelWithAnUnquotedIdempotencyKeyHeaderSucceeds(): void
+    {
+        // README: ['headers' => ['Idempotency-Key' => $idempotencyKey]] — the library sends
+        // the key as the RFC 8941 string the gateway requires, and names the key it sent.
+        $this->sim->createPayment(['gateway' => 'portone-v2', 'id' => 'php-pay-hdr', 'amount' => 5000]);
+        $idempotencyKey = 'cancel-order-0042';
+        $cancel = $this->portoneV2()->post('/payments/php-pay-hdr/cancel', ['reason' => '고객 요청'],
+            ['headers' => ['Idempotency-Key' => $idempotencyKey]]);
+        self::assertSame(200, $cancel->status(), $cancel->body());
+        self::assertSame($idempotencyKey, $cancel->idempotencyKey());
+        self::assertSame('"cancel-order-0042"', $this->sim->lastRequest()['headers']['idempotency-key']);
+    }
+
     public function testRetryUnknownOutcomeResendsALostAnswerByItself(): void
     {
         $this->sim->createPayment(['gateway' => 'portone-v2', 'id' => 'php-pay-3', 'amount' => 5000]);

@@ -3,17 +3,15 @@ complete their futures through a callback (see _native_async); nothing blocks th
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import time
 from concurrent.futures import Executor
 from typing import Any, Awaitable, Mapping, Optional, Union
 
 from ._api import ApiBase, Body, Params, Stats
-from . import _native_async, _recovery
+from . import _native, _native_async
 from ._errors import PayTokenError
 from ._recovery import NetCancelResult
-from ._client import Client, _call_options, _encode_request, _response
+from ._client import Client, _c_string, _call_options, _encode_request, _response
 from ._response import Response
 from ._verify import PaymentVerdict
 
@@ -69,9 +67,11 @@ class AsyncClient(ApiBase[Awaitable[Response]]):
         started = time.monotonic()
         # The library holds its own reference to the client until the callback has run.
         with self._client._borrow() as handle:
-            # Drawing a key reads the OS's random source: no I/O wait, no network.
-            key, as_option = _recovery.key_for_call(handle, raw_method, headers, idempotency_key)
-            options = _call_options(timeout, key if as_option else None, retry_unknown_outcome)
+            # Deciding a key reads the OS's random source at most: no I/O wait.
+            # The library decides the key (and draws a fresh one into the options).
+            key, options = _native.idempotency_key_pin(
+                handle, raw_method, raw_headers,
+                _call_options(timeout, idempotency_key, retry_unknown_outcome))
             pending = _native_async.request_async(handle, raw_method, raw_path, raw_headers,
                                                   body, options)
         try:
@@ -87,13 +87,13 @@ class AsyncClient(ApiBase[Awaitable[Response]]):
 
     async def nicepay_netcancel(self, order_id: str, *,
                                 timeout: Optional[float] = None) -> NetCancelResult:
-        """See :meth:`Client.nicepay_netcancel`. The library has no asynchronous network
-        cancel, so it runs on the loop's default executor (a rare call: once per
-        unknown approval), never on the loop's thread."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(
-            self._executor, functools.partial(self._client.nicepay_netcancel, order_id,
-                                              timeout=timeout))
+        """See :meth:`Client.nicepay_netcancel`. Runs on the library's own I/O threads
+        (``paytoken_nicepay_netcancel_async``), like :meth:`request`."""
+        raw = _c_string("order_id", order_id)
+        options = _call_options(timeout)
+        with self._client._borrow() as handle:
+            pending = _native_async.netcancel_async(handle, raw, options)
+        return NetCancelResult.from_json(_native_async.result(await pending))
 
     async def verify_payment(self, payment_id: Optional[str] = None, *, amount: Union[int, str],
                              currency: Optional[str] = None, order_id: Optional[str] = None,

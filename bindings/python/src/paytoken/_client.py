@@ -96,8 +96,10 @@ class Client(ApiBase[Response]):
             method, path, params, json, data, headers)
         started = time.monotonic()
         with self._borrow() as handle:
-            key, as_option = _recovery.key_for_call(handle, raw_method, headers, idempotency_key)
-            options = _call_options(timeout, key if as_option else None, retry_unknown_outcome)
+            # The library decides the key (and draws a fresh one into the options).
+            key, options = _native.idempotency_key_pin(
+                handle, raw_method, raw_headers,
+                _call_options(timeout, idempotency_key, retry_unknown_outcome))
             try:
                 answer = _native.request(handle, raw_method, raw_path, raw_headers, body, options)
             except PayTokenError as exc:

@@ -14,14 +14,14 @@ import os
 from ctypes import (CFUNCTYPE, POINTER, byref, c_char, c_char_p, c_int32, c_size_t, c_uint32,
                     c_uint64, c_void_p)
 from pathlib import Path
-from typing import Any, Dict, NamedTuple, Optional
+from typing import Any, Dict, NamedTuple, Optional, Tuple
 
 from ._errors import error_for
 
 LIB_ENV = "PAYTOKEN_LIB"
 # The C ABI this package was written against (paytoken_abi_version): the library must have
 # the same major and at least this minor.
-ABI_MAJOR, ABI_MINOR = 1, 3
+ABI_MAJOR, ABI_MINOR = 1, 4
 PACKAGED_LIB = Path(__file__).with_name("libpaytoken.so")
 
 
@@ -77,6 +77,8 @@ _SIGNATURES: Dict[str, Any] = {
     "paytoken_log_dropped": (c_uint64, []),
     "paytoken_response_idempotency_key": (c_char_p, [ResponsePtr]),
     "paytoken_idempotency_key_new": (c_int32, [ClientPtr, c_char_p, POINTER(c_void_p), _ErrorPtr]),
+    "paytoken_idempotency_key_pin": (c_int32, [ClientPtr, c_char_p, c_char_p, c_char_p,
+                                               POINTER(c_void_p), POINTER(c_void_p), _ErrorPtr]),
     "paytoken_nicepay_sign": (c_int32, [ClientPtr, POINTER(c_char_p), c_size_t, POINTER(c_void_p),
                                         _ErrorPtr]),
     "paytoken_nicepay_netcancel": (c_int32, [ClientPtr, c_char_p, c_char_p, POINTER(c_void_p),
@@ -248,16 +250,21 @@ def _optional_text(raw: Optional[bytes]) -> Optional[str]:
     return None if raw is None else raw.decode("utf-8")
 
 
-def idempotency_key_new(client: Any, method: bytes) -> Optional[str]:
-    """A fresh key if this client sends one for ``method`` (PortOne V2, a mutating
-    method, ``idempotency`` on), else None."""
-    out, err = c_void_p(), ErrorStruct()
-    status = _lib.paytoken_idempotency_key_new(client, method, byref(out), byref(err))
+def idempotency_key_pin(client: Any, method: bytes, headers_json: Optional[bytes],
+                        options_json: Optional[bytes]) -> Tuple[Optional[str], Optional[bytes]]:
+    """The key a request with these arguments carries, decided by the library (the
+    caller's header, the ``idempotencyKey`` option or a fresh key), and the options JSON
+    to send so that it carries exactly that key."""
+    key, options, err = c_void_p(), c_void_p(), ErrorStruct()
+    status = _lib.paytoken_idempotency_key_pin(client, method, headers_json, options_json,
+                                               byref(key), byref(options), byref(err))
     try:
         _check(status, err)
-        return ctypes.string_at(out.value).decode("ascii") if out.value else None
+        return (ctypes.string_at(key.value).decode("ascii") if key.value else None,
+                ctypes.string_at(options.value) if options.value else None)
     finally:
-        _lib.paytoken_string_free(out)
+        _lib.paytoken_string_free(key)
+        _lib.paytoken_string_free(options)
 
 
 def nicepay_sign(client: Any, parts: "list[bytes]") -> str:

@@ -31,6 +31,9 @@ _lib.paytoken_request_async.argtypes = [ClientPtr, c_char_p, c_char_p, c_char_p,
                                         c_char_p, CALLBACK, c_void_p, POINTER(ErrorStruct)]
 _lib.paytoken_get_token_async.restype = c_int32
 _lib.paytoken_get_token_async.argtypes = [ClientPtr, CALLBACK, c_void_p, POINTER(ErrorStruct)]
+_lib.paytoken_nicepay_netcancel_async.restype = c_int32
+_lib.paytoken_nicepay_netcancel_async.argtypes = [ClientPtr, c_char_p, c_char_p, CALLBACK, c_void_p,
+                                                  POINTER(ErrorStruct)]
 _lib.paytoken_get_token_cached.restype = c_int32
 _lib.paytoken_get_token_cached.argtypes = [ClientPtr, POINTER(c_void_p), POINTER(ErrorStruct)]
 
@@ -66,7 +69,7 @@ def _complete(user_data: Optional[int], status: int, result: Optional[int], erro
         value: Any = None
         details = None
         if status == 0 and result:
-            value = _read_string(result) if kind == "token" else _read_response(result)
+            value = _read_response(result) if kind == "request" else _read_string(result)
         elif status != 0:
             e = error.contents
             details = (e.message.decode("utf-8", "replace"), e.http_status,
@@ -113,6 +116,13 @@ def request_async(handle: Any, method: bytes, path: bytes, headers_json: Optiona
 def token_async(handle: Any) -> "asyncio.Future[Outcome]":
     return _start("token", lambda call_id, err: _lib.paytoken_get_token_async(
         handle, _CALLBACK, call_id, byref(err)))
+
+
+def netcancel_async(handle: Any, order_id: bytes,
+                    options_json: Optional[bytes]) -> "asyncio.Future[Outcome]":
+    """Starts ``paytoken_nicepay_netcancel_async``; its result is the outcome JSON."""
+    return _start("netcancel", lambda call_id, err: _lib.paytoken_nicepay_netcancel_async(
+        handle, order_id, options_json, _CALLBACK, call_id, byref(err)))
 
 
 def token_cached(handle: Any) -> Optional[str]:

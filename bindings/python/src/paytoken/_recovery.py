@@ -1,9 +1,9 @@
 """Recovering from unknown outcomes (issue 13): the PortOne V2 idempotency key each
 mutating request carries, and NICEPAY's network cancel.
 
-The library does the work (it draws keys, resends safely, signs and sends the network
-cancel); this module only gives the results Python types and decides, before a request
-is sent, which key it carries, so that an exception can name it too.
+The library does the work (it decides and draws keys, resends safely, signs and sends
+the network cancel); this module only gives the results Python types and marshals the
+per-call options.
 """
 
 from __future__ import annotations
@@ -11,11 +11,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
-from typing import Any, Mapping, Optional, Tuple
-
-from . import _native
-
-HEADER = "idempotency-key"
+from typing import Any, Mapping, Optional
 
 
 class NetCancelOutcome(str, enum.Enum):
@@ -53,23 +49,6 @@ class NetCancelResult:
                    http_status=int(value.get("httpStatus") or 0))
 
 
-def key_for_call(handle: Any, method: bytes, headers: Optional[Mapping[str, str]],
-                 idempotency_key: Optional[str]) -> Tuple[Optional[str], bool]:
-    """The key this request will carry and whether it goes in the options (True) or is
-    already in the caller's headers (False). A new key is drawn by the library only
-    when the client sends one for ``method`` (PortOne V2, mutating, ``idempotency`` on).
-    A key given both ways is passed both ways: the library refuses that, naming both."""
-    header = next((value for name, value in (headers or {}).items()
-                   if isinstance(name, str) and name.lower() == HEADER), None)
-    if idempotency_key is not None:
-        if not isinstance(idempotency_key, str):
-            raise TypeError(f"idempotency_key must be str, not {type(idempotency_key).__name__}")
-        return idempotency_key, True
-    if isinstance(header, str):
-        return header.strip().strip('"'), False
-    return _native.idempotency_key_new(handle, method), True
-
-
 def options_json(timeout_ms: Optional[int], key: Optional[str],
                  retry_unknown_outcome: Optional[bool]) -> Optional[bytes]:
     """The per-call options of paytoken_request_ex (None: the client's defaults)."""
@@ -77,6 +56,8 @@ def options_json(timeout_ms: Optional[int], key: Optional[str],
     if timeout_ms is not None:
         options["timeoutMs"] = timeout_ms
     if key is not None:
+        if not isinstance(key, str):
+            raise TypeError(f"idempotency_key must be str, not {type(key).__name__}")
         options["idempotencyKey"] = key
     if retry_unknown_outcome is not None:
         if not isinstance(retry_unknown_outcome, bool):

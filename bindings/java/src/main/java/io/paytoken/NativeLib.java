@@ -39,7 +39,7 @@ final class NativeLib {
     static final int ERROR_MESSAGE_SIZE = 512;
     /** The C ABI this jar was written against: same major, at least this minor. */
     static final int ABI_MAJOR = 1;
-    static final int ABI_MINOR = 3;
+    static final int ABI_MINOR = 4;
     static final String PREFER_SYSTEM = "paytoken.preferSystemLibrary";
 
     private static final Throwable LOAD_FAILURE;
@@ -233,6 +233,9 @@ final class NativeLib {
     static native Pointer paytoken_response_idempotency_key(Pointer response);
 
     static native int paytoken_idempotency_key_new(Pointer client, byte[] method, long[] keyOut, byte[] err);
+
+    static native int paytoken_idempotency_key_pin(Pointer client, byte[] method, byte[] headersJson,
+                                                   byte[] optionsJson, long[] keyOut, long[] optionsOut, byte[] err);
 
     /** {@code parts}: a native array of {@code n_parts} pointers to NUL-terminated UTF-8. */
     static native int paytoken_nicepay_sign(Pointer client, Pointer parts, long nParts, long[] hexOut, byte[] err);

@@ -238,14 +238,15 @@ public final class PayTokenClient implements AutoCloseable {
         String methodText = method == null ? "" : upper(method);
         Pointer client = acquire();
         try {
-            Recovery.Key key = methodBytes == null ? new Recovery.Key(null, false)
-                    : Recovery.keyFor(client, methodBytes, headers, requestOptions);
-            byte[] options = PayTokenRequestOptions.json(requestOptions, key.asOption ? key.value : null);
+            byte[] given = PayTokenRequestOptions.json(requestOptions,
+                    requestOptions == null ? null : requestOptions.idempotencyKey());
+            Recovery.Pinned key = methodBytes == null ? new Recovery.Pinned(null, given)
+                    : Recovery.pin(client, methodBytes, headersJson, given);
             NativeLib.Call call = new NativeLib.Call();
             int status = NativeLib.paytoken_request_ex(client, methodBytes, pathBytes, headersJson,
-                    bodyOrNull, bodyOrNull == null ? 0 : bodyOrNull.length, options, call.out, call.error);
+                    bodyOrNull, bodyOrNull == null ? 0 : bodyOrNull.length, key.options, call.out, call.error);
             if (status != 0) {
-                throw call.exception(status).withIdempotencyKey(key.value);
+                throw call.exception(status).withIdempotencyKey(key.key);
             }
             Pointer response = call.result();
             try {
@@ -316,12 +317,13 @@ public final class PayTokenClient implements AutoCloseable {
             client = acquire();
             try {
                 String methodText = method == null ? "" : upper(method);
-                // Drawing a key reads the OS's random source: no network I/O on this thread.
-                Recovery.Key key = methodBytes == null ? new Recovery.Key(null, false)
-                        : Recovery.keyFor(client, methodBytes, headers, requestOptions);
-                byte[] options = PayTokenRequestOptions.json(requestOptions, key.asOption ? key.value : null);
+                // Deciding a key reads the OS's random source at most: no network I/O on this thread.
+                byte[] given = PayTokenRequestOptions.json(requestOptions,
+                        requestOptions == null ? null : requestOptions.idempotencyKey());
+                Recovery.Pinned key = methodBytes == null ? new Recovery.Pinned(null, given)
+                        : Recovery.pin(client, methodBytes, headersJson, given);
                 return AsyncCalls.request(client, methodText, path, methodBytes, pathBytes, headersJson, bodyOrNull,
-                        options, key.value);
+                        key.options, key.key);
             } finally {
                 release();
             }

@@ -4,62 +4,49 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
-import java.util.Map;
-
 /**
- * Unknown outcomes made safe (issue 13): which {@code Idempotency-Key} a request carries,
- * decided before it is sent so an exception can name it, and the NICEPAY calls. The
- * library draws keys, resends safely, signs and sends the network cancel.
+ * Unknown outcomes made safe (issue 13): the {@code Idempotency-Key} the library decides a
+ * request carries, known before it is sent so an exception can name it, and the NICEPAY
+ * calls. The library decides and draws keys, resends safely, signs and sends the network
+ * cancel; this class only marshals.
  */
 final class Recovery {
     private Recovery() {
     }
 
-    /** The key and whether it goes in the per-call options (a header is sent as is). */
-    static final class Key {
-        final String value;
-        final boolean asOption;
+    /** The key a request carries, and the per-call options that make it carry exactly that key. */
+    static final class Pinned {
+        final String key;
+        final byte[] options;
 
-        Key(String value, boolean asOption) {
-            this.value = value;
-            this.asOption = asOption;
+        Pinned(String key, byte[] options) {
+            this.key = key;
+            this.options = options;
         }
     }
 
     /**
-     * A caller's option wins the draw; an {@code Idempotency-Key} header is used as is; else
-     * the library draws one if this client sends one for {@code method} (PortOne V2,
-     * mutating, {@code idempotency} on). Option and header together are both passed: the
-     * library refuses that, naming both.
+     * The library decides the key ({@code paytoken_idempotency_key_pin}): the caller's
+     * {@code Idempotency-Key} header (sent as an RFC 8941 string), the
+     * {@code idempotencyKey} option, or a fresh key it pins into the options.
      */
-    static Key keyFor(Pointer client, byte[] method, Map<String, String> headers, PayTokenRequestOptions options)
-            throws PayTokenException {
-        if (options != null && options.idempotencyKey() != null) {
-            return new Key(options.idempotencyKey(), true);
-        }
-        if (headers != null) {
-            for (Map.Entry<String, String> header : headers.entrySet()) {
-                if ("idempotency-key".equalsIgnoreCase(header.getKey()) && header.getValue() != null) {
-                    return new Key(unquote(header.getValue().trim()), false);
-                }
-            }
-        }
+    static Pinned pin(Pointer client, byte[] method, byte[] headersJson, byte[] options) throws PayTokenException {
         NativeLib.Call call = new NativeLib.Call();
-        int status = NativeLib.paytoken_idempotency_key_new(client, method, call.out, call.error);
-        if (status != 0) {
-            throw call.exception(status);
-        }
+        long[] optionsOut = new long[1];
+        int status = NativeLib.paytoken_idempotency_key_pin(client, method, headersJson, options, call.out,
+                optionsOut, call.error);
         Pointer key = call.result();
+        Pointer pinned = optionsOut[0] == 0 ? null : new Pointer(optionsOut[0]);
         try {
-            return new Key(key == null ? null : Utf8.read(key), true);
+            if (status != 0) {
+                throw call.exception(status);
+            }
+            return new Pinned(key == null ? null : Utf8.read(key),
+                    pinned == null ? null : Utf8.encode(Utf8.read(pinned), "options"));
         } finally {
             NativeLib.paytoken_string_free(key);
+            NativeLib.paytoken_string_free(pinned);
         }
-    }
-
-    private static String unquote(String value) {
-        return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
-                ? value.substring(1, value.length() - 1) : value;
     }
 
     static String nicepaySign(Pointer client, String... parts) throws PayTokenException {

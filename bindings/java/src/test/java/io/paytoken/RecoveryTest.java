@@ -102,6 +102,19 @@ class RecoveryTest {
     }
 
     @Test
+    void aV2CancelWithAnUnquotedIdempotencyKeyHeaderSucceeds() throws Exception {
+        sim.createPayment("{\"gateway\":\"portone-v2\",\"id\":\"java-pay-hdr\",\"amount\":5000}");
+        try (PayTokenClient v2 = sim.portoneV2()) {
+            byte[] body = "{\"reason\":\"r\",\"amount\":100}".getBytes(StandardCharsets.UTF_8);
+            Map<String, String> header = Collections.singletonMap("Idempotency-Key", "cancel-order-0042");
+            PayTokenResponse cancel = v2.request("POST", "/payments/java-pay-hdr/cancel", body, header);
+            assertEquals(200, cancel.getStatus());
+            assertEquals("cancel-order-0042", cancel.getIdempotencyKey());
+            assertEquals("\"cancel-order-0042\"", sim.lastRequestHeader("idempotency-key"));
+        }
+    }
+
+    @Test
     void retryUnknownOutcomeResendsALostAnswerByItself() throws Exception {
         sim.createPayment("{\"gateway\":\"portone-v2\",\"id\":\"java-pay-3\",\"amount\":5000}");
         sim.fault("{\"gateway\":\"portone-v2\",\"endpoint\":\"api\",\"kind\":\"process-then-close\"}");

@@ -5,11 +5,10 @@ use std::os::raw::c_char;
 
 use zeroize::Zeroize;
 
-use crate::client::paytoken_client;
-use crate::config::Scheme;
-use crate::error::{paytoken_error, Error};
+use super::client::paytoken_client;
+use super::error::paytoken_error;
 use crate::ffi::{self, ffi_fallible, ffi_infallible, try_out, try_ref};
-use crate::redact;
+use crate::secrets::redact;
 
 /// Writes a fresh copy of the client's current access token to `*token_out`, fetching
 /// one if none is cached or the cached one is due. Release it with
@@ -26,7 +25,7 @@ pub extern "C" fn paytoken_get_token(
     ffi_fallible!(err, {
         let client = try_ref!(client);
         try_out!(token_out);
-        require_token_scheme(client)?;
+        client.require_token_scheme()?;
         let copy = redact::within(client, || {
             client
                 .entry
@@ -51,7 +50,7 @@ pub extern "C" fn paytoken_invalidate(
         let client = try_ref!(client);
         // SAFETY: NULL or a NUL-terminated string from the caller.
         let token = unsafe { ffi::opt_str_arg(token, "token") }?;
-        require_token_scheme(client)?;
+        client.require_token_scheme()?;
         redact::within(client, || Ok(client.entry.invalidate(token)))?;
         Ok(())
     })
@@ -68,16 +67,4 @@ pub extern "C" fn paytoken_string_free(s: *mut c_char) {
             bytes.zeroize();
         }
     })
-}
-
-pub(crate) fn require_token_scheme(client: &paytoken_client) -> Result<(), Error> {
-    match client.config.scheme {
-        Scheme::Token => Ok(()),
-        Scheme::Basic => Err(Error::invalid(
-            "this NICEPAY client uses the \"basic\" auth scheme, which needs no token (set \"auth\": \"token\" to use tokens)",
-        )),
-        Scheme::Secret => Err(Error::invalid(
-            "this PortOne V2 client uses the \"secret\" auth scheme (Authorization: PortOne <apiSecret>), which needs no token (set \"auth\": \"token\" to use tokens)",
-        )),
-    }
 }

@@ -1,12 +1,30 @@
-//! The C boundary: panic catching, NULL checks and C string conversions shared by every
-//! exported function. Modelled on rustls-ffi: each `extern "C"` function body is wrapped
-//! in a small macro, so cbindgen still sees a plain function.
+//! The C boundary: every exported function, and nothing else. One module per exposed
+//! type (client, token, request, response, async_call, log, recovery, version, error);
+//! this file holds what they share: panic catching, NULL checks and C string
+//! conversions. Modelled on rustls-ffi: each `extern "C"` function body is wrapped in a
+//! small macro, so cbindgen still sees a plain function.
+//!
+//! The rule of this folder: argument checks, panic catching, secret scrubbing of what
+//! crosses it (`redact::within`), conversion between C and Rust. Every `unsafe` of the C
+//! API is here; the core (`call`, `cache`, `gateway`, ...) never names a C type.
+
+pub mod async_call;
+pub mod client;
+pub mod error;
+pub mod log;
+pub mod recovery;
+pub mod request;
+pub mod response;
+pub mod token;
+pub mod verify;
+pub mod version;
 
 use std::ffi::{CStr, CString};
 use std::os::raw::c_char;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use crate::error::{self, paytoken_error, Error};
+use crate::error::Error;
+use error::paytoken_error;
 
 /// Body of a fallible exported function: runs it, catches panics, fills `err`, and returns
 /// the status code.
@@ -69,9 +87,9 @@ pub(crate) fn run_fallible(
             0
         }
         Err(e) => {
-            crate::log::debug(format_args!("call failed: {} ({})", e.message, e.code()));
+            crate::runtime::log::debug(format_args!("call failed: {} ({})", e.message, e.code()));
             // SAFETY: as above.
-            unsafe { e.write_to(err) };
+            unsafe { error::write(&e, err) };
             e.code()
         }
     }

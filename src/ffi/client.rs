@@ -1,23 +1,26 @@
-//! `paytoken_client`: a validated config bound to its process-global cache entry.
+//! `paytoken_client` (the C handle of a `call::Client`): new, free, stats.
 //! Creating one does no network I/O and costs microseconds: one per PHP request is fine.
 
 use std::os::raw::c_char;
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use crate::cache::{self, Entry};
-use crate::config::Config;
-use crate::error::{paytoken_error, Error};
+use super::error::paytoken_error;
+use crate::call::Client;
+use crate::error::Error;
 use crate::ffi::{self, ffi_fallible, ffi_infallible, try_out, try_ref};
 
 /// A client for one gateway account. Thread-safe: share it between any number of threads.
 /// Clients with the same gateway, origin and credentials share one cached token.
 #[allow(non_camel_case_types)]
 pub struct paytoken_client {
-    pub(crate) config: Config,
-    pub(crate) entry: &'static Entry,
-    /// This client's lane in the async worker pool (its `maxInFlight` bound).
-    pub(crate) lane: crate::worker_pool::LaneId,
+    core: Client,
+}
+
+impl std::ops::Deref for paytoken_client {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        &self.core
+    }
 }
 
 /// Parses and validates `config_json` (see the config keys in the README) and creates a
@@ -40,24 +43,14 @@ pub extern "C" fn paytoken_client_new(
         try_out!(client_out);
         // SAFETY: a NUL-terminated string from the caller.
         let json = unsafe { ffi::str_arg(config_json, "config_json") }?;
-        let config = Config::parse(json)?;
-        // A caFile that cannot be read is this call's error, not the first request's.
-        crate::http::prepare(&config)?;
-        if let Some(dir) = &config.cache_dir {
-            cache::prepare_host_cache_dir(dir)?;
-        }
-        let entry = cache::entry_for(&config);
-        let lane = crate::worker_pool::new_lane();
         // An Arc: asynchronous calls in flight hold a reference (see paytoken_client_free).
         let client = Arc::new(paytoken_client {
-            config,
-            entry,
-            lane,
+            core: Client::new(json)?,
         });
         // SAFETY: checked non-NULL above.
         unsafe { *client_out = Arc::into_raw(client).cast_mut() };
         // Parsing and hashing the credentials left copies in stack frames below this one.
-        crate::wipe::scrub_stack();
+        crate::secrets::wipe::scrub_stack();
         Ok(())
     })
 }
@@ -102,24 +95,7 @@ pub extern "C" fn paytoken_client_stats(
     ffi_fallible!(err, {
         let client = try_ref!(client);
         try_out!(json_out);
-        let stats = &client.entry.stats;
-        let pool = crate::worker_pool::snapshot();
-        let json = serde_json::json!({
-            "tokenFetches": stats.token_fetches.load(Ordering::Relaxed),
-            "cacheHits": stats.cache_hits(),
-            "refreshFailures": stats.refresh_failures.load(Ordering::Relaxed),
-            "retriesAfter401": stats.retries_after_401.load(Ordering::Relaxed),
-            "fetchesSkippedAfterRefusal": stats.fetches_skipped_after_refusal.load(Ordering::Relaxed),
-            "gateway": client.config.gateway.name(),
-            "tokenValidForMs": client.entry.valid_for_ms().map(|ms| ms as u64),
-            "gatewayClockSkewMs": client.entry.gateway_clock_skew_ms(),
-            "hostCacheReads": stats.host_cache_reads.load(Ordering::Relaxed),
-            "unknownOutcomeRetries": stats.unknown_outcome_retries.load(Ordering::Relaxed),
-            // Process-wide: the async I/O threads and the calls they run or hold.
-            "asyncThreads": pool.0,
-            "asyncRunning": pool.1,
-            "asyncQueued": pool.2,
-        });
+        let json = client.stats();
         let out = ffi::into_c_string(&json.to_string())
             .map_err(|_| Error::internal("stats JSON had a NUL"))?;
         // SAFETY: checked non-NULL above.

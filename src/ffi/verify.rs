@@ -1,21 +1,16 @@
 //! The C entry points of issue 25: `paytoken_verify_payment` and
-//! `paytoken_verify_webhook`. The logic is in `verify/` (pure, no C types); this file
-//! only reads the C arguments, sends lookups through the ordinary request path (tokens,
-//! the 401 retry, redaction) and hands JSON back.
+//! `paytoken_verify_webhook`: the C arguments read and checked, the work done by
+//! `verify::check` (lookups through the one call pipeline), the JSON handed back.
 
 use std::os::raw::c_char;
 
-use serde_json::{json, Value};
-
-use crate::call_options::CallOptions;
-use crate::client::paytoken_client;
-use crate::config::{Credentials, Gateway};
-use crate::error::{paytoken_error, Error};
+use super::client::paytoken_client;
+use super::error::paytoken_error;
+use super::request::body_arg;
 use crate::ffi::{self, ffi_fallible, try_out, try_ref};
-use crate::request::{body_arg, Call};
-use crate::verify::payment::{self, Expectation};
-use crate::verify::webhook::{self, Refusal, WebhookRequest};
-use crate::verify::Problem;
+use crate::verify::check;
+use crate::verify::payment::Expectation;
+use crate::verify::webhook::WebhookRequest;
 
 /// Looks a payment up and compares it with what the shop expects. The answer is a
 /// verdict, not an error: the shop must not fulfil an order on the browser's word.
@@ -54,10 +49,8 @@ pub extern "C" fn paytoken_verify_payment(
         try_out!(verdict_json_out);
         // SAFETY: NULL or the caller's NUL-terminated string.
         let json = unsafe { ffi::str_arg(request_json, "request_json") }?;
-        let expected = Expectation::parse(json).map_err(error)?;
-        let (status, text) = lookup(client, &expected)?;
-        let verdict =
-            payment::judge(client.config.gateway, &expected, status, &text).map_err(error)?;
+        let expected = Expectation::parse(json)?;
+        let verdict = check::payment(client, &expected)?;
         // SAFETY: checked non-NULL above.
         unsafe { *verdict_json_out = ffi::into_c_string(&verdict.to_string())? };
         Ok(())
@@ -107,7 +100,7 @@ pub extern "C" fn paytoken_verify_webhook(
     ffi_fallible!(err, {
         try_out!(result_json_out);
         // SAFETY: NULL or a client from paytoken_client_new.
-        let client = unsafe { client.as_ref() };
+        let client = unsafe { client.as_ref() }.map(|c| &**c);
         // SAFETY: the caller's string and body, as documented above.
         let (json, body) = unsafe {
             (
@@ -115,138 +108,10 @@ pub extern "C" fn paytoken_verify_webhook(
                 body_arg(body, body_len)?,
             )
         };
-        let request = WebhookRequest::parse(json).map_err(error)?;
-        let result = verify_webhook(client, &request, body)?;
+        let request = WebhookRequest::parse(json)?;
+        let result = check::webhook(client, &request, body)?;
         // SAFETY: checked non-NULL above.
         unsafe { *result_json_out = ffi::into_c_string(&result.to_string())? };
         Ok(())
     })
-}
-
-fn verify_webhook(
-    client: Option<&paytoken_client>,
-    request: &WebhookRequest,
-    body: &[u8],
-) -> Result<Value, Error> {
-    let gateway = request
-        .gateway
-        .or(client.map(|c| c.config.gateway))
-        // Only PortOne V2 signs with a shared secret.
-        .or(request.secret.as_ref().map(|_| Gateway::PortoneV2))
-        .ok_or_else(|| {
-            Error::invalid("request_json: give \"gateway\", a \"secret\" (PortOne V2) or a client")
-        })?;
-    if let (Some(c), true) = (client, request.gateway.is_some()) {
-        if c.config.gateway != gateway {
-            return Err(Error::invalid(format!(
-                "request_json: \"gateway\" is {} but the client is {}",
-                gateway.name(),
-                c.config.gateway.name()
-            )));
-        }
-    }
-    let refused = |r: Refusal| r.to_json(gateway);
-    Ok(match gateway {
-        Gateway::PortoneV2 => {
-            let now = request
-                .now_unix_secs
-                .unwrap_or_else(crate::netcancel::now_unix_secs);
-            webhook::verify_portone_v2(request, body, now)
-                .map_err(error)?
-                .unwrap_or_else(refused)
-        }
-        Gateway::Nicepay => {
-            let client = client.ok_or_else(|| {
-                Error::invalid(
-                    "client is NULL: a NICEPAY webhook is checked with the client's secret key",
-                )
-            })?;
-            let Credentials::Nicepay { secret_key, .. } = &client.config.credentials else {
-                return Err(Error::invalid("client is not a NICEPAY client"));
-            };
-            webhook::verify_nicepay(body, secret_key.expose()).unwrap_or_else(refused)
-        }
-        Gateway::PortoneV1 => {
-            let client = client.ok_or_else(|| {
-                Error::invalid(
-                    "client is NULL: a PortOne V1 webhook is confirmed by looking the payment up",
-                )
-            })?;
-            match webhook::portone_v1_notice(body) {
-                Err(r) => refused(r),
-                Ok((imp_uid, merchant_uid)) => {
-                    confirm_v1(client, &imp_uid, merchant_uid.as_deref())?.unwrap_or_else(refused)
-                }
-            }
-        }
-    })
-}
-
-/// PortOne V1's notice confirmed by the gateway: the event comes from the lookup.
-fn confirm_v1(
-    client: &paytoken_client,
-    imp_uid: &str,
-    merchant_uid: Option<&str>,
-) -> Result<Result<Value, Refusal>, Error> {
-    let path = format!("/payments/{}", crate::verify::path_segment(imp_uid));
-    let (status, text) = get(client, &path)?;
-    let Some(found) = payment::describe(Gateway::PortoneV1, status, &text).map_err(error)? else {
-        return Ok(Err(Refusal::new(
-            "notFound",
-            "PortOne V1 has no payment with the notice's imp_uid",
-        )));
-    };
-    if merchant_uid.is_some_and(|m| found["orderId"] != m) {
-        return Ok(Err(Refusal::new(
-            "orderIdDiffers",
-            "the notice's merchant_uid is not the payment's",
-        )));
-    }
-    Ok(Ok(json!({
-        "verified": true,
-        "gateway": "portone-v1",
-        "webhookId": null,
-        "type": found["status"],
-        "status": found["status"],
-        "paymentId": found["paymentId"],
-        "orderId": found["orderId"],
-        "amount": found["amount"],
-        "timestamp": null,
-        "data": found["raw"]["response"],
-    })))
-}
-
-fn lookup(client: &paytoken_client, expected: &Expectation) -> Result<(u16, String), Error> {
-    let path = expected
-        .lookup_path(client.config.gateway, client.config.store_id.as_deref())
-        .map_err(error)?;
-    get(client, &path)
-}
-
-/// An authorized GET through the ordinary request path; the answer decoded as text.
-fn get(client: &paytoken_client, path: &str) -> Result<(u16, String), Error> {
-    let call = Call {
-        method: "GET",
-        path,
-        headers: Vec::new(),
-        body: &[],
-        options: CallOptions::default(),
-    };
-    let answer = call.send(client)?.answer;
-    let euc_kr = client.config.return_charset == crate::config::Charset::EucKr;
-    let text = crate::text::decode(&answer.body, answer.header("content-type"), euc_kr);
-    Ok((answer.status, text.into_owned()))
-}
-
-fn error(problem: Problem) -> Error {
-    match problem {
-        Problem::Invalid(message) => Error::invalid(message),
-        Problem::Gateway {
-            message,
-            http_status,
-            code,
-        } => Error::gateway(message)
-            .with_http_status(http_status)
-            .with_gateway_code(code),
-    }
 }

@@ -11,8 +11,8 @@
 
 use ureq::Proxy;
 
-use crate::log;
-use crate::origin::Origin;
+use crate::runtime::log;
+use crate::transport::origin::Origin;
 
 const PROXY_VARS: &[&str] = &["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"];
 const NO_PROXY_VARS: &[&str] = &["no_proxy", "NO_PROXY"];

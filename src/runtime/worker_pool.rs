@@ -11,13 +11,13 @@
 //! Every decision (run or queue, start a thread or wake one, exit when idle) is made by
 //! [`Book`], plain data with no threads or clock, so it is tested without sleeping.
 //!
-//! Fork: one mutex guards everything; it is held across `fork()`, and the child starts
-//! with no threads, no running and no queued jobs (the parent's calls complete in the
-//! parent only).
+//! Fork: one mutex guards everything; `runtime/fork.rs` holds it across `fork()`, and
+//! the child starts with no threads, no running and no queued jobs (the parent's calls
+//! complete in the parent only).
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Condvar, Mutex, MutexGuard, Once};
+use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
 use crate::error::Error;
@@ -192,8 +192,7 @@ fn book() -> MutexGuard<'static, Book> {
 /// If no worker thread exists and none can be started (the process is out of threads),
 /// the job is run at once on this thread with an error, so that it still ends once.
 pub fn submit(job: Job) {
-    static FORK_HANDLERS: Once = Once::new();
-    FORK_HANDLERS.call_once(install_fork_handlers);
+    crate::runtime::fork::install();
 
     let mut b = book();
     match b.admit(job) {
@@ -214,7 +213,7 @@ pub fn submit(job: Job) {
             let mut b = book();
             if b.spawn_failed() {
                 // Another thread will get to it; it is late, not lost.
-                crate::log::info(format_args!(
+                crate::runtime::log::info(format_args!(
                     "could not start a paytoken I/O thread; the call waits for a running one"
                 ));
                 return;
@@ -268,37 +267,19 @@ fn worker() {
     }
 }
 
-thread_local! {
-    static HELD: std::cell::RefCell<Option<MutexGuard<'static, Book>>> =
-        const { std::cell::RefCell::new(None) };
+/// The pool's lock, held across `fork()` (see `runtime/fork.rs`).
+pub(crate) struct ForkGuard(MutexGuard<'static, Book>);
+
+pub(crate) fn fork_prepare() -> ForkGuard {
+    ForkGuard(book())
 }
 
-fn install_fork_handlers() {
-    // SAFETY: plain extern "C" functions with no arguments.
-    let rc = unsafe { libc::pthread_atfork(Some(prepare), Some(parent), Some(child)) };
-    if rc != 0 {
-        crate::log::info(format_args!(
-            "pthread_atfork failed ({rc}): a fork() while an async call is admitted could deadlock the child"
-        ));
+impl ForkGuard {
+    /// In the child: no threads, no running or queued jobs (the parent's calls complete
+    /// in the parent only).
+    pub fn child(mut self) {
+        self.0.forget_everything();
     }
-}
-
-extern "C" fn prepare() {
-    let _ = std::panic::catch_unwind(|| HELD.with(|h| *h.borrow_mut() = Some(book())));
-}
-
-extern "C" fn parent() {
-    let _ = std::panic::catch_unwind(|| HELD.with(|h| h.borrow_mut().take()));
-}
-
-extern "C" fn child() {
-    let _ = std::panic::catch_unwind(|| {
-        HELD.with(|h| {
-            if let Some(mut b) = h.borrow_mut().take() {
-                b.forget_everything();
-            }
-        })
-    });
 }
 
 #[cfg(test)]

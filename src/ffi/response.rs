@@ -5,8 +5,10 @@ use std::ffi::CString;
 use std::os::raw::c_char;
 use std::sync::OnceLock;
 
+use crate::call::Sent;
+use crate::config::Charset;
 use crate::ffi::{self, ffi_infallible};
-use crate::http::HttpResponse;
+use crate::transport::http::HttpResponse;
 
 /// A gateway's answer: status, headers and body bytes as received.
 #[allow(non_camel_case_types)]
@@ -52,6 +54,14 @@ impl paytoken_response {
         }
     }
 
+    /// The response to a sent call: its answer, read with the client's charset, and the
+    /// idempotency key its request carried.
+    pub(crate) fn from_sent(sent: Sent, charset: Charset) -> paytoken_response {
+        paytoken_response::from_http(sent.answer)
+            .expecting(charset)
+            .with_idempotency_key(sent.idempotency_key.as_deref())
+    }
+
     /// Records the idempotency key the request carried.
     pub(crate) fn with_idempotency_key(mut self, key: Option<&str>) -> paytoken_response {
         self.idempotency_key = key.and_then(|k| CString::new(k).ok());
@@ -60,8 +70,8 @@ impl paytoken_response {
 
     /// Sets how a body with no declared charset that is not UTF-8 is read: as EUC-KR when
     /// the client's config has `returnCharSet: "euc-kr"`.
-    pub(crate) fn expecting(mut self, charset: crate::config::Charset) -> paytoken_response {
-        self.expect_euc_kr = charset == crate::config::Charset::EucKr;
+    pub(crate) fn expecting(mut self, charset: Charset) -> paytoken_response {
+        self.expect_euc_kr = charset == Charset::EucKr;
         self
     }
 

@@ -179,6 +179,20 @@ pub fn key_table() -> Vec<(&'static str, KeyType)> {
 
 /// The gateway that owns `name` alone, or None for a key every gateway accepts (or an
 /// unknown key: see [`find`]).
+/// The table's default of key `name` for `gateway` (a value, or the gateway's entry of
+/// an object by gateway); None when the key has no default there.
+pub fn default_for(name: &str, gateway: Gateway) -> Option<serde_json::Value> {
+    let key = find(name)?;
+    if key.default.is_empty() {
+        return None;
+    }
+    let value: serde_json::Value = serde_json::from_str(key.default).ok()?;
+    match value {
+        serde_json::Value::Object(mut by_gateway) => by_gateway.remove(gateway.name()),
+        other => Some(other),
+    }
+}
+
 pub fn find(name: &str) -> Option<&'static Key> {
     KEYS.iter().find(|k| k.name == name)
 }

@@ -1,9 +1,10 @@
-//! The asynchronous C API: `paytoken_request_async`, `paytoken_get_token_async` (a job
-//! on the library's I/O threads, completed through a callback) and
+//! The asynchronous C API: `paytoken_request_async`, `paytoken_get_token_async`,
+//! `paytoken_nicepay_netcancel_async` (a job on the library's I/O threads, completed
+//! through a callback) and
 //! `paytoken_get_token_cached` (the fresh token or nothing, never any I/O).
 //!
-//! The arguments are checked and copied on the caller's thread (the same `Call::check`
-//! as the synchronous request), so the caller's buffers may be reused as soon as the
+//! The arguments are checked and copied on the caller's thread (the same `call_from_c`
+//! as the synchronous request, then `Call::into_owned`), so the caller's buffers may be reused as soon as the
 //! function returns; the worker holds a reference to the client until its callback has
 //! returned.
 
@@ -11,13 +12,14 @@ use std::os::raw::{c_char, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
-use crate::call_options::CallOptions;
-use crate::client::paytoken_client;
-use crate::error::{paytoken_error, Error};
+use super::client::paytoken_client;
+use super::error::paytoken_error;
+use super::request::call_from_c;
+use super::response::paytoken_response;
+use crate::error::Error;
 use crate::ffi::{self, ffi_fallible, try_out, try_ref};
-use crate::request::Call;
-use crate::token::require_token_scheme;
-use crate::worker_pool::{self, Job};
+use crate::recovery::netcancel;
+use crate::runtime::worker_pool::{self, Job};
 
 /// Completion of an asynchronous call. Called exactly once per accepted call, on one of
 /// the library's I/O threads (threads named `paytoken-io`, never the caller's thread,
@@ -70,7 +72,7 @@ impl Completion {
             Ok(result) => (0, result),
             Err(e) => {
                 // SAFETY: a local, writable struct.
-                unsafe { e.write_to(&mut error) };
+                unsafe { super::error::write(&e, &mut error) };
                 (e.code(), std::ptr::null_mut())
             }
         };
@@ -82,16 +84,31 @@ impl Completion {
 /// through the pool, never on the caller's thread.
 const NO_CLIENT_LANE: worker_pool::LaneId = 0;
 
-/// Runs `work` on an I/O thread and delivers its outcome. `client` is kept alive until
-/// the callback has returned.
-fn dispatch(
-    client: Option<Arc<paytoken_client>>,
-    completion: Completion,
-    work: impl FnOnce(Option<&paytoken_client>) -> Result<*mut c_void, Error> + Send + 'static,
-) {
+/// Accepts an asynchronous call: a NULL `cb` is refused here (there is nothing to call);
+/// otherwise `work` runs on an I/O thread with the client (a NULL client is reported
+/// through `cb`, like every other error) and its outcome goes to `cb`. The client is kept
+/// alive until the callback has returned.
+///
+/// # Safety
+/// `client` is NULL or a live pointer from `paytoken_client_new`.
+unsafe fn dispatch(
+    client: *const paytoken_client,
+    cb: paytoken_callback,
+    user_data: *mut c_void,
+    work: impl FnOnce(&paytoken_client) -> Result<*mut c_void, Error> + Send + 'static,
+) -> Result<(), Error> {
+    let Some(cb) = cb else {
+        return Err(Error::invalid("cb is NULL"));
+    };
+    let completion = Completion { cb, user_data };
+    // SAFETY: forwarded from the caller.
+    let client = unsafe { share(client) };
     let (lane, max_in_flight) = match &client {
         Some(c) => (c.lane, c.config.max_in_flight),
         None => (NO_CLIENT_LANE, usize::MAX),
+    };
+    let work = |client: Option<&paytoken_client>| {
+        work(client.ok_or_else(|| Error::invalid("client is NULL"))?)
     };
     worker_pool::submit(Job {
         lane,
@@ -111,6 +128,7 @@ fn dispatch(
             drop(client); // only now: the client lives until its callback has returned
         }),
     });
+    Ok(())
 }
 
 /// A new reference to the caller's client, or NULL.
@@ -125,31 +143,6 @@ unsafe fn share(client: *const paytoken_client) -> Option<Arc<paytoken_client>> 
     unsafe {
         Arc::increment_strong_count(client);
         Some(Arc::from_raw(client))
-    }
-}
-
-/// A checked request whose arguments no longer borrow the caller's memory.
-struct OwnedCall {
-    method: &'static str,
-    path: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-    options: CallOptions,
-}
-
-impl OwnedCall {
-    fn send(self, client: &paytoken_client) -> Result<*mut c_void, Error> {
-        let call = Call {
-            method: self.method,
-            path: &self.path,
-            headers: self.headers,
-            body: &self.body,
-            options: self.options,
-        };
-        let response = call
-            .send(client)?
-            .into_response(client.config.return_charset);
-        Ok(Box::into_raw(Box::new(response)).cast())
     }
 }
 
@@ -193,28 +186,19 @@ pub extern "C" fn paytoken_request_async(
     err: *mut paytoken_error,
 ) -> i32 {
     ffi_fallible!(err, {
-        let Some(cb) = cb else {
-            return Err(Error::invalid("cb is NULL"));
-        };
-        let completion = Completion { cb, user_data };
-        // SAFETY: NULL or a live client pointer from the caller.
-        let shared = unsafe { share(client) };
         // SAFETY: the caller's arguments, as documented above; copied before returning.
+        // The checked call owns its path and body from here on.
         let checked =
-            unsafe { Call::from_c(method, path, headers_json, body, body_len, options_json) }.map(
-                |call| OwnedCall {
-                    method: call.method,
-                    path: call.path.to_owned(),
-                    headers: call.headers,
-                    body: call.body.to_vec(),
-                    options: call.options,
-                },
-            );
-        dispatch(shared, completion, move |client| {
-            let client = client.ok_or_else(|| Error::invalid("client is NULL"))?;
-            checked?.send(client)
-        });
-        Ok(())
+            unsafe { call_from_c(method, path, headers_json, body, body_len, options_json) }
+                .map(|call| call.into_owned());
+        // SAFETY: NULL or a live client pointer from the caller.
+        unsafe {
+            dispatch(client, cb, user_data, move |client| {
+                let sent = checked?.send(client)?;
+                let response = paytoken_response::from_sent(sent, client.config.return_charset);
+                Ok(Box::into_raw(Box::new(response)).cast())
+            })
+        }
     })
 }
 
@@ -235,23 +219,19 @@ pub extern "C" fn paytoken_get_token_async(
     err: *mut paytoken_error,
 ) -> i32 {
     ffi_fallible!(err, {
-        let Some(cb) = cb else {
-            return Err(Error::invalid("cb is NULL"));
-        };
         // SAFETY: NULL or a live client pointer from the caller.
-        let shared = unsafe { share(client) };
-        dispatch(shared, Completion { cb, user_data }, |client| {
-            let client = client.ok_or_else(|| Error::invalid("client is NULL"))?;
-            require_token_scheme(client)?;
-            // As paytoken_get_token: every error is scrubbed of this client's secrets.
-            let token = crate::redact::within(client, || {
-                client
-                    .entry
-                    .with_token(&client.config, |t| ffi::copy_to_c(t.expose().as_bytes()))
-            })?;
-            Ok(token.cast())
-        });
-        Ok(())
+        unsafe {
+            dispatch(client, cb, user_data, |client| {
+                client.require_token_scheme()?;
+                // As paytoken_get_token: every error is scrubbed of this client's secrets.
+                let token = crate::secrets::redact::within(client, || {
+                    client
+                        .entry
+                        .with_token(&client.config, |t| ffi::copy_to_c(t.expose().as_bytes()))
+                })?;
+                Ok(token.cast())
+            })
+        }
     })
 }
 
@@ -273,7 +253,7 @@ pub extern "C" fn paytoken_get_token_cached(
     ffi_fallible!(err, {
         let client = try_ref!(client);
         try_out!(token_out);
-        require_token_scheme(client)?;
+        client.require_token_scheme()?;
         let copy = client
             .entry
             .fresh_token(&client.config, |t| ffi::copy_to_c(t.expose().as_bytes()))
@@ -281,5 +261,46 @@ pub extern "C" fn paytoken_get_token_cached(
         // SAFETY: checked non-NULL above.
         unsafe { *token_out = copy };
         Ok(())
+    })
+}
+
+/// `paytoken_nicepay_netcancel` without waiting: same arguments, same checks, same
+/// outcome JSON, but it returns at once and the outcome goes to `cb` (see
+/// `paytoken_callback`): on success `result` is the NUL-terminated outcome JSON
+/// (`char *`, `{"outcome":"cancelled"|"notNeeded"|"retry",...}`) that the callback owns
+/// and releases with `paytoken_string_free`. As with the synchronous call, transport
+/// errors are an outcome (`"retry"`), never an error; errors are only invalid arguments
+/// (a NULL client or `order_id`, an empty `order_id`, a client that is not NICEPAY,
+/// malformed `options_json`), reported through `cb`.
+///
+/// Same acceptance, thread, lane, client-lifetime and fork rules as
+/// `paytoken_request_async`: with a non-NULL `cb` it returns `PAYTOKEN_OK` and `cb` is
+/// called exactly once; the arguments are copied before this returns.
+#[no_mangle]
+pub extern "C" fn paytoken_nicepay_netcancel_async(
+    client: *const paytoken_client,
+    order_id: *const c_char,
+    options_json: *const c_char,
+    cb: paytoken_callback,
+    user_data: *mut c_void,
+    err: *mut paytoken_error,
+) -> i32 {
+    ffi_fallible!(err, {
+        // SAFETY: NULL or the caller's NUL-terminated strings; copied before returning.
+        let args = unsafe {
+            ffi::str_arg(order_id, "order_id").and_then(|order_id| {
+                let options = ffi::opt_str_arg(options_json, "options_json")?;
+                Ok((order_id.to_owned(), options.map(str::to_owned)))
+            })
+        };
+        // SAFETY: NULL or a live client pointer from the caller.
+        unsafe {
+            dispatch(client, cb, user_data, move |client| {
+                let (order_id, options) = args?;
+                let now = netcancel::now_unix_secs();
+                let outcome = netcancel::netcancel(client, &order_id, options.as_deref(), now)?;
+                Ok(ffi::into_c_string(&outcome.to_string())?.cast())
+            })
+        }
     })
 }

@@ -20,17 +20,35 @@ use ureq::Agent;
 
 use crate::config::Config;
 use crate::error::Error;
-use crate::fork;
-use crate::proxy;
-use crate::resolver::CachingResolver;
-use crate::wipe::WipeOutput;
+use crate::runtime::fork;
+use crate::secrets::wipe::WipeOutput;
+use crate::transport::proxy;
+use crate::transport::resolver::CachingResolver;
 
 /// What a request is for: decides how failures are worded (a business request that may
-/// have reached the gateway has an unknown outcome).
+/// have reached the gateway has an unknown outcome; `reconcile` is the gateway's way to
+/// learn it, from `gateway::reconcile_advice`: this module names no gateway).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
     Token,
-    Business,
+    Business { reconcile: &'static str },
+}
+
+/// The agents' lock, held across `fork()` (see `runtime/fork.rs`).
+pub(crate) struct ForkGuard(MutexGuard<'static, Option<Agents>>);
+
+pub(crate) fn fork_prepare() -> ForkGuard {
+    ForkGuard(lock_agents())
+}
+
+impl ForkGuard {
+    /// In the child: the parent's agents are leaked (dropping them could write to its
+    /// sockets); the next request makes new ones (the generation moved on).
+    pub fn child(mut self) {
+        if let Some(old) = self.0.take() {
+            std::mem::forget(old);
+        }
+    }
 }
 
 pub struct HttpResponse {
@@ -56,9 +74,9 @@ pub(crate) struct Agents {
     by_ca_file: HashMap<Option<String>, Agent>,
 }
 
-pub(crate) static AGENTS: Mutex<Option<Agents>> = Mutex::new(None);
+static AGENTS: Mutex<Option<Agents>> = Mutex::new(None);
 
-pub(crate) fn lock_agents() -> MutexGuard<'static, Option<Agents>> {
+fn lock_agents() -> MutexGuard<'static, Option<Agents>> {
     AGENTS.lock().unwrap_or_else(|p| p.into_inner())
 }
 
@@ -242,7 +260,7 @@ pub fn send_within(
 fn describe(config: &Config, purpose: Purpose) -> String {
     match purpose {
         Purpose::Token => format!("{} token request", config.gateway.display()),
-        Purpose::Business => format!("{} request", config.gateway.display()),
+        Purpose::Business { .. } => format!("{} request", config.gateway.display()),
     }
 }
 
@@ -253,11 +271,13 @@ fn map_error(
     purpose: Purpose,
     what: &str,
 ) -> Error {
-    let unknown = if purpose == Purpose::Business {
-        "; the request may have reached the gateway, so its outcome is unknown (reconcile: NICEPAY network cancel, PortOne Idempotency-Key)"
-    } else {
-        ""
+    let unknown = match purpose {
+        Purpose::Business { reconcile } => format!(
+            "; the request may have reached the gateway, so its outcome is unknown (reconcile: {reconcile})"
+        ),
+        Purpose::Token => String::new(),
     };
+    let unknown = unknown.as_str();
     let origin = config.origin.as_str();
     match e {
         ureq::Error::Timeout(t) => Error::timeout(format!(

@@ -2,22 +2,21 @@
 //! another gateway, wrong types and padded credentials are refused with a message that
 //! names the key (and never shows a credential's value).
 
+pub(crate) mod schema;
+
 use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use crate::config_schema;
 use crate::error::Error;
-use crate::origin::Origin;
-use crate::secret::{digest_parts, Secret};
+use crate::secrets::secret::{digest_parts, Secret};
+use crate::transport::origin::Origin;
 
 /// A config larger than this is certainly a mistake.
 const MAX_CONFIG_BYTES: usize = 64 * 1024;
 const MAX_CREDENTIAL_BYTES: usize = 4096;
 pub(crate) const MAX_TIMEOUT_MS: u64 = 600_000;
 pub(crate) const MAX_RESPONSE_BYTES_LIMIT: u64 = 1 << 30;
-/// `maxInFlight`: asynchronous calls of one client running at once (one I/O thread each).
-const DEFAULT_MAX_IN_FLIGHT: u64 = 256;
 pub(crate) const MAX_IN_FLIGHT_LIMIT: u64 = 4096;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -173,7 +172,7 @@ impl Config {
             },
         };
 
-        let sandbox = reader.boolean("sandbox")?.unwrap_or(false);
+        let sandbox = reader.table_boolean("sandbox", gateway)?;
         let origin = match reader.string("baseUrl")? {
             Some(url) => Origin::parse(&url)?,
             None => {
@@ -181,21 +180,10 @@ impl Config {
             }
         };
 
-        let connect_ms = reader.millis("connectTimeoutMs")?.unwrap_or(5_000);
-        let default_timeout = if gateway == Gateway::PortoneV2 {
-            60_000
-        } else {
-            30_000
-        };
-        let timeout_ms = reader.millis("timeoutMs")?.unwrap_or(default_timeout);
-
-        let default_refresh = match gateway {
-            Gateway::Nicepay => 0,
-            Gateway::PortoneV1 | Gateway::PortoneV2 => 60,
-        };
-        let refresh_before = reader
-            .integer("refreshBeforeSecs", 0, 1200)?
-            .unwrap_or(default_refresh);
+        // Ranges and defaults come from the key table (schema.rs), written once there.
+        let connect_ms = reader.table_integer("connectTimeoutMs", gateway)?;
+        let timeout_ms = reader.table_integer("timeoutMs", gateway)?;
+        let refresh_before = reader.table_integer("refreshBeforeSecs", gateway)?;
         if map.contains_key("refreshBeforeSecs") && scheme != Scheme::Token {
             return Err(Error::invalid(
                 "config key \"refreshBeforeSecs\" applies only to the \"token\" auth scheme",
@@ -219,9 +207,7 @@ impl Config {
 
         let tier = reader.header_text("tier")?;
         let store_id = reader.header_text("storeId")?;
-        let max_response_bytes = reader
-            .integer("maxResponseBytes", 1, MAX_RESPONSE_BYTES_LIMIT)?
-            .unwrap_or(8 * 1024 * 1024);
+        let max_response_bytes = reader.table_integer("maxResponseBytes", gateway)?;
         let mut user_agent = format!("paytoken/{}", env!("CARGO_PKG_VERSION"));
         if let Some(extra) = reader.header_text("userAgent")? {
             user_agent.push(' ');
@@ -248,11 +234,9 @@ impl Config {
                 "config key \"cacheDir\" applies only to the \"token\" auth scheme",
             ));
         }
-        let max_in_flight = reader
-            .integer("maxInFlight", 1, MAX_IN_FLIGHT_LIMIT)?
-            .unwrap_or(DEFAULT_MAX_IN_FLIGHT) as usize;
-        let idempotency = reader.boolean("idempotency")?.unwrap_or(true);
-        let retry_unknown_outcome = reader.boolean("retryUnknownOutcome")?.unwrap_or(false);
+        let max_in_flight = reader.table_integer("maxInFlight", gateway)? as usize;
+        let idempotency = reader.table_boolean("idempotency", gateway)?;
+        let retry_unknown_outcome = reader.table_boolean("retryUnknownOutcome", gateway)?;
 
         Ok(Config {
             gateway,
@@ -327,14 +311,14 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    /// Every key must be in the one key table (`config_schema::KEYS`) for this gateway.
+    /// Every key must be in the one key table (`schema::KEYS`) for this gateway.
     fn check_keys(&self, gateway: Gateway) -> Result<(), Error> {
         for key in self.map.keys() {
-            match config_schema::find(key) {
+            match schema::find(key) {
                 Some(k) if k.accepted_by(gateway) => continue,
                 Some(k) => {
                     let owner = match k.gateways {
-                        config_schema::Gateways::Only(g) => g.name(),
+                        schema::Gateways::Only(g) => g.name(),
                         _ => "another gateway",
                     };
                     return Err(Error::invalid(format!(
@@ -392,8 +376,23 @@ impl Reader<'_> {
         }
     }
 
-    fn millis(&self, key: &str) -> Result<Option<u64>, Error> {
-        self.integer(key, 1, MAX_TIMEOUT_MS)
+    /// An integer key read with the range and default of the key table (`schema.rs`):
+    /// the one place they are written.
+    fn table_integer(&self, key: &str, gateway: Gateway) -> Result<u64, Error> {
+        let entry = schema::find(key).expect("the key is in the table");
+        let (min, max) = entry.range.expect("integer keys have a range in the table");
+        let default = schema::default_for(key, gateway).and_then(|v| v.as_u64());
+        Ok(self
+            .integer(key, min, max)?
+            .unwrap_or_else(|| default.expect("integer keys have a default in the table")))
+    }
+
+    /// A boolean key read with the default of the key table.
+    fn table_boolean(&self, key: &str, gateway: Gateway) -> Result<bool, Error> {
+        let default = schema::default_for(key, gateway).and_then(|v| v.as_bool());
+        Ok(self
+            .boolean(key)?
+            .unwrap_or_else(|| default.expect("boolean keys have a default in the table")))
     }
 
     /// A credential: required, non-empty, no surrounding whitespace, no control characters.

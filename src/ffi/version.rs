@@ -20,7 +20,8 @@ pub(crate) const ABI_MAJOR: u32 = 1;
 /// (paytoken_request_async, paytoken_get_token_async, paytoken_get_token_cached); 1.3
 /// the unknown-outcome recovery (paytoken_response_idempotency_key,
 /// paytoken_idempotency_key_new, paytoken_nicepay_sign, paytoken_nicepay_netcancel); 1.4
-/// verification (paytoken_verify_payment, paytoken_verify_webhook).
+/// paytoken_idempotency_key_pin, paytoken_nicepay_netcancel_async and verification
+/// (paytoken_verify_payment, paytoken_verify_webhook).
 pub(crate) const ABI_MINOR: u32 = 4;
 
 /// The ABI version as `major << 16 | minor` (1.1 is 0x00010001). The rule for a binding
@@ -36,7 +37,7 @@ pub extern "C" fn paytoken_abi_version() -> u32 {
 /// that allocates the struct itself checks it matches its own declaration.
 #[no_mangle]
 pub extern "C" fn paytoken_error_size() -> usize {
-    std::mem::size_of::<crate::error::paytoken_error>()
+    std::mem::size_of::<super::error::paytoken_error>()
 }
 
 /// Every config key as static JSON (do not free): `{"version":1,"keys":[{"name",
@@ -47,7 +48,7 @@ pub extern "C" fn paytoken_error_size() -> usize {
 #[no_mangle]
 pub extern "C" fn paytoken_config_schema() -> *const c_char {
     ffi_infallible!(std::ptr::null(), {
-        crate::config_schema::schema_json().as_ptr()
+        crate::config::schema::schema_json().as_ptr()
     })
 }
 

@@ -22,17 +22,17 @@ use std::sync::Once;
 use base64::Engine as _;
 use zeroize::Zeroizing;
 
-use crate::client::paytoken_client;
+use crate::call::Client;
 use crate::config::{Config, Credentials};
 use crate::error::Error;
-use crate::secret::Secret;
+use crate::secrets::secret::Secret;
 
 const REDACTED: &str = "[redacted]";
 const MIN_SECRET: usize = 4;
 const MIN_FRAGMENT: usize = 8;
 
 struct Scope {
-    client: *const paytoken_client,
+    client: *const Client,
     /// Tokens sent or received during this call: wiped when the scope ends.
     seen: Vec<Secret>,
 }
@@ -45,7 +45,7 @@ thread_local! {
 
 /// Restores the previous scope when the call ends, also when it unwinds.
 struct Restore {
-    previous: *const paytoken_client,
+    previous: *const Client,
     seen_before: usize,
 }
 
@@ -62,10 +62,7 @@ impl Drop for Restore {
 
 /// Runs one call for `client` with it as the redaction scope, and scrubs the error it
 /// returns. Costs two thread-local accesses: fine on the cached-token path.
-pub fn within<T>(
-    client: &paytoken_client,
-    call: impl FnOnce() -> Result<T, Error>,
-) -> Result<T, Error> {
+pub fn within<T>(client: &Client, call: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
     install_panic_hook();
     let restore = SCOPE.with(|s| {
         let mut s = s.borrow_mut();
@@ -168,7 +165,7 @@ fn needles(extra: Option<&Config>) -> Vec<Zeroizing<String>> {
     let _ = SCOPE.try_with(|s| {
         let Ok(s) = s.try_borrow() else { return };
         // SAFETY: the pointer is set only by `within`, for as long as the caller's
-        // `&paytoken_client` lives (the call's duration).
+        // `&Client` lives (the call's duration).
         let Some(client) = (unsafe { s.client.as_ref() }) else {
             return;
         };
@@ -244,7 +241,7 @@ fn install_panic_hook() {
                 .location()
                 .map(|l| format!("{}:{}", l.file(), l.line()))
                 .unwrap_or_default();
-            crate::log::always(format_args!("panic at {place}: {message}"));
+            crate::runtime::log::always(format_args!("panic at {place}: {message}"));
         }));
     });
 }
@@ -272,10 +269,10 @@ mod tests {
         let json = r#"{"gateway":"portone-v2","apiSecret":"sk_PANIC_secret_value","baseUrl":"http://127.0.0.1:9"}"#;
         let config = crate::config::Config::parse(json).unwrap();
         let entry = crate::cache::entry_for(&config);
-        let client = paytoken_client {
+        let client = Client {
             config,
             entry,
-            lane: crate::worker_pool::new_lane(),
+            lane: crate::runtime::worker_pool::new_lane(),
         };
 
         let mut fds = [0; 2];

@@ -9,7 +9,7 @@
 use std::time::{Duration, Instant};
 
 use crate::error::{paytoken_status, Error};
-use crate::http::HttpResponse;
+use crate::transport::http::HttpResponse;
 
 /// The first wait before a resend; it doubles up to [`MAX_BACKOFF`].
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);

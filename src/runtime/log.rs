@@ -36,7 +36,7 @@ fn stderr_level() -> u8 {
 }
 
 fn level() -> u8 {
-    stderr_level().max(crate::log_sink::level())
+    stderr_level().max(crate::runtime::log_sink::level())
 }
 
 pub fn info_enabled() -> bool {
@@ -74,9 +74,9 @@ fn emit_as(level: u8, name: &str, args: fmt::Arguments<'_>, to_stderr_anyway: bo
     let mut message = Zeroizing::new(String::with_capacity(112));
     let _ = message.write_fmt(args);
     // Whatever the arguments held, no secret of the current call leaves in a log record.
-    crate::redact::scrub(&mut message);
-    if crate::log_sink::level() >= level {
-        crate::log_sink::push(level, &message);
+    crate::secrets::redact::scrub(&mut message);
+    if crate::runtime::log_sink::level() >= level {
+        crate::runtime::log_sink::push(level, &message);
     }
     if to_stderr_anyway || stderr_level() >= level {
         let line = Zeroizing::new(format!(

@@ -60,7 +60,7 @@ impl CallOptions {
         let idempotency_key = match map.get("idempotencyKey") {
             None => None,
             Some(Value::String(key)) => {
-                crate::idempotency::check_key(key)?;
+                crate::recovery::idempotency::check_key(key)?;
                 Some(key.clone())
             }
             Some(_) => {

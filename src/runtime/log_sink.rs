@@ -1,0 +1,202 @@
+//! Log records for the host language (the C side is `ffi::log`).
+//!
+//! The calling thread only appends to a bounded queue under a mutex that is never held
+//! while waiting or while the host's callback runs: it never waits for the host's
+//! logging. A full queue drops the record and counts it. Records leave the queue in one
+//! of two ways:
+//! - a callback: one library thread ("paytoken-log") takes them and calls it, so a slow
+//!   logging handler delays only that thread (Python, Java);
+//! - polling: `paytoken_log_next` hands out the next record (PHP, which has no threads,
+//!   and Node, whose JavaScript must run on its own thread).
+//!
+//! The log thread waits on a `Condvar`, which releases the queue's lock while it waits:
+//! so `fork()` (see `runtime/fork.rs`, which takes both locks of this module in its
+//! prepare hook) never leaves the child a lock held by a thread it does not have. In the
+//! child, no log thread runs and the parent's queued records are the parent's: the
+//! child starts its own thread with its first record.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::Duration;
+
+use crate::error::Error;
+use crate::runtime::log::{DEBUG, OFF};
+
+/// Records waiting for the host at most; more are dropped (and counted).
+pub(crate) const CAPACITY: usize = 1024;
+/// How long the log thread waits for a record before it looks at the callback again.
+const POLL: Duration = Duration::from_millis(200);
+
+/// The host's receiver of records: called on the log thread with (level, message).
+pub(crate) type Callback = Arc<dyn Fn(u8, &str) + Send + Sync>;
+
+struct Record {
+    level: u8,
+    message: String,
+}
+
+struct Queue {
+    records: VecDeque<Record>,
+    /// Whether this process has a log thread (a forked child starts with none).
+    thread_running: bool,
+}
+
+static QUEUE: Mutex<Queue> = Mutex::new(Queue {
+    records: VecDeque::new(),
+    thread_running: false,
+});
+/// Signalled when a record is queued or the callback changes.
+static READY: Condvar = Condvar::new();
+static LEVEL: AtomicU8 = AtomicU8::new(OFF);
+static DROPPED: AtomicU64 = AtomicU64::new(0);
+static CALLBACK: Mutex<Option<Callback>> = Mutex::new(None);
+/// Whether CALLBACK is set, readable without its lock.
+static HAS_CALLBACK: AtomicBool = AtomicBool::new(false);
+
+fn queue() -> MutexGuard<'static, Queue> {
+    QUEUE.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn callback() -> MutexGuard<'static, Option<Callback>> {
+    CALLBACK.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The level records are collected at (0 = none).
+pub(crate) fn level() -> u8 {
+    LEVEL.load(Ordering::Relaxed)
+}
+
+/// Queues a record without waiting for the host; a full queue drops it and counts it.
+pub(crate) fn push(level: u8, message: &str) {
+    let record = Record {
+        level,
+        message: message.to_owned(),
+    };
+    let mut q = queue();
+    if q.records.len() >= CAPACITY {
+        DROPPED.fetch_add(1, Ordering::Relaxed);
+        return;
+    }
+    q.records.push_back(record);
+    let start = claim_thread(&mut q);
+    drop(q);
+    READY.notify_one();
+    if start {
+        start_thread();
+    }
+}
+
+fn has_callback() -> bool {
+    HAS_CALLBACK.load(Ordering::Acquire)
+}
+
+/// Whether the caller must start the log thread (a callback is set and none runs);
+/// marks it running if so.
+fn claim_thread(q: &mut Queue) -> bool {
+    if q.thread_running || !has_callback() {
+        return false;
+    }
+    q.thread_running = true;
+    true
+}
+
+fn start_thread() {
+    crate::runtime::fork::install();
+    let spawned = std::thread::Builder::new()
+        .name("paytoken-log".into())
+        .spawn(deliver);
+    if spawned.is_err() {
+        queue().thread_running = false;
+    }
+}
+
+/// The log thread: hands each record to the callback, while one is set.
+fn deliver() {
+    loop {
+        let record = {
+            let mut q = queue();
+            loop {
+                if !has_callback() {
+                    // Polling mode now: leave the queue to paytoken_log_next. A later
+                    // push with a callback set starts a thread again.
+                    q.thread_running = false;
+                    return;
+                }
+                if let Some(r) = q.records.pop_front() {
+                    break r;
+                }
+                // Releases the lock while waiting (fork safety: see the module doc).
+                q = READY
+                    .wait_timeout(q, POLL)
+                    .unwrap_or_else(|p| p.into_inner())
+                    .0;
+            }
+        };
+        // Copied out so the callback runs without the lock (it may reconfigure logging).
+        let Some(cb) = callback().clone() else {
+            continue;
+        };
+        cb(record.level, &record.message);
+    }
+}
+
+/// Sets the level records are collected at (0 to 2) and where they go: to `callback` on
+/// the log thread, or (None) to a queue polled with [`next`].
+pub(crate) fn configure(level: i32, callback_fn: Option<Callback>) -> Result<(), Error> {
+    let level = u8::try_from(level)
+        .ok()
+        .filter(|l| *l <= DEBUG)
+        .ok_or_else(|| Error::invalid(format!("level is {level}; expected 0, 1 or 2")))?;
+    crate::runtime::fork::install();
+    let has = callback_fn.is_some();
+    {
+        let mut cb = callback();
+        *cb = callback_fn;
+        HAS_CALLBACK.store(has, Ordering::Release);
+    }
+    LEVEL.store(level, Ordering::Relaxed);
+    let start = has && claim_thread(&mut queue());
+    READY.notify_all();
+    if start {
+        start_thread();
+    }
+    Ok(())
+}
+
+/// The next queued record (polling mode), without waiting: None when the queue is
+/// empty or a callback is set.
+pub(crate) fn next() -> Option<(u8, String)> {
+    if has_callback() {
+        return None;
+    }
+    queue().records.pop_front().map(|r| (r.level, r.message))
+}
+
+/// How many records were dropped because the queue was full.
+pub(crate) fn dropped() -> u64 {
+    DROPPED.load(Ordering::Relaxed)
+}
+
+/// This module's locks, held across `fork()` (taken by `runtime::fork`'s prepare hook,
+/// after every other lock of the library: logging is done under those).
+pub(crate) struct ForkGuard {
+    _callback: MutexGuard<'static, Option<Callback>>,
+    queue: MutexGuard<'static, Queue>,
+}
+
+pub(crate) fn fork_prepare() -> ForkGuard {
+    ForkGuard {
+        _callback: callback(),
+        queue: queue(),
+    }
+}
+
+impl ForkGuard {
+    /// In the child: no log thread runs here, and the queued records are the parent's
+    /// (its thread delivers them); the child's first record starts its own thread.
+    pub fn child(mut self) {
+        self.queue.thread_running = false;
+        self.queue.records.clear();
+    }
+}
