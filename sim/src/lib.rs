@@ -26,6 +26,7 @@ mod portone_v1_payments;
 mod portone_v2;
 mod portone_v2_payments;
 mod server;
+mod stale_tokens;
 mod state;
 mod tls;
 mod webhook_sender;
