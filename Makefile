@@ -4,6 +4,7 @@
 #   make test   install what the suites need, then run every test suite
 #   make dist   release artefacts for every platform in dist/, with dist/SHA256SUMS
 #   make install PREFIX=/usr/local   the C library, headers and pkg-config file (DESTDIR works)
+#   make soak   C, Python and Node under random faults for SOAK_SECONDS (600); RELIABILITY.md
 #   make dist-bindings   the Python, Node, PHP and Java packages in dist/<lang>/, from the
 #               released libraries in dist/native (`make dist-native`)
 #
@@ -18,7 +19,7 @@ export PAYTOKEN_SIM := $(CURDIR)/$(SIM)
 
 .PHONY: all lib sim build demo demo-c test test-rust test-cli test-headers test-c test-sim-sdk deps \
         $(addprefix test-,$(BINDINGS)) $(addprefix demo-,$(BINDINGS)) $(addprefix deps-,$(BINDINGS)) \
-        headers bench soak test-soak clean dist dist-native dist-c dist-bindings install test-platforms test-packaging lint test-docs test-readmes sanitize fuzz test-fuzz
+        headers bench soak soak-deps test-soak clean dist dist-native dist-c dist-bindings install test-platforms test-packaging lint test-docs test-readmes sanitize fuzz test-fuzz
 
 all: build
 

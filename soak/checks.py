@@ -17,7 +17,8 @@ FETCH_MS, MARGIN_MS = 2000, 1500
 REFRESH_BEFORE = {"nicepay": 0, "portone-v1": 2, "portone-v2": 2}  # the drivers' configs
 TOKEN_USERS = {"nicepay": ("c", "py", "node"), "portone-v1": ("c", "py", "node"), "portone-v2": ("c",)}
 # Resources after warm-up may grow by at most this much to the end of the run.
-RSS_GROWTH_KIB, RSS_GROWTH_SHARE = 8 * 1024, 0.10
+RSS_GROWTH_KIB, RSS_GROWTH_SHARE = 16 * 1024, 0.20
+WARMUP_SECONDS, WARMUP_SHARE = 20, 0.20
 THREADS_SLACK, FDS_SLACK = 16, 16
 
 
@@ -165,7 +166,7 @@ def resources(run, lang):
     s = run.samples.get(lang) or []
     if len(s) < 6:
         return None
-    warm_at = max(10, 0.2 * run.seconds)
+    warm_at = max(WARMUP_SECONDS, WARMUP_SHARE * run.seconds)
     after = [x for x in s if x[0] >= warm_at] or s[-3:]
     tail = after[-max(3, len(after) // 10):]
     head = after[:max(3, len(after) // 10)]

@@ -79,9 +79,11 @@ static void lookup_sync(paytoken_client *c, int kind) {
   paytoken_response *resp = NULL;
   double t = now_ms();
   int32_t rc = paytoken_request_ex(c, "GET", path, NULL, NULL, 0, "{\"timeoutMs\":2000}", &resp, &err);
-  if (sabotage("slow-call") && rand_below(2000) == 0) sleep_ms(LOOKUP_MS + FETCH_MS + MARGIN_MS + 1000);
+  static _Atomic int slowed;
+  if (sabotage("slow-call") && !atomic_exchange(&slowed, 1)) sleep_ms(LOOKUP_MS + FETCH_MS + MARGIN_MS + 1000);
   record_call("lookup", LOOKUP_MS, now_ms() - t, rc, &err);
   if (!sabotage("leak-response")) paytoken_response_free(resp);
+  if (sabotage("token-storm")) paytoken_invalidate(c, NULL, NULL); /* a token request per call */
 }
 
 /* The stale-token sabotage: a NICEPAY token that has just been replaced is sent again,
@@ -109,7 +111,8 @@ static void token_sync(int kind) {
   record_call("token", LOOKUP_MS, now_ms() - t, rc, &err);
   if (tok) note_token(tok);
   if (tok && kind == NICEPAY && sabotage("stale-token")) resend_replaced_token(tok);
-  if (tok && sabotage("token-in-log") && rand_below(50) == 0) log_line(1, "sabotage: token %s", tok);
+  static _Atomic int logged;
+  if (tok && sabotage("token-in-log") && !atomic_exchange(&logged, 1)) log_line(1, "sabotage: token %s", tok);
   paytoken_string_free(tok);
   if (sabotage("token-storm")) paytoken_invalidate(clients[kind], NULL, NULL);
 }
@@ -143,8 +146,8 @@ static void cancel_sync(int gw) {
     emit("{\"ev\":\"cancel\",\"gw\":\"%s\",\"id\":\"%s\",\"rc\":%d,\"status\":%d}", GW_NAME[gw], id, rc,
          rc == 0 ? paytoken_response_status(resp) : err.http_status);
     paytoken_response_free(resp);
-    /* The sabotage: a shop that resends a NICEPAY cancel whose outcome it did not learn. */
-    if (!(sabotage("resend-nicepay") && gw == NICEPAY && (rc != 0 || rand_below(20) == 0))) break;
+    /* The sabotage: a shop that sends each NICEPAY cancel twice ("to be sure"). */
+    if (!(sabotage("resend-nicepay") && gw == NICEPAY)) break;
   }
 }
 
@@ -212,14 +215,14 @@ static void on_done(void *user_data, int32_t status, void *result, const paytoke
   uintptr_t v = (uintptr_t)user_data;
   struct slot *s = &slots[v >> 32];
   int is_token = (v >> 31) & 1;
-  uint32_t gen = (uint32_t)(v & 0x7fffffffu);
+  uint32_t gen = (uint32_t)(v & 0x1fffffffu);
   if (sabotage("drop-callback") && rand_below(500) == 0) return; /* "lost" */
   double elapsed = now_ms() - s->started;
   int repeats = sabotage("double-callback") && rand_below(500) == 0 ? 2 : 1;
   int owned = 0;
   for (int i = 0; i < repeats; i++) {
     int expected = 1;
-    if ((s->gen & 0x7fffffffu) != gen || !atomic_compare_exchange_strong(&s->state, &expected, 2)) {
+    if ((s->gen & 0x1fffffffu) != gen || !atomic_compare_exchange_strong(&s->state, &expected, 2)) {
       emit("{\"ev\":\"double\"}");
       count_double();
       continue;
@@ -227,6 +230,7 @@ static void on_done(void *user_data, int32_t status, void *result, const paytoke
     owned = 1;
     record_call(is_token ? "token_async" : "lookup_async", (int)s->deadline, elapsed, status, error);
   }
+  if (sabotage("token-storm")) paytoken_invalidate(clients[(v >> 29) & 3], NULL, NULL);
   if (result && is_token) {
     note_token(result);
     paytoken_string_free(result);
@@ -253,7 +257,7 @@ static void *async_dispatcher(void *arg) {
     while (slots[i].state != 0) i = (i + 1) % inflight_target;
     next = (i + 1) % inflight_target;
     struct slot *s = &slots[i];
-    uint32_t gen = (++s->gen) & 0x7fffffffu;
+    uint32_t gen = (++s->gen) & 0x1fffffffu;
     s->flagged = 0;
     s->started = now_ms();
     s->deadline = LOOKUP_MS;
@@ -261,7 +265,8 @@ static void *async_dispatcher(void *arg) {
     inflight++;
     int kind = (int)rand_below(N_CLIENTS);
     int token = kind != V2_SECRET && rand_below(10) == 0;
-    uintptr_t ud = ((uintptr_t)i << 32) | ((uintptr_t)token << 31) | gen;
+    /* user data: slot << 32 | is-token << 31 | client kind << 29 | generation (29 bits) */
+    uintptr_t ud = ((uintptr_t)i << 32) | ((uintptr_t)token << 31) | ((uintptr_t)kind << 29) | gen;
     paytoken_error err;
     int32_t rc;
     if (token) {

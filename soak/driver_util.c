@@ -18,7 +18,7 @@ static pthread_mutex_t events_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t tokens_lock = PTHREAD_MUTEX_INITIALIZER;
 static double stop_at, start_at;
 static const char *sabotage_kind = "";
-static _Thread_local uint64_t rng = 88172645463325252ull;
+static _Thread_local uint64_t rng; /* 0: not seeded yet on this thread */
 
 static _Atomic long calls, errors[8], overruns, doubles, ticks_calls, late;
 static _Atomic long worst_over_us = -1000000000L;
@@ -38,9 +38,11 @@ void sleep_ms(int ms) {
   while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
 }
 
-void seed_rand(unsigned seed) { rng ^= (uint64_t)seed * 0x9E3779B97F4A7C15ull; }
+void seed_rand(unsigned seed) { rng = ((uint64_t)seed * 0x9E3779B97F4A7C15ull) | 1; }
 
 uint64_t rand_below(uint64_t n) {
+  /* Each thread (the library's I/O threads included) draws its own sequence. */
+  if (!rng) rng = (88172645463325252ull ^ (uint64_t)pthread_self() ^ (uint64_t)(now_ms() * 1e6)) | 1;
   rng ^= rng << 13;
   rng ^= rng >> 7;
   rng ^= rng << 17;

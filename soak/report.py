@@ -68,8 +68,11 @@ def fmt_res(t):
 
 
 def write(path, run, results):
-    svg_name = os.path.splitext(os.path.basename(path))[0].lower() + ".svg"
-    with open(os.path.join(os.path.dirname(os.path.abspath(path)), svg_name), "w") as f:
+    # The plot goes to soak/reliability.svg beside the report (as bench/chart.png does).
+    svg_name = "soak/reliability.svg"
+    svg_path = os.path.join(os.path.dirname(os.path.abspath(path)), svg_name)
+    os.makedirs(os.path.dirname(svg_path), exist_ok=True)
+    with open(svg_path, "w") as f:
         f.write(svg(run))
     fin = checks.finals(run)
     calls = sum(f["calls"] for f in fin.values() if f)
@@ -132,9 +135,10 @@ def write(path, run, results):
              "(simulator counter `staleTokenUses`, per client, 2 s grace for requests already on their way): %d.\n"
              % sum(run.stats.get("staleTokenUses", {}).values()))
     L.append("## Memory, threads, file descriptors\n")
-    L.append("Sampled every second from /proc; warm-up is the first max(10 s, 20 %%) of the run. "
+    L.append("Sampled every second from /proc; warm-up is the first max(%d s, %d %%) of the run. "
              "Bound: RSS at the end ≤ after warm-up + max(%d MiB, %d %%); threads and fds ≤ 1.25 × the warm-up "
-             "figure + %d. RSS / threads / fds:\n" % (checks.RSS_GROWTH_KIB // 1024, checks.RSS_GROWTH_SHARE * 100,
+             "figure + %d. RSS / threads / fds:\n" % (checks.WARMUP_SECONDS, checks.WARMUP_SHARE * 100,
+                                                     checks.RSS_GROWTH_KIB // 1024, checks.RSS_GROWTH_SHARE * 100,
                                                      checks.THREADS_SLACK))
     L.append("| driver | start | after warm-up | end | RSS slope after warm-up |\n|---|---|---|---|---|")
     for lang in run.langs:

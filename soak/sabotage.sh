@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Each soak assertion, seen failing when its property is broken on purpose. The sabotage
 # is done by the C driver (SOAK_SABOTAGE, see soak/driver.c) or fed to the checker — never
-# by changing the library. Every short soak below must fail, and on the named check.
+# by changing the library. Every short soak below must fail, and on each named check.
 # All run at once (one simulator each, the C driver only, lighter load): about a minute.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -11,27 +11,31 @@ declare -A expect=(
   [double-callback]="exactly-once callbacks"
   [slow-call]="deadlines"
   [leak-response]="resources settle"
-  [resend-nicepay]="no unsafe resend"
+  [resend-nicepay]="no unsafe resend|processed exactly once"
   [token-in-log]="no secret or token leaked"
   [token-storm]="token requests bounded"
   [stale-token]="no rejected token reused"
 )
 out=$(mktemp -d /tmp/soak-sabotage-XXXXXX)
 for kind in "${!expect[@]}"; do
-  inflight=40
-  [ "$kind" = leak-response ] && inflight=200   # enough leaked answers to show in RSS
+  inflight=40 delay=250
+  # Enough leaked answers to show in RSS whatever the machine's load: quick answers.
+  [ "$kind" = leak-response ] && inflight=200 delay=5
   SOAK_TMP=$out SOAK_SABOTAGE=$kind SOAK_INFLIGHT=$inflight SOAK_THREADS=3 \
-    python3 soak/run.py --seconds "$seconds" --langs c >"$out/$kind" 2>&1 &
+    python3 soak/run.py --seconds "$seconds" --langs c --delay-ms $delay >"$out/$kind" 2>&1 &
 done
 wait
 pass=0; fail=0
 for kind in "${!expect[@]}"; do
   check=${expect[$kind]}
-  if grep -q "^soak: FAIL $check " "$out/$kind" && grep -q "failed$" "$out/$kind" && ! grep -q "^soak: 8 passed" "$out/$kind"; then
-    echo "sabotage: ok   $kind -> the '$check' check failed, as it must"
+  failed_all=yes
+  IFS='|' read -ra wanted <<<"$check"
+  for one in "${wanted[@]}"; do grep -q "^soak: FAIL $one " "$out/$kind" || failed_all=no; done
+  if [ $failed_all = yes ] && grep -q "[1-9][0-9]* failed$" "$out/$kind"; then
+    echo "sabotage: ok   $kind -> '${check//|/\' and \'}' failed, as it must"
     pass=$((pass + 1))
   else
-    echo "sabotage: FAIL $kind did not fail the '$check' check:"
+    echo "sabotage: FAIL $kind did not fail '$check':"
     sed 's/^/    /' "$out/$kind"
     fail=$((fail + 1))
   fi
