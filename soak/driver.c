@@ -87,8 +87,8 @@ static void lookup_sync(paytoken_client *c, int kind) {
 }
 
 /* The stale-token sabotage: a NICEPAY token that has just been replaced is sent again,
- * bypassing the library (a raw request), twice 2.5 s apart: the first use is rejected,
- * the second comes after the gateway rejected it while a fresher one existed. */
+ * bypassing the library (raw requests): rejected, then the fresh one, then 2.5 s later
+ * the rejected one again — going back to a token the gateway refused. */
 static void resend_replaced_token(const char *token) {
   static char previous[256];
   static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -99,6 +99,7 @@ static void resend_replaced_token(const char *token) {
   pthread_mutex_unlock(&lock);
   if (!old[0]) return;
   raw_get_with_token(getenv("SOAK_URL"), "/v1/payments/T1", old);
+  raw_get_with_token(getenv("SOAK_URL"), "/v1/payments/T1", token);
   sleep_ms(2500);
   raw_get_with_token(getenv("SOAK_URL"), "/v1/payments/T1", old);
 }
@@ -143,8 +144,12 @@ static void cancel_sync(int gw) {
     int32_t rc = paytoken_request_ex(clients[kind], "POST", path, NULL, (const uint8_t *)body,
                                      strlen(body), "{\"timeoutMs\":4000}", &resp, &err);
     record_call("cancel", CANCEL_MS, now_ms() - t, rc, &err);
-    emit("{\"ev\":\"cancel\",\"gw\":\"%s\",\"id\":\"%s\",\"rc\":%d,\"status\":%d}", GW_NAME[gw], id, rc,
-         rc == 0 ? paytoken_response_status(resp) : err.http_status);
+    /* Confirmed: the gateway's answer says the cancel happened (a faulted 200 does not). */
+    const char *text = rc == 0 ? paytoken_response_text(resp, NULL) : NULL;
+    int confirmed = text && paytoken_response_status(resp) == 200 &&
+                    strstr(text, gw == NICEPAY ? "\"resultCode\":\"0000\"" : gw == V1 ? "\"code\":0" : "\"cancellation\"");
+    emit("{\"ev\":\"cancel\",\"gw\":\"%s\",\"id\":\"%s\",\"rc\":%d,\"status\":%d,\"confirmed\":%d}", GW_NAME[gw],
+         id, rc, rc == 0 ? paytoken_response_status(resp) : err.http_status, confirmed);
     paytoken_response_free(resp);
     /* The sabotage: a shop that sends each NICEPAY cancel twice ("to be sure"). */
     if (!(sabotage("resend-nicepay") && gw == NICEPAY)) break;

@@ -95,7 +95,10 @@ async function cancel(clients, gw) {
   else if (gateway === 'portone-v1') [p, json] = ['/payments/cancel', { imp_uid: id, reason: 'soak', amount: 100 }];
   else [p, json] = [`/payments/${id}/cancel`, { reason: 'soak', amount: 100 }];
   const answer = await timed('cancel', CANCEL_MS, () => clients[gw].post(p, { json, timeoutMs: CANCEL_MS }));
-  emit({ ev: 'cancel', gw: gateway, id, rc: answer ? 0 : 1, status: answer ? answer.status : 0 });
+  // Confirmed: the gateway's answer says the cancel happened (a faulted 200 does not).
+  const mark = { nicepay: '"resultCode":"0000"', 'portone-v1': '"code":0' }[gateway] || '"cancellation"';
+  const confirmed = Boolean(answer && answer.status === 200 && answer.text().includes(mark));
+  emit({ ev: 'cancel', gw: gateway, id, rc: answer ? 0 : 1, status: answer ? answer.status : 0, confirmed: Number(confirmed) });
 }
 
 async function one(clients) {
@@ -120,7 +123,9 @@ async function main() {
   const clients = CONFIGS.map((c) => new Client(c));
   let inflight = 0;
   const ticker = setInterval(() => {
-    emit({ ev: 'tick', t: Math.round((performance.now() - START) / 100) / 10, calls: counts.tick, inflight });
+    const m = process.memoryUsage(); // JS heap vs native, to tell lazy GC from a leak
+    emit({ ev: 'tick', t: Math.round((performance.now() - START) / 100) / 10, calls: counts.tick, inflight,
+      heap_kib: m.heapUsed >> 10, external_kib: m.external >> 10 });
     counts.tick = 0;
   }, 1000);
   await new Promise((resolve) => {

@@ -111,7 +111,11 @@ def cancel(clients, gw):
     else:
         path, body = "/payments/%s/cancel" % pid, {"reason": "soak", "amount": 100}
     answer = timed("cancel", CANCEL_MS, lambda: clients[gw].post(path, json=body, timeout=CANCEL_MS / 1000))
-    emit(ev="cancel", gw=gateway, id=pid, rc=0 if answer else 1, status=answer.status if answer else 0)
+    # Confirmed: the gateway's answer says the cancel happened (a faulted 200 does not).
+    mark = {"nicepay": '"resultCode":"0000"', "portone-v1": '"code":0'}.get(gateway, '"cancellation"')
+    confirmed = bool(answer and answer.status == 200 and mark in answer.text)
+    emit(ev="cancel", gw=gateway, id=pid, rc=0 if answer else 1, status=answer.status if answer else 0,
+         confirmed=int(confirmed))
 
 
 def fork_once(clients):

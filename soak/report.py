@@ -40,14 +40,14 @@ def panel(title, series, x0, y0, w, h, xmax, unit):
         out.append('<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#eee"/>' % (x0, x0 + w, py, py))
     for i in range(6):
         x = xmax * i / 5
-        out.append('<text x="%.1f" y="%d" font-size="10" text-anchor="middle">%.0f</text>'
-                   % (x0 + w * i / 5, y0 + h + 14, x / 60))
+        out.append('<text x="%.1f" y="%d" font-size="10" text-anchor="middle">%s</text>'
+                   % (x0 + w * i / 5, y0 + h + 14, ("%.1f" if xmax < 600 else "%.0f") % (x / 60)))
     out.append('<text x="%d" y="%d" font-size="10" text-anchor="middle">minutes</text>' % (x0 + w / 2, y0 + h + 28))
     out.append('<text x="%d" y="%d" font-size="10" transform="rotate(-90 %d %d)" text-anchor="middle">%s</text>'
                % (x0 - 40, y0 + h / 2, x0 - 40, y0 + h / 2, unit))
     for k, (pts, color, label) in enumerate(series):
         out.append(polyline(pts, x0, y0, w, h, xmax, ymax, color))
-        out.append('<text x="%d" y="%d" font-size="11" fill="%s">%s</text>' % (x0 + w - 90, y0 + 14 + 13 * k, color, label))
+        out.append('<text x="%d" y="%d" font-size="11" fill="%s">%s</text>' % (x0 + 8, y0 + 14 + 13 * k, color, label))
     return "\n".join(out)
 
 
@@ -131,8 +131,9 @@ def write(path, run, results):
     L.append("| gateway | token requests | bound | tokens issued | 401s sent |\n|---|---|---|---|---|")
     for g, (count, bound) in checks.token_bounds(run).items():
         L.append("| %s | %d | %d | %d | %d |" % (g, count, bound, run.stats["tokensIssued"][g], run.stats["unauthorized"][g]))
-    L.append("\nRequests with a token the gateway had already rejected while a fresher one existed "
-             "(simulator counter `staleTokenUses`, per client, 2 s grace for requests already on their way): %d.\n"
+    L.append("\nRequests going back to a token the gateway had rejected to that client after the client had "
+             "moved on to a fresher one (simulator counter `staleTokenUses`; a client is a `User-Agent`; 2 s "
+             "grace for requests already on their way): %d.\n"
              % sum(run.stats.get("staleTokenUses", {}).values()))
     L.append("## Memory, threads, file descriptors\n")
     L.append("Sampled every second from /proc; warm-up is the first max(%d s, %d %%) of the run. "

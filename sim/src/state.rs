@@ -272,8 +272,6 @@ impl State {
         if now_ms >= expires_ms {
             return;
         }
-        self.stale_tokens
-            .issued(gateway, &value, std::time::Instant::now());
         let issued = &mut self.tokens[gateway.index()];
         if issued.expiry_by_token.len() >= issued.sweep_at {
             issued
