@@ -185,6 +185,18 @@ def resources(run, lang):
             "slope_kib_h": slope}
 
 
+def heap_in_use(run, lang):
+    """(after warm-up, end) of the heap in use the driver reports in its ticks, in KiB:
+    malloc's for C, the JS heap for Node (Python reports none), or None."""
+    warm_at = max(WARMUP_SECONDS, WARMUP_SHARE * run.seconds)
+    rows = [e["heap_kib"] for e in run.events(lang) if e["ev"] == "tick" and "heap_kib" in e and e["t"] >= warm_at]
+    if len(rows) < 6:
+        return None
+    k = max(3, len(rows) // 10)
+    med = lambda xs: sorted(xs)[len(xs) // 2]  # noqa: E731
+    return med(rows[:k]), med(rows[-k:])
+
+
 def check_resources(run):
     problems, parts = [], []
     for lang in run.langs:
@@ -196,6 +208,9 @@ def check_resources(run):
         allowed = max(RSS_GROWTH_KIB, RSS_GROWTH_SHARE * r["warm"][0])
         parts.append("%s RSS %+.1f MiB (≤ %.1f), %+.0f MiB/h" % (lang, grew / 1024, allowed / 1024,
                                                                r["slope_kib_h"] / 1024))
+        heap = heap_in_use(run, lang)
+        if heap:
+            parts[-1] += " (%s heap in use %+.1f MiB)" % ("malloc" if lang == "c" else "JS", (heap[1] - heap[0]) / 1024)
         if grew > allowed:
             problems.append("%s RSS grew %.1f MiB after warm-up" % (lang, grew / 1024))
         thread_cap = max(r["warm"][1], r["max_warmup"][1]) * 1.25 + THREADS_SLACK
