@@ -18,7 +18,7 @@ REFRESH_BEFORE = {"nicepay": 0, "portone-v1": 2, "portone-v2": 2}  # the drivers
 TOKEN_USERS = {"nicepay": ("c", "py", "node"), "portone-v1": ("c", "py", "node"), "portone-v2": ("c",)}
 # Resources after warm-up may grow by at most this much to the end of the run.
 RSS_GROWTH_KIB, RSS_GROWTH_SHARE = 16 * 1024, 0.20
-WARMUP_SECONDS, WARMUP_SHARE = 20, 0.20
+WARMUP_SECONDS, WARMUP_SHARE = 30, 0.20
 THREADS_SLACK, FDS_SLACK = 16, 16
 
 

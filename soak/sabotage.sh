@@ -5,7 +5,7 @@
 # All run at once (one simulator each, the C driver only, lighter load): about a minute.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-seconds=${SABOTAGE_SECONDS:-35}
+seconds=${SABOTAGE_SECONDS:-45}
 declare -A expect=(
   [drop-callback]="exactly-once callbacks"
   [double-callback]="exactly-once callbacks"
