@@ -137,10 +137,10 @@ def write(path, run, results):
              % sum(run.stats.get("staleTokenUses", {}).values()))
     L.append("## Memory, threads, file descriptors\n")
     L.append("Sampled every second from /proc; warm-up is the first max(%d s, %d %%) of the run. "
-             "Bound: RSS at the end ≤ after warm-up + max(%d MiB, %d %%); threads and fds ≤ 1.25 × the warm-up "
+             "Bound: RSS at the end ≤ after warm-up + max(%d MiB, %d %%); threads and fds ≤ %.2g × the warm-up "
              "figure + %d. RSS / threads / fds:\n" % (checks.WARMUP_SECONDS, checks.WARMUP_SHARE * 100,
                                                      checks.RSS_GROWTH_KIB // 1024, checks.RSS_GROWTH_SHARE * 100,
-                                                     checks.THREADS_SLACK))
+                                                     checks.RESOURCE_FACTOR, checks.THREADS_SLACK))
     L.append("| driver | start | after warm-up | end | RSS slope after warm-up | heap in use, after warm-up → end |\n"
              "|---|---|---|---|---|---|")
     for lang in run.langs:
