@@ -4,6 +4,7 @@
 #   make test   install what the suites need, then run every test suite
 #   make dist   release artefacts for every platform in dist/, with dist/SHA256SUMS
 #   make install PREFIX=/usr/local   the C library, headers and pkg-config file (DESTDIR works)
+#   make soak   C, Python and Node under random faults for SOAK_SECONDS (600); RELIABILITY.md
 #   make dist-bindings   the Python, Node, PHP and Java packages in dist/<lang>/, from the
 #               released libraries in dist/native (`make dist-native`)
 #
@@ -18,7 +19,7 @@ export PAYTOKEN_SIM := $(CURDIR)/$(SIM)
 
 .PHONY: all lib sim build demo demo-c test test-rust test-cli test-headers test-c test-sim-sdk deps \
         $(addprefix test-,$(BINDINGS)) $(addprefix demo-,$(BINDINGS)) $(addprefix deps-,$(BINDINGS)) \
-        headers bench clean dist dist-native dist-c dist-bindings install test-platforms test-packaging test-versions versions-table lint test-docs test-readmes sanitize fuzz test-fuzz
+        headers bench soak soak-deps test-soak clean dist dist-native dist-c dist-bindings install test-platforms test-packaging test-versions versions-table lint test-docs test-readmes sanitize fuzz test-fuzz
 
 all: build
 
@@ -53,7 +54,7 @@ deps: $(addprefix deps-,$(BINDINGS))
 $(addprefix deps-,$(BINDINGS)): deps-%:
 	@$(MAKE) --no-print-directory -C bindings/$* deps
 
-test: deps build lint test-docs test-rust test-headers test-c $(addprefix test-,$(BINDINGS)) test-versions test-readmes test-sim-sdk test-platforms test-packaging test-fuzz
+test: deps build lint test-docs test-rust test-headers test-c $(addprefix test-,$(BINDINGS)) test-versions test-readmes test-sim-sdk test-soak test-platforms test-packaging test-fuzz
 	@tests/versions/table.py --check
 	@echo "make test: all suites passed"
 
@@ -95,6 +96,30 @@ test-sim-sdk: sim
 
 $(addprefix test-,$(BINDINGS)): test-%: build
 	$(MAKE) --no-print-directory -C bindings/$* test
+
+# ---------------------------------------------------------------- soak
+# The library under load and faults in C, Python and Node at once (soak/run.py): nothing
+# lost, nothing answered twice, no call past its deadline, token requests bounded, no
+# unsafe resend, resources flat, no secret in any output. `make soak` runs SOAK_SECONDS
+# (600) and writes RELIABILITY.md; `make test-soak` runs a minute, asserts, writes nothing,
+# then runs soak/sabotage.sh (each assertion seen failing when its property is broken).
+SOAK_SECONDS ?= 600
+SOAK_DRIVER  := target/soak/driver
+
+$(SOAK_DRIVER): soak/driver.c soak/driver_util.c soak/driver_util.h include/paytoken.h $(LIB)
+	@mkdir -p $(@D)
+	$(CC) -O2 -g -Wall -Wextra -Werror -pthread -Iinclude soak/driver.c soak/driver_util.c -o $@ \
+	  -Ltarget/release -lpaytoken -Wl,-rpath,$(CURDIR)/target/release
+
+soak-deps: build deps-python deps-node
+	@$(MAKE) --no-print-directory $(SOAK_DRIVER)
+
+soak: soak-deps
+	SOAK_SECONDS=$(SOAK_SECONDS) scripts/soak.sh --report RELIABILITY.md
+
+test-soak: soak-deps
+	SOAK_SECONDS=60 scripts/soak.sh
+	soak/sabotage.sh
 
 # ---------------------------------------------------------------- release
 # dist/native/<platform>/libpaytoken.so.<version> for the four platforms (cargo-zigbuild + zig,

@@ -29,6 +29,7 @@ mod portone_v2_list;
 mod portone_v2_payments;
 pub mod served;
 mod server;
+mod stale_tokens;
 mod state;
 mod tls;
 mod webhook_order;

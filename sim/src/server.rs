@@ -155,8 +155,18 @@ async fn handle(
     let (parts, body) = request.into_parts();
     let path = parts.uri.path().to_owned();
     let route = route(&path, &parts.headers);
-    if shared.verbose {
-        eprintln!("paytoken-sim: {} {}", parts.method, parts.uri);
+    let bearer = bearer_token(&parts.headers);
+    let user_agent = parts
+        .headers
+        .get(hyper::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let request_line = shared
+        .verbose
+        .then(|| format!("{} {}", parts.method, parts.uri));
+    if let Some(line) = &request_line {
+        eprintln!("paytoken-sim: {line}");
     }
     // Counted and matched against faults before anything can fail.
     let fault = match route {
@@ -166,6 +176,10 @@ async fn handle(
             match endpoint {
                 Endpoint::Token => st.count_token_request(gateway),
                 Endpoint::Api => st.count_api_request(gateway),
+            }
+            if let (Endpoint::Api, Some(token)) = (endpoint, &bearer) {
+                st.stale_tokens
+                    .used(gateway, &user_agent, token, std::time::Instant::now());
             }
             st.take_fault(gateway, endpoint)
         }
@@ -208,7 +222,31 @@ async fn handle(
             task.await??
         }
     };
+    if let (401, Some(gateway), Some(token)) = (answer.status, gateway, &bearer) {
+        shared
+            .lock()
+            .stale_tokens
+            .rejected(gateway, &user_agent, token, std::time::Instant::now());
+    }
+    // A request refused with 401 was not processed, so a client may resend it with a
+    // fresh token: the log says which (the soak tells such resends from unsafe ones).
+    if let (401, Some(line)) = (answer.status, &request_line) {
+        eprintln!("paytoken-sim: answered 401 to {line}");
+    }
     Ok(finish(&shared, gateway, answer))
+}
+
+/// The credential of an `Authorization: Bearer ...` header (for `staleTokenUses`).
+fn bearer_token(headers: &hyper::HeaderMap) -> Option<String> {
+    let value = headers
+        .get(hyper::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .trim();
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
 }
 
 /// What happens after the gateway processed a request (unknown-outcome faults).

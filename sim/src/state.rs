@@ -10,6 +10,7 @@ use crate::clock::{real_now_ms, NicepayTimeFormat};
 use crate::faults::{Fault, FaultKind};
 use crate::idempotency::Idempotency;
 use crate::payments::Payments;
+use crate::stale_tokens::StaleTokens;
 use crate::webhooks::Webhooks;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -34,7 +35,7 @@ impl Gateway {
         Gateway::ALL.into_iter().find(|g| g.name() == name)
     }
 
-    fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         self as usize
     }
 }
@@ -150,6 +151,7 @@ pub struct State {
     pub payments: Payments,
     pub webhooks: Webhooks,
     pub idempotency: Idempotency,
+    pub stale_tokens: StaleTokens,
 }
 
 impl State {
@@ -164,6 +166,7 @@ impl State {
             payments: Payments::default(),
             webhooks: Webhooks::default(),
             idempotency: Idempotency::default(),
+            stale_tokens: StaleTokens::default(),
         }
     }
 
@@ -183,6 +186,17 @@ impl State {
         stats["idempotentReplays"] = json!(self.idempotency.replays);
         stats["idempotencyConflicts"] = json!(self.idempotency.conflicts);
         stats["idempotencyOutstanding"] = json!(self.idempotency.outstanding());
+        stats["staleTokenUses"] = Value::Object(
+            Gateway::ALL
+                .iter()
+                .map(|g| {
+                    (
+                        g.name().to_owned(),
+                        json!(self.stale_tokens.uses[g.index()]),
+                    )
+                })
+                .collect(),
+        );
         stats["webhooksDelivered"] = json!(self
             .webhooks
             .deliveries
@@ -198,6 +212,7 @@ impl State {
         self.payments = Payments::default();
         self.webhooks.reset();
         self.idempotency.reset();
+        self.stale_tokens = StaleTokens::default();
         self.counters = Counters::default();
         self.tokens = Default::default();
         self.faults.clear();

@@ -1,0 +1,259 @@
+"""The soak's assertions over one run's files, the simulator's counters and state, and
+the resource samples. Each check returns a Result(name, ok, detail); soak/sabotage.sh
+breaks each property on purpose and expects its check (by name) to fail."""
+import collections
+import dataclasses
+import glob
+import json
+import math
+import os
+import re
+
+from simulator import AUTH_FAULTS, SECRETS, TOKEN_FAULTS
+
+# The drivers' deadline rule (driver_util.h, driver.py, driver.js): a call's own timeoutMs
+# plus one token fetch's, then the margin.
+FETCH_MS, MARGIN_MS = 2000, 1500
+REFRESH_BEFORE = {"nicepay": 0, "portone-v1": 2, "portone-v2": 2}  # the drivers' configs
+TOKEN_USERS = {"nicepay": ("c", "py", "node"), "portone-v1": ("c", "py", "node"), "portone-v2": ("c",)}
+# Resources after warm-up may grow by at most this much to the end of the run.
+RSS_GROWTH_KIB, RSS_GROWTH_SHARE = 16 * 1024, 0.20
+WARMUP_SECONDS, WARMUP_SHARE = 30, 0.20
+# Threads and fds follow the calls in flight (the library's I/O threads live 10 s idle).
+THREADS_SLACK, FDS_SLACK, RESOURCE_FACTOR = 32, 32, 1.5
+
+
+@dataclasses.dataclass
+class Result:
+    name: str
+    ok: bool
+    detail: str
+
+
+@dataclasses.dataclass
+class Run:
+    work: str
+    langs: list
+    seconds: int
+    token_ttl: int
+    samples: dict
+    hung: list
+    exit_codes: dict
+    applied: collections.Counter
+    injected: collections.Counter
+    by_gateway: dict
+    stats: dict
+    payments: list
+    nicepay_posts: collections.Counter
+    nicepay_posts_refused: collections.Counter
+    sim_stderr: list
+    sabotage: str
+    fault_rate: float
+    load: tuple
+    seed: int
+    delay_ms: int
+
+    def events(self, lang):
+        path = os.path.join(self.work, lang + ".events")
+        if not os.path.exists(path):
+            return []
+        with open(path) as f:
+            return [json.loads(line) for line in f if line.strip()]
+
+
+def finals(run):
+    out = {}
+    for lang in run.langs:
+        f = [e for e in run.events(lang) if e["ev"] == "final"]
+        out[lang] = f[-1] if f else None
+    return out
+
+
+def check_returns(run):
+    fin = finals(run)
+    problems = ["%s hung" % n for n in run.hung]
+    problems += ["%s exited %s" % (n, c) for n, c in run.exit_codes.items() if c not in (0, None)]
+    problems += ["%s wrote no final summary" % n for n, f in fin.items() if f is None]
+    overdue = sum(1 for lang in run.langs for e in run.events(lang) if e["ev"] in ("overdue", "fork_hang"))
+    overruns = sum(f["overruns"] for f in fin.values() if f)
+    worst = max(((f["worst_over_ms"], f["worst_op"], n) for n, f in fin.items() if f), default=(0, "", ""))
+    if overdue:
+        problems.append("%d calls overdue while running" % overdue)
+    if overruns:
+        problems.append("%d calls past timeout + %d ms fetch + %d ms" % (overruns, FETCH_MS, MARGIN_MS))
+    late = sum(f.get("late", 0) for f in fin.values() if f)
+    detail = "worst: %.0f ms past its own timeoutMs (%s, %s); %d calls > 250 ms past it; %s" % (
+        worst[0], worst[2], worst[1], late,
+        "; ".join(problems) or "none past timeout + %d ms fetch + %d ms" % (FETCH_MS, MARGIN_MS))
+    return Result("deadlines", not problems, detail)
+
+
+def check_callbacks(run):
+    fin = finals(run)
+    lost = sum(f["lost"] for f in fin.values() if f)
+    lost_events = sum(1 for lang in run.langs for e in run.events(lang) if e["ev"] == "lost")
+    doubles = sum(f["doubles"] for f in fin.values() if f)
+    lost = max(lost, lost_events)
+    return Result("exactly-once callbacks", lost == 0 and doubles == 0,
+                  "lost %d, answered twice %d" % (lost, doubles))
+
+
+def check_stale_tokens(run):
+    per = run.stats.get("staleTokenUses")
+    if per is None:
+        return Result("no rejected token reused", False, "the simulator has no staleTokenUses counter")
+    n = sum(per.values())
+    return Result("no rejected token reused", n == 0,
+                  "%d requests went back to a token the gateway had rejected to that client after it had "
+                  "moved on to a fresher one (%s)" % (n, ", ".join("%s %d" % kv for kv in per.items())))
+
+
+def token_bounds(run):
+    forks = sum(1 for lang in run.langs for e in run.events(lang) if e["ev"] == "fork")
+    out = {}
+    for gateway, users in TOKEN_USERS.items():
+        holders = len([u for u in users if u in run.langs])
+        period = max(1, run.token_ttl - REFRESH_BEFORE[gateway])
+        applied = run.by_gateway.get(gateway, {})
+        token_faults = sum(v for k, v in applied.items() if k in TOKEN_FAULTS)
+        auth_faults = sum(v for k, v in applied.items() if k in AUTH_FAULTS)
+        revokes = applied.get("revoke all tokens", 0)
+        bound = (holders * (2 * math.ceil(run.seconds / period) + 2) + 2 * token_faults + 2 * auth_faults
+                 + 2 * holders * revokes + (forks if gateway == "portone-v1" else 0))
+        out[gateway] = (run.stats["tokenRequests"][gateway], bound)
+    return out
+
+
+def check_token_requests(run):
+    bounds = token_bounds(run)
+    over = {g: cb for g, cb in bounds.items() if cb[0] > cb[1]}
+    detail = ", ".join("%s %d ≤ %d" % (g, c, b) if (g not in over) else "%s %d > %d" % (g, c, b)
+                       for g, (c, b) in bounds.items())
+    return Result("token requests bounded", not over, detail)
+
+
+def check_resends(run):
+    """A NICEPAY POST may be sent again only after the gateway refused it with 401 (not
+    processed; the library retries once with a fresh token)."""
+    refused = run.nicepay_posts_refused
+    resent = {p: n for p, n in run.nicepay_posts.items() if n - refused.get(p, 0) > 1}
+    after_401 = sum(min(n - 1, refused.get(p, 0)) for p, n in run.nicepay_posts.items() if n > 1)
+    return Result("no unsafe resend", not resent,
+                  "%d NICEPAY POSTs, %d resent after a 401, %d resent unsafely%s" % (
+                      sum(run.nicepay_posts.values()), after_401, len(resent),
+                      (": " + ", ".join(list(resent)[:3])) if resent else ""))
+
+
+def check_processed_once(run):
+    soak = [p for p in run.payments if p["id"].startswith("soak-")]
+    twice = [p["id"] for p in soak if len(p.get("cancellations") or []) > 1]
+    cancelled = {p["id"] for p in soak if p.get("cancellations")}
+    answered = set()
+    for lang in run.langs:
+        for e in run.events(lang):
+            if e["ev"] == "cancel" and e.get("confirmed"):
+                answered.add(e["id"])
+    missing = answered - cancelled
+    total = sum(len(p.get("cancellations") or []) for p in soak)
+    processed = sum(run.stats["processed"].values())
+    ok = not twice and not missing and total == processed
+    return Result("processed exactly once", ok,
+                  "%d cancels processed (simulator count %d), %d payments processed twice, "
+                  "%d cancels confirmed by the gateway's answer but not processed" % (total, processed, len(twice),
+                                                                          len(missing)))
+
+
+def resources(run, lang):
+    """start, after warm-up and end (rss KiB, threads, fds), and the RSS slope in KiB/h."""
+    s = run.samples.get(lang) or []
+    if len(s) < 6:
+        return None
+    warm_at = max(WARMUP_SECONDS, WARMUP_SHARE * run.seconds)
+    after = [x for x in s if x[0] >= warm_at] or s[-3:]
+    tail = after[-max(3, len(after) // 10):]
+    head = after[:max(3, len(after) // 10)]
+    med = lambda rows, i: sorted(r[i] for r in rows)[len(rows) // 2]  # noqa: E731
+    n = len(after)
+    mt = sum(r[0] for r in after) / n
+    mr = sum(r[1] for r in after) / n
+    var = sum((r[0] - mt) ** 2 for r in after) or 1
+    slope = sum((r[0] - mt) * (r[1] - mr) for r in after) / var * 3600
+    return {"start": s[0][1:], "warm": tuple(med(head, i) for i in (1, 2, 3)),
+            "end": tuple(med(tail, i) for i in (1, 2, 3)),
+            "max_after": tuple(max(r[i] for r in after) for i in (1, 2, 3)),
+            "max_warmup": tuple(max(r[i] for r in s if r[0] < warm_at) if any(r[0] < warm_at for r in s)
+                                else 0 for i in (1, 2, 3)),
+            "slope_kib_h": slope}
+
+
+def heap_in_use(run, lang):
+    """(after warm-up, end) of the heap in use the driver reports in its ticks, in KiB:
+    malloc's for C, the JS heap for Node (Python reports none), or None."""
+    warm_at = max(WARMUP_SECONDS, WARMUP_SHARE * run.seconds)
+    rows = [e["heap_kib"] for e in run.events(lang) if e["ev"] == "tick" and "heap_kib" in e and e["t"] >= warm_at]
+    if len(rows) < 6:
+        return None
+    k = max(3, len(rows) // 10)
+    med = lambda xs: sorted(xs)[len(xs) // 2]  # noqa: E731
+    return med(rows[:k]), med(rows[-k:])
+
+
+def check_resources(run):
+    problems, parts = [], []
+    for lang in run.langs:
+        r = resources(run, lang)
+        if r is None:
+            problems.append("%s: too few samples" % lang)
+            continue
+        grew = r["end"][0] - r["warm"][0]
+        allowed = max(RSS_GROWTH_KIB, RSS_GROWTH_SHARE * r["warm"][0])
+        parts.append("%s RSS %+.1f MiB (≤ %.1f), %+.0f MiB/h" % (lang, grew / 1024, allowed / 1024,
+                                                               r["slope_kib_h"] / 1024))
+        heap = heap_in_use(run, lang)
+        if heap:
+            parts[-1] += " (%s heap in use %+.1f MiB)" % ("malloc" if lang == "c" else "JS", (heap[1] - heap[0]) / 1024)
+        if grew > allowed:
+            problems.append("%s RSS grew %.1f MiB after warm-up" % (lang, grew / 1024))
+        thread_cap = max(r["warm"][1], r["max_warmup"][1]) * RESOURCE_FACTOR + THREADS_SLACK
+        fd_cap = max(r["warm"][2], r["max_warmup"][2]) * RESOURCE_FACTOR + FDS_SLACK
+        if r["end"][1] > thread_cap:
+            problems.append("%s threads %d > %d" % (lang, r["end"][1], thread_cap))
+        if r["end"][2] > fd_cap:
+            problems.append("%s fds %d > %d" % (lang, r["end"][2], fd_cap))
+    return Result("resources settle", not problems, "; ".join(problems + parts))
+
+
+TOKENISH = re.compile(r"[0-9a-fA-F]{32,}|eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+
+
+def check_secrets(run):
+    tokens = set()
+    for path in glob.glob(os.path.join(run.work, "*.tokens")):
+        with open(path) as f:
+            tokens.update(line.strip() for line in f if line.strip())
+    hits = []
+    sources = [p for ext in ("events", "log", "stderr", "stdout") for p in glob.glob(os.path.join(run.work, "*." + ext))]
+    scanned = 0
+
+    def scan(where, line):
+        if any(s in line for s in SECRETS) or any(
+                any(t in cand for t in tokens) for cand in TOKENISH.findall(line)):
+            hits.append(where)
+
+    for path in sources:
+        with open(path, errors="replace") as f:
+            for line in f:
+                scanned += 1
+                scan(os.path.basename(path), line)
+    for line in run.sim_stderr:
+        scanned += 1
+        scan("simulator stderr", line)
+    return Result("no secret or token leaked", not hits and bool(tokens),
+                  "%d lines scanned for %d secrets and %d tokens; %s" % (
+                      scanned, len(SECRETS), len(tokens),
+                      ("found in " + ", ".join(sorted(set(hits)))) if hits else "none found"))
+
+
+def run_all(run):
+    return [check_returns(run), check_callbacks(run), check_stale_tokens(run), check_token_requests(run),
+            check_resends(run), check_processed_once(run), check_resources(run), check_secrets(run)]
