@@ -43,6 +43,10 @@ pub mod version;
 mod wipe;
 mod worker_pool;
 
+// The safe Rust layer over the C functions for tests, benches and the command (not C API).
+#[doc(hidden)]
+pub mod safe_api;
+
 // Internal parsers for the fuzz targets in fuzz/ (see src/fuzzing.rs); off by default.
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
