@@ -77,12 +77,12 @@ impl Client {
         must(self.0.invalidate(None), "paytoken_invalidate");
     }
 
-    /// An authorized GET (`paytoken_request`); returns the body length (the body is read,
-    /// as a shop would).
+    /// An authorized GET (`paytoken_request_ex` without options, which is what
+    /// `paytoken_request` calls); returns the body length (read, as a shop would).
     fn get(&self, path: &str) -> usize {
         let response = must(
             self.0.request("GET", path, None, &[], None),
-            "paytoken_request",
+            "paytoken_request_ex",
         );
         let status = response.status();
         assert!(status == 200, "GET answered {status}");

@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use crate::{
     paytoken_client, paytoken_client_free, paytoken_client_new, paytoken_client_stats,
-    paytoken_error, paytoken_get_token, paytoken_invalidate, paytoken_request, paytoken_request_ex,
+    paytoken_error, paytoken_get_token, paytoken_invalidate, paytoken_request_ex,
     paytoken_response, paytoken_response_body, paytoken_response_free, paytoken_response_header,
     paytoken_response_headers_json, paytoken_response_idempotency_key, paytoken_response_status,
     paytoken_status, paytoken_strerror, paytoken_string_free,
@@ -288,8 +288,8 @@ impl Client {
         })
     }
 
-    /// One authorized request: `paytoken_request`, or `paytoken_request_ex` when there
-    /// are per-call options (JSON). An empty body is sent as NULL.
+    /// One authorized request (`paytoken_request_ex`; `paytoken_request` is the same call
+    /// without options). An empty body is sent as NULL.
     pub fn request(
         &self,
         method: &str,
@@ -310,29 +310,17 @@ impl Client {
         let body_len = body.len();
         let mut out = ptr::null_mut();
         let mut err = blank_error();
-        let rc = match options {
-            None => paytoken_request(
-                self.0,
-                method.as_ptr(),
-                path.as_ptr(),
-                optional_ptr(&headers),
-                body_ptr,
-                body_len,
-                &mut out,
-                &mut err,
-            ),
-            Some(_) => paytoken_request_ex(
-                self.0,
-                method.as_ptr(),
-                path.as_ptr(),
-                optional_ptr(&headers),
-                body_ptr,
-                body_len,
-                optional_ptr(&options),
-                &mut out,
-                &mut err,
-            ),
-        };
+        let rc = paytoken_request_ex(
+            self.0,
+            method.as_ptr(),
+            path.as_ptr(),
+            optional_ptr(&headers),
+            body_ptr,
+            body_len,
+            optional_ptr(&options),
+            &mut out,
+            &mut err,
+        );
         let response = Response(out); // freed even on failure (NULL is fine)
         check(rc, &err).map(|_| response)
     }
