@@ -21,7 +21,7 @@ SIM      := target/release/paytoken-sim
 BINDINGS := python php node java
 export PAYTOKEN_SIM := $(CURDIR)/$(SIM)
 
-.PHONY: all lib sim build demo demo-c check test test-rust test-declarations test-cli test-headers test-c test-sim-sdk deps \
+.PHONY: all lib sim build demo demo-c check check-suites test test-rust test-declarations test-cli test-headers test-c test-sim-sdk deps \
         $(addprefix test-,$(BINDINGS)) $(addprefix demo-,$(BINDINGS)) $(addprefix deps-,$(BINDINGS)) \
         headers bench clean dist dist-native dist-c dist-bindings install test-platforms test-packaging lint test-docs test-readmes sanitize fuzz test-fuzz
 
@@ -62,10 +62,13 @@ test: deps build lint test-docs test-rust test-headers test-c $(addprefix test-,
 	@echo "make test: all suites passed"
 
 # The quick loop: what a change to one module needs before `make test`. It installs
-# nothing system-wide (run `make deps` once), writes no tracked file, and does not run
-# the header regeneration (`make headers`) or any cross build.
-check: lint test-docs build test-rust test-c $(addprefix test-,$(BINDINGS)) test-declarations
-	@echo "make check: all passed"
+# nothing system-wide (run `make deps` once), does not run the header regeneration
+# (`make headers`) or any cross build, and fails if a suite rewrote a tracked file.
+check:
+	@scripts/keeps-tree.sh $(MAKE) --no-print-directory check-suites
+	@echo "make check: all passed, no tracked file changed"
+
+check-suites: lint test-docs build test-rust test-c $(addprefix test-,$(BINDINGS)) test-declarations
 
 test-rust:
 	$(CARGO) test --workspace --release
