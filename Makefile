@@ -4,7 +4,7 @@
 #   make check  the quick loop while developing (a few minutes warm, after `make deps` once):
 #               formatting, clippy, the Rust unit and integration suites, the C tests, and
 #               each binding's own suite against target/release (each checks its C
-#               declarations against include/paytoken_ffi.h); measured 5.5 min warm
+#               declarations against include/paytoken_ffi.h)
 #   make test   the full gate: install what the suites need, then run every test suite,
 #               the cross builds under qemu, packaging and the fuzz smoke
 #   make dist   release artefacts for every platform in dist/, with dist/SHA256SUMS
