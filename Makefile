@@ -1,7 +1,12 @@
 # paytoken — one entry point for building, demoing, testing and benchmarking.
 #
 #   make demo   build everything, start the simulator, run each language's example
-#   make test   install what the suites need, then run every test suite
+#   make check  the quick loop while developing (a few minutes warm, after `make deps` once):
+#               formatting, clippy, the Rust unit and integration suites, the C tests, and
+#               each binding's own suite against target/release (each checks its C
+#               declarations against include/paytoken_ffi.h)
+#   make test   the full gate: install what the suites need, then run every test suite,
+#               the cross builds under qemu, packaging and the fuzz smoke
 #   make dist   release artefacts for every platform in dist/, with dist/SHA256SUMS
 #   make install PREFIX=/usr/local   the C library, headers and pkg-config file (DESTDIR works)
 #   make soak   C, Python and Node under random faults for SOAK_SECONDS (600); RELIABILITY.md
@@ -17,7 +22,7 @@ SIM      := target/release/paytoken-sim
 BINDINGS := python php node java
 export PAYTOKEN_SIM := $(CURDIR)/$(SIM)
 
-.PHONY: all lib sim build demo demo-c test test-rust test-cli test-headers test-c test-sim-sdk deps \
+.PHONY: all lib sim build demo demo-c check check-suites test test-rust test-declarations test-cli test-headers test-c test-sim-sdk deps \
         $(addprefix test-,$(BINDINGS)) $(addprefix demo-,$(BINDINGS)) $(addprefix deps-,$(BINDINGS)) \
         headers bench soak soak-deps test-soak clean dist dist-native dist-c dist-bindings install test-platforms test-packaging test-versions versions-table lint test-docs test-readmes sanitize fuzz test-fuzz
 
@@ -54,9 +59,21 @@ deps: $(addprefix deps-,$(BINDINGS))
 $(addprefix deps-,$(BINDINGS)): deps-%:
 	@$(MAKE) --no-print-directory -C bindings/$* deps
 
-test: deps build lint test-docs test-rust test-headers test-c $(addprefix test-,$(BINDINGS)) test-versions test-readmes test-sim-sdk test-soak test-platforms test-packaging test-fuzz
+test: deps build lint test-docs test-rust test-headers test-c $(addprefix test-,$(BINDINGS)) test-declarations test-versions test-readmes test-sim-sdk test-soak test-platforms test-packaging test-fuzz
 	@tests/versions/table.py --check
 	@echo "make test: all suites passed"
+
+# The quick loop: what a change to one module needs before `make test`. It installs
+# nothing system-wide (run `make deps` once), does not run the header regeneration
+# (`make headers`) or any cross build, and fails if a suite rewrote a tracked file.
+check:
+	@scripts/keeps-tree.sh $(MAKE) --no-print-directory check-suites
+	@echo "make check: all passed, no tracked file changed"
+
+# The declaration proofs for Python and Node take seconds; Java's five Maven runs are
+# make test's (test-declarations) only.
+check-suites: lint test-docs build test-rust test-c $(addprefix test-,$(BINDINGS))
+	scripts/test-binding-declarations.sh python node
 
 test-rust:
 	$(CARGO) test --workspace --release
@@ -71,6 +88,11 @@ test-cli:
 test-headers: lib
 	scripts/check-headers.sh
 	scripts/test-check-headers.sh
+
+# Each binding's suite compares its C declarations with include/paytoken_ffi.h; this
+# proves those tests fail on a changed signature, a changed callback or a new function.
+test-declarations: lib
+	scripts/test-binding-declarations.sh
 
 # docs/c-api.md names every C function, status, config key and per-call option; the
 # README's vocabulary table names only what each binding has (the second run proves the

@@ -10,12 +10,10 @@
 //! `PAYTOKEN_TLS_SIM_URL` and `PAYTOKEN_TLS_SIM_CA` (its certificate) for `realworld`.
 //! `stampede` starts its own simulators in-process. `BENCH_RUNS` overrides the run count.
 
-use std::ffi::{CStr, CString};
-use std::ptr;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
-use paytoken::*;
+use paytoken::safe_api;
 use serde_json::{json, Value};
 use ureq::config::Config;
 use ureq::http::Uri;
@@ -46,37 +44,20 @@ fn runs(default: usize) -> usize {
         .unwrap_or(default)
 }
 
-/// A paytoken client through the C ABI, panicking with the library's message on failure.
-struct Client(*mut paytoken_client);
-unsafe impl Send for Client {}
-unsafe impl Sync for Client {}
+/// A paytoken client through the C ABI (`paytoken::safe_api`), panicking with the
+/// library's message on failure.
+struct Client(safe_api::Client);
 
-fn check(rc: i32, err: &paytoken_error, what: &str) {
-    if rc != 0 {
-        let message = unsafe { CStr::from_ptr(err.message.as_ptr()) }.to_string_lossy();
-        panic!("{what} failed: status {rc}: {message}");
-    }
-}
-
-fn blank_error() -> paytoken_error {
-    paytoken_error {
-        code: 0,
-        http_status: 0,
-        gateway_code: [0; 32],
-        message: [0; 512],
-    }
+fn must<T>(result: Result<T, safe_api::Failure>, what: &str) -> T {
+    result.unwrap_or_else(|f| panic!("{what} failed: {f}"))
 }
 
 impl Client {
     fn new(config: Value) -> Client {
-        let config = CString::new(config.to_string()).unwrap();
-        let (mut out, mut err) = (ptr::null_mut(), blank_error());
-        check(
-            paytoken_client_new(config.as_ptr(), &mut out, &mut err),
-            &err,
+        Client(must(
+            safe_api::Client::new(&config.to_string()),
             "paytoken_client_new",
-        );
-        Client(out)
+        ))
     }
 
     fn portone_v1(base_url: &str, extra: Value) -> Client {
@@ -89,65 +70,29 @@ impl Client {
     }
 
     fn token(&self) -> String {
-        let (mut out, mut err) = (ptr::null_mut(), blank_error());
-        check(
-            paytoken_get_token(self.0, &mut out, &mut err),
-            &err,
-            "paytoken_get_token",
-        );
-        let token = unsafe { CStr::from_ptr(out) }.to_str().unwrap().to_owned();
-        paytoken_string_free(out);
-        token
+        must(self.0.token(), "paytoken_get_token").text()
     }
 
     fn invalidate(&self) {
-        let mut err = blank_error();
-        check(
-            paytoken_invalidate(self.0, ptr::null(), &mut err),
-            &err,
-            "paytoken_invalidate",
-        );
+        must(self.0.invalidate(None), "paytoken_invalidate");
     }
 
-    /// An authorized GET; returns the body length (the body is read, as a shop would).
-    fn get(&self, path: &CStr) -> usize {
-        let (mut out, mut err) = (ptr::null_mut(), blank_error());
-        let rc = paytoken_request(
-            self.0,
-            c"GET".as_ptr(),
-            path.as_ptr(),
-            ptr::null(),
-            ptr::null(),
-            0,
-            &mut out,
-            &mut err,
+    /// An authorized GET (`paytoken_request_ex` without options, which is what
+    /// `paytoken_request` calls); returns the body length (read, as a shop would).
+    fn get(&self, path: &str) -> usize {
+        let response = must(
+            self.0.request("GET", path, None, &[], None),
+            "paytoken_request_ex",
         );
-        check(rc, &err, "paytoken_request");
-        let status = paytoken_response_status(out);
-        let mut len = 0;
-        let body = paytoken_response_body(out, &mut len);
-        assert!(status == 200 && !body.is_null(), "GET answered {status}");
-        paytoken_response_free(out);
-        len
+        let status = response.status();
+        assert!(status == 200, "GET answered {status}");
+        response.body().len()
     }
 
     fn token_fetches(&self) -> u64 {
-        let (mut out, mut err) = (ptr::null_mut(), blank_error());
-        check(
-            paytoken_client_stats(self.0, &mut out, &mut err),
-            &err,
-            "paytoken_client_stats",
-        );
-        let stats: Value =
-            serde_json::from_str(unsafe { CStr::from_ptr(out) }.to_str().unwrap()).unwrap();
-        paytoken_string_free(out);
-        stats["tokenFetches"].as_u64().unwrap()
-    }
-}
-
-impl Drop for Client {
-    fn drop(&mut self) {
-        paytoken_client_free(self.0);
+        must(self.0.stats(), "paytoken_client_stats")["tokenFetches"]
+            .as_u64()
+            .unwrap()
     }
 }
 
@@ -233,10 +178,10 @@ fn request_overhead() {
         InlineResolver::default(),
     );
     let url = format!("{base_url}{API_PATH}");
-    let path = CString::new(API_PATH).unwrap();
+    let path = API_PATH;
     type Call<'a> = Box<dyn Fn() -> usize + 'a>;
     let variants: [(&str, Call); 4] = [
-        ("rust.request.paytoken", Box::new(|| client.get(&path))),
+        ("rust.request.paytoken", Box::new(|| client.get(path))),
         (
             "rust.request.ureq",
             Box::new(|| bare_get(&bare, &url, &authorization)),
@@ -312,7 +257,7 @@ fn real_world() {
     let ca_file = env("PAYTOKEN_TLS_SIM_CA");
     let ca_pem = std::fs::read(&ca_file).expect("the simulator's certificate");
     const CALLS: usize = 100;
-    let path = CString::new(API_PATH).unwrap();
+    let path = API_PATH;
     for run in 0..runs(5) {
         let started = Instant::now();
         for _ in 0..CALLS {
@@ -327,7 +272,7 @@ fn real_world() {
         let fetches_before = client.token_fetches();
         let started = Instant::now();
         for _ in 0..CALLS {
-            assert!(client.get(&path) > 0);
+            assert!(client.get(path) > 0);
         }
         let ours = started.elapsed();
         assert_eq!(

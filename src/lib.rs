@@ -40,6 +40,10 @@ mod timestamp;
 mod transport;
 mod verify;
 
+// The safe Rust layer over the C functions for tests, benches and the command (not C API).
+#[doc(hidden)]
+pub mod safe_api;
+
 // Internal parsers for the fuzz targets in fuzz/ (see src/fuzzing.rs); off by default.
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]

@@ -2,36 +2,7 @@
  * against include/paytoken.h. Run under valgrind by `make test-c`: it must finish with no
  * leak and no invalid access. Prints "N passed, N failed". */
 #include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "paytoken.h"
-
-static int passed, failed;
-
-#define CHECK(cond)                                                            \
-  do {                                                                         \
-    if (cond) {                                                                \
-      passed++;                                                                \
-    } else {                                                                   \
-      failed++;                                                                \
-      fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);          \
-    }                                                                          \
-  } while (0)
-
-static const char *sim_url;
-
-static paytoken_client *make_client(const char *fmt) {
-  char config[1024];
-  paytoken_error err;
-  paytoken_client *client = NULL;
-  snprintf(config, sizeof config, fmt, sim_url);
-  int32_t rc = paytoken_client_new(config, &client, &err);
-  if (rc != PAYTOKEN_OK) fprintf(stderr, "client_new: %s\n", err.message);
-  CHECK(rc == PAYTOKEN_OK && client != NULL && err.code == 0);
-  return client;
-}
+#include "prelude.h"
 
 static const char *V1 = "{\"gateway\":\"portone-v1\",\"impKey\":\"sim_imp_key\",\"impSecret\":\"sim_imp_secret\",\"baseUrl\":\"%s\"}";
 static const char *NICE =
@@ -52,11 +23,7 @@ static void *hammer(void *arg) {
 }
 
 int main(void) {
-  sim_url = getenv("PAYTOKEN_SIM_URL");
-  if (!sim_url) {
-    fprintf(stderr, "set PAYTOKEN_SIM_URL\n");
-    return 2;
-  }
+  require_sim_url();
   paytoken_error err;
 
   /* static strings */
@@ -150,6 +117,5 @@ int main(void) {
   paytoken_client_free(nice);
   paytoken_client_free(v2);
   paytoken_client_free(v1);
-  printf("c api: %d passed, %d failed\n", passed, failed);
-  return failed == 0 ? 0 : 1;
+  return report("c api");
 }

@@ -4,23 +4,7 @@
  * freed with calls in flight. Must end with no leak and no invalid access.
  * Prints "N passed, N failed". */
 #include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "paytoken.h"
-
-static int passed, failed;
-
-#define CHECK(cond)                                                            \
-  do {                                                                         \
-    if (cond) {                                                                \
-      passed++;                                                                \
-    } else {                                                                   \
-      failed++;                                                                \
-      fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);          \
-    }                                                                          \
-  } while (0)
+#include "prelude.h"
 
 /* One slot per call: how often it was called back and with what. */
 struct slot {
@@ -68,29 +52,18 @@ static void wait_for(int n) {
   pthread_mutex_unlock(&lock);
 }
 
-static paytoken_client *make_client(const char *url, const char *extra) {
-  char config[1024];
-  paytoken_client *client = NULL;
-  paytoken_error err;
-  snprintf(config, sizeof config,
-           "{\"gateway\":\"portone-v1\",\"impKey\":\"sim_imp_key\",\"impSecret\":\"sim_imp_secret\","
-           "\"baseUrl\":\"%s\"%s}",
-           url, extra);
-  CHECK(paytoken_client_new(config, &client, &err) == PAYTOKEN_OK);
-  return client;
-}
+/* A PortOne V1 config template for make_client, with EXTRA (",\"key\":value") appended. */
+#define V1_WITH(extra)                                                                         \
+  "{\"gateway\":\"portone-v1\",\"impKey\":\"sim_imp_key\",\"impSecret\":\"sim_imp_secret\","   \
+  "\"baseUrl\":\"%s\"" extra "}"
 
 int main(void) {
-  const char *url = getenv("PAYTOKEN_SIM_URL");
-  if (!url) {
-    fprintf(stderr, "set PAYTOKEN_SIM_URL\n");
-    return 2;
-  }
+  require_sim_url();
   int n = getenv("ASYNC_CALLS") ? atoi(getenv("ASYNC_CALLS")) : 10000;
   paytoken_error err;
 
   /* 1. n requests started at once; at most 64 run, the rest queue in the client's lane. */
-  paytoken_client *client = make_client(url, ",\"maxInFlight\":64");
+  paytoken_client *client = make_client(V1_WITH(",\"maxInFlight\":64"));
   struct slot *slots = calloc((size_t)n, sizeof *slots);
   int accepted = 0;
   for (int i = 0; i < n; i++) {
@@ -116,7 +89,7 @@ int main(void) {
   char *token = NULL;
   CHECK(paytoken_get_token_cached(client, &token, &err) == PAYTOKEN_OK && token != NULL);
   paytoken_string_free(token);
-  paytoken_client *cold = make_client(url, ",\"userAgent\":\"cold\",\"tier\":\"cold\"");
+  paytoken_client *cold = make_client(V1_WITH(",\"userAgent\":\"cold\",\"tier\":\"cold\""));
   token = (char *)1;
   CHECK(paytoken_get_token_cached(cold, &token, &err) == PAYTOKEN_OK && token == NULL);
   CHECK(paytoken_get_token_cached(NULL, &token, &err) == PAYTOKEN_E_INVALID_ARGUMENT);
@@ -151,6 +124,6 @@ int main(void) {
   CHECK(late_ok == 50);
 
   free(slots);
-  printf("async_test: %d calls, %d passed, %d failed\n", n, passed, failed);
-  return failed ? 1 : 0;
+  printf("async_test: %d calls\n", n);
+  return report("async_test");
 }

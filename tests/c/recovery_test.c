@@ -5,36 +5,7 @@
  * NICEPAY approval that times out is network-cancelled and the payment is cancelled.
  * Payments are created through the simulator's admin API, so their state is real.
  * Prints "N passed, N failed". */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "paytoken.h"
-
-static int passed, failed;
-
-#define CHECK(cond)                                                            \
-  do {                                                                         \
-    if (cond) {                                                                \
-      passed++;                                                                \
-    } else {                                                                   \
-      failed++;                                                                \
-      fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);          \
-    }                                                                          \
-  } while (0)
-
-static const char *sim_url;
-
-static paytoken_client *make_client(const char *fmt) {
-  char config[1024];
-  paytoken_error err;
-  paytoken_client *client = NULL;
-  snprintf(config, sizeof config, fmt, sim_url);
-  int32_t rc = paytoken_client_new(config, &client, &err);
-  if (rc != PAYTOKEN_OK) fprintf(stderr, "client_new: %s\n", err.message);
-  CHECK(rc == PAYTOKEN_OK && client != NULL);
-  return client;
-}
+#include "prelude.h"
 
 static const char *V2 = "{\"gateway\":\"portone-v2\",\"apiSecret\":\"sim_portone_v2_api_secret\",\"baseUrl\":\"%s\"}";
 static const char *NICE = "{\"gateway\":\"nicepay\",\"clientKey\":\"S2_sim_client_key\","
@@ -181,11 +152,7 @@ static void bad_arguments(paytoken_client *pg, paytoken_client *nice) {
 }
 
 int main(void) {
-  sim_url = getenv("PAYTOKEN_SIM_URL");
-  if (!sim_url) {
-    fprintf(stderr, "set PAYTOKEN_SIM_URL\n");
-    return 2;
-  }
+  require_sim_url();
   admin_client = make_client(ADMIN);
   paytoken_client *pg = make_client(V2);
   paytoken_client *nice = make_client(NICE);
@@ -204,6 +171,5 @@ int main(void) {
   paytoken_client_free(pg);
   paytoken_client_free(nice);
   paytoken_client_free(admin_client);
-  printf("recovery_test: %d passed, %d failed\n", passed, failed);
-  return failed ? 1 : 0;
+  return report("recovery_test");
 }

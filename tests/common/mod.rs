@@ -1,6 +1,7 @@
 //! Shared by the integration tests: a simulator started in-process on a loopback port,
-//! its admin API, and a small safe wrapper over the C ABI (the tests call the very
-//! `extern "C"` functions that the shared library exports).
+//! its admin API, and the tests' conveniences over `paytoken::safe_api`, the library's one
+//! safe layer over its C ABI (the tests call the very `extern "C"` functions that the
+//! shared library exports).
 #![allow(dead_code)]
 
 mod child;
@@ -8,10 +9,7 @@ mod child;
 #[allow(unused_imports)]
 pub use child::*;
 
-use std::ffi::{CStr, CString};
-use std::os::raw::c_char;
-use std::ptr;
-
+use paytoken::safe_api;
 use paytoken::*;
 use paytoken_sim::{SimConfig, Simulator};
 use serde_json::Value;
@@ -153,55 +151,20 @@ impl Sim {
     }
 }
 
-/// What a failed call reported through `paytoken_error`.
-#[derive(Debug, Clone)]
-pub struct Failure {
-    pub code: i32,
-    pub http_status: i32,
-    pub gateway_code: String,
-    pub message: String,
-}
+// Not every test binary reads `paytoken_error` itself.
+#[allow(unused_imports)]
+pub use paytoken::safe_api::{blank_error, Failure};
 
-pub fn blank_error() -> paytoken_error {
-    paytoken_error {
-        code: -1,
-        http_status: -1,
-        gateway_code: [0x55; 32],
-        message: [0x55; 512],
-    }
-}
-
+/// The failure a call that returned `rc` reported, after checking what `paytoken_error`
+/// promises (the same code, NUL-terminated UTF-8 texts).
 pub fn failure(rc: i32, err: &paytoken_error) -> Failure {
-    assert_eq!(rc, err.code, "the struct's code equals the return value");
-    let text = |buf: &[c_char]| {
-        assert!(buf.contains(&0), "NUL-terminated");
-        unsafe { CStr::from_ptr(buf.as_ptr()) }
-            .to_str()
-            .expect("UTF-8")
-            .to_owned()
-    };
-    Failure {
-        code: rc,
-        http_status: err.http_status,
-        gateway_code: text(&err.gateway_code),
-        message: text(&err.message),
-    }
+    safe_api::contract(rc, err).expect("paytoken_error keeps its contract");
+    safe_api::check(rc, err).expect_err("the call failed")
 }
 
-fn check(rc: i32, err: &paytoken_error) -> Result<(), Failure> {
-    if rc == 0 {
-        assert_eq!(err.code, 0, "zeroed on success");
-        assert_eq!(err.message[0], 0, "zeroed on success");
-        Ok(())
-    } else {
-        Err(failure(rc, err))
-    }
-}
-
-/// A client made through the C ABI.
-pub struct Client(*mut paytoken_client);
-unsafe impl Send for Client {}
-unsafe impl Sync for Client {}
+/// A client made through the C ABI (`paytoken::safe_api`), with the tests' conveniences:
+/// tokens as Strings, answers copied into `Resp`.
+pub struct Client(safe_api::Client);
 
 #[derive(Debug)]
 pub struct Resp {
@@ -217,40 +180,38 @@ impl Resp {
     pub fn json(&self) -> Value {
         serde_json::from_slice(&self.body).expect("JSON body")
     }
+
+    fn copy(response: &safe_api::Response) -> Resp {
+        let body = response.body();
+        let mut len = 0usize;
+        let start = paytoken_response_body(response.raw(), &mut len);
+        // SAFETY: the library keeps len + 1 bytes alive until the response is freed.
+        assert_eq!(unsafe { *start.add(len) }, 0, "a NUL follows the body");
+        Resp {
+            status: response.status(),
+            body: body.to_vec(),
+            headers_json: response.headers_json(),
+            content_type: response.header("Content-Type"),
+            idempotency_key: response.idempotency_key(),
+        }
+    }
 }
 
 impl Client {
     pub fn new(config: &str) -> Result<Client, Failure> {
-        let config = CString::new(config).unwrap();
-        let mut out = ptr::null_mut();
-        let mut err = blank_error();
-        let rc = paytoken_client_new(config.as_ptr(), &mut out, &mut err);
-        check(rc, &err).map(|_| Client(out))
+        safe_api::Client::new(config).map(Client)
     }
 
     pub fn raw(&self) -> *const paytoken_client {
-        self.0
+        self.0.raw()
     }
 
     pub fn token(&self) -> Result<String, Failure> {
-        let mut out = ptr::null_mut();
-        let mut err = blank_error();
-        let rc = paytoken_get_token(self.0, &mut out, &mut err);
-        check(rc, &err)?;
-        let token = unsafe { CStr::from_ptr(out) }.to_str().unwrap().to_owned();
-        paytoken_string_free(out);
-        Ok(token)
+        self.0.token().map(|t| t.text())
     }
 
     pub fn invalidate(&self, token: Option<&str>) -> Result<(), Failure> {
-        let token = token.map(|t| CString::new(t).unwrap());
-        let mut err = blank_error();
-        let rc = paytoken_invalidate(
-            self.0,
-            token.as_ref().map_or(ptr::null(), |t| t.as_ptr()),
-            &mut err,
-        );
-        check(rc, &err)
+        self.0.invalidate(token)
     }
 
     pub fn request(
@@ -263,7 +224,7 @@ impl Client {
         self.request_ex(method, path, headers, body, None)
     }
 
-    /// `paytoken_request_ex`: as `request`, with per-call options (JSON).
+    /// As `request`, with per-call options (JSON): `paytoken_request_ex`.
     pub fn request_ex(
         &self,
         method: &str,
@@ -272,48 +233,10 @@ impl Client {
         body: Option<&[u8]>,
         options: Option<&str>,
     ) -> Result<Resp, Failure> {
-        let method = CString::new(method).unwrap();
-        let path = CString::new(path).unwrap();
-        let headers = headers.map(|h| CString::new(h).unwrap());
-        let options = options.map(|o| CString::new(o).unwrap());
-        let mut out = ptr::null_mut();
-        let mut err = blank_error();
-        let (body_ptr, body_len) = body.map_or((ptr::null(), 0), |b| (b.as_ptr(), b.len()));
-        let rc = paytoken_request_ex(
-            self.0,
-            method.as_ptr(),
-            path.as_ptr(),
-            headers.as_ref().map_or(ptr::null(), |h| h.as_ptr()),
-            body_ptr,
-            body_len,
-            options.as_ref().map_or(ptr::null(), |o| o.as_ptr()),
-            &mut out,
-            &mut err,
-        );
-        check(rc, &err)?;
-        let mut len = 0usize;
-        let body_ptr = paytoken_response_body(out, &mut len);
-        let body = unsafe { std::slice::from_raw_parts(body_ptr, len) }.to_vec();
-        assert_eq!(unsafe { *body_ptr.add(len) }, 0, "a NUL follows the body");
-        let headers_json = unsafe { CStr::from_ptr(paytoken_response_headers_json(out)) }
-            .to_str()
-            .unwrap()
-            .to_owned();
-        let ct = paytoken_response_header(out, c"Content-Type".as_ptr());
-        let content_type =
-            (!ct.is_null()).then(|| unsafe { CStr::from_ptr(ct) }.to_str().unwrap().to_owned());
-        let key = paytoken_response_idempotency_key(out);
-        let idempotency_key =
-            (!key.is_null()).then(|| unsafe { CStr::from_ptr(key) }.to_str().unwrap().to_owned());
-        let resp = Resp {
-            status: paytoken_response_status(out),
-            body,
-            headers_json,
-            content_type,
-            idempotency_key,
-        };
-        paytoken_response_free(out);
-        Ok(resp)
+        let response = self
+            .0
+            .request(method, path, headers, body.unwrap_or_default(), options)?;
+        Ok(Resp::copy(&response))
     }
 
     pub fn get(&self, path: &str) -> Result<Resp, Failure> {
@@ -321,19 +244,7 @@ impl Client {
     }
 
     pub fn stats(&self) -> Value {
-        let mut out = ptr::null_mut();
-        let mut err = blank_error();
-        let rc = paytoken_client_stats(self.0, &mut out, &mut err);
-        check(rc, &err).expect("stats");
-        let text = unsafe { CStr::from_ptr(out) }.to_str().unwrap().to_owned();
-        paytoken_string_free(out);
-        serde_json::from_str(&text).unwrap()
-    }
-}
-
-impl Drop for Client {
-    fn drop(&mut self) {
-        paytoken_client_free(self.0);
+        self.0.stats().expect("stats")
     }
 }
 
