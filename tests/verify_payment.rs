@@ -183,11 +183,17 @@ fn a_payment_is_found_by_the_shops_order_id() {
     .unwrap();
     assert_eq!(v["verified"], true, "{v}");
     assert_eq!(v["paymentId"], "imp_000000000001");
-    create(&sim, "nicepay", "tid-7", json!({"orderId":"shop-8"}));
+    // Dated on a fixed day (KST), so the lookup's orderDate never depends on today's date.
+    create(
+        &sim,
+        "nicepay",
+        "tid-7",
+        json!({"orderId":"shop-8","requestedAt":"2026-11-30T10:00:00+09:00"}),
+    );
     let nicepay = client(&sim, "nicepay");
     let v = verify_payment(
         &nicepay,
-        &json!({"orderId":"shop-8","orderDate":"20261202","amount":1000}),
+        &json!({"orderId":"shop-8","orderDate":"20261130","amount":1000}),
     )
     .unwrap();
     assert_eq!(v["verified"], true, "{v}");

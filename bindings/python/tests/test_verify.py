@@ -94,9 +94,10 @@ def test_not_paid_cancelled_partly_cancelled_and_not_found(faithful: Simulator, 
 
 
 def test_lookup_by_order_id_and_errors_that_stay_errors(faithful: Simulator) -> None:
-    create(faithful, "nicepay", "tid-7", orderId="shop-8")
+    # Dated on a fixed day (KST): the lookup's order_date never depends on today's date.
+    create(faithful, "nicepay", "tid-7", orderId="shop-8", requestedAt="2026-11-30T10:00:00+09:00")
     with client(faithful, "nicepay") as c:
-        v = c.verify_payment(order_id="shop-8", order_date="20261202", amount=1000)
+        v = c.verify_payment(order_id="shop-8", order_date="20261130", amount=1000)
         assert v.verified and v.payment_id == "tid-7"
         with pytest.raises(paytoken.InvalidArgumentError):
             c.verify_payment(order_id="shop-8", amount=1000)
