@@ -3,6 +3,8 @@ complete their futures through a callback (see _native_async); nothing blocks th
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import time
 from concurrent.futures import Executor
 from typing import Any, Awaitable, Mapping, Optional, Union

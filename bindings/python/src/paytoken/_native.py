@@ -83,6 +83,9 @@ _SIGNATURES: Dict[str, Any] = {
                                         _ErrorPtr]),
     "paytoken_nicepay_netcancel": (c_int32, [ClientPtr, c_char_p, c_char_p, POINTER(c_void_p),
                                              _ErrorPtr]),
+    "paytoken_verify_payment": (c_int32, [ClientPtr, c_char_p, POINTER(c_void_p), _ErrorPtr]),
+    "paytoken_verify_webhook": (c_int32, [ClientPtr, c_char_p, c_char_p, c_size_t,
+                                          POINTER(c_void_p), _ErrorPtr]),
 }
 # Checked before anything else is looked up: they exist in every library version.
 _ABI_SIGNATURES: Dict[str, Any] = {

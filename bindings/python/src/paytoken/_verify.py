@@ -16,23 +16,6 @@ from typing import Any, List, Mapping, Optional, Union
 from . import _native
 
 _lib = _native._lib
-_VERIFY = {
-    "paytoken_verify_payment": (c_int32, [_native.ClientPtr, c_char_p, POINTER(c_void_p),
-                                          POINTER(_native.ErrorStruct)]),
-    "paytoken_verify_webhook": (c_int32, [_native.ClientPtr, c_char_p, c_char_p, c_size_t,
-                                          POINTER(c_void_p), POINTER(_native.ErrorStruct)]),
-}
-
-
-def _function(name: str) -> Any:
-    """Looked up on first use: a library older than ABI 1.4 fails here, by name."""
-    try:
-        function = getattr(_lib, name)
-    except AttributeError:
-        raise _native.error_for(1, f"the native library {_native.library_path()} has no {name} "
-                                   "(it needs ABI 1.4): upgrade libpaytoken") from None
-    function.restype, function.argtypes = _VERIFY[name]
-    return function
 
 
 @dataclasses.dataclass(frozen=True)
@@ -128,7 +111,7 @@ def payment_request(payment_id: Optional[str], amount: Union[int, str], currency
 
 def verify_payment(handle: Any, request_json: bytes) -> PaymentVerdict:
     out, err = c_void_p(), _native.ErrorStruct()
-    status = _function("paytoken_verify_payment")(handle, request_json, byref(out), byref(err))
+    status = _lib.paytoken_verify_payment(handle, request_json, byref(out), byref(err))
     return PaymentVerdict.from_json(_native._take_string(status, out, err))
 
 
@@ -160,7 +143,7 @@ def verify_webhook(body: bytes, headers: Optional[Mapping[str, Any]] = None, *,
     out, err = c_void_p(), _native.ErrorStruct()
 
     def call(handle: Any) -> WebhookResult:
-        status = _function("paytoken_verify_webhook")(handle, encoded, raw, len(raw), byref(out),
+        status = _lib.paytoken_verify_webhook(handle, encoded, raw, len(raw), byref(out),
                                                       byref(err))
         return WebhookResult.from_json(_native._take_string(status, out, err))
 
