@@ -98,4 +98,4 @@ async function verifyWebhook(body, headers, options) {
   return op.finish(await callAsync(op));
 }
 
-module.exports = { verifyPaymentOp, verifyWebhookOp, verifyWebhook };
+module.exports = { verifyPaymentOp, verifyWebhookOp, verifyWebhook, functions };

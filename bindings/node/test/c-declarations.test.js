@@ -113,9 +113,11 @@ before(() => {
   if (!fs.existsSync(SCRIPT)) return;
   header = JSON.parse(execFileSync('python3', [SCRIPT], { encoding: 'utf8' }));
   // Load the package's declarations: native() binds lib/native.js; any call of
-  // lib/async.js binds the asynchronous ones (a NULL client is refused, nothing runs).
+  // lib/async.js binds the asynchronous ones (a NULL client is refused, nothing runs);
+  // lib/verify.js binds its two on first use.
   require('../lib/native').native();
   assert.throws(() => require('../lib/async').tokenCached(null));
+  require('../lib/verify').functions();
 });
 
 test('each koffi declaration matches paytoken_ffi.h', (t) => {
