@@ -33,8 +33,8 @@ final class PackageTest extends TestCase
             $code = (string) file_get_contents($file->getPathname());
             $namespace = \dirname(str_replace('\\', '/', $class));
             self::assertStringContainsString('namespace ' . str_replace('/', '\\', $namespace) . ';', $code, $relative);
-            self::assertMatchesRegularExpression('/^(final |abstract )?(class|interface) ' . preg_quote(basename($relative), '/') . '\b/m', $code, $relative);
-            self::assertTrue(class_exists($class) || interface_exists($class), $class);
+            self::assertMatchesRegularExpression('/^(final |abstract )?(class|interface|trait) ' . preg_quote(basename($relative), '/') . '\b/m', $code, $relative);
+            self::assertTrue(class_exists($class) || interface_exists($class) || trait_exists($class), $class);
             $count++;
         }
         self::assertGreaterThan(10, $count);
