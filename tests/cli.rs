@@ -275,7 +275,6 @@ fn over_tls_check_and_request_verify_the_certificate_given_by_ca_file() {
 }
 
 #[test]
-#[ignore = "flaky: 2 token requests instead of 1 in about 1 run of 4, on this session's code and on the previous main's alike (cause not found yet; issue 28)"]
 fn processes_started_together_on_a_cold_host_cache_make_one_token_request() {
     // The token endpoint answers slowly, so that every process arrives while it is busy.
     let sim = Sim::start_with(|c| c.delay_ms = 200);
@@ -298,11 +297,12 @@ fn processes_started_together_on_a_cold_host_cache_make_one_token_request() {
         .collect();
     for child in children {
         let out = child.wait_with_output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        // All of them create the default cache directory at once: the ones that lose
+        // that race must use it, not warn and go on without it (each such process then
+        // fetched a token of its own: the 2 requests this test saw in 1 run of 4).
+        assert!(!stderr.contains("warning"), "{stderr}");
     }
     assert_eq!(
         sim.token_requests("portone-v1"),

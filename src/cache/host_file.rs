@@ -56,17 +56,16 @@ pub(crate) struct HostFile {
 }
 
 /// Creates the cache directory (`0700`) if missing, and refuses one that is unsafe.
+///
+/// Processes started together all find the directory missing; whoever creates it first
+/// wins, and the others must take `EEXIST` as "it is there now" and check it like any
+/// existing directory. (Looking first and creating second lost that race: the losers
+/// failed, and a command without an explicit `cacheDir` then fetched its own token.)
 pub(crate) fn prepare_dir(dir: &Path) -> Result<(), Error> {
-    match fs::symlink_metadata(dir) {
-        Err(e) if e.kind() == ErrorKind::NotFound => {
-            fs::DirBuilder::new()
-                .mode(0o700)
-                .create(dir)
-                .map_err(|e| io_error(dir, "cannot be created", &e))?;
-            check_dir(dir)
-        }
-        Err(e) => Err(io_error(dir, "cannot be read", &e)),
-        Ok(_) => check_dir(dir),
+    match fs::DirBuilder::new().mode(0o700).create(dir) {
+        Ok(()) => check_dir(dir),
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => check_dir(dir),
+        Err(e) => Err(io_error(dir, "cannot be created", &e)),
     }
 }
 
