@@ -38,6 +38,21 @@ final class ClientManager
         return $this->clients[$name];
     }
 
+    /**
+     * The Prometheus text of the named clients' stats (default: the default client), for
+     * a /metrics route: Metrics::text(), labelled client="<block name>".
+     *
+     * @param string[]|null $names
+     */
+    public function metrics(?array $names = null): string
+    {
+        $clients = [];
+        foreach ($names ?? [$this->defaultName()] as $name) {
+            $clients[$name] = $this->client($name);
+        }
+        return Metrics::text($clients);
+    }
+
     public function defaultName(): string
     {
         return (string) ($this->config['default'] ?? 'default');

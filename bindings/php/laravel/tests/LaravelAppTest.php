@@ -8,6 +8,7 @@ use PayToken\Tests\Support\Simulator;
 use PHPUnit\Framework\TestCase;
 
 require_once __DIR__ . '/LaravelApp.php';
+require_once __DIR__ . '/MetricTable.php';
 
 /**
  * A real Laravel application (Debian's php-laravel-framework) with paytoken/paytoken-laravel
@@ -87,6 +88,40 @@ final class LaravelAppTest extends TestCase
         self::assertSame(1, self::$sim->tokenRequests('portone-v2') - $before);
     }
 
+    public function testMetricsRouteEmitsExactlyTheReadmeMetricTableInItsUnits(): void
+    {
+        // An empty host cache of its own: this process fetches, so every key has a value.
+        $cache = self::$app . '/storage/paytoken-metrics';
+        mkdir($cache, 0700);
+        [$status, $out] = LaravelApp::run(self::$app, ['probe.php'], ['PAYTOKEN_CACHE_DIR' => $cache]);
+        self::assertSame(0, $status, $out);
+        $probe = json_decode($out, true);
+        self::assertStringStartsWith('text/plain; version=0.0.4', $probe['metricsType']);
+        $table = MetricTable::readme(self::repo() . '/README.md');
+        self::assertGreaterThanOrEqual(12, \count($table));
+        $scraped = MetricTable::parse($probe['metrics']);
+        self::assertSame([], MetricTable::mismatches($table, $scraped));
+        foreach ($table as $name => $row) {
+            $raw = $probe['stats'][$row['statsKey']];
+            self::assertNotNull($raw, "$name: a token was fetched, so every key has a value");
+            $expected = $row['unit'] === 'seconds' ? $raw / 1000 : $raw;
+            // The token's life shrank between the scrape and the stats read; a unit slip
+            // (milliseconds as seconds) is off by a factor of 1000, far beyond this.
+            $slack = $row['statsKey'] === 'tokenValidForMs' ? 30.0 : 0.001;
+            self::assertEqualsWithDelta($expected, $scraped[$name]['samples']['portone'], $slack, $name);
+        }
+        // The comparison catches a drift: a renamed metric is reported both ways.
+        $renamed = $scraped;
+        $renamed['paytoken_token_fetch_total'] = $renamed['paytoken_token_fetches_total'];
+        unset($renamed['paytoken_token_fetches_total']);
+        self::assertSame(['not in the README: paytoken_token_fetch_total', 'not emitted: paytoken_token_fetches_total'], MetricTable::mismatches($table, $renamed));
+    }
+
+    public function testThePackagesMetricListIsTheCommandsCopy(): void
+    {
+        self::assertFileEquals(self::repo() . '/src/bin/paytoken/metrics.json', \dirname(__DIR__) . '/metrics.json', 'run scripts/sync-metrics.sh');
+    }
+
     public function testArtisanCheckGetsATokenAndShowsItsLifeAndTheClockSkew(): void
     {
         $before = self::$sim->tokenRequests('portone-v2');
@@ -113,6 +148,11 @@ final class LaravelAppTest extends TestCase
         [$status, $out] = LaravelApp::run(self::$app, ['artisan', 'paytoken:check', 'shop2']);
         self::assertSame(1, $status, $out);
         self::assertStringContainsString('no client "shop2" in config/paytoken.php (configured: portone, iamport, nicepay)', $out);
+    }
+
+    private static function repo(): string
+    {
+        return \dirname(__DIR__, 4);
     }
 
     /**

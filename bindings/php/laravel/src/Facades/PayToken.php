@@ -12,6 +12,7 @@ use Illuminate\Support\Facades\Facade;
  * default client.
  *
  * @method static \PayToken\Client client(?string $name = null)
+ * @method static string metrics(?array $names = null)
  * @method static string token()
  * @method static \PayToken\Stats stats()
  * @method static \PayToken\Response get(string $path, array $options = [])

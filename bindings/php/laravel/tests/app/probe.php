@@ -1,10 +1,13 @@
 <?php
 
 // What the test asks the booted application (as `php artisan tinker` would): the health
-// route through the HTTP kernel, then app('paytoken') and the facade. One JSON line.
+// and /metrics routes through the HTTP kernel, then app('paytoken') and the facade. One JSON line.
 require __DIR__ . '/vendor/autoload.php';
 $app = require __DIR__ . '/bootstrap/app.php';
-$response = $app->make(Illuminate\Contracts\Http\Kernel::class)->handle(Illuminate\Http\Request::create('/health'));
+$kernel = $app->make(Illuminate\Contracts\Http\Kernel::class);
+$response = $kernel->handle(Illuminate\Http\Request::create('/health'));
+$metrics = $kernel->handle(Illuminate\Http\Request::create('/metrics'));
+$stats = PayToken::stats()->toArray(); // as the scrape saw them, before the calls below
 echo json_encode([
     'healthStatus' => $response->getStatusCode(),
     'health' => json_decode((string) $response->getContent(), true),
@@ -13,5 +16,8 @@ echo json_encode([
     'gateway' => app('paytoken')->gateway(),
     'sameToken' => app('paytoken')->token() === PayToken::token(),
     'tokenFetches' => PayToken::stats()->tokenFetches(),
+    'metricsType' => $metrics->headers->get('Content-Type'),
+    'metrics' => $metrics->getContent(),
+    'stats' => $stats,
     'publishes' => Illuminate\Support\ServiceProvider::pathsToPublish(PayToken\Laravel\PayTokenServiceProvider::class, 'paytoken-config'),
 ]), "\n";
