@@ -7,8 +7,10 @@ namespace PayToken\Laravel\Tests;
 /**
  * Builds the test's Laravel application in a temporary folder: tests/app (artisan,
  * bootstrap/app.php, the skeleton's config), the given files, and both paytoken packages
- * installed by Composer from this checkout (path repositories, Packagist off: nothing is
- * downloaded). The framework is Debian's, loaded through the app's autoload "files".
+ * installed by Composer: the Laravel package from the archive `make dist` ships
+ * (packaging/make-laravel-archive.sh), the library from this checkout (a path repository:
+ * its archive needs every platform's build). Packagist is off: nothing is downloaded. The
+ * framework is Debian's, loaded through the app's autoload "files".
  */
 final class LaravelApp
 {
@@ -29,22 +31,25 @@ final class LaravelApp
         foreach ($files as $path => $content) {
             file_put_contents("$dir/$path", $content);
         }
-        $version = ['options' => ['versions' => ['paytoken/paytoken' => '0.1.0', 'paytoken/paytoken-laravel' => '0.1.0']]];
+        [$status, $out] = self::run(\dirname($package), ['packaging/make-laravel-archive.sh', "$dir/packages"], self::composerEnv($dir), false);
+        if ($status !== 0) {
+            throw new \RuntimeException("make-laravel-archive.sh failed:\n$out");
+        }
         $composer = [
             'name' => 'shop/laravel-app',
             'type' => 'project',
-            'require' => ['paytoken/paytoken-laravel' => '0.1.0'],
+            'require' => ['paytoken/paytoken-laravel' => '*'],
             // Debian's php-laravel-framework provides these (Composer cannot see apt's packages).
             'provide' => ['illuminate/support' => '8.83.26', 'illuminate/console' => '8.83.26'],
             'repositories' => [
-                ['type' => 'path', 'url' => $package] + $version,
-                ['type' => 'path', 'url' => \dirname($package)] + $version,
+                ['type' => 'artifact', 'url' => "$dir/packages"],
+                ['type' => 'path', 'url' => \dirname($package), 'options' => ['versions' => ['paytoken/paytoken' => '0.1.0']]],
                 ['packagist.org' => false],
             ],
             'autoload' => ['psr-4' => ['App\\' => 'app/'], 'files' => [$framework]],
         ];
         file_put_contents("$dir/composer.json", json_encode($composer, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES));
-        [$status, $out] = self::run($dir, ['composer', 'install', '--no-interaction', '--no-progress'], ['COMPOSER_ALLOW_SUPERUSER' => '1'], false);
+        [$status, $out] = self::run($dir, ['composer', 'install', '--no-interaction', '--no-progress'], self::composerEnv($dir), false);
         if ($status !== 0) {
             throw new \RuntimeException("composer install failed:\n$out");
         }
@@ -67,6 +72,12 @@ final class LaravelApp
         $out = (string) stream_get_contents($pipes[1]);
         fclose($pipes[1]);
         return [proc_close($process), $out];
+    }
+
+    /** @return array<string, string> Composer's home and cache inside the app: nothing shared */
+    private static function composerEnv(string $dir): array
+    {
+        return ['COMPOSER_ALLOW_SUPERUSER' => '1', 'COMPOSER_HOME' => "$dir/.composer", 'COMPOSER_CACHE_DIR' => "$dir/.composer/cache"];
     }
 
     public static function remove(string $dir): void

@@ -61,6 +61,8 @@ final class LaravelAppTest extends TestCase
         self::assertSame(['PayToken\\Laravel\\PayTokenServiceProvider'], $manifest['paytoken/paytoken-laravel']['providers']);
         self::assertSame(['PayToken' => 'PayToken\\Laravel\\Facades\\PayToken'], $manifest['paytoken/paytoken-laravel']['aliases']);
         self::assertStringNotContainsString('PayToken', (string) file_get_contents(self::$app . '/config/app.php'));
+        self::assertFalse(is_link(self::$app . '/vendor/paytoken/paytoken-laravel'), 'installed from the archive, not linked');
+        self::assertFileExists(self::$app . '/vendor/paytoken/paytoken-laravel/metrics.json');
     }
 
     public function testVendorPublishCopiesTheConfig(): void
