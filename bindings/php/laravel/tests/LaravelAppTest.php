@@ -145,6 +145,15 @@ final class LaravelAppTest extends TestCase
         self::assertStringNotContainsString('wrong-secret-4711', $out);
     }
 
+    public function testArtisanCheckAllChecksEveryBlockAndFailsOnAnUnconfiguredOne(): void
+    {
+        [$status, $out] = LaravelApp::run(self::$app, ['artisan', 'paytoken:check', '--all']);
+        self::assertSame(1, $status, $out);
+        self::assertStringContainsString('OK: client "portone"', $out);
+        self::assertStringContainsString('FAILED: client "iamport" (portone-v1 (its production origin)): config key "impKey" is required', $out);
+        self::assertStringContainsString('FAILED: client "nicepay"', $out);
+    }
+
     public function testArtisanCheckNamesAnUnknownClientAndTheConfiguredOnes(): void
     {
         [$status, $out] = LaravelApp::run(self::$app, ['artisan', 'paytoken:check', 'shop2']);
