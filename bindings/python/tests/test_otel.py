@@ -18,7 +18,7 @@ pytest.importorskip("opentelemetry.sdk")
 exporter = pytest.importorskip("opentelemetry.exporter.prometheus")
 from opentelemetry.sdk.metrics import MeterProvider  # noqa: E402
 from prometheus_client import CollectorRegistry, generate_latest  # noqa: E402
-from test_metrics import mismatches, parse, readme_table  # noqa: E402
+from test_metrics import assert_exactly_the_table, mismatches, parse, readme_table  # noqa: E402
 
 from paytoken import otel  # noqa: E402
 
@@ -49,17 +49,7 @@ def test_the_exported_metrics_are_exactly_the_readme_table_with_each_clients_sta
         web.close()
         worker.close()
 
-    table = readme_table()
-    assert mismatches(table, scraped) == []
-    for row in table:
-        samples = scraped[row["name"]][2]
-        for label, client_stats in stats.items():
-            raw = otel.stats_value(client_stats, row["statsKey"])
-            if raw is None:
-                assert label not in samples, (row["name"], label)
-                continue
-            expected = raw / 1000 if row["unit"] == "seconds" else raw
-            assert samples[label] == pytest.approx(expected, abs=5), (row["name"], label)
+    assert_exactly_the_table(scraped, stats)
     assert scraped["paytoken_token_fetches_total"][2] == {"web": 1.0, "worker": 0.0}
 
 
