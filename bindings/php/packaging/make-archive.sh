@@ -27,15 +27,4 @@ for platform in "$@"; do
   mkdir -p "$stage/lib/$platform"
   cp "$native/$platform/libpaytoken.so.0.1.0" "$stage/lib/$platform/libpaytoken.so"
 done
-# composer.json with the version, without what only the repository's development needs.
-php -r '
-  $json = json_decode(file_get_contents($argv[1]), true);
-  $json["version"] = $argv[2];
-  unset($json["require-dev"], $json["autoload-dev"]);
-  file_put_contents($argv[3], json_encode($json, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES) . "\n");
-' "$here/composer.json" "$version" "$stage/composer.json"
-
-rm -f "$out"/paytoken-paytoken-*.zip
-(cd "$stage" && composer archive --quiet --no-interaction --format=zip --dir="$out" \
-  --file="paytoken-paytoken-$version")
-ls "$out/paytoken-paytoken-$version.zip"
+"$here/packaging/composer-archive.sh" "$here/composer.json" "$version" "$stage" "$out" paytoken-paytoken

@@ -67,6 +67,23 @@ def mismatches(table: List[Dict[str, str]], scraped: Exposition) -> List[str]:
     return found
 
 
+def assert_exactly_the_table(scraped: Exposition, stats: Dict[str, Any]) -> None:
+    """The scrape has the table's metrics and nothing else, and each client's (label ->
+    stats()) values in the table's units; a null key has no sample."""
+    table = readme_table()
+    assert mismatches(table, scraped) == []
+    for row in table:
+        samples = scraped[row["name"]][2]
+        for label, client_stats in stats.items():
+            raw = metrics._stats_value(client_stats, row["statsKey"])
+            if raw is None:
+                assert label not in samples, (row["name"], label)
+                continue
+            expected = raw / 1000 if row["unit"] == "seconds" else raw
+            # Token life goes down between the scrape and stats(): a few ms.
+            assert samples[label] == pytest.approx(expected, abs=5), (row["name"], label)
+
+
 def scrape(collector: Any) -> str:
     registry = prometheus_client.CollectorRegistry()
     registry.register(collector)
@@ -97,18 +114,7 @@ def test_a_scrape_emits_exactly_the_readme_metrics_with_each_clients_stats(skewe
         web.close()
         worker.close()
 
-    table = readme_table()
-    assert mismatches(table, scraped) == []
-    for row in table:
-        samples = scraped[row["name"]][2]
-        for label, client_stats in stats.items():
-            raw = metrics._stats_value(client_stats, row["statsKey"])
-            if raw is None:
-                assert label not in samples, (row["name"], label)
-                continue
-            expected = raw / 1000 if row["unit"] == "seconds" else raw
-            # Token life goes down between the scrape and stats(): a few ms.
-            assert samples[label] == pytest.approx(expected, abs=5), (row["name"], label)
+    assert_exactly_the_table(scraped, stats)
     assert scraped["paytoken_token_fetches_total"][2] == {"web": 1.0, "worker": 0.0}
     assert scraped["paytoken_cache_hits_total"][2]["web"] >= 1
     assert 119 <= scraped["paytoken_gateway_clock_skew_seconds"][2]["web"] <= 121

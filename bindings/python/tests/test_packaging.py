@@ -34,10 +34,12 @@ def test_wheel_carries_the_library_and_type_marker(wheel):
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         assert {"paytoken/__init__.py", "paytoken/py.typed", "paytoken/libpaytoken.so",
-                "paytoken/metrics.py", "paytoken/metrics.json"} <= names
+                "paytoken/metrics.py", "paytoken/metrics.json", "paytoken/otel.py",
+                "paytoken/_vocabulary.py"} <= names
         metadata = archive.read(f"paytoken-{paytoken.__version__}.dist-info/METADATA").decode()
         assert "Provides-Extra: prometheus\n" in metadata
         assert 'Requires-Dist: prometheus_client>=0.12; extra == "prometheus"\n' in metadata
+        assert 'Requires-Dist: opentelemetry-api>=1.12; extra == "opentelemetry"\n' in metadata
         record = archive.read(f"paytoken-{paytoken.__version__}.dist-info/RECORD").decode()
         for line in record.splitlines():
             path, digest, _size = line.rsplit(",", 2)

@@ -24,9 +24,12 @@ final class Php74SyntaxTest extends TestCase
     {
         $root = \dirname(__DIR__, 2);
         $files = [$root . '/autoload.php', $root . '/preload.php', $root . '/bin/paytoken-preload-header', $root . '/examples/demo.php'];
-        $iterator = new \RecursiveIteratorIterator(new \RecursiveDirectoryIterator($root . '/src', \FilesystemIterator::SKIP_DOTS));
-        foreach ($iterator as $file) {
-            $files[] = $file->getPathname();
+        // The Laravel package (laravel/) promises PHP 7.4 too.
+        foreach (['/src', '/laravel/src', '/laravel/config'] as $dir) {
+            $iterator = new \RecursiveIteratorIterator(new \RecursiveDirectoryIterator($root . $dir, \FilesystemIterator::SKIP_DOTS));
+            foreach ($iterator as $file) {
+                $files[] = $file->getPathname();
+            }
         }
         $cases = [];
         foreach ($files as $file) {

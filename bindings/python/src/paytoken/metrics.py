@@ -14,10 +14,7 @@ command formats from; the names are the same in Node, Java and the command.
 
 from __future__ import annotations
 
-import datetime
-import json
-from pathlib import Path
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Union
+from typing import Any, Dict, Iterator, Mapping, Union
 
 try:
     from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
@@ -25,26 +22,13 @@ except ImportError as missing:  # pragma: no cover - depends on the environment
     raise ImportError("paytoken.metrics needs prometheus_client: pip install paytoken[prometheus]") from missing
 
 from ._aio import AsyncClient
-from ._api import _STATS_FIELDS
 from ._client import Client
+from ._vocabulary import stats_value as _stats_value
+from ._vocabulary import vocabulary
+
+__all__ = ["PaytokenCollector", "vocabulary"]
 
 AnyClient = Union[Client, AsyncClient]
-
-
-def vocabulary() -> List[Dict[str, Any]]:
-    """The metrics, one dict per metric: ``name``, ``type``, ``unit``, ``statsKey``,
-    ``scale`` (the factor from the stats value to the metric's unit), ``help``."""
-    text = Path(__file__).with_name("metrics.json").read_text(encoding="utf-8")
-    metrics: List[Dict[str, Any]] = json.loads(text)["metrics"]
-    return metrics
-
-
-def _stats_value(stats: Any, key: str) -> Optional[float]:
-    """The stats key's value as the library sends it (durations back in ms), None if null."""
-    value = getattr(stats, _STATS_FIELDS[key][0]) if key in _STATS_FIELDS else stats.extra.get(key)
-    if isinstance(value, datetime.timedelta):
-        return value / datetime.timedelta(milliseconds=1)
-    return None if value is None else float(value)
 
 
 class PaytokenCollector:
