@@ -125,7 +125,8 @@ part php    php bench/php/bench.php "$url_plain" "$runs"
 # 100 calls take seconds each way: at most 5 runs of the real-world pattern from PHP.
 part php    php bench/php/realworld.php "$url_tls" "$repo/$out/sim.pem" $((runs < 5 ? runs : 5))
 part node   node bench/node/bench.js "$url_plain" "$runs"
-part java   java -cp "$out/java:$jar:bindings/java/target/lib/*" Bench "$url_plain" "$runs"
+# -Dpaytoken.lib: the wrapper and the bench's bare reference load the same library.
+part java   java -Dpaytoken.lib="$repo/$lib" -cp "$out/java:$jar:bindings/java/target/lib/*" Bench "$url_plain" "$runs"
 # Calls in flight (issue 17): paytoken's async APIs against each language's async client.
 part node   node bench/node/in_flight.js "$url_slow" "$url_slower" "$inflight_runs"
 part python $venv/bin/python bench/python/in_flight.py "$url_slow" "$url_slower" "$inflight_runs"

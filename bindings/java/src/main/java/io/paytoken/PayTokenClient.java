@@ -137,6 +137,26 @@ public final class PayTokenClient implements AutoCloseable {
      * @throws InvalidArgumentException for an auth scheme without tokens (NICEPAY basic, PortOne V2 secret)
      */
     public String token() throws PayTokenException {
+        Pointer client = acquire();
+        try {
+            // The warm path: one C call that never waits and never does I/O, with no error
+            // struct (JNA copies a byte[] in and out: 544 bytes each way). Anything else (no
+            // fresh token, an error, FINE logging on: the library logs the hit there) takes
+            // the full call.
+            if (PayTokenLogging.syncLevel() == 0) {
+                long[] out = new long[1];
+                if (NativeLib.paytoken_get_token_cached(client, out, null) == 0 && out[0] != 0) {
+                    Pointer token = new Pointer(out[0]);
+                    try {
+                        return Utf8.read(token);
+                    } finally {
+                        NativeLib.paytoken_string_free(token);
+                    }
+                }
+            }
+        } finally {
+            release();
+        }
         return stringCall(NativeLib::paytoken_get_token);
     }
 
