@@ -83,6 +83,12 @@ public final class Bench {
                 throw new IllegalStateException("bare paytoken_client_new failed");
             }
             Pointer client = new Pointer(handle[0]);
+            long[] first = new long[1];
+            if (paytoken_get_token_cached(client, first, null) != 0 || first[0] == 0) {
+                throw new IllegalStateException("the bare reference sees no cached token: it loaded another "
+                        + "library than the wrapper (run with -Dpaytoken.lib=...)");
+            }
+            paytoken_string_free(new Pointer(first[0]));
             return () -> {
                 long[] out = new long[1];
                 paytoken_get_token_cached(client, out, null);
