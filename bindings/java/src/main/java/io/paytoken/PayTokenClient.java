@@ -146,12 +146,7 @@ public final class PayTokenClient implements AutoCloseable {
             if (PayTokenLogging.syncLevel() == 0) {
                 long[] out = new long[1];
                 if (NativeLib.paytoken_get_token_cached(client, out, null) == 0 && out[0] != 0) {
-                    Pointer token = new Pointer(out[0]);
-                    try {
-                        return Utf8.read(token);
-                    } finally {
-                        NativeLib.paytoken_string_free(token);
-                    }
+                    return takeString(new Pointer(out[0]));
                 }
             }
         } finally {
@@ -464,14 +459,18 @@ public final class PayTokenClient implements AutoCloseable {
             if (status != 0) {
                 throw call.exception(status);
             }
-            Pointer string = call.result();
-            try {
-                return Utf8.read(string);
-            } finally {
-                NativeLib.paytoken_string_free(string);
-            }
+            return takeString(call.result());
         } finally {
             release();
+        }
+    }
+
+    /** Copies a string the library returned, then frees it. */
+    private static String takeString(Pointer string) {
+        try {
+            return Utf8.read(string);
+        } finally {
+            NativeLib.paytoken_string_free(string);
         }
     }
 
