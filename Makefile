@@ -101,6 +101,7 @@ test-docs:
 	scripts/check-docs.sh
 	scripts/check-vocabulary.py
 	scripts/check-vocabulary.py --self-test
+	scripts/test-bench-load-gate.sh
 
 # Formatting and clippy are hard checks (release profile: shares the build's dependencies).
 lint:

@@ -22,11 +22,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402  (after choosing the headless backend)
-
 Runs = Dict[int, float]
 
 
@@ -61,11 +56,19 @@ US, MS = 1e3, 1e6
 ROWS: List[Row] = [
     Section("Cached token (warm cache), per call"),
     Figure("C: `paytoken_get_token` + `paytoken_string_free`, 1 thread", "c.token.1", 150),
+    Figure("C reference: atomic load of a cached string + malloc, copy, free (same length)", "c.token.bare"),
+    Ratio("C: paytoken / the reference", "c.token.1", "c.token.bare", 2.0, higher_is_better=False),
     Figure("C: the same, every core calling (per call, per thread)", "c.token.all"),
     Ratio("C: every core / 1 thread", "c.token.all", "c.token.1", 2.0, higher_is_better=False),
     Figure("Python: `client.token()`", "py.token", 5 * US),
+    Figure("Python reference: bare ctypes `paytoken_get_token_cached` + free", "py.token.bare"),
+    Ratio("Python: `token()` / bare FFI", "py.token", "py.token.bare", 1.5, higher_is_better=False),
     Figure("PHP: `$client->token()`", "php.token", 5 * US),
+    Figure("PHP reference: bare FFI `paytoken_get_token_cached` + free", "php.token.bare"),
+    Ratio("PHP: `token()` / bare FFI", "php.token", "php.token.bare", 1.5, higher_is_better=False),
     Figure("Node: `pg.tokenSync()`", "node.token.sync", 3 * US),
+    Figure("Node reference: bare koffi `paytoken_get_token_cached` + free", "node.token.bare"),
+    Ratio("Node: `tokenSync()` / bare FFI", "node.token.sync", "node.token.bare", 1.5, higher_is_better=False),
     Figure("Node: `await pg.token()` (cached, no thread hop)", "node.token.async"),
     Ratio("Node: `await pg.token()` / `pg.tokenSync()`", "node.token.async", "node.token.sync", 2.0,
           higher_is_better=False),
@@ -78,6 +81,8 @@ ROWS: List[Row] = [
     Ratio("Java: `tokenAsync()` / `token()`", "java.token.async", "java.token.sync_same_run", 2.0,
           higher_is_better=False),
     Figure("Java: `client.token()`", "java.token", 5 * US),
+    Figure("Java reference: bare JNA `paytoken_get_token_cached` + free", "java.token.bare"),
+    Ratio("Java: `token()` / bare FFI", "java.token", "java.token.bare", 1.5, higher_is_better=False),
     Section("Request overhead: authorized keep-alive GET, loopback, per call"),
     Figure("Rust: `paytoken_request`", "rust.request.paytoken"),
     Figure("Rust: bare `ureq` agent, same token", "rust.request.ureq"),
@@ -94,7 +99,7 @@ ROWS: List[Row] = [
     Figure("PHP: paytoken `$client->get()`", "php.request.paytoken"),
     Figure("PHP: curl, one handle reused", "php.request.curl_reused"),
     Figure("PHP: curl, a new handle per call", "php.request.curl_new"),
-    Ratio("PHP: paytoken req/s ÷ reused curl handle", "php.request.curl_reused", "php.request.paytoken", 0.9,
+    Ratio("PHP: paytoken req/s ÷ reused curl handle", "php.request.curl_reused", "php.request.paytoken", 1.0,
           chart="PHP: vs reused curl handle"),
     Ratio("PHP: paytoken req/s ÷ new curl handle per call", "php.request.curl_new", "php.request.paytoken",
           chart="PHP: vs new curl handle per call"),
@@ -259,7 +264,7 @@ def machine(repo: Path) -> List[Tuple[str, str]]:
     memory_gib = int(memory.split()[0]) / 1024 / 1024
     os_name = next((line.split("=", 1)[1].strip('"') for line in Path("/etc/os-release").read_text().splitlines()
                     if line.startswith("PRETTY_NAME=")), platform.system())
-    load = os.getloadavg()
+    load = end_load()
     return [
         ("date", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
         ("commit", command_output("git", "-C", str(repo), "rev-parse", "--short", "HEAD") + _local_changes(repo)),
@@ -267,13 +272,34 @@ def machine(repo: Path) -> List[Tuple[str, str]]:
         ("memory", f"{memory_gib:.0f} GiB"),
         ("OS", f"{os_name}, Linux {platform.release()}"),
         ("load average (1, 5, 15 min)", f"{os.environ.get('BENCH_LOAD_START', '?')} at the start, "
-                                        f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at the end"),
+                                        f"{' '.join(load)} at the end (the run refuses above "
+                                        f"{os.environ.get('BENCH_MAX_LOAD_START', '?')} at the start, "
+                                        f"{os.environ.get('BENCH_MAX_LOAD_END', '?')} at the end)"),
         ("Rust", command_output("rustc", "--version")),
         ("Python", platform.python_version() + ", requests " + _version_of("requests")),
         ("PHP", command_output("php", "-r", "echo PHP_VERSION, ', curl ', curl_version()['version'];")),
         ("Node", command_output("node", "-v")),
         ("Java", command_output("java", "-version")),
     ]
+
+
+def end_load() -> List[str]:
+    """The 1, 5 and 15 minute load averages now (BENCH_LOADAVG_FILE: the test's stand-in)."""
+    return Path(os.environ.get("BENCH_LOADAVG_FILE", "/proc/loadavg")).read_text().split()[:3]
+
+
+def load_gate() -> Optional[str]:
+    """Why this run's figures are not paytoken's (the machine was busy), or None."""
+    start = os.environ.get("BENCH_LOAD_START", "").split()
+    max_start = float(os.environ["BENCH_MAX_LOAD_START"])
+    max_end = float(os.environ["BENCH_MAX_LOAD_END"])
+    end = float(end_load()[0])
+    busy = []
+    if not start or float(start[0]) > max_start:
+        busy.append(f"the load average was {start[0] if start else 'unknown'} at the start (limit {max_start:g})")
+    if end > max_end:
+        busy.append(f"it was {end:g} at the end (limit {max_end:g})")
+    return " and ".join(busy) or None
 
 
 def _local_changes(repo: Path) -> str:
@@ -291,13 +317,15 @@ def _version_of(module: str) -> str:
         return "not installed"
 
 
-def table(lines: Sequence[Union[Section, Line]]) -> List[str]:
+def table(lines: Sequence[Union[Section, Line]], unreliable: bool = False) -> List[str]:
     out = ["| benchmark | median | spread (min – max) | target | |", "|---|---:|---:|---|---|"]
     for line in lines:
         if isinstance(line, Section):
             out.append(f"| **{line.title}** | | | | |")
         else:
             mark = {"ok": "✅", "MISS": "❌ **MISS**", "not run": "⚠️ not run"}.get(line.verdict, "")
+            if unreliable and line.verdict != "not run":
+                mark = f"⚠️ UNRELIABLE (busy machine) {mark}".rstrip()
             out.append(f"| {line.label} | {line.median} | {line.spread} | {line.target} | {mark} |")
     return out
 
@@ -317,6 +345,12 @@ def _plain(text: str) -> str:
 
 
 def chart(lines: Sequence[Union[Section, Line]], runs: Dict[str, Runs], path: Path) -> None:
+    # Imported here: the load gate's refusal needs no plotting library.
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     token_bars = [(_plain(row.label).split(" (")[0].replace(" + paytoken_string_free", ""),
                    statistics.median(runs[row.id].values()))
                   for row in ROWS if isinstance(row, Figure) and ".token." in row.id + "." and runs.get(row.id)]
@@ -363,17 +397,31 @@ def main() -> int:
     if failed:
         print("FAILED bench parts: " + ", ".join(failed))
 
+    busy = load_gate()
+    forced = os.environ.get("BENCH_FORCE_LOAD") == "1"
+    if busy and not forced:
+        # The figures stay readable for whoever ran it, but nothing is published.
+        refused = results.parent / "BENCHMARKS.refused.md"
+        refused.write_text("\n".join([f"Not published: {busy}.", "", *table(lines, unreliable=True), ""]))
+        print(f"REFUSED to write BENCHMARKS.md: {busy}; other work skews every figure. "
+              f"The table is in {refused}. Run again on a quiet machine.", file=sys.stderr)
+        return 3
+    warning = ([f"> ⚠️ **UNRELIABLE: written with `BENCH_FORCE_LOAD=1` although {busy}.** Other work "
+                "on the machine skews every figure below; do not publish this file.", ""] if busy else [])
+    if busy:
+        print(f"UNRELIABLE (BENCH_FORCE_LOAD=1): {busy}; every figure is marked", file=sys.stderr)
+
     chart_path = repo / "bench" / "chart.png"
     chart(lines, runs, chart_path)
     runs_per_id = sorted({len(v) for v in runs.values()})
     head = (repo / "bench" / "BENCHMARKS.head.md").read_text()
     analysis = (repo / "bench" / "BENCHMARKS.analysis.md").read_text()
-    document = [head.rstrip(), "",
+    document = [*warning, head.rstrip(), "",
                 "## The run", "",
                 *[f"- **{name}**: {value}" for name, value in machine(repo)],
                 f"- **runs per figure**: {', '.join(map(str, runs_per_id))}",
                 *([f"- **FAILED bench parts**: {', '.join(failed)}"] if failed else []), "",
-                *table(lines), "",
+                *warning, *table(lines, unreliable=bool(busy)), "",
                 f"{len(misses)} target(s) missed" + (": " + "; ".join(misses) + "." if misses else "."), "",
                 "![paytoken benchmarks](bench/chart.png)", "",
                 analysis.rstrip(), ""]

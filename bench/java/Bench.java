@@ -1,3 +1,6 @@
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
 import io.paytoken.PayTokenClient;
 import io.paytoken.PayTokenOptions;
 import io.paytoken.PayTokenResponse;
@@ -55,11 +58,57 @@ public final class Bench {
         return perCall;
     }
 
-    static double cachedTokenNs(PayTokenClient client) throws Exception {
+    /**
+     * The floor from Java: paytoken_get_token_cached + paytoken_string_free, direct-mapped
+     * with JNA and declared here, on a raw client of the same account (so the same cached
+     * token), no error struct, no check; the token read as a String like token() does.
+     * The library is the one the wrapper loaded (-Dpaytoken.lib, set by scripts/bench.sh).
+     */
+    static final class Bare {
+        static {
+            Native.register(Bare.class, NativeLibrary.getInstance(System.getProperty("paytoken.lib")));
+        }
+
+        static native int paytoken_client_new(String configJson, long[] clientOut, Pointer err);
+
+        static native int paytoken_get_token_cached(Pointer client, long[] tokenOut, Pointer err);
+
+        static native void paytoken_string_free(Pointer s);
+
+        static TokenCall forAccount(String baseUrl) {
+            long[] handle = new long[1];
+            String config = "{\"gateway\":\"portone-v1\",\"impKey\":\"sim_imp_key\","
+                    + "\"impSecret\":\"sim_imp_secret\",\"baseUrl\":\"" + baseUrl + "\"}";
+            if (paytoken_client_new(config, handle, null) != 0) {
+                throw new IllegalStateException("bare paytoken_client_new failed");
+            }
+            Pointer client = new Pointer(handle[0]);
+            long[] first = new long[1];
+            if (paytoken_get_token_cached(client, first, null) != 0 || first[0] == 0) {
+                throw new IllegalStateException("the bare reference sees no cached token: it loaded another "
+                        + "library than the wrapper (run with -Dpaytoken.lib=...)");
+            }
+            paytoken_string_free(new Pointer(first[0]));
+            return () -> {
+                long[] out = new long[1];
+                paytoken_get_token_cached(client, out, null);
+                Pointer token = new Pointer(out[0]);
+                String text = token.getString(0, "UTF-8");
+                paytoken_string_free(token);
+                return text;
+            };
+        }
+    }
+
+    interface TokenCall {
+        String get() throws Exception;
+    }
+
+    static double cachedTokenNs(TokenCall call) throws Exception {
         int length = 0;
         long started = System.nanoTime();
         for (int i = 0; i < TOKEN_CALLS; i++) {
-            length += client.token().length(); // used, so the JIT cannot drop the call
+            length += call.get().length(); // used, so the JIT cannot drop the call
         }
         long elapsed = System.nanoTime() - started;
         if (length == 0) {
@@ -91,15 +140,28 @@ public final class Bench {
                     throw new IllegalStateException("HttpClient GET answered " + response.statusCode());
                 }
             });
+            TokenCall wrapper = client::token;
+            TokenCall bare = Bare.forAccount(baseUrl);
+            if (!bare.get().equals(client.token())) {
+                throw new IllegalStateException("the bare call did not return the cached token");
+            }
             // Warm-up: let the JIT compile both paths before anything is timed.
-            cachedTokenNs(client);
+            cachedTokenNs(wrapper);
+            cachedTokenNs(bare);
             for (int i = 0; i < 4; i++) {
                 interleaved(variants);
             }
             // Token runs first, then request runs: a CPU-bound loop right before a request
             // block slowed the requests that followed it (seen from PHP on a 2-core VM).
             for (int run = 0; run < runs; run++) {
-                emit("java.token", run, cachedTokenNs(client));
+                // Side by side in every run (the ratio is taken run by run), order alternating.
+                if (run % 2 == 0) {
+                    emit("java.token", run, cachedTokenNs(wrapper));
+                    emit("java.token.bare", run, cachedTokenNs(bare));
+                } else {
+                    emit("java.token.bare", run, cachedTokenNs(bare));
+                    emit("java.token", run, cachedTokenNs(wrapper));
+                }
             }
             // The token runs leave millions of short-lived strings: collect them now, so that
             // the collector's threads do not compete with the request runs for the cores.

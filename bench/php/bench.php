@@ -1,8 +1,9 @@
 <?php
 
 /*
- * paytoken from PHP: cached token(), and request() against PHP's curl — one handle
- * reused across calls (keep-alive), and a new handle per call as legacy code does.
+ * paytoken from PHP: cached token() beside a bare FFI call of the library (the
+ * reference), and request() against PHP's curl — one handle reused across calls
+ * (keep-alive), and a new handle per call as legacy code does.
  *
  *   php bench.php BASE_URL [RUNS]
  *
@@ -15,6 +16,7 @@ declare(strict_types=1);
 require_once dirname(__DIR__, 2) . '/bindings/php/autoload.php';
 
 use PayToken\Client;
+use PayToken\Native\Locator;
 
 const API_PATH = '/payments/imp_bench';
 const TOKEN_CALLS = 100000;
@@ -74,6 +76,43 @@ function interleaved(array $variants): array
     }, $spent);
 }
 
+/**
+ * The floor from PHP: paytoken_get_token_cached + paytoken_string_free through FFI,
+ * declared here, on a raw client of the same account (so the same cached token), one
+ * reused out-parameter, no error struct, no check.
+ */
+function bareToken(string $baseUrl): callable
+{
+    $ffi = FFI::cdef('
+        int32_t paytoken_client_new(const char *config_json, void **client_out, void *err);
+        int32_t paytoken_get_token_cached(const void *client, char **token_out, void *err);
+        void paytoken_string_free(char *s);', Locator::library());
+    $handle = $ffi->new('void*');
+    $config = json_encode(['gateway' => 'portone-v1', 'impKey' => 'sim_imp_key',
+        'impSecret' => 'sim_imp_secret', 'baseUrl' => $baseUrl]);
+    if ($ffi->paytoken_client_new($config, FFI::addr($handle), null) !== 0) {
+        throw new RuntimeException('bare paytoken_client_new failed');
+    }
+    $out = $ffi->new('char*');
+    $outAddr = FFI::addr($out);
+    return static function () use ($ffi, $handle, $out, $outAddr): string {
+        $ffi->paytoken_get_token_cached($handle, $outAddr, null);
+        $token = FFI::string($out);
+        $ffi->paytoken_string_free($out);
+        return $token;
+    };
+}
+
+/** ns per call of $call, TOKEN_CALLS times. */
+function tokenNs(callable $call): float
+{
+    $started = hrtime(true);
+    for ($i = 0; $i < TOKEN_CALLS; $i++) {
+        $call();
+    }
+    return (hrtime(true) - $started) / TOKEN_CALLS;
+}
+
 $baseUrl = $argv[1] ?? '';
 $runs = (int)($argv[2] ?? 7);
 $client = Client::portoneV1('sim_imp_key', 'sim_imp_secret', ['baseUrl' => $baseUrl]);
@@ -104,12 +143,19 @@ foreach ($variants as $call) {
 }
 // Token runs first, then request runs: a CPU-bound loop right before a request block
 // slowed the following few hundred requests (on this 2-core VM) by up to 30 %.
+$bare = bareToken($baseUrl);
+if ($bare() !== $client->token()) {
+    throw new RuntimeException('the bare call did not return the cached token');
+}
+$wrapper = static function () use ($client): string {
+    return $client->token();
+};
 for ($run = 0; $run < $runs; $run++) {
-    $started = hrtime(true);
-    for ($i = 0; $i < TOKEN_CALLS; $i++) {
-        $client->token();
+    // Side by side in every run (the ratio is taken run by run), order alternating.
+    $order = ['php.token' => $wrapper, 'php.token.bare' => $bare];
+    foreach ($run % 2 === 0 ? $order : array_reverse($order, true) as $id => $call) {
+        emit($id, $run, tokenNs($call));
     }
-    emit('php.token', $run, (hrtime(true) - $started) / TOKEN_CALLS);
 }
 for ($run = 0; $run < $runs; $run++) {
     foreach (interleaved($variants) as $id => $ns) {

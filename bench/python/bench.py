@@ -1,4 +1,5 @@
-"""paytoken from Python: cached token(), and request() against requests.Session.
+"""paytoken from Python: cached token() beside a bare ctypes call of the library (the
+reference), and request() against requests.Session.
 
     python bench.py BASE_URL [RUNS]
 
@@ -8,9 +9,11 @@ on stderr. Any failed call raises and ends the bench with a non-zero status.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import sys
 import time
+from ctypes import POINTER, byref, c_int32, c_void_p
 from typing import Callable, Dict, List
 
 import paytoken
@@ -25,12 +28,33 @@ def emit(bench_id: str, run: int, ns: float) -> None:
     print(json.dumps({"id": bench_id, "run": run, "value": ns, "unit": "ns"}), flush=True)
 
 
-def cached_token_ns(client: paytoken.Client) -> float:
-    token = client.token
+def per_call_ns(call: Callable[[], str]) -> float:
     started = time.perf_counter_ns()
     for _ in range(TOKEN_CALLS):
-        token()
+        call()
     return (time.perf_counter_ns() - started) / TOKEN_CALLS
+
+
+def bare_token(client: paytoken.Client) -> Callable[[], str]:
+    """The floor from Python: paytoken_get_token_cached + paytoken_string_free through
+    ctypes, declared here, with one reused out-parameter and no error struct, and the
+    token's bytes made a str (what token() returns). No lock, no check, no fallback."""
+    lib = ctypes.CDLL(paytoken._native._lib._name)
+    cached = lib.paytoken_get_token_cached
+    cached.restype, cached.argtypes = c_int32, [c_void_p, POINTER(c_void_p), c_void_p]
+    free = lib.paytoken_string_free
+    free.restype, free.argtypes = None, [c_void_p]
+    handle, out = ctypes.cast(client._handle, c_void_p), c_void_p()
+    out_ref, string_at = byref(out), ctypes.string_at
+
+    def call() -> str:
+        cached(handle, out_ref, None)
+        token = string_at(out.value).decode("utf-8")
+        free(out)
+        return token
+    if call() != client.token():
+        raise RuntimeError("the bare call did not return the cached token")
+    return call
 
 
 def interleaved_ns(variants: Dict[str, Callable[[], None]]) -> Dict[str, float]:
@@ -74,8 +98,12 @@ def main() -> int:
             call()
     # Token runs first, then request runs: a CPU-bound loop right before a request block
     # slowed the requests that followed it (seen from PHP on a 2-core VM).
+    bare = bare_token(client)
     for run in range(runs):
-        emit("py.token", run, cached_token_ns(client))
+        # Side by side in every run (the ratio is taken run by run), order alternating.
+        order = [("py.token", client.token), ("py.token.bare", bare)]
+        for bench_id, call in order if run % 2 == 0 else order[::-1]:
+            emit(bench_id, run, per_call_ns(call))
     for run in range(runs):
         for bench_id, ns in interleaved_ns(variants).items():
             emit(bench_id, run, ns)

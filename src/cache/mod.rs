@@ -14,6 +14,7 @@
 //! mutex, which is never held during I/O.
 
 mod clock;
+mod coarse_clock;
 mod decision;
 mod fetcher;
 mod host_fetcher;
@@ -67,6 +68,8 @@ const HOST_INVALIDATE_BUDGET: Duration = Duration::from_secs(1);
 struct Snapshot {
     token: Secret,
     deadline: Instant,
+    /// `deadline` for the lock-free check's cheap clock (see `coarse_clock`).
+    coarse_deadline: u64,
 }
 
 impl Entry {
@@ -129,11 +132,13 @@ impl Entry {
 
     /// Calls `f` with the current token only if it is fresh for `config`: the lock-free
     /// snapshot, no I/O, no lock, never waiting on another thread's fetch. `None` when
-    /// getting a token would need the slow path (missing, due, expired).
+    /// getting a token would need the slow path (missing, due, expired), or when it is
+    /// within the cheap clock's resolution of due (then the exact path decides).
     pub fn fresh_token<R>(&self, config: &Config, f: impl FnOnce(&Secret) -> R) -> Option<R> {
         let snapshot = self.fresh_snapshot.load();
         let s = snapshot.as_ref()?;
-        if !fresh_for(s.deadline, MonotonicClock.now(), config.refresh_before) {
+        let window = config.refresh_before.max(decision::UNSERVED_FINAL_STRETCH);
+        if !coarse_clock::fresh(s.coarse_deadline, window) {
             return None;
         }
         self.stats.cache_hits.add();
@@ -317,6 +322,7 @@ impl Entry {
         self.fresh_snapshot.store(Some(Arc::new(Snapshot {
             token: cached.token.clone(),
             deadline: cached.deadline,
+            coarse_deadline: coarse_clock::coarse_deadline(cached.deadline),
         })));
     }
 

@@ -3,12 +3,12 @@
 use std::ffi::CString;
 use std::os::raw::c_char;
 
-use zeroize::Zeroize;
-
 use super::client::paytoken_client;
 use super::error::paytoken_error;
 use crate::ffi::{self, ffi_fallible, ffi_infallible, try_out, try_ref};
+use crate::runtime::log;
 use crate::secrets::redact;
+use crate::secrets::secret::Secret;
 
 /// Writes a fresh copy of the client's current access token to `*token_out`, fetching
 /// one if none is cached or the cached one is due. Release it with
@@ -26,11 +26,21 @@ pub extern "C" fn paytoken_get_token(
         let client = try_ref!(client);
         try_out!(token_out);
         client.require_token_scheme()?;
-        let copy = redact::within(client, || {
-            client
-                .entry
-                .with_token(&client.config, |t| ffi::copy_to_c(t.expose().as_bytes()))
-        })?;
+        // The common case first: a fresh cached token is a lock-free load and a copy, from
+        // which no error and no text can come, so it needs no scrubbing scope (a third of
+        // this call's cost, see BENCHMARKS.md). With debug logging on, the full path runs:
+        // it logs the hit inside the scope.
+        let fresh = if log::debug_enabled() {
+            None
+        } else {
+            client.entry.fresh_token(&client.config, copy_token)
+        };
+        let copy = match fresh {
+            Some(copy) => copy,
+            None => redact::within(client, || {
+                client.entry.with_token(&client.config, copy_token)
+            })?,
+        };
         // SAFETY: checked non-NULL above.
         unsafe { *token_out = copy };
         Ok(())
@@ -63,8 +73,14 @@ pub extern "C" fn paytoken_string_free(s: *mut c_char) {
     ffi_infallible!((), {
         if !s.is_null() {
             // SAFETY: a pointer from CString::into_raw in this library, freed once.
-            let mut bytes = unsafe { CString::from_raw(s) }.into_bytes_with_nul();
-            bytes.zeroize();
+            // Dropping it frees the block through the library's allocator, which wipes
+            // every block it frees (`secrets::wipe::WipingAllocator`): one wipe, not a
+            // byte-by-byte one before it (tests/string_free_wipes.rs).
+            drop(unsafe { CString::from_raw(s) });
         }
     })
+}
+
+fn copy_token(token: &Secret) -> *mut c_char {
+    ffi::copy_to_c(token.expose().as_bytes())
 }

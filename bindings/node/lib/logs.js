@@ -75,4 +75,9 @@ function droppedLogs() {
   return Number(native().logDropped());
 }
 
-module.exports = { logs, setLevel, drainLogs, droppedLogs };
+/** Whether the library's routine (debug) records are collected: then cache hits are logged. */
+function debugCollected() {
+  return level === 2;
+}
+
+module.exports = { logs, setLevel, drainLogs, droppedLogs, debugCollected };

@@ -62,6 +62,8 @@ function bind(libPath) {
     clientNew: fn('paytoken_client_new', 'int32_t', ['const char *', koffi.out(koffi.pointer(ClientPtr)), errOut]),
     clientFree: fn('paytoken_client_free', 'void', [ClientPtr]),
     getToken: fn('paytoken_get_token', 'int32_t', [ClientPtr, koffi.out(koffi.pointer(OwnedString)), errOut]),
+    // The warm tokenSync(): called with a NULL error struct (a failure takes getToken).
+    getTokenCached: fn('paytoken_get_token_cached', 'int32_t', [ClientPtr, koffi.out(koffi.pointer(OwnedString)), errOut]),
     invalidate: fn('paytoken_invalidate', 'int32_t', [ClientPtr, 'const char *', errOut]),
     request: fn('paytoken_request', 'int32_t', [
       ClientPtr,

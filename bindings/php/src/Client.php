@@ -47,6 +47,9 @@ final class Client
     /** @var string */
     private $gateway;
 
+    /** @var CData|null char*, token()'s out-parameter (PHP runs one call at a time) */
+    private $tokenOut = null;
+
     /** @param array<string, mixed> $config */
     public function __construct(
         #[\SensitiveParameter]
@@ -126,6 +129,21 @@ final class Client
      */
     public function token(): string
     {
+        // The warm path: one C call that never waits and never does I/O, with this
+        // client's out-parameter and no error struct. Anything else (no fresh token, an
+        // error, a logger taking debug records: the library logs the hit there) takes the
+        // full call below.
+        if (!Logs::collectsDebug()) {
+            $out = $this->tokenOut ?? ($this->tokenOut = $this->ffi->new('char*'));
+            if ($this->ffi->paytoken_get_token_cached($this->handle(), \FFI::addr($out), null) === 0
+                && !\FFI::isNull($out)) {
+                try {
+                    return \FFI::string($out);
+                } finally {
+                    $this->ffi->paytoken_string_free($out);
+                }
+            }
+        }
         try {
             return $this->takeString(function (CData $out, CData $error): int {
                 return $this->ffi->paytoken_get_token($this->handle(), $out, $error);

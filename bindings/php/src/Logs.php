@@ -76,6 +76,12 @@ final class Logs
      *
      * @internal called by Client after each call
      */
+    /** Whether the library's debug records go to a logger (then a cache hit is logged). */
+    public static function collectsDebug(): bool
+    {
+        return self::$logger !== null && self::$debug;
+    }
+
     public static function drain(\FFI $ffi): void
     {
         if (self::$logger === null) {

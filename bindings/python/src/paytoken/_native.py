@@ -59,6 +59,7 @@ _SIGNATURES: Dict[str, Any] = {
     "paytoken_client_new": (c_int32, [c_char_p, POINTER(ClientPtr), _ErrorPtr]),
     "paytoken_client_free": (None, [ClientPtr]),
     "paytoken_get_token": (c_int32, [ClientPtr, POINTER(c_void_p), _ErrorPtr]),
+    "paytoken_get_token_cached": (c_int32, [ClientPtr, POINTER(c_void_p), _ErrorPtr]),
     "paytoken_invalidate": (c_int32, [ClientPtr, c_char_p, _ErrorPtr]),
     "paytoken_string_free": (None, [c_void_p]),
     "paytoken_request": (c_int32, [ClientPtr, c_char_p, c_char_p, c_char_p, c_char_p, c_size_t,
@@ -140,6 +141,10 @@ def check_abi(lib: Any, path: str) -> None:
 
 
 _lib = _load()
+# The warm token() path, looked up once.
+_get_token_cached = _lib.paytoken_get_token_cached
+_string_free = _lib.paytoken_string_free
+_string_at = ctypes.string_at
 
 
 def config_schema() -> Dict[str, Any]:
@@ -199,6 +204,19 @@ def client_free(client: Any) -> None:
 def get_token(client: Any) -> str:
     out, err = c_void_p(), ErrorStruct()
     return _take_string(_lib.paytoken_get_token(client, byref(out), byref(err)), out, err)
+
+
+def fresh_token(client: Any, out: c_void_p, out_ref: Any) -> Optional[str]:
+    """The fresh cached token, or None when getting one needs I/O or fails (then
+    :func:`get_token` fetches it or raises the error: no error struct is passed here).
+    Never waits and never does I/O. ``out`` and ``out_ref`` (``byref(out)``): the caller's
+    reusable out-parameter; the warm ``token()`` makes no ctypes object per call."""
+    if _get_token_cached(client, out_ref, None) != 0 or not out.value:
+        return None
+    try:
+        return _string_at(out.value).decode("utf-8")
+    finally:
+        _string_free(out)
 
 
 def client_stats(client: Any) -> str:

@@ -201,6 +201,9 @@ final class NativeLib {
 
     static native int paytoken_get_token(Pointer client, long[] tokenOut, byte[] err);
 
+    /** The warm {@code token()}: called with a NULL error struct (a failure takes paytoken_get_token). */
+    static native int paytoken_get_token_cached(Pointer client, long[] tokenOut, Pointer err);
+
     static native int paytoken_invalidate(Pointer client, byte[] token, byte[] err);
 
     static native void paytoken_string_free(Pointer s);

@@ -137,6 +137,21 @@ public final class PayTokenClient implements AutoCloseable {
      * @throws InvalidArgumentException for an auth scheme without tokens (NICEPAY basic, PortOne V2 secret)
      */
     public String token() throws PayTokenException {
+        Pointer client = acquire();
+        try {
+            // The warm path: one C call that never waits and never does I/O, with no error
+            // struct (JNA copies a byte[] in and out: 544 bytes each way). Anything else (no
+            // fresh token, an error, FINE logging on: the library logs the hit there) takes
+            // the full call.
+            if (PayTokenLogging.syncLevel() == 0) {
+                long[] out = new long[1];
+                if (NativeLib.paytoken_get_token_cached(client, out, null) == 0 && out[0] != 0) {
+                    return takeString(new Pointer(out[0]));
+                }
+            }
+        } finally {
+            release();
+        }
         return stringCall(NativeLib::paytoken_get_token);
     }
 
@@ -444,14 +459,18 @@ public final class PayTokenClient implements AutoCloseable {
             if (status != 0) {
                 throw call.exception(status);
             }
-            Pointer string = call.result();
-            try {
-                return Utf8.read(string);
-            } finally {
-                NativeLib.paytoken_string_free(string);
-            }
+            return takeString(call.result());
         } finally {
             release();
+        }
+    }
+
+    /** Copies a string the library returned, then frees it. */
+    private static String takeString(Pointer string) {
+        try {
+            return Utf8.read(string);
+        } finally {
+            NativeLib.paytoken_string_free(string);
         }
     }
 
