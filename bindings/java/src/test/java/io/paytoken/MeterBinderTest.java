@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -53,6 +54,31 @@ class MeterBinderTest {
             double skew = scrape.samples.get("paytoken_gateway_clock_skew_seconds").get("web");
             assertTrue(skew >= 119 && skew <= 121, "seconds, not ms: " + skew);
         }
+    }
+
+    /**
+     * A binder made and dropped at once, as a Spring {@code MeterBinder} bean does: once the
+     * garbage collector has taken it, the meters still read the client (Micrometer holds the
+     * measured object weakly; it was the binder, so its meters froze at their first value).
+     */
+    @Test
+    void theMetersKeepReadingTheClientAfterTheBinderIsCollected() throws Exception {
+        try (Simulator sim = Simulator.start(); PayTokenClient client = sim.portoneV1()) {
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            WeakReference<PayTokenMeterBinder> binder = bindAndDrop(client, registry);
+            for (int i = 0; binder.get() != null; i++) {
+                assertTrue(i < 1000, "the binder was never collected");
+                System.gc();
+            }
+            client.token();
+            assertEquals(1.0, registry.get("paytoken.token.fetches").functionCounter().count());
+        }
+    }
+
+    private static WeakReference<PayTokenMeterBinder> bindAndDrop(PayTokenClient client, PrometheusMeterRegistry registry) {
+        PayTokenMeterBinder binder = new PayTokenMeterBinder(client, "dropped");
+        binder.bindTo(registry);
+        return new WeakReference<>(binder);
     }
 
     @Test
