@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.paytoken.spring.PayTokenProperties;
+import io.paytoken.spring.bare.BareApplication;
 import io.paytoken.spring.shop.PaymentService;
 import io.paytoken.spring.shop.ShopApplication;
 import org.junit.jupiter.api.Test;
@@ -134,6 +135,18 @@ class SpringBootStarterTest {
         assertTrue(output.getAll().contains("fetch"), "the library's debug records reach the log");
         for (String credential : CREDENTIALS) {
             assertFalse(output.getAll().contains(credential), "a credential was logged");
+        }
+    }
+
+    @Test
+    void anApplicationWithoutPaytokenPropertiesStartsWithNoClient() {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("management.endpoint.health.show-details", "always");
+        try (BootedApp app = BootedApp.start(BareApplication.class, properties)) {
+            assertEquals(0, app.context.getBeanNamesForType(PayTokenClient.class).length);
+            BootedApp.Response health = app.get("/actuator/health");
+            assertEquals(200, health.status, health.toString());
+            assertEquals("UP", health.json().get("status"), health.toString());
         }
     }
 
