@@ -84,6 +84,7 @@ class SpringBootStarterTest {
             properties.put("management.endpoint.env.show-values", "always"); // Boot 3; 2.7 shows them anyway
             properties.put("management.endpoint.configprops.show-values", "always");
             properties.put("logging.level.io.paytoken", "DEBUG");
+            properties.put("paytoken.clients.shop.primary", "true"); // of two, the one injected by type
             try (BootedApp app = BootedApp.start(ShopApplication.class, properties)) {
                 assertEquals(System.getProperty("paytoken.boot.line"), SpringBootVersion.getVersion());
 
@@ -95,6 +96,7 @@ class SpringBootStarterTest {
                 PaymentService service = app.context.getBean(PaymentService.class);
                 nicepay = service.nicepay();
                 assertSame(app.context.getBean("shopPayTokenClient"), nicepay);
+                assertSame(nicepay, app.context.getBean(PayTokenClient.class));
                 assertEquals("nicepay", nicepay.getGateway());
                 assertEquals(200, service.nicepayStatus("T_sim_1"));
                 assertEquals(200, service.portoneStatus("pay_sim_1"));
@@ -148,6 +150,21 @@ class SpringBootStarterTest {
             assertEquals(200, health.status, health.toString());
             assertEquals("UP", health.json().get("status"), health.toString());
         }
+    }
+
+    @Test
+    void aBlockTheLibraryRefusesStopsTheStartNamingTheBlockNotTheSecret() {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("paytoken.clients.broken.gateway", "nicepay");
+        properties.put("paytoken.clients.broken.secret-key", "a-secret-without-its-client-key");
+        properties.put("paytoken.clients.broken.base-url", "http://127.0.0.1:9");
+        Throwable failure = assertThrows(Exception.class, () -> BootedApp.start(BareApplication.class, properties));
+        StringBuilder chain = new StringBuilder();
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            chain.append(t).append('\n');
+        }
+        assertTrue(chain.toString().contains("paytoken.clients.broken: "), chain.toString());
+        assertFalse(chain.toString().contains("a-secret-without-its-client-key"), chain.toString());
     }
 
     /** The paytoken families of a whole-application scrape (the JVM's and Tomcat's are left out). */
