@@ -22,7 +22,7 @@ SIM      := target/release/paytoken-sim
 BINDINGS := python php node java
 export PAYTOKEN_SIM := $(CURDIR)/$(SIM)
 
-.PHONY: all lib sim build demo demo-c check check-suites test test-rust test-declarations test-cli test-headers test-c test-sim-sdk deps \
+.PHONY: all lib sim build demo demo-c check check-suites test test-spring test-rust test-declarations test-cli test-headers test-c test-sim-sdk deps \
         $(addprefix test-,$(BINDINGS)) $(addprefix demo-,$(BINDINGS)) $(addprefix deps-,$(BINDINGS)) \
         headers bench soak soak-deps test-soak clean dist dist-native dist-c dist-bindings install test-platforms test-packaging test-versions versions-table lint test-docs test-readmes sanitize fuzz test-fuzz
 
@@ -59,7 +59,7 @@ deps: $(addprefix deps-,$(BINDINGS))
 $(addprefix deps-,$(BINDINGS)): deps-%:
 	@$(MAKE) --no-print-directory -C bindings/$* deps
 
-test: deps build lint test-docs test-rust test-headers test-c $(addprefix test-,$(BINDINGS)) test-declarations test-versions test-readmes test-sim-sdk test-soak test-platforms test-packaging test-fuzz
+test: deps build lint test-docs test-rust test-headers test-c $(addprefix test-,$(BINDINGS)) test-spring test-declarations test-versions test-readmes test-sim-sdk test-soak test-platforms test-packaging test-fuzz
 	@tests/versions/table.py --check
 	@echo "make test: all suites passed"
 
@@ -119,6 +119,11 @@ test-sim-sdk: sim
 
 $(addprefix test-,$(BINDINGS)): test-%: build
 	$(MAKE) --no-print-directory -C bindings/$* test
+
+# The Spring Boot starter booted in a web application, on Spring Boot 2.7 and 3.x (its README
+# properties included): a few minutes, so in make test only, not in make check.
+test-spring: build
+	$(MAKE) --no-print-directory -C bindings/java test-spring
 
 # ---------------------------------------------------------------- soak
 # The library under load and faults in C, Python and Node at once (soak/run.py): nothing

@@ -58,3 +58,6 @@ fi
 grep -q "no-libraries/linux-x86_64-gnu/libpaytoken.so.0.1.0 is missing" "$work/missing.log" ||
   fail "unclear failure: $(grep ERROR "$work/missing.log" | head -5)"
 say "the release build fails when a library is missing"
+
+# The Spring Boot starter released beside the jar.
+bash "$HERE/java_spring.sh"

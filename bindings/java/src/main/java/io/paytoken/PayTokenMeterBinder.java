@@ -54,7 +54,7 @@ public final class PayTokenMeterBinder implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        Object gateway = statsOrEmpty().get("gateway");
+        Object gateway = statsOrEmpty(client).get("gateway");
         Tags tags = Tags.of("gateway", String.valueOf(gateway), "client", name);
         for (Map<String, Object> metric : vocabulary()) {
             final String key = (String) metric.get("statsKey");
@@ -64,11 +64,13 @@ public final class PayTokenMeterBinder implements MeterBinder {
             boolean counter = "counter".equals(metric.get("type"));
             String id = micrometerName((String) metric.get("name"), counter, unit);
             String baseUnit = unit.isEmpty() ? null : unit;
+            // Micrometer holds the measured object weakly: the client, which the application
+            // keeps, not this binder, which it may drop after bindTo (the meters then froze).
             if (counter) {
-                FunctionCounter.builder(id, this, b -> b.value(key, scale))
+                FunctionCounter.builder(id, client, c -> value(c, key, scale))
                         .description(help).baseUnit(baseUnit).tags(tags).register(registry);
             } else {
-                Gauge.builder(id, this, b -> b.value(key, scale))
+                Gauge.builder(id, client, c -> value(c, key, scale))
                         .description(help).baseUnit(baseUnit).tags(tags).register(registry);
             }
         }
@@ -100,13 +102,13 @@ public final class PayTokenMeterBinder implements MeterBinder {
         return base.replace('_', '.');
     }
 
-    private double value(String key, double scale) {
-        Object value = statsOrEmpty().get(key);
+    private static double value(PayTokenClient client, String key, double scale) {
+        Object value = statsOrEmpty(client).get(key);
         return value instanceof Number ? ((Number) value).doubleValue() * scale : Double.NaN;
     }
 
     /** The client's stats, or nothing once it is closed (its meters then read NaN). */
-    private Map<String, Object> statsOrEmpty() {
+    private static Map<String, Object> statsOrEmpty(PayTokenClient client) {
         try {
             return client.stats().asMap();
         } catch (PayTokenException | IllegalStateException e) {

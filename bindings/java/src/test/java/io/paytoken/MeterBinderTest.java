@@ -7,18 +7,11 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Paths;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * PayTokenMeterBinder (issue 26): a real Micrometer Prometheus scrape of real clients
@@ -26,83 +19,6 @@ import java.util.regex.Pattern;
  * types, help texts), with each client's stats() values in the table's units.
  */
 class MeterBinderTest {
-    private static final Pattern SAMPLE = Pattern.compile("^(\\w+)\\{(.*)\\} (\\S+)$");
-    private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
-
-    /** One row of the README table: name, type, unit, stats key, help. */
-    static List<String[]> readmeTable() throws IOException {
-        String text = new String(Files.readAllBytes(Paths.get("../../README.md")), StandardCharsets.UTF_8);
-        String table = text.substring(text.indexOf("<!-- metrics:start -->"), text.indexOf("<!-- metrics:end -->"));
-        List<String[]> rows = new ArrayList<>();
-        for (String line : table.split("\n")) {
-            if (!line.startsWith("| `")) {
-                continue;
-            }
-            String[] cells = line.substring(1, line.length() - 1).split("\\|");
-            for (int i = 0; i < cells.length; i++) {
-                cells[i] = cells[i].trim().replaceAll("^`|`$", "");
-            }
-            if (cells[2].equals("—")) {
-                cells[2] = "";
-            }
-            rows.add(cells);
-        }
-        assertTrue(rows.size() >= 12);
-        return rows;
-    }
-
-    /** name -> {type, help}; samples: name -> client label -> value. */
-    static final class Scrape {
-        final Map<String, String[]> families = new TreeMap<>();
-        final Map<String, Map<String, Double>> samples = new HashMap<>();
-
-        Scrape(String text) {
-            for (String line : text.split("\n")) {
-                if (line.startsWith("# HELP ")) {
-                    String[] parts = line.substring(7).split(" ", 2);
-                    families.computeIfAbsent(parts[0], k -> new String[2])[1] = parts[1];
-                } else if (line.startsWith("# TYPE ")) {
-                    String[] parts = line.substring(7).split(" ", 2);
-                    families.computeIfAbsent(parts[0], k -> new String[2])[0] = parts[1];
-                } else if (!line.isEmpty() && !line.startsWith("#")) {
-                    Matcher m = SAMPLE.matcher(line);
-                    assertTrue(m.matches(), line);
-                    Map<String, String> labels = new TreeMap<>();
-                    Matcher l = LABEL.matcher(m.group(2));
-                    while (l.find()) {
-                        labels.put(l.group(1), l.group(2));
-                    }
-                    assertEquals(new TreeSet<>(labels.keySet()).toString(), "[client, gateway]", line);
-                    samples.computeIfAbsent(m.group(1), k -> new HashMap<>())
-                            .put(labels.get("client"), Double.parseDouble(m.group(3)));
-                }
-            }
-        }
-    }
-
-    /** What differs between the table and a scrape. */
-    static List<String> mismatches(List<String[]> table, Scrape scrape) {
-        Map<String, String[]> wanted = new TreeMap<>();
-        for (String[] row : table) {
-            wanted.put(row[0], row);
-        }
-        List<String> found = new ArrayList<>();
-        for (String name : scrape.families.keySet()) {
-            if (!wanted.containsKey(name)) {
-                found.add("not in the README: " + name);
-            }
-        }
-        for (String name : wanted.keySet()) {
-            String[] family = scrape.families.get(name);
-            if (family == null) {
-                found.add("not emitted: " + name);
-            } else if (!family[0].equals(wanted.get(name)[1]) || !family[1].equals(wanted.get(name)[4])) {
-                found.add(name + ": " + family[0] + " " + family[1]);
-            }
-        }
-        return found;
-    }
-
     @Test
     void aScrapeEmitsExactlyTheReadmeMetricsWithEachClientsStats() throws Exception {
         try (Simulator sim = Simulator.start("--clock-offset", "120");
@@ -113,13 +29,13 @@ class MeterBinderTest {
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new PayTokenMeterBinder(web, "web").bindTo(registry);
             new PayTokenMeterBinder(worker, "worker").bindTo(registry);
-            Scrape scrape = new Scrape(registry.scrape());
+            MetricTable.Scrape scrape = new MetricTable.Scrape(registry.scrape());
             Map<String, Map<String, Object>> stats = new HashMap<>();
             stats.put("web", web.stats().asMap());
             stats.put("worker", worker.stats().asMap());
 
-            List<String[]> table = readmeTable();
-            assertEquals(new ArrayList<String>(), mismatches(table, scrape));
+            List<String[]> table = MetricTable.readmeTable();
+            assertEquals(new ArrayList<String>(), MetricTable.mismatches(table, scrape));
             for (String[] row : table) {
                 for (Map.Entry<String, Map<String, Object>> client : stats.entrySet()) {
                     double sample = scrape.samples.get(row[0]).get(client.getKey());
@@ -140,14 +56,39 @@ class MeterBinderTest {
         }
     }
 
+    /**
+     * A binder made and dropped at once, as a Spring {@code MeterBinder} bean does: once the
+     * garbage collector has taken it, the meters still read the client (Micrometer holds the
+     * measured object weakly; it was the binder, so its meters froze at their first value).
+     */
+    @Test
+    void theMetersKeepReadingTheClientAfterTheBinderIsCollected() throws Exception {
+        try (Simulator sim = Simulator.start(); PayTokenClient client = sim.portoneV1()) {
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            WeakReference<PayTokenMeterBinder> binder = bindAndDrop(client, registry);
+            for (int i = 0; binder.get() != null; i++) {
+                assertTrue(i < 1000, "the binder was never collected");
+                System.gc();
+            }
+            client.token();
+            assertEquals(1.0, registry.get("paytoken.token.fetches").functionCounter().count());
+        }
+    }
+
+    private static WeakReference<PayTokenMeterBinder> bindAndDrop(PayTokenClient client, PrometheusMeterRegistry registry) {
+        PayTokenMeterBinder binder = new PayTokenMeterBinder(client, "dropped");
+        binder.bindTo(registry);
+        return new WeakReference<>(binder);
+    }
+
     @Test
     void theCheckFailsWhenANameDrifts() throws Exception {
-        List<String[]> drifted = readmeTable();
+        List<String[]> drifted = MetricTable.readmeTable();
         drifted.get(0)[0] = "paytoken_token_fetch_total";
         try (Simulator sim = Simulator.start(); PayTokenClient client = sim.portoneV2()) {
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             new PayTokenMeterBinder(client).bindTo(registry);
-            List<String> found = mismatches(drifted, new Scrape(registry.scrape()));
+            List<String> found = MetricTable.mismatches(drifted, new MetricTable.Scrape(registry.scrape()));
             List<String> expected = new ArrayList<>();
             expected.add("not in the README: paytoken_token_fetches_total");
             expected.add("not emitted: paytoken_token_fetch_total");
