@@ -14,19 +14,22 @@ use common::*;
 use paytoken::*;
 use serde_json::json;
 
-struct Queue(*mut paytoken_queue);
+/// A queue and the descriptor this test watches.
+struct Queue(*mut paytoken_queue, i32);
 
 impl Queue {
     fn new() -> Queue {
         let mut q = ptr::null_mut();
         let mut err = blank_error();
         assert_eq!(paytoken_queue_new(&mut q, &mut err), 0);
-        Queue(q)
+        let fd = paytoken_queue_fd(q);
+        assert!(fd >= 0);
+        Queue(q, fd)
     }
 
     fn readable(&self, wait_ms: i32) -> bool {
         let mut p = libc::pollfd {
-            fd: paytoken_queue_fd(self.0),
+            fd: self.1,
             events: libc::POLLIN,
             revents: 0,
         };
@@ -67,6 +70,8 @@ impl Queue {
 
 impl Drop for Queue {
     fn drop(&mut self) {
+        // SAFETY: the test's own descriptor.
+        unsafe { libc::close(self.1) };
         paytoken_queue_free(self.0);
     }
 }

@@ -31,9 +31,16 @@ impl Doorbell {
         Ok(Doorbell { read, write })
     }
 
-    /// The end to watch for readability.
-    pub fn fd(&self) -> RawFd {
-        self.read.as_raw_fd()
+    /// A new descriptor of the end to watch (close-on-exec), owned by the caller: an
+    /// event loop may close it, or read from it (Node's streams do), without touching
+    /// the pipe's own ends (closing the only read end would make `ring` raise SIGPIPE).
+    pub fn watcher(&self) -> io::Result<RawFd> {
+        // SAFETY: duplicates a descriptor we own; the copy is the caller's.
+        let fd = unsafe { libc::fcntl(self.read.as_raw_fd(), libc::F_DUPFD_CLOEXEC, 0) };
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(fd)
     }
 
     /// Makes the descriptor readable. A full pipe (cannot happen: see the module doc)
@@ -92,12 +99,16 @@ mod tests {
     #[test]
     fn rings_until_silenced() {
         let bell = Doorbell::new().unwrap();
-        assert!(!readable(bell.fd()));
+        let fd = bell.watcher().unwrap();
+        assert!(!readable(fd));
         bell.ring();
         bell.ring();
-        assert!(readable(bell.fd()));
+        assert!(readable(fd));
         bell.silence();
-        assert!(!readable(bell.fd()));
+        assert!(!readable(fd));
         bell.silence(); // nothing to read: returns at once
+        // SAFETY: the watcher's own copy.
+        unsafe { libc::close(fd) };
+        bell.ring(); // its read end is still open: no SIGPIPE
     }
 }

@@ -90,7 +90,10 @@ class _LoopQueue:
         self.loop = loop
         self.pending: Dict[int, Tuple["asyncio.Future[Outcome]", str]] = {}
         self._out = (CompletionStruct * BATCH)()
-        self._fd = _lib.paytoken_queue_fd(handle)
+        self._fd = _lib.paytoken_queue_fd(handle)  # our own descriptor: closed in close()
+        if self._fd < 0:
+            _lib.paytoken_queue_free(handle)
+            raise OSError("paytoken: no descriptor left for the completion queue")
         loop.add_reader(self._fd, self._drain)
 
     def _drain(self) -> None:
@@ -122,6 +125,7 @@ class _LoopQueue:
         """The loop closed: its calls can never be awaited; the library frees their results
         (those still in flight when they end)."""
         self.pending.clear()
+        os.close(self._fd)
         _lib.paytoken_queue_free(self.handle)
 
 
