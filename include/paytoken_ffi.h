@@ -323,11 +323,13 @@ uint64_t paytoken_log_dropped(void);
 int32_t paytoken_queue_new(struct paytoken_queue **queue_out, struct paytoken_error *err);
 
 /**
- * A descriptor that is readable while the queue holds finished calls: watch it with
- * your event loop (asyncio `add_reader`, libuv `uv_poll_start`, `poll`), then call
- * `paytoken_queue_drain` until it returns less than you asked for. Only
- * `paytoken_queue_drain` and `paytoken_queue_wait` make it unreadable again: do not
- * read it yourself. Valid until `paytoken_queue_free` (unwatch it before). -1 for NULL.
+ * A new descriptor that is readable while the queue holds finished calls; the caller
+ * owns it and closes it when done (each call makes another). Watch it with your event
+ * loop (asyncio `add_reader`, libuv, `poll`); when it is readable, call
+ * `paytoken_queue_drain` until it returns less than you asked for. Reading it yourself
+ * is allowed (a libuv stream does) provided you then drain the same way: the queue
+ * makes it readable again only after a drain that emptied it. -1 for NULL, or when the
+ * process is out of descriptors.
  */
 int32_t paytoken_queue_fd(const struct paytoken_queue *queue);
 

@@ -56,14 +56,23 @@ impl Queue {
                     status.to_string()
                 } else {
                     // SAFETY: a NUL-terminated string the completion handed over.
-                    let s = unsafe { CStr::from_ptr(c.result.cast()) }.to_string_lossy().into_owned();
+                    let s = unsafe { CStr::from_ptr(c.result.cast()) }
+                        .to_string_lossy()
+                        .into_owned();
                     paytoken_string_free(c.result.cast());
                     s
                 };
-                assert!(got.insert(c.tag, (c.status, value)).is_none(), "tag {} twice", c.tag);
+                assert!(
+                    got.insert(c.tag, (c.status, value)).is_none(),
+                    "tag {} twice",
+                    c.tag
+                );
             }
         }
-        assert!(!self.readable(0), "the drained queue's descriptor is not readable");
+        assert!(
+            !self.readable(0),
+            "the drained queue's descriptor is not readable"
+        );
         got
     }
 }
@@ -87,7 +96,9 @@ fn blank_completion() -> paytoken_completion {
 
 fn message(err: &paytoken_error) -> String {
     // SAFETY: the library NUL-terminates it.
-    unsafe { CStr::from_ptr(err.message.as_ptr()) }.to_string_lossy().into_owned()
+    unsafe { CStr::from_ptr(err.message.as_ptr()) }
+        .to_string_lossy()
+        .into_owned()
 }
 
 fn request(client: *const paytoken_client, q: &Queue, method: &str, path: &str, tag: u64) -> i32 {
@@ -115,16 +126,26 @@ fn each_call_is_posted_once_with_its_tag_and_the_descriptor_follows_the_queue() 
     let q = Queue::new();
     assert!(!q.readable(0), "a new queue is not readable");
     for tag in 0..50 {
-        assert_eq!(request(client.raw(), &q, "GET", api_path("portone-v1"), tag), 0);
+        assert_eq!(
+            request(client.raw(), &q, "GET", api_path("portone-v1"), tag),
+            0
+        );
     }
     let got = q.collect(50, true);
     assert_eq!(got.len(), 50);
-    assert!(got.values().all(|(s, v)| (*s, v.as_str()) == (0, "200")), "{got:?}");
+    assert!(
+        got.values().all(|(s, v)| (*s, v.as_str()) == (0, "200")),
+        "{got:?}"
+    );
 
     let mut err = blank_error();
     assert_eq!(paytoken_get_token_queued(client.raw(), q.0, 7, &mut err), 0);
     let token = q.collect(1, false);
-    assert_eq!(token[&7], (0, client.token().unwrap()), "the same cached token");
+    assert_eq!(
+        token[&7],
+        (0, client.token().unwrap()),
+        "the same cached token"
+    );
 }
 
 #[test]
@@ -141,7 +162,11 @@ fn errors_are_posted_too_and_only_a_null_queue_is_refused() {
     assert_eq!(got[&1].0, 1, "{:?}", got[&1]);
     assert!(got[&1].1.contains("client is NULL"), "{:?}", got[&1]);
     assert_eq!(got[&2].0, 1, "{:?}", got[&2]);
-    assert_eq!(got[&3].0, 2, "wrong credentials (PAYTOKEN_E_AUTH): {:?}", got[&3]);
+    assert_eq!(
+        got[&3].0, 2,
+        "wrong credentials (PAYTOKEN_E_AUTH): {:?}",
+        got[&3]
+    );
 
     let mut err = blank_error();
     let rc = paytoken_get_token_queued(client.raw(), ptr::null(), 1, &mut err);
@@ -157,12 +182,22 @@ fn wait_returns_what_arrives_and_nothing_when_the_time_runs_out() {
     let client = Client::new(&sim.portone_v1(json!({}))).unwrap();
     let q = Queue::new();
     let mut out = [blank_completion(), blank_completion()];
-    assert_eq!(paytoken_queue_wait(q.0, out.as_mut_ptr(), 2, 0), 0, "nothing queued");
-    assert_eq!(request(client.raw(), &q, "GET", api_path("portone-v1"), 42), 0);
+    assert_eq!(
+        paytoken_queue_wait(q.0, out.as_mut_ptr(), 2, 0),
+        0,
+        "nothing queued"
+    );
+    assert_eq!(
+        request(client.raw(), &q, "GET", api_path("portone-v1"), 42),
+        0
+    );
     assert_eq!(paytoken_queue_wait(q.0, out.as_mut_ptr(), 2, 30_000), 1);
     assert_eq!((out[0].tag, out[0].status), (42, 0));
     paytoken_response_free(out[0].result.cast());
-    assert!(!q.readable(0), "wait drains like drain: the descriptor is quiet");
+    assert!(
+        !q.readable(0),
+        "wait drains like drain: the descriptor is quiet"
+    );
 }
 
 #[test]
@@ -172,17 +207,29 @@ fn a_queue_freed_with_calls_in_flight_frees_their_results() {
     client.token().unwrap();
     let q = Queue::new();
     for tag in 0..20 {
-        assert_eq!(request(client.raw(), &q, "GET", api_path("portone-v1"), tag), 0);
+        assert_eq!(
+            request(client.raw(), &q, "GET", api_path("portone-v1"), tag),
+            0
+        );
     }
     drop(q); // paytoken_queue_free with 20 calls in flight
-    // The calls end on their own; a second queue sees only its own call.
+             // The calls end on their own; a second queue sees only its own call.
     let q2 = Queue::new();
-    assert_eq!(request(client.raw(), &q2, "GET", api_path("portone-v1"), 99), 0);
+    assert_eq!(
+        request(client.raw(), &q2, "GET", api_path("portone-v1"), 99),
+        0
+    );
     let got = q2.collect(1, true);
     assert_eq!(got[&99], (0, "200".to_string()));
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     while client.stats()["asyncRunning"].as_u64() != Some(0) {
-        assert!(std::time::Instant::now() < deadline, "the orphaned calls never ended");
-        assert!(!q2.readable(50), "an orphaned call was posted to another queue");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the orphaned calls never ended"
+        );
+        assert!(
+            !q2.readable(50),
+            "an orphaned call was posted to another queue"
+        );
     }
 }

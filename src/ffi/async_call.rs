@@ -13,8 +13,8 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
 use super::client::paytoken_client;
-use super::queue::{self, paytoken_queue, Owned, Queue};
 use super::error::paytoken_error;
+use super::queue::{self, paytoken_queue, Owned, Queue};
 use super::request::call_from_c;
 use super::response::paytoken_response;
 use crate::error::Error;
@@ -87,7 +87,8 @@ impl Completion {
         free: unsafe fn(*mut c_void),
     ) -> Result<Self, Error> {
         // SAFETY: forwarded from the caller.
-        let queue = unsafe { queue::share(queue) }.ok_or_else(|| Error::invalid("queue is NULL"))?;
+        let queue =
+            unsafe { queue::share(queue) }.ok_or_else(|| Error::invalid("queue is NULL"))?;
         Ok(Completion::Queue { queue, tag, free })
     }
 

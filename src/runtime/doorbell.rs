@@ -56,7 +56,8 @@ impl Doorbell {
         let mut buf = [0u8; 64];
         loop {
             // SAFETY: reads into a live local buffer of its own length.
-            let n = unsafe { libc::read(self.read.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) };
+            let n =
+                unsafe { libc::read(self.read.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) };
             if n < buf.len() as isize {
                 return; // empty (EAGAIN), or the last bytes were read
             }
@@ -107,7 +108,7 @@ mod tests {
         bell.silence();
         assert!(!readable(fd));
         bell.silence(); // nothing to read: returns at once
-        // SAFETY: the watcher's own copy.
+                        // SAFETY: the watcher's own copy.
         unsafe { libc::close(fd) };
         bell.ring(); // its read end is still open: no SIGPIPE
     }

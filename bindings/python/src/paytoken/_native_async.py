@@ -112,12 +112,17 @@ class _LoopQueue:
         future, kind = entry
         value: Any = None
         details = None
-        if done.status == 0 and done.result:
-            value = _read_response(done.result) if kind == "request" else _read_string(done.result)
-        elif done.status != 0:
-            e = done.error
-            details = (e.message.decode("utf-8", "replace"), e.http_status,
-                       e.gateway_code.decode("utf-8", "replace"))
+        try:
+            if done.status == 0 and done.result:
+                value = _read_response(done.result) if kind == "request" else _read_string(done.result)
+            elif done.status != 0:
+                e = done.error
+                details = (e.message.decode("utf-8", "replace"), e.http_status,
+                           e.gateway_code.decode("utf-8", "replace"))
+        except Exception as exc:  # the rest of the batch must still be settled
+            if not future.done():
+                future.set_exception(exc)
+            return
         if not future.done():  # a cancelled await leaves the future done
             future.set_result((done.status, value, details))
 
