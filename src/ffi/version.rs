@@ -73,7 +73,7 @@ mod tests {
 
     #[test]
     fn abi_and_error_size() {
-        assert_eq!(super::paytoken_abi_version(), 0x0001_0004);
+        assert_eq!(super::paytoken_abi_version(), 0x0001_0005);
         assert_eq!(super::paytoken_error_size(), 4 + 4 + 32 + 512);
     }
 }
