@@ -384,7 +384,7 @@ size_t paytoken_queue_wait(const struct paytoken_queue *queue,
 /**
  * Releases a queue. Finished calls not drained are freed (their results too), and so
  * will be those of calls still in flight when they end: free a queue when you no longer
- * care about its calls. Its descriptor is closed once the last of those has ended. NULL
+ * care about its calls. Its own pipe is closed once the last of those has ended. NULL
  * is accepted and ignored.
  */
 void paytoken_queue_free(struct paytoken_queue *queue);
