@@ -1,7 +1,9 @@
 //! The asynchronous C API: `paytoken_request_async`, `paytoken_get_token_async`,
 //! `paytoken_nicepay_netcancel_async` (a job on the library's I/O threads, completed
 //! through a callback) and
-//! `paytoken_get_token_cached` (the fresh token or nothing, never any I/O).
+//! `paytoken_get_token_cached` (the fresh token or nothing, never any I/O). The work and
+//! the dispatch are shared with their `_queued` twins (`queued_call.rs`), which complete
+//! into a `paytoken_queue` instead of a callback.
 //!
 //! The arguments are checked and copied on the caller's thread (the same `call_from_c`
 //! as the synchronous request, then `Call::into_owned`), so the caller's buffers may be reused as soon as the
