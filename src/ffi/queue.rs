@@ -211,6 +211,27 @@ pub extern "C" fn paytoken_queue_fd(queue: *const paytoken_queue) -> i32 {
     })
 }
 
+/// The queue and the caller's completion array, or `None` for a NULL pointer or `max` 0.
+///
+/// # Safety
+/// `queue` is NULL or a live pointer from `paytoken_queue_new`; `out` is NULL or an
+/// array of `max` writable structs.
+unsafe fn queue_and_out<'a>(
+    queue: *const paytoken_queue,
+    out: *mut paytoken_completion,
+    max: usize,
+) -> Option<(&'a Queue, &'a mut [paytoken_completion])> {
+    // SAFETY: the caller's promise.
+    let q = unsafe { queue.as_ref() }?;
+    if out.is_null() || max == 0 {
+        return None;
+    }
+    // SAFETY: the caller's promise.
+    Some((&q.inner, unsafe {
+        std::slice::from_raw_parts_mut(out, max)
+    }))
+}
+
 /// Moves up to `max` finished calls into `out[0..max]`, oldest first, without waiting;
 /// returns how many. Each `out[i].result` now belongs to the caller (see
 /// `paytoken_completion`). 0 for a NULL `queue` or `out`. Any thread.
@@ -221,17 +242,12 @@ pub extern "C" fn paytoken_queue_drain(
     max: usize,
 ) -> usize {
     ffi_infallible!(0, {
-        // SAFETY: NULL or a live pointer from paytoken_queue_new.
-        let Some(q) = (unsafe { queue.as_ref() }) else {
+        // SAFETY: the caller's arguments, as documented above.
+        let Some((q, out)) = (unsafe { queue_and_out(queue, out, max) }) else {
             return 0;
         };
-        if out.is_null() || max == 0 {
-            return 0;
-        }
-        // SAFETY: the caller's array of `max` writable structs.
-        let out = unsafe { std::slice::from_raw_parts_mut(out, max) };
-        let mut s = q.inner.lock();
-        q.inner.drain_into(&mut s, out)
+        let mut s = q.lock();
+        q.drain_into(&mut s, out)
     })
 }
 
@@ -247,16 +263,10 @@ pub extern "C" fn paytoken_queue_wait(
     timeout_ms: u32,
 ) -> usize {
     ffi_infallible!(0, {
-        // SAFETY: NULL or a live pointer from paytoken_queue_new.
-        let Some(q) = (unsafe { queue.as_ref() }) else {
+        // SAFETY: the caller's arguments, as documented above.
+        let Some((q, out)) = (unsafe { queue_and_out(queue, out, max) }) else {
             return 0;
         };
-        if out.is_null() || max == 0 {
-            return 0;
-        }
-        // SAFETY: the caller's array of `max` writable structs.
-        let out = unsafe { std::slice::from_raw_parts_mut(out, max) };
-        let q = &q.inner;
         let deadline = Instant::now() + Duration::from_millis(u64::from(timeout_ms));
         let mut s = q.lock();
         while s.done.is_empty() {
