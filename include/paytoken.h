@@ -75,6 +75,12 @@ typedef enum paytoken_status {
 typedef struct paytoken_client paytoken_client;
 
 /**
+ * A queue of finished asynchronous calls (see `paytoken_request_queued`). Any thread may
+ * post to it, drain it or wait on it.
+ */
+typedef struct paytoken_queue paytoken_queue;
+
+/**
  * A gateway's answer: status, headers and body bytes as received.
  */
 typedef struct paytoken_response paytoken_response;
@@ -134,6 +140,30 @@ typedef void (*paytoken_callback)(void *user_data,
  * with tokens and secrets shown only as `fp:` fingerprints.
  */
 typedef void (*paytoken_log_fn)(void *user_data, int32_t level, const char *message, size_t len);
+
+/**
+ * One finished call, as `paytoken_queue_drain` hands it over.
+ */
+typedef struct paytoken_completion {
+  /**
+   * The `tag` given to the queued call, untouched.
+   */
+  uint64_t tag;
+  /**
+   * `PAYTOKEN_OK` or the error's status, exactly as the synchronous call returns it.
+   */
+  int32_t status;
+  /**
+   * On success, owned by the caller from now on: what the callback API would have
+   * passed (a `paytoken_response *` or a `char *`, see each queued function). NULL
+   * on error.
+   */
+  void *result;
+  /**
+   * Zeroed on success, the error otherwise.
+   */
+  struct paytoken_error error;
+} paytoken_completion;
 
 #ifdef __cplusplus
 extern "C" {
@@ -308,6 +338,101 @@ int32_t paytoken_log_next(int32_t *level_out, char **message_out);
  * How many records were dropped because the queue was full, since the process started.
  */
 uint64_t paytoken_log_dropped(void);
+
+/**
+ * Creates a completion queue. On success `*queue_out` receives it; release it with
+ * `paytoken_queue_free`. It owns one pipe (two descriptors, close-on-exec): the failure
+ * to create it (out of descriptors) is `PAYTOKEN_E_INTERNAL`.
+ *
+ * One queue can serve any number of clients and calls; an event loop usually has one.
+ * fork(): a child must not use its parent's queue (the pipe is shared with the
+ * parent); it creates its own.
+ */
+int32_t paytoken_queue_new(struct paytoken_queue **queue_out, struct paytoken_error *err);
+
+/**
+ * A new descriptor that is readable while the queue holds finished calls; the caller
+ * owns it and closes it when done (each call makes another). Watch it with your event
+ * loop (asyncio `add_reader`, libuv, `poll`); when it is readable, call
+ * `paytoken_queue_drain` until it returns less than you asked for. Reading it yourself
+ * is allowed (a libuv stream does) provided you then drain the same way: the queue
+ * makes it readable again only after a drain that emptied it. -1 for NULL, or when the
+ * process is out of descriptors.
+ */
+int32_t paytoken_queue_fd(const struct paytoken_queue *queue);
+
+/**
+ * Moves up to `max` finished calls into `out[0..max]`, oldest first, without waiting;
+ * returns how many. Each `out[i].result` now belongs to the caller (see
+ * `paytoken_completion`). 0 for a NULL `queue` or `out`. Any thread.
+ */
+size_t paytoken_queue_drain(const struct paytoken_queue *queue,
+                            struct paytoken_completion *out,
+                            size_t max);
+
+/**
+ * `paytoken_queue_drain`, but first waits up to `timeout_ms` milliseconds for at least
+ * one finished call: for a dispatcher thread that has no event loop (Java). Returns 0
+ * when the time ran out with nothing finished. Do not free the queue while a thread
+ * waits in it.
+ */
+size_t paytoken_queue_wait(const struct paytoken_queue *queue,
+                           struct paytoken_completion *out,
+                           size_t max,
+                           uint32_t timeout_ms);
+
+/**
+ * Releases a queue. Finished calls not drained are freed (their results too), and so
+ * will be those of calls still in flight when they end: free a queue when you no longer
+ * care about its calls. Its own pipe is closed once the last of those has ended. NULL
+ * is accepted and ignored.
+ */
+void paytoken_queue_free(struct paytoken_queue *queue);
+
+/**
+ * `paytoken_request_async`, completed into `queue` instead of a callback: same
+ * arguments (copied before this returns), same checks, same behaviour (401 retry, no
+ * resend after the request may have reached the gateway, `options_json`,
+ * `Idempotency-Key`). Whenever `queue` is not NULL the call is accepted, `PAYTOKEN_OK`
+ * is returned, and exactly one `paytoken_completion` with this `tag` is posted to
+ * `queue`: on success its `result` is a `paytoken_response *` (release it with
+ * `paytoken_response_free`); every error, invalid arguments included, is its `status`
+ * and `error`. Only a NULL `queue` is refused here, with `PAYTOKEN_E_INVALID_ARGUMENT`.
+ *
+ * Threads, `maxInFlight`, client lifetime and fork: as `paytoken_request_async`.
+ */
+int32_t paytoken_request_queued(const struct paytoken_client *client,
+                                const char *method,
+                                const char *path,
+                                const char *headers_json,
+                                const uint8_t *body,
+                                size_t body_len,
+                                const char *options_json,
+                                const struct paytoken_queue *queue,
+                                uint64_t tag,
+                                struct paytoken_error *err);
+
+/**
+ * `paytoken_get_token_async`, completed into `queue`: on success the completion's
+ * `result` is a NUL-terminated token (`char *`, release it with
+ * `paytoken_string_free`). Acceptance as `paytoken_request_queued`.
+ */
+int32_t paytoken_get_token_queued(const struct paytoken_client *client,
+                                  const struct paytoken_queue *queue,
+                                  uint64_t tag,
+                                  struct paytoken_error *err);
+
+/**
+ * `paytoken_nicepay_netcancel_async`, completed into `queue`: on success the
+ * completion's `result` is the outcome JSON (`char *`, release it with
+ * `paytoken_string_free`). Acceptance as `paytoken_request_queued`.
+ */
+int32_t paytoken_nicepay_netcancel_queued(const struct paytoken_client *client,
+                                          const char *order_id,
+                                          const char *options_json,
+                                          const struct paytoken_queue *queue,
+                                          uint64_t tag,
+                                          struct paytoken_error *err);
 
 /**
  * Gives a fresh idempotency key in `*key_out` if this client sends one on `method`

@@ -65,6 +65,13 @@ pub use ffi::error::paytoken_error;
 pub use ffi::log::{
     paytoken_log_configure, paytoken_log_dropped, paytoken_log_fn, paytoken_log_next,
 };
+pub use ffi::queue::{
+    paytoken_completion, paytoken_queue, paytoken_queue_drain, paytoken_queue_fd,
+    paytoken_queue_free, paytoken_queue_new, paytoken_queue_wait,
+};
+pub use ffi::queued_call::{
+    paytoken_get_token_queued, paytoken_nicepay_netcancel_queued, paytoken_request_queued,
+};
 pub use ffi::recovery::{
     paytoken_idempotency_key_new, paytoken_idempotency_key_pin, paytoken_nicepay_netcancel,
     paytoken_nicepay_sign,

@@ -1,7 +1,9 @@
 //! The asynchronous C API: `paytoken_request_async`, `paytoken_get_token_async`,
 //! `paytoken_nicepay_netcancel_async` (a job on the library's I/O threads, completed
 //! through a callback) and
-//! `paytoken_get_token_cached` (the fresh token or nothing, never any I/O).
+//! `paytoken_get_token_cached` (the fresh token or nothing, never any I/O). The work and
+//! the dispatch are shared with their `_queued` twins (`queued_call.rs`), which complete
+//! into a `paytoken_queue` instead of a callback.
 //!
 //! The arguments are checked and copied on the caller's thread (the same `call_from_c`
 //! as the synchronous request, then `Call::into_owned`), so the caller's buffers may be reused as soon as the
@@ -14,6 +16,7 @@ use std::sync::Arc;
 
 use super::client::paytoken_client;
 use super::error::paytoken_error;
+use super::queue::{self, paytoken_queue, Owned, Queue};
 use super::request::call_from_c;
 use super::response::paytoken_response;
 use crate::error::Error;
@@ -49,34 +52,72 @@ pub type paytoken_callback = Option<
     ),
 >;
 
-/// The caller's callback and pointer, carried to a worker thread. The caller promises
-/// (by calling an async function) that both may be used from another thread.
-struct Completion {
-    cb: extern "C" fn(*mut c_void, i32, *mut c_void, *const paytoken_error),
-    user_data: *mut c_void,
+/// Where a call's outcome goes: the caller's callback and pointer, or a completion
+/// queue with the caller's tag (`queue.rs`). The caller promises (by calling an async
+/// function) that the callback and pointer may be used from another thread.
+pub(crate) enum Completion {
+    Callback {
+        cb: extern "C" fn(*mut c_void, i32, *mut c_void, *const paytoken_error),
+        user_data: *mut c_void,
+    },
+    Queue {
+        queue: Arc<Queue>,
+        tag: u64,
+        /// Releases this kind of result if the queue is freed before it is drained.
+        free: unsafe fn(*mut c_void),
+    },
 }
 
 // SAFETY: the documented contract of the async functions: the callback is called on a
-// library thread with this pointer; the caller makes it safe to do so.
+// library thread with this pointer; the caller makes it safe to do so. A queue is Sync.
 unsafe impl Send for Completion {}
 
 impl Completion {
+    /// The callback API's completion; a NULL `cb` is refused (there is nothing to call).
+    pub(crate) fn callback(cb: paytoken_callback, user_data: *mut c_void) -> Result<Self, Error> {
+        let cb = cb.ok_or_else(|| Error::invalid("cb is NULL"))?;
+        Ok(Completion::Callback { cb, user_data })
+    }
+
+    /// The queue API's completion; a NULL `queue` is refused (there is nowhere to post).
+    ///
+    /// # Safety
+    /// `queue` is NULL or a live pointer from `paytoken_queue_new`.
+    pub(crate) unsafe fn queue(
+        queue: *const paytoken_queue,
+        tag: u64,
+        free: unsafe fn(*mut c_void),
+    ) -> Result<Self, Error> {
+        // SAFETY: forwarded from the caller.
+        let queue =
+            unsafe { queue::share(queue) }.ok_or_else(|| Error::invalid("queue is NULL"))?;
+        Ok(Completion::Queue { queue, tag, free })
+    }
+
     fn deliver(self, outcome: Result<*mut c_void, Error>) {
-        let mut error = paytoken_error {
-            code: 0,
-            http_status: 0,
-            gateway_code: [0; 32],
-            message: [0; 512],
-        };
-        let (status, result) = match outcome {
-            Ok(result) => (0, result),
-            Err(e) => {
-                // SAFETY: a local, writable struct.
-                unsafe { super::error::write(&e, &mut error) };
-                (e.code(), std::ptr::null_mut())
+        match self {
+            Completion::Callback { cb, user_data } => {
+                let mut error = paytoken_error {
+                    code: 0,
+                    http_status: 0,
+                    gateway_code: [0; 32],
+                    message: [0; 512],
+                };
+                let (status, result) = match outcome {
+                    Ok(result) => (0, result),
+                    Err(e) => {
+                        // SAFETY: a local, writable struct.
+                        unsafe { super::error::write(&e, &mut error) };
+                        (e.code(), std::ptr::null_mut())
+                    }
+                };
+                cb(user_data, status, result, &error);
             }
-        };
-        (self.cb)(self.user_data, status, result, &error);
+            Completion::Queue { queue, tag, free } => {
+                // SAFETY: `free` is the release function of this call's kind of result.
+                queue.post(tag, outcome.map(|ptr| unsafe { Owned::new(ptr, free) }));
+            }
+        }
     }
 }
 
@@ -84,23 +125,17 @@ impl Completion {
 /// through the pool, never on the caller's thread.
 const NO_CLIENT_LANE: worker_pool::LaneId = 0;
 
-/// Accepts an asynchronous call: a NULL `cb` is refused here (there is nothing to call);
-/// otherwise `work` runs on an I/O thread with the client (a NULL client is reported
-/// through `cb`, like every other error) and its outcome goes to `cb`. The client is kept
-/// alive until the callback has returned.
+/// Accepts an asynchronous call: `work` runs on an I/O thread with the client (a NULL
+/// client is reported through `completion`, like every other error) and its outcome goes
+/// to `completion`. The client is kept alive until the outcome is delivered.
 ///
 /// # Safety
 /// `client` is NULL or a live pointer from `paytoken_client_new`.
-unsafe fn dispatch(
+pub(crate) unsafe fn dispatch(
     client: *const paytoken_client,
-    cb: paytoken_callback,
-    user_data: *mut c_void,
+    completion: Completion,
     work: impl FnOnce(&paytoken_client) -> Result<*mut c_void, Error> + Send + 'static,
-) -> Result<(), Error> {
-    let Some(cb) = cb else {
-        return Err(Error::invalid("cb is NULL"));
-    };
-    let completion = Completion { cb, user_data };
+) {
     // SAFETY: forwarded from the caller.
     let client = unsafe { share(client) };
     let (lane, max_in_flight) = match &client {
@@ -125,10 +160,69 @@ unsafe fn dispatch(
                 ),
             };
             completion.deliver(outcome);
-            drop(client); // only now: the client lives until its callback has returned
+            drop(client); // only now: the client lives until its outcome is delivered
         }),
     });
-    Ok(())
+}
+
+/// The work of `paytoken_request_async`/`_queued`: the arguments checked and copied on
+/// the caller's thread, sent on an I/O thread; the result is a `paytoken_response *`.
+///
+/// # Safety
+/// As `paytoken_request_ex`'s arguments.
+pub(crate) unsafe fn request_work(
+    method: *const c_char,
+    path: *const c_char,
+    headers_json: *const c_char,
+    body: *const u8,
+    body_len: usize,
+    options_json: *const c_char,
+) -> impl FnOnce(&paytoken_client) -> Result<*mut c_void, Error> + Send + 'static {
+    // SAFETY: the caller's arguments, as documented; copied before returning.
+    // The checked call owns its path and body from here on.
+    let checked = unsafe { call_from_c(method, path, headers_json, body, body_len, options_json) }
+        .map(|call| call.into_owned());
+    move |client| {
+        let sent = checked?.send(client)?;
+        let response = paytoken_response::from_sent(sent, client.config.return_charset);
+        Ok(Box::into_raw(Box::new(response)).cast())
+    }
+}
+
+/// The work of `paytoken_get_token_async`/`_queued`: the result is a `char *` token.
+pub(crate) fn token_work(client: &paytoken_client) -> Result<*mut c_void, Error> {
+    client.require_token_scheme()?;
+    // As paytoken_get_token: every error is scrubbed of this client's secrets.
+    let token = crate::secrets::redact::within(client, || {
+        client
+            .entry
+            .with_token(&client.config, |t| ffi::copy_to_c(t.expose().as_bytes()))
+    })?;
+    Ok(token.cast())
+}
+
+/// The work of `paytoken_nicepay_netcancel_async`/`_queued`: the result is the outcome
+/// JSON (`char *`).
+///
+/// # Safety
+/// `order_id` and `options_json` are NULL or NUL-terminated strings (copied here).
+pub(crate) unsafe fn netcancel_work(
+    order_id: *const c_char,
+    options_json: *const c_char,
+) -> impl FnOnce(&paytoken_client) -> Result<*mut c_void, Error> + Send + 'static {
+    // SAFETY: the caller's promise; copied before returning.
+    let args = unsafe {
+        ffi::str_arg(order_id, "order_id").and_then(|order_id| {
+            let options = ffi::opt_str_arg(options_json, "options_json")?;
+            Ok((order_id.to_owned(), options.map(str::to_owned)))
+        })
+    };
+    move |client| {
+        let (order_id, options) = args?;
+        let now = netcancel::now_unix_secs();
+        let outcome = netcancel::netcancel(client, &order_id, options.as_deref(), now)?;
+        Ok(ffi::into_c_string(&outcome.to_string())?.cast())
+    }
 }
 
 /// A new reference to the caller's client, or NULL.
@@ -186,19 +280,13 @@ pub extern "C" fn paytoken_request_async(
     err: *mut paytoken_error,
 ) -> i32 {
     ffi_fallible!(err, {
+        let completion = Completion::callback(cb, user_data)?;
         // SAFETY: the caller's arguments, as documented above; copied before returning.
-        // The checked call owns its path and body from here on.
-        let checked =
-            unsafe { call_from_c(method, path, headers_json, body, body_len, options_json) }
-                .map(|call| call.into_owned());
+        let work =
+            unsafe { request_work(method, path, headers_json, body, body_len, options_json) };
         // SAFETY: NULL or a live client pointer from the caller.
-        unsafe {
-            dispatch(client, cb, user_data, move |client| {
-                let sent = checked?.send(client)?;
-                let response = paytoken_response::from_sent(sent, client.config.return_charset);
-                Ok(Box::into_raw(Box::new(response)).cast())
-            })
-        }
+        unsafe { dispatch(client, completion, work) };
+        Ok(())
     })
 }
 
@@ -219,19 +307,10 @@ pub extern "C" fn paytoken_get_token_async(
     err: *mut paytoken_error,
 ) -> i32 {
     ffi_fallible!(err, {
+        let completion = Completion::callback(cb, user_data)?;
         // SAFETY: NULL or a live client pointer from the caller.
-        unsafe {
-            dispatch(client, cb, user_data, |client| {
-                client.require_token_scheme()?;
-                // As paytoken_get_token: every error is scrubbed of this client's secrets.
-                let token = crate::secrets::redact::within(client, || {
-                    client
-                        .entry
-                        .with_token(&client.config, |t| ffi::copy_to_c(t.expose().as_bytes()))
-                })?;
-                Ok(token.cast())
-            })
-        }
+        unsafe { dispatch(client, completion, token_work) };
+        Ok(())
     })
 }
 
@@ -286,21 +365,11 @@ pub extern "C" fn paytoken_nicepay_netcancel_async(
     err: *mut paytoken_error,
 ) -> i32 {
     ffi_fallible!(err, {
+        let completion = Completion::callback(cb, user_data)?;
         // SAFETY: NULL or the caller's NUL-terminated strings; copied before returning.
-        let args = unsafe {
-            ffi::str_arg(order_id, "order_id").and_then(|order_id| {
-                let options = ffi::opt_str_arg(options_json, "options_json")?;
-                Ok((order_id.to_owned(), options.map(str::to_owned)))
-            })
-        };
+        let work = unsafe { netcancel_work(order_id, options_json) };
         // SAFETY: NULL or a live client pointer from the caller.
-        unsafe {
-            dispatch(client, cb, user_data, move |client| {
-                let (order_id, options) = args?;
-                let now = netcancel::now_unix_secs();
-                let outcome = netcancel::netcancel(client, &order_id, options.as_deref(), now)?;
-                Ok(ffi::into_c_string(&outcome.to_string())?.cast())
-            })
-        }
+        unsafe { dispatch(client, completion, work) };
+        Ok(())
     })
 }

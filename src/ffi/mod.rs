@@ -12,6 +12,8 @@ pub mod async_call;
 pub mod client;
 pub mod error;
 pub mod log;
+pub mod queue;
+pub mod queued_call;
 pub mod recovery;
 pub mod request;
 pub mod response;

@@ -51,6 +51,11 @@ impl ForkGuard {
     }
 }
 
+/// Idle connections kept, in all and per host: enough for `maxInFlight` up to 1024.
+const IDLE_CONNECTIONS: usize = 1024;
+/// Each connection's input and output buffer.
+const BUFFER_BYTES: usize = 16 * 1024;
+
 pub struct HttpResponse {
     pub status: u16,
     /// Names lower-cased, in the order received; values as text (non-UTF-8 bytes replaced).
@@ -115,8 +120,18 @@ fn new_agent(ca_file: Option<&str>) -> Result<Agent, Error> {
         .max_redirects_will_error(false)
         .tls_config(tls.build())
         .proxy(proxy::from_env())
-        .max_idle_connections(64)
-        .max_idle_connections_per_host(16)
+        // A burst of calls in flight keeps its connections for the next one (ureq closes
+        // an idle one after 15 s), as aiohttp, fetch and Java's HttpClient do: with only 16
+        // kept, a burst of 1000 reopened 984 connections, overflowing the gateway's accept
+        // queue (TCP retries a dropped SYN after 1 s). See bench/BENCHMARKS.analysis.md.
+        .max_idle_connections(IDLE_CONNECTIONS)
+        .max_idle_connections_per_host(IDLE_CONNECTIONS)
+        // ureq's 128 KiB + 128 KiB per connection were zero-filled when the connection
+        // opened: 256 KiB resident per call in flight. A response header must fit in the
+        // input buffer (16 KiB: twice what a default nginx proxy passes through).
+        .input_buffer_size(BUFFER_BYTES)
+        .output_buffer_size(BUFFER_BYTES)
+        .max_response_header_size(BUFFER_BYTES)
         .build();
     Ok(Agent::with_parts(
         config,

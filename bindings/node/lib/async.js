@@ -1,43 +1,50 @@
 'use strict';
 // token() and request() without libuv's thread pool. The library runs each call on its
-// own I/O threads (paytoken_request_async, paytoken_get_token_async,
-// paytoken_nicepay_netcancel_async) and reports the
-// outcome through one callback registered with koffi once per thread; koffi queues that
-// call from the library's thread onto this thread's event loop. So any number of calls
-// can be in flight (the client's `maxInFlight` bounds how many run at once, the rest
-// wait inside the library), none of them holds a UV_THREADPOOL_SIZE thread, and a
-// hung gateway never stalls fs, dns or crypto.
+// own I/O threads (paytoken_request_queued, paytoken_get_token_queued,
+// paytoken_nicepay_netcancel_queued) and posts the outcome to a completion queue
+// (paytoken_queue); this thread watches the queue's descriptor as a pipe stream and, once
+// per batch, drains every finished call with one synchronous C call. No library thread
+// ever calls into JavaScript (koffi's cross-thread callbacks cost a hop per call and
+// crashed with ~300 of them at once), so any number of calls can be in flight (the
+// client's `maxInFlight` bounds how many run at once, the rest wait inside the library),
+// none of them holds a UV_THREADPOOL_SIZE thread, and a hung gateway never stalls fs,
+// dns or crypto. Why: bench/BENCHMARKS.analysis.md, "Asynchronous calls".
 //
 // A warm token() is answered by paytoken_get_token_cached on this thread: no I/O, no
 // thread hop, no lock.
 
+const net = require('node:net');
 const koffi = require('koffi');
 const { native } = require('./native');
 const { fromStatus } = require('./errors');
 const { readResponse } = require('./response');
 
+/** sizeof(paytoken_completion) and its fields' offsets (tag, status, result, error). */
+const COMPLETION = { size: 576, status: 8, result: 16, error: 24 };
+/** Completions taken per drain call. */
+const BATCH = 256;
+
 let bound = null;
-/** Calls in flight by id: the id is the C call's user_data. */
+/** Calls in flight by tag (the tag given to the C call). */
 const pending = new Map();
-let nextId = 1;
-/**
- * Keeps the event loop alive exactly while calls are in flight. koffi's queue from other
- * threads does not hold the loop, so without it the process could exit under a pending
- * call; with it always held, it could never exit on its own.
- */
-let keepAlive = null;
+let nextTag = 1;
+/** This thread's queue: { handle, stream, out }; made on the first call. */
+let queue = null;
 
 function bind() {
   const n = native();
   const { lib, ErrorStruct, ClientPtr } = n.raw;
-  const Completion = koffi.proto('void', ['uintptr_t', 'int32_t', 'void *', koffi.pointer(ErrorStruct)]);
-  const CompletionPtr = koffi.pointer(Completion);
+  const QueuePtr = koffi.pointer(koffi.opaque('paytoken_queue'));
   const errOut = koffi.out(koffi.pointer(ErrorStruct));
   const fn = (name, args) => lib.func(name, 'int32_t', args);
   return {
     n,
     ErrorStruct,
-    requestAsync: fn('paytoken_request_async', [
+    queueNew: fn('paytoken_queue_new', [koffi.out(koffi.pointer(QueuePtr)), errOut]),
+    queueFd: fn('paytoken_queue_fd', [QueuePtr]),
+    // The completions are read from a Buffer (no per-field decode of unused slots).
+    queueDrain: lib.func('paytoken_queue_drain', 'size_t', [QueuePtr, 'void *', 'size_t']),
+    requestQueued: fn('paytoken_request_queued', [
       ClientPtr,
       'const char *', // method
       'const char *', // path
@@ -45,23 +52,20 @@ function bind() {
       'const uint8_t *',
       'size_t',
       'const char *', // options_json
-      CompletionPtr,
-      'uintptr_t', // user_data: the call's id
+      QueuePtr,
+      'uint64_t', // tag
       errOut,
     ]),
-    tokenAsync: fn('paytoken_get_token_async', [ClientPtr, CompletionPtr, 'uintptr_t', errOut]),
-    netcancelAsync: fn('paytoken_nicepay_netcancel_async', [
+    tokenQueued: fn('paytoken_get_token_queued', [ClientPtr, QueuePtr, 'uint64_t', errOut]),
+    netcancelQueued: fn('paytoken_nicepay_netcancel_queued', [
       ClientPtr,
       'const char *', // order_id
       'const char *', // options_json
-      CompletionPtr,
-      'uintptr_t',
+      QueuePtr,
+      'uint64_t',
       errOut,
     ]),
     tokenCached: fn('paytoken_get_token_cached', [ClientPtr, koffi.out(koffi.pointer('void *')), errOut]),
-    // One registration for the life of the thread: it is never unregistered, because the
-    // library may call it for as long as calls are in flight.
-    callback: koffi.register(complete, CompletionPtr),
   };
 }
 
@@ -70,21 +74,54 @@ function api() {
   return bound;
 }
 
-/** Runs on the event loop thread (koffi queued it there); the library thread waits meanwhile. */
-function complete(id, status, result, errPtr) {
-  const call = pending.get(id);
-  if (call === undefined) return; // not one of ours (cannot happen): not knowing its type, free nothing
-  pending.delete(id);
-  if (pending.size === 0 && keepAlive) keepAlive.unref();
-  const { n, ErrorStruct } = api();
+/**
+ * This thread's completion queue, watched as a readable pipe stream. The stream holds
+ * the event loop exactly while calls are in flight (ref/unref), so the process neither
+ * exits under a pending call nor stays up without one. The queue lives as long as the
+ * thread: the library may post to it whenever a call ends.
+ */
+function theQueue(a) {
+  if (queue !== null) return queue;
+  const out = [null];
+  const err = {};
+  const rc = a.queueNew(out, err);
+  if (rc !== 0) throw fromStatus(rc, err);
+  const fd = a.queueFd(out[0]); // our own descriptor: the stream owns and closes it
+  if (fd < 0) throw fromStatus(7, { message: 'no descriptor left for the completion queue' });
+  const stream = new net.Socket({ fd, readable: true, writable: false });
+  // Reading the bytes is allowed: the queue rings again after each drain that empties it.
+  stream.on('data', drain);
+  stream.unref();
+  queue = { handle: out[0], stream, out: Buffer.alloc(COMPLETION.size * BATCH) };
+  return queue;
+}
+
+/** Settles every finished call: one C call per BATCH of them. */
+function drain() {
+  const a = api();
+  const { handle, out } = queue;
+  for (;;) {
+    const count = Number(a.queueDrain(handle, out, BATCH));
+    for (let i = 0; i < count; i++) settleOne(a, out, i * COMPLETION.size);
+    if (count < BATCH) break;
+  }
+  if (pending.size === 0) queue.stream.unref();
+}
+
+function settleOne(a, out, at) {
+  const tag = Number(out.readBigUInt64LE(at));
+  const status = out.readInt32LE(at + COMPLETION.status);
+  const call = pending.get(tag);
+  if (call === undefined) return; // cannot happen: each tag is posted once; free nothing unknown
+  pending.delete(tag);
   try {
-    // Read and free the result here: `result` and `errPtr` are valid only during this call.
     let value = null;
     let error = null;
     if (status === 0) {
-      value = call.kind === 'request' ? takeResponse(n, result, call.request) : takeString(n, result);
+      const result = koffi.decode(out, at + COMPLETION.result, 'void *');
+      value = call.kind === 'request' ? takeResponse(a.n, result, call.request) : takeString(a.n, result);
     } else {
-      error = koffi.decode(errPtr, ErrorStruct);
+      error = koffi.decode(out, at + COMPLETION.error, a.ErrorStruct);
     }
     call.resolve({ status, value, error });
   } catch (cause) {
@@ -108,45 +145,44 @@ function takeResponse(n, ptr, request) {
   }
 }
 
-/** Registers a call and starts it with `start(id)`; resolves with its raw outcome. */
+/** Starts a call with `start(api, queue, tag, err)`; resolves with its raw outcome. */
 function track(kind, start, request) {
   const a = api();
-  const id = nextId++;
+  const q = theQueue(a);
+  const tag = nextTag++;
   return new Promise((resolve, reject) => {
-    pending.set(id, { kind, resolve, reject, request });
-    if (keepAlive === null) keepAlive = setInterval(() => {}, 2 ** 31 - 1);
-    keepAlive.ref();
     const err = {};
-    const rc = start(a, id, err);
+    const rc = start(a, q.handle, tag, err);
     if (rc !== 0) {
-      // Refused before it was accepted (only a NULL callback can do that): no callback comes.
-      pending.delete(id);
-      if (pending.size === 0) keepAlive.unref();
+      // Refused before it was accepted (only a NULL queue can do that): nothing is posted.
       resolve({ status: rc, value: null, error: err });
+      return;
     }
+    pending.set(tag, { kind, resolve, reject, request });
+    q.stream.ref();
   });
 }
 
 /**
- * Starts paytoken_request_async. The arguments are the C ones (NUL-terminated Buffers
+ * Starts paytoken_request_queued. The arguments are the C ones (NUL-terminated Buffers
  * from args.js); the library copies them before returning.
  */
 function requestAsync(handle, method, path, headers, body, optionsJson, request) {
   return track(
     'request',
-    (a, id, err) =>
-      a.requestAsync(handle, method, path, headers, body, body ? body.length : 0, optionsJson, a.callback, id, err),
+    (a, q, tag, err) =>
+      a.requestQueued(handle, method, path, headers, body, body ? body.length : 0, optionsJson, q, tag, err),
     request,
   );
 }
 
 function tokenAsync(handle) {
-  return track('token', (a, id, err) => a.tokenAsync(handle, a.callback, id, err));
+  return track('token', (a, q, tag, err) => a.tokenQueued(handle, q, tag, err));
 }
 
-/** Starts paytoken_nicepay_netcancel_async; resolves with the outcome JSON. */
+/** Starts paytoken_nicepay_netcancel_queued; resolves with the outcome JSON. */
 function netcancelAsync(handle, orderId, optionsJson) {
-  return track('netcancel', (a, id, err) => a.netcancelAsync(handle, orderId, optionsJson, a.callback, id, err));
+  return track('netcancel', (a, q, tag, err) => a.netcancelQueued(handle, orderId, optionsJson, q, tag, err));
 }
 
 /** The fresh cached token, or null when getting one needs I/O. Throws the typed error. */

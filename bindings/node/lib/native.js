@@ -13,7 +13,7 @@ const { libraryPath } = require('./locate');
 // The C ABI this package was written against (paytoken_abi_version): the library must have
 // the same major and at least this minor.
 const ABI_MAJOR = 1;
-const ABI_MINOR = 4;
+const ABI_MINOR = 5;
 const ERROR_STRUCT_SIZE = 4 + 4 + 32 + 512;
 
 let bound = null;

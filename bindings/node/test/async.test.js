@@ -71,6 +71,22 @@ test('fs and dns answer while 300 gateway calls hang', async () => {
   await sim.clearFaults();
 });
 
+test('512 calls in flight at once (maxInFlight: 512) all settle', async () => {
+  // With a koffi callback per call, ~300 at once crashed the process (napi_create_error,
+  // then SIGSEGV); completions now arrive through the queue, on this thread only.
+  await sim.fault({ gateway: 'portone-v1', endpoint: 'api', kind: 'hang', count: 512 });
+  const pg = Client.portoneV1(sim.config('portone-v1', { maxInFlight: 512, timeoutMs: 3000 }));
+  await pg.token();
+  const before = (await sim.stats()).apiRequests['portone-v1'];
+  const calls = Array.from({ length: 512 }, (_, i) => pg.get(`/payments/many_${i}`).then(() => null, (e) => e));
+  await apiRequestsReach('portone-v1', before + 512); // all 512 reached the gateway: in flight together
+  assert.equal(inFlight(), 512);
+  const outcomes = await Promise.all(calls);
+  assert.ok(outcomes.every((o) => o instanceof TimeoutError), String(outcomes.find((o) => !(o instanceof TimeoutError))));
+  assert.equal(inFlight(), 0);
+  await sim.clearFaults();
+});
+
 test('a warm token() resolves without a thread hop; a cold one fetches on a library thread', async () => {
   const pg = Client.nicepay(sim.config('nicepay', { userAgent: 'warm-test' }));
   const cold = pg.token();

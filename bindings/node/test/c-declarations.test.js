@@ -19,6 +19,11 @@ const SCRIPT = path.join(__dirname, '..', '..', '..', 'scripts', 'ffi-signatures
  * until it is declared or listed here. */
 const NOT_DECLARED = {
   paytoken_response_header: 'headers are read once as JSON (paytoken_response_headers_json)',
+  paytoken_request_async: 'completed through a paytoken_queue (the _queued twin): no library thread calls into JavaScript',
+  paytoken_get_token_async: 'completed through a paytoken_queue (the _queued twin)',
+  paytoken_nicepay_netcancel_async: 'completed through a paytoken_queue (the _queued twin)',
+  paytoken_queue_free: "the thread's queue lives as long as the thread: the library may post to it whenever a call ends",
+  paytoken_queue_wait: 'the event loop watches the queue descriptor instead of a thread waiting',
 };
 
 // Every lib.func(name, result, args) the package makes, recorded on its way to koffi:

@@ -25,6 +25,8 @@ SCRIPT = Path(__file__).resolve().parents[3] / "scripts" / "ffi-signatures.py"
 #: until it is declared in _native.py / _native_async.py or listed here.
 NOT_DECLARED = {
     "paytoken_log_next": "the log callback mode is used: records arrive on the library's log thread",
+    **{f"paytoken_{name}_async": "AsyncClient completes through a paytoken_queue (the _queued twin): "
+       "no library thread enters Python" for name in ("request", "get_token", "nicepay_netcancel")},
 }
 
 #: The package's ctypes classes for the header's structs.
@@ -32,6 +34,8 @@ STRUCTS = {
     _native.ErrorStruct: "paytoken_error",
     _native.ClientHandle: "paytoken_client",
     _native.ResponseHandle: "paytoken_response",
+    _native_async.QueueHandle: "paytoken_queue",
+    _native_async.CompletionStruct: "paytoken_completion",
 }
 
 # ctypes' simple type codes: byte-sized data, and integers as (bytes, signed).

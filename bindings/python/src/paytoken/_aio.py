@@ -1,5 +1,6 @@
 """The asyncio client: token() and request() run on the library's own I/O threads and
-complete their futures through a callback (see _native_async); nothing blocks the loop."""
+complete their futures through the loop's completion queue (see _native_async); nothing
+blocks the loop."""
 
 from __future__ import annotations
 
@@ -22,8 +23,8 @@ class AsyncClient(ApiBase[Awaitable[Response]]):
     """The asyncio twin of :class:`Client`: same factories, same arguments, awaitable
     ``token()`` and ``request()``/``get()``/``post()``/...
 
-    Each network call runs on the library's own I/O threads and completes its future
-    with ``loop.call_soon_threadsafe``: no executor thread is held per call, any number
+    Each network call runs on the library's own I/O threads and its future is completed
+    when the loop drains its completion queue: no executor thread is held per call, any number
     can be in flight (the config key ``maxInFlight``, default 256, bounds how many run at
     once; more wait in the library), and a warm ``token()`` returns without leaving the
     loop's thread. ``executor`` is accepted for compatibility and no longer used.
@@ -67,7 +68,7 @@ class AsyncClient(ApiBase[Awaitable[Response]]):
         raw_method, full_path, raw_path, body, raw_headers = _encode_request(
             method, path, params, json, data, headers)
         started = time.monotonic()
-        # The library holds its own reference to the client until the callback has run.
+        # The library holds its own reference to the client until the outcome is posted.
         with self._client._borrow() as handle:
             # Deciding a key reads the OS's random source at most: no I/O wait.
             # The library decides the key (and draws a fresh one into the options).

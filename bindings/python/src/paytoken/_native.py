@@ -21,7 +21,7 @@ from ._errors import error_for
 LIB_ENV = "PAYTOKEN_LIB"
 # The C ABI this package was written against (paytoken_abi_version): the library must have
 # the same major and at least this minor.
-ABI_MAJOR, ABI_MINOR = 1, 4
+ABI_MAJOR, ABI_MINOR = 1, 5
 PACKAGED_LIB = Path(__file__).with_name("libpaytoken.so")
 
 

@@ -1,8 +1,10 @@
 """The asynchronous C calls for :class:`AsyncClient`: the library runs each call on its own
-I/O threads and reports the outcome through one ctypes callback; the callback copies the
-result, frees the native one and hands it to the waiting future's loop with
-``call_soon_threadsafe``. No executor thread is held per call, and a warm token is read
-by ``paytoken_get_token_cached`` on the loop's own thread (no hop, no I/O).
+I/O threads and posts the outcome to a completion queue (``paytoken_queue``), one per
+event loop. The loop watches the queue's descriptor (``add_reader``) and, once per batch,
+drains every finished call with one C call on its own thread. No library thread ever
+enters Python (no GIL hand-off, no ``call_soon_threadsafe`` per call), no executor thread
+is held per call, and a warm token is read by ``paytoken_get_token_cached`` on the loop's
+own thread (no hop, no I/O). Why: bench/BENCHMARKS.analysis.md, "Asynchronous calls".
 """
 
 from __future__ import annotations
@@ -11,36 +13,55 @@ import asyncio
 import ctypes
 import itertools
 import os
-import threading
-from ctypes import POINTER, byref, c_char_p, c_int32, c_size_t, c_void_p
+from ctypes import POINTER, byref, c_char_p, c_int32, c_size_t, c_uint32, c_uint64, c_void_p
 from typing import Any, Dict, Optional, Tuple
 
 from . import _native
 from ._errors import error_for
 from ._native import ClientPtr, ErrorStruct, RawResponse, ResponsePtr
 
-#: ``paytoken_callback``: (user_data, status, result, error).
-CALLBACK = ctypes.CFUNCTYPE(None, c_void_p, c_int32, c_void_p, POINTER(ErrorStruct))
-
 #: A finished call: (status, value, (message, http_status, gateway_code) or None).
 Outcome = Tuple[int, Any, Optional[Tuple[str, int, str]]]
 
-_lib = _native._lib
-_lib.paytoken_request_async.restype = c_int32
-_lib.paytoken_request_async.argtypes = [ClientPtr, c_char_p, c_char_p, c_char_p, c_char_p, c_size_t,
-                                        c_char_p, CALLBACK, c_void_p, POINTER(ErrorStruct)]
-_lib.paytoken_get_token_async.restype = c_int32
-_lib.paytoken_get_token_async.argtypes = [ClientPtr, CALLBACK, c_void_p, POINTER(ErrorStruct)]
-_lib.paytoken_nicepay_netcancel_async.restype = c_int32
-_lib.paytoken_nicepay_netcancel_async.argtypes = [ClientPtr, c_char_p, c_char_p, CALLBACK, c_void_p,
-                                                  POINTER(ErrorStruct)]
-_lib.paytoken_get_token_cached.restype = c_int32
-_lib.paytoken_get_token_cached.argtypes = [ClientPtr, POINTER(c_void_p), POINTER(ErrorStruct)]
 
-# Calls in flight: id (the C user_data) -> (loop, future, kind).
-_pending: Dict[int, Tuple[asyncio.AbstractEventLoop, "asyncio.Future[Outcome]", str]] = {}
-_pending_lock = threading.Lock()
-_ids = itertools.count(1)
+class QueueHandle(ctypes.Structure):
+    """Opaque ``paytoken_queue``."""
+
+
+class CompletionStruct(ctypes.Structure):
+    """``paytoken_completion``: one finished call, as ``paytoken_queue_drain`` hands it over."""
+
+    _fields_ = [
+        ("tag", c_uint64),
+        ("status", c_int32),
+        ("result", c_void_p),
+        ("error", ErrorStruct),
+    ]
+
+
+QueuePtr = POINTER(QueueHandle)
+_ErrorPtr = POINTER(ErrorStruct)
+
+_lib = _native._lib
+for _name, (_restype, _argtypes) in {
+    "paytoken_queue_new": (c_int32, [POINTER(QueuePtr), _ErrorPtr]),
+    "paytoken_queue_fd": (c_int32, [QueuePtr]),
+    "paytoken_queue_drain": (c_size_t, [QueuePtr, POINTER(CompletionStruct), c_size_t]),
+    "paytoken_queue_wait": (c_size_t, [QueuePtr, POINTER(CompletionStruct), c_size_t, c_uint32]),
+    "paytoken_queue_free": (None, [QueuePtr]),
+    "paytoken_request_queued": (c_int32, [ClientPtr, c_char_p, c_char_p, c_char_p, c_char_p, c_size_t,
+                                          c_char_p, QueuePtr, c_uint64, _ErrorPtr]),
+    "paytoken_get_token_queued": (c_int32, [ClientPtr, QueuePtr, c_uint64, _ErrorPtr]),
+    "paytoken_nicepay_netcancel_queued": (c_int32, [ClientPtr, c_char_p, c_char_p, QueuePtr, c_uint64,
+                                                    _ErrorPtr]),
+    "paytoken_get_token_cached": (c_int32, [ClientPtr, POINTER(c_void_p), _ErrorPtr]),
+}.items():
+    _fn = getattr(_lib, _name)
+    _fn.restype, _fn.argtypes = _restype, _argtypes
+
+#: Completions taken per drain call (a larger batch takes more calls, never fewer).
+BATCH = 256
+_tags = itertools.count(1)
 
 
 def _read_response(ptr: int) -> RawResponse:
@@ -58,71 +79,112 @@ def _read_string(ptr: int) -> str:
         _lib.paytoken_string_free(ptr)
 
 
-def _complete(user_data: Optional[int], status: int, result: Optional[int], error: Any) -> None:
-    """Runs on a library I/O thread (ctypes takes the GIL). Must never raise."""
-    try:
-        with _pending_lock:
-            entry = _pending.pop(user_data or 0, None)
-        if entry is None:
-            return  # a parent's call after fork (cannot happen): not knowing its type, free nothing
-        loop, future, kind = entry
+class _LoopQueue:
+    """One event loop's completion queue: its calls in flight by tag, and the reader that
+    settles their futures. Everything here runs on the loop's thread."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        handle, err = QueuePtr(), ErrorStruct()
+        _native._check(_lib.paytoken_queue_new(byref(handle), byref(err)), err)
+        self.handle = handle
+        self.loop = loop
+        self.pending: Dict[int, Tuple["asyncio.Future[Outcome]", str]] = {}
+        self._out = (CompletionStruct * BATCH)()
+        self._fd = _lib.paytoken_queue_fd(handle)  # our own descriptor: closed in close()
+        if self._fd < 0:
+            _lib.paytoken_queue_free(handle)
+            raise OSError("paytoken: no descriptor left for the completion queue")
+        loop.add_reader(self._fd, self._drain)
+
+    def _drain(self) -> None:
+        out = self._out
+        while True:
+            n = _lib.paytoken_queue_drain(self.handle, out, BATCH)
+            for i in range(n):
+                self._settle(out[i])
+            if n < BATCH:
+                return
+
+    def _settle(self, done: CompletionStruct) -> None:
+        entry = self.pending.pop(done.tag, None)
+        if entry is None:  # cannot happen: each tag is posted once; free nothing unknown
+            return
+        future, kind = entry
         value: Any = None
         details = None
-        if status == 0 and result:
-            value = _read_response(result) if kind == "request" else _read_string(result)
-        elif status != 0:
-            e = error.contents
-            details = (e.message.decode("utf-8", "replace"), e.http_status,
-                       e.gateway_code.decode("utf-8", "replace"))
-        loop.call_soon_threadsafe(_settle, future, (status, value, details))
-    except RuntimeError:
-        pass  # the loop was closed meanwhile: nobody can await this any more
-    except BaseException:  # pragma: no cover - never let an exception into ctypes
-        pass
+        try:
+            if done.status == 0 and done.result:
+                value = _read_response(done.result) if kind == "request" else _read_string(done.result)
+            elif done.status != 0:
+                e = done.error
+                details = (e.message.decode("utf-8", "replace"), e.http_status,
+                           e.gateway_code.decode("utf-8", "replace"))
+        except Exception as exc:  # the rest of the batch must still be settled
+            if not future.done():
+                future.set_exception(exc)
+            return
+        if not future.done():  # a cancelled await leaves the future done
+            future.set_result((done.status, value, details))
+
+    def close(self) -> None:
+        """The loop closed: its calls can never be awaited; the library frees their results
+        (those still in flight when they end)."""
+        self.pending.clear()
+        os.close(self._fd)
+        _lib.paytoken_queue_free(self.handle)
 
 
-def _settle(future: "asyncio.Future[Outcome]", outcome: Outcome) -> None:
-    if not future.done():  # a cancelled await leaves the future done
-        future.set_result(outcome)
+# Each loop's queue (a plain dict: uvloop's loops take no weak references). A closed
+# loop's queue is released on the next look-up or in_flight().
+_queues: Dict[asyncio.AbstractEventLoop, _LoopQueue] = {}
 
 
-# One callback object for the life of the process: the library may call it whenever.
-_CALLBACK = CALLBACK(_complete)
+def _prune_closed() -> None:
+    for loop, queue in list(_queues.items()):
+        if loop.is_closed():
+            del _queues[loop]
+            queue.close()
+
+
+def _queue_for(loop: asyncio.AbstractEventLoop) -> _LoopQueue:
+    queue = _queues.get(loop)
+    if queue is None:
+        _prune_closed()
+        queue = _queues[loop] = _LoopQueue(loop)
+    return queue
 
 
 def _start(kind: str, start: Any) -> "asyncio.Future[Outcome]":
     loop = asyncio.get_running_loop()
+    queue = _queue_for(loop)
     future: "asyncio.Future[Outcome]" = loop.create_future()
-    call_id = next(_ids)
-    with _pending_lock:
-        _pending[call_id] = (loop, future, kind)
+    tag = next(_tags)
     err = ErrorStruct()
-    status = start(call_id, err)
-    if status != 0:  # refused before being accepted: no callback will come
-        with _pending_lock:
-            _pending.pop(call_id, None)
+    status = start(queue.handle, tag, err)
+    if status != 0:  # refused before being accepted: nothing will be posted
         _native._check(status, err)
+    queue.pending[tag] = (future, kind)
     return future
 
 
 def request_async(handle: Any, method: bytes, path: bytes, headers_json: Optional[bytes],
                   body: Optional[bytes], options_json: Optional[bytes] = None) -> "asyncio.Future[Outcome]":
-    """Starts ``paytoken_request_async``; the arguments are copied before it returns."""
-    return _start("request", lambda call_id, err: _lib.paytoken_request_async(
+    """Starts ``paytoken_request_queued``; the arguments are copied before it returns."""
+    return _start("request", lambda queue, tag, err: _lib.paytoken_request_queued(
         handle, method, path, headers_json, body, len(body) if body else 0, options_json,
-        _CALLBACK, call_id, byref(err)))
+        queue, tag, byref(err)))
 
 
 def token_async(handle: Any) -> "asyncio.Future[Outcome]":
-    return _start("token", lambda call_id, err: _lib.paytoken_get_token_async(
-        handle, _CALLBACK, call_id, byref(err)))
+    return _start("token", lambda queue, tag, err: _lib.paytoken_get_token_queued(
+        handle, queue, tag, byref(err)))
 
 
 def netcancel_async(handle: Any, order_id: bytes,
                     options_json: Optional[bytes]) -> "asyncio.Future[Outcome]":
-    """Starts ``paytoken_nicepay_netcancel_async``; its result is the outcome JSON."""
-    return _start("netcancel", lambda call_id, err: _lib.paytoken_nicepay_netcancel_async(
-        handle, order_id, options_json, _CALLBACK, call_id, byref(err)))
+    """Starts ``paytoken_nicepay_netcancel_queued``; its result is the outcome JSON."""
+    return _start("netcancel", lambda queue, tag, err: _lib.paytoken_nicepay_netcancel_queued(
+        handle, order_id, options_json, queue, tag, byref(err)))
 
 
 def token_cached(handle: Any) -> Optional[str]:
@@ -142,16 +204,15 @@ def result(outcome: Outcome) -> Any:
 
 
 def in_flight() -> int:
-    """Asynchronous calls started in this process and not yet called back."""
-    with _pending_lock:
-        return len(_pending)
+    """Asynchronous calls started on a loop that is still open and not yet settled."""
+    _prune_closed()
+    return sum(len(q.pending) for q in list(_queues.values()))
 
 
 def _forget_after_fork() -> None:
-    # The parent's calls complete in the parent only: nothing here waits for them.
-    global _pending_lock
-    _pending_lock = threading.Lock()
-    _pending.clear()
+    # The parent's calls complete in the parent only, and its queues' pipes are shared
+    # with it: the child never drains, watches or frees them (it makes its own).
+    _queues.clear()
 
 
 if hasattr(os, "register_at_fork"):
