@@ -65,6 +65,7 @@ pub use ffi::error::paytoken_error;
 pub use ffi::log::{
     paytoken_log_configure, paytoken_log_dropped, paytoken_log_fn, paytoken_log_next,
 };
+pub use ffi::phase::{paytoken_error_phase, paytoken_phase};
 pub use ffi::recovery::{
     paytoken_idempotency_key_new, paytoken_idempotency_key_pin, paytoken_nicepay_netcancel,
     paytoken_nicepay_sign,

@@ -3,7 +3,7 @@
 //! may have just fetched), and only then ask the gateway and write the file. N processes
 //! on a cold cache make one token request.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::error::Error;
@@ -21,7 +21,7 @@ pub(crate) struct HostCacheFetcher<'a, F> {
 }
 
 impl<F: TokenFetcher> TokenFetcher for HostCacheFetcher<'_, F> {
-    fn fetch(&self, config: &Config) -> Result<Fetched, Error> {
+    fn fetch(&self, config: &Config, budget: Duration) -> Result<Fetched, Error> {
         // The caller took its "sent at" instant before this call: a deadline computed
         // from `started` and the file's deadline is never later than the file's.
         let started = Instant::now();
@@ -30,18 +30,20 @@ impl<F: TokenFetcher> TokenFetcher for HostCacheFetcher<'_, F> {
         if let Some(t) = self.file.read()?.filter(usable) {
             return Ok(adopt(t, started));
         }
-        let _lock = self.file.lock(http::fetch_budget(config))?;
+        let _lock = self.file.lock(budget.min(http::fetch_budget(config)))?;
         if let Some(t) = self.file.read()?.filter(usable) {
             return Ok(adopt(t, started));
         }
         let sent_at = Instant::now();
-        let fetched = self.network.fetch(config)?;
+        let fetched = self
+            .network
+            .fetch(config, budget.saturating_sub(started.elapsed()))?;
         let issued = &fetched.issued;
         if issued.lifetime_ms > 0 {
             let deadline = sent_at + std::time::Duration::from_millis(issued.lifetime_ms as u64);
             if let Err(e) = self.file.write(&issued.token, deadline, issued.expiry_ms) {
                 // The token is good for this process; the others will fetch their own.
-                log::info(format_args!("host cache not written: {}", e.message));
+                log::warning(format_args!("host cache not written: {}", e.message));
             }
         }
         Ok(fetched)
@@ -75,7 +77,7 @@ mod tests {
     }
 
     impl TokenFetcher for Network {
-        fn fetch(&self, _config: &Config) -> Result<Fetched, Error> {
+        fn fetch(&self, _config: &Config, _budget: Duration) -> Result<Fetched, Error> {
             self.calls.set(self.calls.get() + 1);
             Ok(Fetched {
                 issued: IssuedToken {

@@ -12,6 +12,7 @@ pub mod async_call;
 pub mod client;
 pub mod error;
 pub mod log;
+pub mod phase;
 pub mod recovery;
 pub mod request;
 pub mod response;
