@@ -89,7 +89,7 @@ test('a library without the ABI functions is refused, naming what it needs', () 
     encoding: 'utf8',
   });
   assert.notEqual(run.status, 0);
-  assert.match(run.stderr, /too old .*needs ABI 1\.4/);
+  assert.match(run.stderr, /too old .*needs ABI 1\.5/);
 });
 
 test('log records arrive as events, with no token in them', async () => {

@@ -102,16 +102,16 @@ def test_abi_mismatch_is_refused_naming_both_versions():
             self.paytoken_error_size = self._Fn(size)
 
     size = ctypes.sizeof(_native.ErrorStruct)
-    _native.check_abi(FakeLib(0x00010004, size), "lib.so")  # same: accepted
+    _native.check_abi(FakeLib(0x00010005, size), "lib.so")  # same: accepted
     _native.check_abi(FakeLib(0x00010009, size), "lib.so")  # newer minor: accepted
     with pytest.raises(ImportError, match=r"has ABI 2\.0; this package needs ABI 1\.x"):
         _native.check_abi(FakeLib(0x00020000, size), "lib.so")
     with pytest.raises(ImportError, match=r"has ABI 1\.0"):
         _native.check_abi(FakeLib(0x00010000, size), "lib.so")
-    with pytest.raises(ImportError, match=r"has ABI 1\.3; this package needs ABI 1\.x with x >= 4"):
-        _native.check_abi(FakeLib(0x00010003, size), "lib.so")
+    with pytest.raises(ImportError, match=r"has ABI 1\.4; this package needs ABI 1\.x with x >= 5"):
+        _native.check_abi(FakeLib(0x00010004, size), "lib.so")
     with pytest.raises(ImportError, match="paytoken_error of 8 bytes"):
-        _native.check_abi(FakeLib(0x00010004, 8), "lib.so")
+        _native.check_abi(FakeLib(0x00010005, 8), "lib.so")
 
 
 def test_a_library_without_the_abi_function_is_refused(tmp_path):
@@ -121,7 +121,7 @@ def test_a_library_without_the_abi_function_is_refused(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                           timeout=60)
     assert done.returncode != 0
-    assert "too old" in done.stderr and "needs ABI 1.4" in done.stderr, done.stderr
+    assert "too old" in done.stderr and "needs ABI 1.5" in done.stderr, done.stderr
 
 
 def test_log_records_reach_the_paytoken_logger(make_client, caplog):

@@ -22,7 +22,7 @@ from ._native import ClientPtr, ErrorStruct, RawResponse, ResponsePtr
 #: ``paytoken_callback``: (user_data, status, result, error).
 CALLBACK = ctypes.CFUNCTYPE(None, c_void_p, c_int32, c_void_p, POINTER(ErrorStruct))
 
-#: A finished call: (status, value, (message, http_status, gateway_code) or None).
+#: A finished call: (status, value, (message, http_status, gateway_code, token phase) or None).
 Outcome = Tuple[int, Any, Optional[Tuple[str, int, str]]]
 
 _lib = _native._lib
@@ -73,7 +73,7 @@ def _complete(user_data: Optional[int], status: int, result: Optional[int], erro
         elif status != 0:
             e = error.contents
             details = (e.message.decode("utf-8", "replace"), e.http_status,
-                       e.gateway_code.decode("utf-8", "replace"))
+                       e.gateway_code.decode("utf-8", "replace"), _native.token_phase(e))
         loop.call_soon_threadsafe(_settle, future, (status, value, details))
     except RuntimeError:
         pass  # the loop was closed meanwhile: nobody can await this any more
@@ -136,8 +136,9 @@ def result(outcome: Outcome) -> Any:
     """The value of a finished call, or its typed exception raised here (in the caller)."""
     status, value, details = outcome
     if status != 0:
-        message, http_status, gateway_code = details or ("", 0, "")
-        raise error_for(status, message or _native.strerror(status), http_status, gateway_code)
+        message, http_status, gateway_code, phase = details or ("", 0, "", False)
+        raise error_for(status, message or _native.strerror(status), http_status, gateway_code,
+                        phase)
     return value
 
 
