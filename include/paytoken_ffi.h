@@ -309,9 +309,10 @@ uint64_t paytoken_log_dropped(void);
  * PAYTOKEN_PHASE_TOKEN (1) when getting the token failed — nothing was sent to the
  * payment API, so the payment's outcome is known even for PAYTOKEN_E_TIMEOUT —
  * else PAYTOKEN_PHASE_CALL (0), also for NULL, a zeroed (successful) `err`, and
- * failures of functions that send no payment request. Set by every function that sends
- * a request through a client (`paytoken_request*`, the async calls, the network
- * cancel, `paytoken_verify_payment`). Thread-safe; reads `err` only. ABI 1.5.
+ * failures outside these steps (bad arguments, client creation). Set by every function that gets
+ * a token or sends a request through a client (`paytoken_request*`,
+ * `paytoken_get_token*`, the async calls, the network cancel,
+ * `paytoken_verify_payment`). Thread-safe; reads `err` only. ABI 1.5.
  */
 int32_t paytoken_error_phase(const struct paytoken_error *err);
 

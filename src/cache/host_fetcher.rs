@@ -114,17 +114,17 @@ mod tests {
             network: &network,
         };
         // Cold: one network fetch, written to the file.
-        let first = shared.fetch(&config(60)).unwrap();
+        let first = shared.fetch(&config(60), Duration::from_secs(10)).unwrap();
         assert!(!first.from_host_cache);
         assert_eq!(network.calls.get(), 1);
         // Another process (same file): read, with a deadline no later than the file's.
-        let read = shared.fetch(&config(60)).unwrap();
+        let read = shared.fetch(&config(60), Duration::from_secs(10)).unwrap();
         assert!(read.from_host_cache);
         assert_eq!(read.issued.token.expose(), "N1");
         assert!(read.issued.lifetime_ms <= 120_000 && read.issued.lifetime_ms > 119_000);
         assert_eq!(network.calls.get(), 1);
         // A caller whose window makes the file's token due fetches (and rewrites it).
-        let due = shared.fetch(&config(120)).unwrap();
+        let due = shared.fetch(&config(120), Duration::from_secs(10)).unwrap();
         assert!(!due.from_host_cache);
         assert_eq!(network.calls.get(), 2);
         assert_eq!(file.read().unwrap().unwrap().token.expose(), "N2");

@@ -224,6 +224,14 @@ impl Entry {
                     }
                 }
                 Decision::AwaitDeadline(until) => {
+                    if until > give_up_at {
+                        // Waiting would overrun the caller's deadline (call::run's budget).
+                        return Err(Error::timeout(format!(
+                            "{}: the token expires in {} ms (asking sooner returns the same token), after this call's deadline",
+                            config.gateway.display(),
+                            (until - now).as_millis()
+                        )));
+                    }
                     log::debug(format_args!(
                         "{}: waiting {} ms for the token to expire",
                         self.label,
