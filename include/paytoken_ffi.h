@@ -45,6 +45,24 @@ typedef enum paytoken_status {
 } paytoken_status;
 
 /**
+ * Which step of a call a failure happened in (`paytoken_error_phase`).
+ */
+typedef enum paytoken_phase {
+  /**
+   * The request itself (its outcome is what the status says: for
+   * PAYTOKEN_E_TIMEOUT/PAYTOKEN_E_NETWORK a payment's outcome is unknown), or a
+   * failure not tied to a step (bad arguments, success).
+   */
+  PAYTOKEN_PHASE_CALL = 0,
+  /**
+   * Getting the call's token: nothing of this call was sent to the payment API (after
+   * a 401, nothing was resent), so its outcome is known — not processed — whatever
+   * the status; a PAYTOKEN_E_TIMEOUT here is a token request that timed out.
+   */
+  PAYTOKEN_PHASE_TOKEN = 1,
+} paytoken_phase;
+
+/**
  * A client for one gateway account. Thread-safe: share it between any number of threads.
  * Clients with the same gateway, origin and credentials share one cached token.
  */
@@ -79,8 +97,9 @@ typedef struct paytoken_error {
    */
   char gateway_code[32];
   /**
-   * English, NUL-terminated UTF-8, cut at a character boundary. Never contains a
-   * secret, a credential or a token.
+   * English, NUL-terminated UTF-8 of at most 510 bytes, cut at a character boundary.
+   * Never contains a secret, a credential or a token. Its last byte is reserved: read
+   * it with `paytoken_error_phase` (ABI 1.5).
    */
   char message[512];
 } paytoken_error;
@@ -111,8 +130,10 @@ typedef void (*paytoken_callback)(void *user_data,
                                   const struct paytoken_error *error);
 
 /**
- * Receives one log record on the library's log thread. `level` is 1 (info) or 2
- * (debug); `message` is NUL-terminated UTF-8 of `len` bytes, valid only during the call,
+ * Receives one log record on the library's log thread. `level` is 1 (info: fetches,
+ * refresh reasons, retries), 2 (debug) or 3 (warning: a failed token request, the
+ * token-storm guard holding fetches back, records dropped, a caught panic; ABI 1.5);
+ * `message` is NUL-terminated UTF-8 of `len` bytes, valid only during the call,
  * with tokens and secrets shown only as `fp:` fingerprints.
  */
 typedef void (*paytoken_log_fn)(void *user_data, int32_t level, const char *message, size_t len);
@@ -284,14 +305,16 @@ int32_t paytoken_client_stats(const struct paytoken_client *client,
  * `PAYTOKEN_LOG`'s stderr lines. Process-wide; call it again to change it.
  *
  * `level`: 0 stops collecting, 1 info (fetches, refresh reasons, retries), 2 debug (also
- * cache hits and every failed call). `callback`: called on one library thread
+ * cache hits and every failed call), 3 warnings only (ABI 1.5); 1 and 2 collect the
+ * warnings too. When records were dropped, a warning record says how many once the
+ * queue has room again. `callback`: called on one library thread
  * ("paytoken-log"), never on the thread that made the call, in order; a slow callback
  * only delays that thread. NULL `callback`: records wait in a queue for
  * `paytoken_log_next` (for hosts that must log on their own thread). Either way the
  * queue holds at most 1024 records; more are dropped and counted
  * (`paytoken_log_dropped`), so logging never blocks a payment call. `user_data` is passed
  * back to `callback` as is; a record already taken by the log thread may still reach the
- * previous callback once after this returns, so keep it callable. A level outside 0..2 is PAYTOKEN_E_INVALID_ARGUMENT.
+ * previous callback once after this returns, so keep it callable. A level outside 0..3 is PAYTOKEN_E_INVALID_ARGUMENT.
  */
 int32_t paytoken_log_configure(int32_t level,
                                paytoken_log_fn callback,
@@ -300,7 +323,7 @@ int32_t paytoken_log_configure(int32_t level,
 
 /**
  * Takes the next queued record (polling mode: `paytoken_log_configure` with a NULL
- * callback). Returns 1 and sets `*level_out` (1 info, 2 debug) and `*message_out` (free
+ * callback). Returns 1 and sets `*level_out` (1 info, 2 debug, 3 warning) and `*message_out` (free
  * it with `paytoken_string_free`) when there was one, 0 when the queue is empty (or a
  * callback is set, or an argument is NULL). Never waits.
  */
@@ -405,6 +428,18 @@ int32_t paytoken_nicepay_netcancel_queued(const struct paytoken_client *client,
                                           const struct paytoken_queue *queue,
                                           uint64_t tag,
                                           struct paytoken_error *err);
+
+/**
+ * Which step of the call `err` (filled by a failed call) failed in:
+ * PAYTOKEN_PHASE_TOKEN (1) when getting the token failed — nothing was sent to the
+ * payment API, so the payment's outcome is known even for PAYTOKEN_E_TIMEOUT —
+ * else PAYTOKEN_PHASE_CALL (0), also for NULL, a zeroed (successful) `err`, and
+ * failures outside these steps (bad arguments, client creation). Set by every function that gets
+ * a token or sends a request through a client (`paytoken_request*`,
+ * `paytoken_get_token*`, the async calls, the network cancel,
+ * `paytoken_verify_payment`). Thread-safe; reads `err` only. ABI 1.5.
+ */
+int32_t paytoken_error_phase(const struct paytoken_error *err);
 
 /**
  * Gives a fresh idempotency key in `*key_out` if this client sends one on `method`

@@ -33,6 +33,19 @@ pub enum paytoken_status {
 
 use paytoken_status::*;
 
+/// Which step of a call failed (`paytoken_error_phase`). A call first gets its token,
+/// then sends the request: a failure while getting the token means nothing of the call
+/// reached the payment API (or, after a 401, nothing was resent), so its outcome is
+/// known — not processed — whatever the status, a timeout included.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Phase {
+    /// The request itself, or a failure not tied to a step.
+    #[default]
+    Call,
+    /// Getting the call's token (a token request, or waiting for another thread's).
+    Token,
+}
+
 /// The library's error: what the caller learns through `paytoken_error`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
@@ -40,6 +53,7 @@ pub struct Error {
     pub http_status: u16,
     pub gateway_code: String,
     pub message: String,
+    pub phase: Phase,
 }
 
 impl Error {
@@ -49,6 +63,7 @@ impl Error {
             http_status: 0,
             gateway_code: String::new(),
             message: message.into(),
+            phase: Phase::Call,
         }
     }
     pub fn invalid(message: impl Into<String>) -> Error {
@@ -78,6 +93,11 @@ impl Error {
     }
     pub fn with_gateway_code(mut self, code: impl Into<String>) -> Error {
         self.gateway_code = code.into();
+        self
+    }
+    /// Marks a failure of getting the call's token (see [`Phase`]).
+    pub fn in_token_phase(mut self) -> Error {
+        self.phase = Phase::Token;
         self
     }
     pub fn code(&self) -> i32 {

@@ -72,6 +72,7 @@ pub use ffi::queue::{
 pub use ffi::queued_call::{
     paytoken_get_token_queued, paytoken_nicepay_netcancel_queued, paytoken_request_queued,
 };
+pub use ffi::phase::{paytoken_error_phase, paytoken_phase};
 pub use ffi::recovery::{
     paytoken_idempotency_key_new, paytoken_idempotency_key_pin, paytoken_nicepay_netcancel,
     paytoken_nicepay_sign,

@@ -16,10 +16,11 @@ use serde_json::Value;
 
 use crate::{
     paytoken_client, paytoken_client_free, paytoken_client_new, paytoken_client_stats,
-    paytoken_error, paytoken_get_token, paytoken_invalidate, paytoken_request_ex,
-    paytoken_response, paytoken_response_body, paytoken_response_free, paytoken_response_header,
-    paytoken_response_headers_json, paytoken_response_idempotency_key, paytoken_response_status,
-    paytoken_status, paytoken_strerror, paytoken_string_free, paytoken_verify_payment,
+    paytoken_error, paytoken_error_phase, paytoken_get_token, paytoken_invalidate, paytoken_phase,
+    paytoken_request_ex, paytoken_response, paytoken_response_body, paytoken_response_free,
+    paytoken_response_header, paytoken_response_headers_json, paytoken_response_idempotency_key,
+    paytoken_response_status, paytoken_status, paytoken_strerror, paytoken_string_free,
+    paytoken_verify_payment,
 };
 
 /// A failed call, as `paytoken_error` reported it. The message never holds a secret.
@@ -29,6 +30,9 @@ pub struct Failure {
     pub http_status: i32,
     pub gateway_code: String,
     pub message: String,
+    /// `paytoken_error_phase` says the token could not be got: nothing was sent to the
+    /// payment API, so the outcome is known even for a timeout.
+    pub token_phase: bool,
 }
 
 impl Failure {
@@ -43,6 +47,7 @@ impl Failure {
             http_status: 0,
             gateway_code: String::new(),
             message: message.into(),
+            token_phase: false,
         }
     }
 
@@ -64,8 +69,12 @@ impl Failure {
         .map_or_else(|| format!("status {}", self.code), |s| format!("{s:?}"))
     }
 
-    /// The library's English text for the status (`paytoken_strerror`).
+    /// The library's English text for the status (`paytoken_strerror`); for a failure
+    /// while getting the token, one that does not call the outcome unknown.
     pub fn description(&self) -> String {
+        if self.token_phase && self.code == paytoken_status::PAYTOKEN_E_TIMEOUT as i32 {
+            return "the token request timed out (nothing was sent to the payment API)".into();
+        }
         // SAFETY: paytoken_strerror returns a static NUL-terminated string for any code.
         unsafe { CStr::from_ptr(paytoken_strerror(self.code)) }
             .to_string_lossy()
@@ -129,6 +138,7 @@ pub fn check(rc: i32, err: &paytoken_error) -> Result<(), Failure> {
         http_status: err.http_status,
         gateway_code: text(&err.gateway_code).unwrap_or_default(),
         message: text(&err.message).unwrap_or_default(),
+        token_phase: paytoken_error_phase(err) == paytoken_phase::PAYTOKEN_PHASE_TOKEN as i32,
     })
 }
 

@@ -40,6 +40,19 @@ fn each_error_class_has_its_exit_status_and_no_secret_is_shown() {
     sim.fault(serde_json::json!({"endpoint": "token", "kind": "hang"}));
     let hung = run(&[("PAYTOKEN_TIMEOUT_MS", "300")], &["--json", "token"]);
     expect_failure(&hung, 5, "PAYTOKEN_E_TIMEOUT");
+    // A token request that timed out sent nothing to the payment API: not "unknown".
+    assert_eq!(hung.json()["phase"], "token", "{}", hung.stderr);
+    assert!(!hung.stderr.contains("unknown"), "{}", hung.stderr);
+    sim.fault(serde_json::json!({"endpoint": "token", "kind": "hang"}));
+    let args = ["--no-host-cache", "request", "GET", "/payments/imp_1"];
+    let request = run(&[("PAYTOKEN_TIMEOUT_MS", "300")], &args);
+    assert_eq!(request.code, 5, "{}", request.stderr);
+    assert!(
+        request.stderr.contains("token request timed out"),
+        "{}",
+        request.stderr
+    );
+    assert!(!request.stderr.contains("unknown"), "{}", request.stderr);
     sim.clear_faults();
 
     // HTTPS to the plain-HTTP simulator: the TLS handshake fails.

@@ -91,7 +91,15 @@ fn a_per_call_timeout_replaces_the_configs_for_that_call_only() {
         .unwrap_err();
     let took = t.elapsed();
     assert_eq!(f.code, 5, "{f:?}");
-    assert!(f.message.contains("whole request 300 ms"), "{}", f.message);
+    // The request gets what is left of the call's 300 ms (the token came from the cache).
+    let left: u64 = f
+        .message
+        .split("whole request ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("the step's deadline is named");
+    assert!((250..=300).contains(&left), "{}", f.message);
     assert!(
         took >= Duration::from_millis(280) && took < Duration::from_millis(2000),
         "{took:?}"

@@ -199,7 +199,7 @@ fn log_records_reach_the_host_by_polling_and_by_callback() {
     let client = Client::new(&sim.portone_v1(json!({}))).unwrap();
     let mut err = blank_error();
     assert_eq!(
-        paytoken_log_configure(3, None, ptr::null_mut(), &mut err),
+        paytoken_log_configure(4, None, ptr::null_mut(), &mut err),
         1
     );
 
@@ -245,6 +245,20 @@ fn log_records_reach_the_host_by_polling_and_by_callback() {
     while paytoken_log_next(&mut level, &mut message) == 1 {
         paytoken_string_free(message);
     }
+    // With room again, the next record is preceded by a warning (level 3) naming the gap.
+    assert!(Client::new("{}").is_err());
+    let mut after = Vec::new();
+    while paytoken_log_next(&mut level, &mut message) == 1 {
+        let text = unsafe { CStr::from_ptr(message) }.to_str().unwrap();
+        after.push((level, text.to_owned()));
+        paytoken_string_free(message);
+    }
+    assert!(
+        after
+            .iter()
+            .any(|(l, m)| *l == 3 && m.contains("log records were dropped")),
+        "a warning reports the dropped records: {after:?}"
+    );
 
     let rc = paytoken_log_configure(2, Some(collect), 0xfeed as *mut c_void, &mut err);
     assert_eq!(rc, 0);

@@ -306,6 +306,11 @@ export class GatewayError extends PayTokenError {}
 export class NetworkError extends PayTokenError {}
 /** A deadline passed: for a business request the outcome at the gateway is unknown. */
 export class PayTokenTimeoutError extends PayTokenError {}
+/**
+ * The token request timed out (or timeoutMs ran out while getting the token): nothing was
+ * sent to the payment API, so the outcome is known (not processed); just call again.
+ */
+export class TokenTimeoutError extends PayTokenTimeoutError {}
 /** @deprecated the 0.1 name of PayTokenTimeoutError (the same class); it shadows the builtin. */
 export const TimeoutError: typeof PayTokenTimeoutError;
 /** @deprecated the 0.1 name of PayTokenTimeoutError. */

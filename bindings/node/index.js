@@ -28,6 +28,7 @@ module.exports = {
   GatewayError: errors.GatewayError,
   NetworkError: errors.NetworkError,
   PayTokenTimeoutError: errors.PayTokenTimeoutError,
+  TokenTimeoutError: errors.TokenTimeoutError,
   /** @deprecated the 0.1 name of PayTokenTimeoutError (the same class). */
   TimeoutError: errors.PayTokenTimeoutError,
   TlsError: errors.TlsError,

@@ -10,6 +10,7 @@ export const {
   GatewayError,
   NetworkError,
   PayTokenTimeoutError,
+  TokenTimeoutError,
   TimeoutError,
   TlsError,
   InternalError,

@@ -14,6 +14,8 @@ use crate::gateway::IssuedToken;
 
 const S: Duration = Duration::from_secs(1);
 const MS: Duration = Duration::from_millis(1);
+/// Time allowed for getting a token: longer than any test's.
+const BUDGET: Duration = Duration::from_secs(60);
 
 /// Both clocks stand still until `advance`.
 struct HeldClock(Cell<Instant>, Cell<i64>);
@@ -56,7 +58,7 @@ impl ScriptedFetcher {
 }
 
 impl TokenFetcher for ScriptedFetcher {
-    fn fetch(&self, _config: &Config) -> Result<Fetched, Error> {
+    fn fetch(&self, _config: &Config, _budget: Duration) -> Result<Fetched, Error> {
         self.calls.set(self.calls.get() + 1);
         self.answers
             .lock()
@@ -92,7 +94,7 @@ fn get(
     clock: &HeldClock,
     fetcher: &ScriptedFetcher,
 ) -> Result<String, Error> {
-    entry.with_token_using(config, clock, fetcher, |t| t.expose().to_string())
+    entry.with_token_using(config, BUDGET, clock, fetcher, |t| t.expose().to_string())
 }
 
 #[test]
@@ -219,7 +221,7 @@ fn the_storm_bound_through_the_entry_counts_the_skipped_fetches() {
 fn a_panicking_fetcher_is_an_internal_error_and_ends_the_flight() {
     struct Panics;
     impl TokenFetcher for Panics {
-        fn fetch(&self, _config: &Config) -> Result<Fetched, Error> {
+        fn fetch(&self, _config: &Config, _budget: Duration) -> Result<Fetched, Error> {
             panic!("boom")
         }
     }
@@ -229,7 +231,7 @@ fn a_panicking_fetcher_is_an_internal_error_and_ends_the_flight() {
         HeldClock::new(),
     );
     let e = entry
-        .with_token_using(&config, &clock, &Panics, |_| ())
+        .with_token_using(&config, BUDGET, &clock, &Panics, |_| ())
         .unwrap_err();
     assert_eq!(e.status, crate::error::paytoken_status::PAYTOKEN_E_INTERNAL);
     assert!(!entry.lock().flight.running);

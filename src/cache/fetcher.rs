@@ -1,6 +1,8 @@
 //! Where tokens come from, injected so that the cache's effects can be tested without a
 //! network. Production sends the gateway's token request over HTTP.
 
+use std::time::Duration;
+
 use crate::config::Config;
 use crate::error::Error;
 use crate::gateway::{self, IssuedToken};
@@ -17,22 +19,25 @@ pub(crate) struct Fetched {
 }
 
 pub(crate) trait TokenFetcher {
-    fn fetch(&self, config: &Config) -> Result<Fetched, Error>;
+    /// Gets a token within `budget` (what is left of the caller's deadline; a token
+    /// request's own deadline is the smaller of it and the config's `timeoutMs`).
+    fn fetch(&self, config: &Config, budget: Duration) -> Result<Fetched, Error>;
 }
 
 /// One token request: build, send, parse.
 pub(crate) struct HttpFetcher;
 
 impl TokenFetcher for HttpFetcher {
-    fn fetch(&self, config: &Config) -> Result<Fetched, Error> {
+    fn fetch(&self, config: &Config, budget: Duration) -> Result<Fetched, Error> {
         let request = gateway::token_request(config);
         let headers: Vec<(&str, &str)> = request
             .headers
             .iter()
             .map(|(n, v)| (*n, v.as_str()))
             .collect();
-        let answer = http::send(
+        let answer = http::send_within(
             config,
+            config.timeout.min(budget),
             Purpose::Token,
             "POST",
             &request.path,

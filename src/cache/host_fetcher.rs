@@ -3,7 +3,7 @@
 //! may have just fetched), and only then ask the gateway and write the file. N processes
 //! on a cold cache make one token request.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::error::Error;
@@ -21,7 +21,7 @@ pub(crate) struct HostCacheFetcher<'a, F> {
 }
 
 impl<F: TokenFetcher> TokenFetcher for HostCacheFetcher<'_, F> {
-    fn fetch(&self, config: &Config) -> Result<Fetched, Error> {
+    fn fetch(&self, config: &Config, budget: Duration) -> Result<Fetched, Error> {
         // The caller took its "sent at" instant before this call: a deadline computed
         // from `started` and the file's deadline is never later than the file's.
         let started = Instant::now();
@@ -30,18 +30,20 @@ impl<F: TokenFetcher> TokenFetcher for HostCacheFetcher<'_, F> {
         if let Some(t) = self.file.read()?.filter(usable) {
             return Ok(adopt(t, started));
         }
-        let _lock = self.file.lock(http::fetch_budget(config))?;
+        let _lock = self.file.lock(budget.min(http::fetch_budget(config)))?;
         if let Some(t) = self.file.read()?.filter(usable) {
             return Ok(adopt(t, started));
         }
         let sent_at = Instant::now();
-        let fetched = self.network.fetch(config)?;
+        let fetched = self
+            .network
+            .fetch(config, budget.saturating_sub(started.elapsed()))?;
         let issued = &fetched.issued;
         if issued.lifetime_ms > 0 {
             let deadline = sent_at + std::time::Duration::from_millis(issued.lifetime_ms as u64);
             if let Err(e) = self.file.write(&issued.token, deadline, issued.expiry_ms) {
                 // The token is good for this process; the others will fetch their own.
-                log::info(format_args!("host cache not written: {}", e.message));
+                log::warning(format_args!("host cache not written: {}", e.message));
             }
         }
         Ok(fetched)
@@ -75,7 +77,7 @@ mod tests {
     }
 
     impl TokenFetcher for Network {
-        fn fetch(&self, _config: &Config) -> Result<Fetched, Error> {
+        fn fetch(&self, _config: &Config, _budget: Duration) -> Result<Fetched, Error> {
             self.calls.set(self.calls.get() + 1);
             Ok(Fetched {
                 issued: IssuedToken {
@@ -112,17 +114,17 @@ mod tests {
             network: &network,
         };
         // Cold: one network fetch, written to the file.
-        let first = shared.fetch(&config(60)).unwrap();
+        let first = shared.fetch(&config(60), Duration::from_secs(10)).unwrap();
         assert!(!first.from_host_cache);
         assert_eq!(network.calls.get(), 1);
         // Another process (same file): read, with a deadline no later than the file's.
-        let read = shared.fetch(&config(60)).unwrap();
+        let read = shared.fetch(&config(60), Duration::from_secs(10)).unwrap();
         assert!(read.from_host_cache);
         assert_eq!(read.issued.token.expose(), "N1");
         assert!(read.issued.lifetime_ms <= 120_000 && read.issued.lifetime_ms > 119_000);
         assert_eq!(network.calls.get(), 1);
         // A caller whose window makes the file's token due fetches (and rewrites it).
-        let due = shared.fetch(&config(120)).unwrap();
+        let due = shared.fetch(&config(120), Duration::from_secs(10)).unwrap();
         assert!(!due.from_host_cache);
         assert_eq!(network.calls.get(), 2);
         assert_eq!(file.read().unwrap().unwrap().token.expose(), "N2");

@@ -90,21 +90,37 @@ impl Entry {
 
     /// Calls `f` with a servable token, fetching one if needed (see the module docs).
     pub fn with_token<R>(&self, config: &Config, f: impl FnOnce(&Secret) -> R) -> Result<R, Error> {
-        match &self.host_file {
-            None => self.with_token_using(config, &MonotonicClock, &HttpFetcher, f),
+        self.with_token_within(config, http::fetch_budget(config), f)
+    }
+
+    /// As [`with_token`](Self::with_token), spending at most `budget` on getting the
+    /// token: what is left of a call's deadline (`call::run`). A token request this
+    /// caller makes gets `min(timeoutMs, budget)`; waiting for another caller's request
+    /// ends after `budget` too.
+    pub fn with_token_within<R>(
+        &self,
+        config: &Config,
+        budget: Duration,
+        f: impl FnOnce(&Secret) -> R,
+    ) -> Result<R, Error> {
+        let got = match &self.host_file {
+            None => self.with_token_using(config, budget, &MonotonicClock, &HttpFetcher, f),
             Some(file) => {
                 let shared = HostCacheFetcher {
                     file,
                     network: &HttpFetcher,
                 };
-                self.with_token_using(config, &MonotonicClock, &shared, f)
+                self.with_token_using(config, budget, &MonotonicClock, &shared, f)
             }
-        }
+        };
+        // Whoever asked, a failure here is one of getting the token (paytoken_error_phase).
+        got.map_err(Error::in_token_phase)
     }
 
     fn with_token_using<R>(
         &self,
         config: &Config,
+        budget: Duration,
         clock: &impl Clock,
         fetcher: &impl TokenFetcher,
         f: impl FnOnce(&Secret) -> R,
@@ -126,7 +142,7 @@ impl Entry {
                 }
             }
         }
-        let token = self.acquire(config, clock, fetcher)?;
+        let token = self.acquire(config, budget, clock, fetcher)?;
         Ok(f(&token))
     }
 
@@ -149,10 +165,12 @@ impl Entry {
     fn acquire(
         &self,
         config: &Config,
+        budget: Duration,
         clock: &impl Clock,
         fetcher: &impl TokenFetcher,
     ) -> Result<Secret, Error> {
-        let give_up_at = clock.now() + http::fetch_budget(config);
+        let budget = budget.min(http::fetch_budget(config));
+        let give_up_at = clock.now() + budget;
         let renews_early = gateway::renews_early(config.gateway);
         let mut st = self.lock();
         loop {
@@ -181,10 +199,17 @@ impl Entry {
                         self.label,
                         config.refresh_before.as_secs()
                     ));
-                    return self.fetch_as_leader(st, config, clock, fetcher, Some(fallback));
+                    return self.fetch_as_leader(
+                        st,
+                        config,
+                        budget,
+                        clock,
+                        fetcher,
+                        Some(fallback),
+                    );
                 }
                 Decision::Fetch => {
-                    return self.fetch_as_leader(st, config, clock, fetcher, None);
+                    return self.fetch_as_leader(st, config, budget, clock, fetcher, None);
                 }
                 Decision::Fail(e) => return Err(e),
                 Decision::AwaitFlight(flight) => {
@@ -193,7 +218,7 @@ impl Entry {
                         if now >= give_up_at {
                             return Err(Error::timeout(format!(
                                 "waited {} ms for the token fetch in flight for {} without an answer",
-                                http::fetch_budget(config).as_millis(),
+                                budget.as_millis(),
                                 config.gateway.display()
                             )));
                         }
@@ -204,6 +229,14 @@ impl Entry {
                     }
                 }
                 Decision::AwaitDeadline(until) => {
+                    if until > give_up_at {
+                        // Waiting would overrun the caller's deadline (call::run's budget).
+                        return Err(Error::timeout(format!(
+                            "{}: the token expires in {} ms (asking sooner returns the same token), after this call's deadline",
+                            config.gateway.display(),
+                            (until - now).as_millis()
+                        )));
+                    }
                     log::debug(format_args!(
                         "{}: waiting {} ms for the token to expire",
                         self.label,
@@ -232,6 +265,7 @@ impl Entry {
         &self,
         mut st: MutexGuard<'_, EntryState>,
         config: &Config,
+        budget: Duration,
         clock: &impl Clock,
         fetcher: &impl TokenFetcher,
         fallback: Option<Secret>,
@@ -242,8 +276,8 @@ impl Entry {
         // The deadline is measured from before the request left: never later than the
         // gateway's own expiry.
         let sent_at = clock.now();
-        let outcome =
-            catch_unwind(AssertUnwindSafe(|| fetcher.fetch(config))).unwrap_or_else(|_| {
+        let outcome = catch_unwind(AssertUnwindSafe(|| fetcher.fetch(config, budget)))
+            .unwrap_or_else(|_| {
                 Err(Error::internal(
                     "internal error: a panic was caught while fetching a token",
                 ))
@@ -296,7 +330,7 @@ impl Entry {
             }
             Err(e) => {
                 Stats::count(&self.stats.refresh_failures);
-                log::info(format_args!(
+                log::warning(format_args!(
                     "token fetch for {} failed after {} ms: {}",
                     self.label,
                     elapsed.as_millis(),
@@ -345,7 +379,7 @@ impl Entry {
     fn invalidate_host_file(&self, token: Option<&str>) {
         if let Some(file) = &self.host_file {
             if let Err(e) = file.remove_if(token, HOST_INVALIDATE_BUDGET) {
-                log::info(format_args!("host cache file left as is: {}", e.message));
+                log::warning(format_args!("host cache file left as is: {}", e.message));
             }
         }
     }
@@ -385,7 +419,7 @@ impl Entry {
                     Stats::count(&self.stats.fetches_skipped_after_refusal);
                 }
                 if let Some(hold) = fetch_blocked_for {
-                    log::info(format_args!(
+                    log::warning(format_args!(
                         "401 with token {} for {}: a fresh token was refused; no token fetch for {} ms",
                         token.fingerprint(),
                         self.label,

@@ -10,11 +10,18 @@
 //! 5. a 401 drops the token and retries once with a fresh one, unless a fresh token was
 //!    refused too (the token-storm guard in the cache).
 //!
+//! The call's `timeoutMs` is its whole deadline ([`Deadline`]): getting the token, the
+//! request (with its V2 resends) and the one retry after a 401 share it, each step
+//! getting what the steps before it left. A failure while getting the token is marked
+//! `Phase::Token`: nothing was sent to the payment API, so the outcome is known.
+//!
 //! Gateway-specific rules (authorization header, 401 advice) are asked of `gateway`.
 
 use crate::cache::Stats;
 use crate::cache::{AfterRefusal, Attempt};
 use crate::config::{Config, Gateway, Scheme};
+use std::time::{Duration, Instant};
+
 use crate::error::Error;
 use crate::gateway;
 use crate::recovery::{idempotency, unknown_outcome};
@@ -34,7 +41,10 @@ pub(crate) fn run(client: &Client, call: &Call) -> Result<Sent, Error> {
         &call.headers,
         call.options.idempotency_key.as_deref(),
     )?;
-    let answer = redact::within(client, || send_authorized(client, call, key.as_ref()))?;
+    let deadline = Deadline::after(call.options.timeout(&client.config));
+    let answer = redact::within(client, || {
+        send_authorized(client, call, key.as_ref(), &deadline)
+    })?;
     Ok(Sent {
         answer,
         idempotency_key: key.map(|k| k.key),
@@ -45,18 +55,19 @@ fn send_authorized(
     client: &Client,
     call: &Call,
     key: Option<&idempotency::Keyed>,
+    deadline: &Deadline,
 ) -> Result<HttpResponse, Error> {
     let config = &client.config;
     if config.scheme != Scheme::Token {
-        let answer = send_once(client, None, call, key)?;
+        let answer = send_once(client, None, call, key, deadline)?;
         if answer.status == 401 {
             return Err(gateway::unauthorized(config, &answer, false));
         }
         return Ok(answer);
     }
     let entry = client.entry;
-    let token = entry.with_token(config, Secret::clone)?;
-    let answer = send_once(client, Some(&token), call, key)?;
+    let token = token_within(client, deadline)?;
+    let answer = send_once(client, Some(&token), call, key, deadline)?;
     if answer.status != 401 {
         return Ok(answer);
     }
@@ -69,8 +80,8 @@ fn send_authorized(
     {
         return Err(refused(config, &answer, false, fetch_blocked_for));
     }
-    let fresh = entry.with_token(config, Secret::clone)?;
-    let answer = send_once(client, Some(&fresh), call, key)?;
+    let fresh = token_within(client, deadline)?;
+    let answer = send_once(client, Some(&fresh), call, key, deadline)?;
     if answer.status == 401 {
         let blocked = match entry.refused(&fresh, Attempt::Retry) {
             AfterRefusal::GiveUp {
@@ -81,6 +92,46 @@ fn send_authorized(
         return Err(refused(config, &answer, true, blocked));
     }
     Ok(answer)
+}
+
+/// A call's whole deadline: `timeoutMs` from the moment the call started.
+struct Deadline {
+    at: Instant,
+    total: Duration,
+}
+
+impl Deadline {
+    fn after(total: Duration) -> Deadline {
+        Deadline {
+            at: Instant::now() + total,
+            total,
+        }
+    }
+
+    /// What is left for the next step, or the timeout that ends the call before `step`.
+    fn left_for(&self, step: &str) -> Result<Duration, Error> {
+        let left = self.at.saturating_duration_since(Instant::now());
+        // Under a millisecond no request can be made (and 0 would mean no deadline).
+        if left < Duration::from_millis(1) {
+            return Err(Error::timeout(format!(
+                "the call's deadline (timeoutMs {} ms) passed before {step}",
+                self.total.as_millis()
+            )));
+        }
+        Ok(left)
+    }
+}
+
+/// The call's token, within what is left of its deadline. Any failure is marked
+/// `Phase::Token` (the cache marks its own): the payment request was not sent (or,
+/// after a 401, not resent).
+fn token_within(client: &Client, deadline: &Deadline) -> Result<Secret, Error> {
+    let left = deadline
+        .left_for("the token was got")
+        .map_err(Error::in_token_phase)?;
+    client
+        .entry
+        .with_token_within(&client.config, left, Secret::clone)
 }
 
 /// The `PAYTOKEN_E_AUTH` for a refused token, saying when no token will be fetched.
@@ -106,6 +157,7 @@ fn send_once(
     token: Option<&Secret>,
     call: &Call,
     key: Option<&idempotency::Keyed>,
+    deadline: &Deadline,
 ) -> Result<HttpResponse, Error> {
     let (config, stats) = (&client.config, &client.entry.stats);
     let (extra, body) = (&call.headers, &call.body[..]);
@@ -151,7 +203,10 @@ fn send_once(
             body,
         )
     };
-    let timeout = call.options.timeout(config);
+    // Nothing sent yet (a token that came just at the deadline): the outcome is known.
+    let timeout = deadline
+        .left_for("the request was sent")
+        .map_err(Error::in_token_phase)?;
     // Only PortOne V2 keeps keys: a key a caller put on another gateway's request (its
     // own header) changes nothing here, and such a request is never resent.
     let Some(key) = key.filter(|_| config.gateway == Gateway::PortoneV2) else {

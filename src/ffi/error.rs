@@ -15,8 +15,9 @@ pub struct paytoken_error {
     pub http_status: i32,
     /// The gateway's own code ("U104", "-1", "UNAUTHORIZED"), "" if none.
     pub gateway_code: [c_char; 32],
-    /// English, NUL-terminated UTF-8, cut at a character boundary. Never contains a
-    /// secret, a credential or a token.
+    /// English, NUL-terminated UTF-8 of at most 510 bytes, cut at a character boundary.
+    /// Never contains a secret, a credential or a token. Its last byte is reserved: read
+    /// it with `paytoken_error_phase` (ABI 1.5).
     pub message: [c_char; 512],
 }
 
@@ -33,7 +34,9 @@ pub(crate) unsafe fn write(e: &Error, out: *mut paytoken_error) {
     out.code = e.code();
     out.http_status = i32::from(e.http_status);
     copy_c_string(&e.gateway_code, &mut out.gateway_code);
-    copy_c_string(&e.message, &mut out.message);
+    let (text, phase) = out.message.split_at_mut(super::phase::PHASE_BYTE);
+    copy_c_string(&e.message, text);
+    phase[0] = super::phase::byte_of(e.phase);
 }
 
 /// Zeroes the caller's struct after a success.

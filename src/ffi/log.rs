@@ -8,8 +8,10 @@ use super::error::paytoken_error;
 use super::{ffi_fallible, ffi_infallible};
 use crate::runtime::log_sink;
 
-/// Receives one log record on the library's log thread. `level` is 1 (info) or 2
-/// (debug); `message` is NUL-terminated UTF-8 of `len` bytes, valid only during the call,
+/// Receives one log record on the library's log thread. `level` is 1 (info: fetches,
+/// refresh reasons, retries), 2 (debug) or 3 (warning: a failed token request, the
+/// token-storm guard holding fetches back, records dropped, a caught panic; ABI 1.5);
+/// `message` is NUL-terminated UTF-8 of `len` bytes, valid only during the call,
 /// with tokens and secrets shown only as `fp:` fingerprints.
 #[allow(non_camel_case_types)]
 pub type paytoken_log_fn =
@@ -19,14 +21,16 @@ pub type paytoken_log_fn =
 /// `PAYTOKEN_LOG`'s stderr lines. Process-wide; call it again to change it.
 ///
 /// `level`: 0 stops collecting, 1 info (fetches, refresh reasons, retries), 2 debug (also
-/// cache hits and every failed call). `callback`: called on one library thread
+/// cache hits and every failed call), 3 warnings only (ABI 1.5); 1 and 2 collect the
+/// warnings too. When records were dropped, a warning record says how many once the
+/// queue has room again. `callback`: called on one library thread
 /// ("paytoken-log"), never on the thread that made the call, in order; a slow callback
 /// only delays that thread. NULL `callback`: records wait in a queue for
 /// `paytoken_log_next` (for hosts that must log on their own thread). Either way the
 /// queue holds at most 1024 records; more are dropped and counted
 /// (`paytoken_log_dropped`), so logging never blocks a payment call. `user_data` is passed
 /// back to `callback` as is; a record already taken by the log thread may still reach the
-/// previous callback once after this returns, so keep it callable. A level outside 0..2 is PAYTOKEN_E_INVALID_ARGUMENT.
+/// previous callback once after this returns, so keep it callable. A level outside 0..3 is PAYTOKEN_E_INVALID_ARGUMENT.
 #[no_mangle]
 pub extern "C" fn paytoken_log_configure(
     level: i32,
@@ -54,7 +58,7 @@ pub extern "C" fn paytoken_log_configure(
 }
 
 /// Takes the next queued record (polling mode: `paytoken_log_configure` with a NULL
-/// callback). Returns 1 and sets `*level_out` (1 info, 2 debug) and `*message_out` (free
+/// callback). Returns 1 and sets `*level_out` (1 info, 2 debug, 3 warning) and `*message_out` (free
 /// it with `paytoken_string_free`) when there was one, 0 when the queue is empty (or a
 /// callback is set, or an argument is NULL). Never waits.
 #[no_mangle]

@@ -14,6 +14,7 @@ pub mod error;
 pub mod log;
 pub mod queue;
 pub mod queued_call;
+pub mod phase;
 pub mod recovery;
 pub mod request;
 pub mod response;

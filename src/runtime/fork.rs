@@ -49,7 +49,7 @@ pub fn install() {
         // SAFETY: the handlers are plain extern "C" functions with no arguments.
         let rc = unsafe { libc::pthread_atfork(Some(prepare), Some(parent), Some(child)) };
         if rc != 0 {
-            crate::runtime::log::info(format_args!(
+            crate::runtime::log::warning(format_args!(
                 "pthread_atfork failed ({rc}): a fork() while paytoken is busy could deadlock the child"
             ));
         }

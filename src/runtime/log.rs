@@ -1,4 +1,4 @@
-//! Logging: to stderr when `PAYTOKEN_LOG=debug` (or `info`) is set, and to the host
+//! Logging: to stderr when `PAYTOKEN_LOG=debug` (or `info`, or `warning`) is set, and to the host
 //! language's logging through `paytoken_log_configure` (see `log_sink`).
 //!
 //! A stderr line is written with one `write(2)` call and no lock: a child after `fork()`
@@ -16,7 +16,22 @@ use zeroize::Zeroizing;
 pub(crate) const OFF: u8 = 0;
 pub(crate) const INFO: u8 = 1;
 pub(crate) const DEBUG: u8 = 2;
+/// A warning record: something went wrong that the caller may not see in a call's
+/// result (a failed token refresh while the old token is still served, the token-storm
+/// guard holding fetches back, dropped log records). As a collecting level, "warnings
+/// only". Numbered 3 because 1 and 2 were taken; every level but OFF collects warnings.
+pub(crate) const WARNING: u8 = 3;
 const UNSET: u8 = 255;
+
+/// Whether collecting at `setting` (OFF, WARNING, INFO or DEBUG) takes a `record`.
+pub(crate) fn takes(setting: u8, record: u8) -> bool {
+    match (setting, record) {
+        (OFF, _) => false,
+        (_, WARNING) => true,
+        (WARNING, _) => false,
+        (setting, record) => record <= setting,
+    }
+}
 
 /// The stderr level from `PAYTOKEN_LOG`, read once.
 static STDERR_LEVEL: AtomicU8 = AtomicU8::new(UNSET);
@@ -29,45 +44,47 @@ fn stderr_level() -> u8 {
     let l = match std::env::var("PAYTOKEN_LOG").as_deref().map(str::trim) {
         Ok("debug") | Ok("trace") => DEBUG,
         Ok("info") => INFO,
+        Ok("warning") | Ok("warn") => WARNING,
         _ => OFF,
     };
     STDERR_LEVEL.store(l, Ordering::Relaxed);
     l
 }
 
-fn level() -> u8 {
-    stderr_level().max(crate::runtime::log_sink::level())
+fn enabled(record: u8) -> bool {
+    takes(stderr_level(), record) || takes(crate::runtime::log_sink::level(), record)
 }
 
 pub fn info_enabled() -> bool {
-    level() >= INFO
+    enabled(INFO)
 }
 
 pub fn debug_enabled() -> bool {
-    level() >= DEBUG
+    enabled(DEBUG)
+}
+
+pub fn warning(args: fmt::Arguments<'_>) {
+    if enabled(WARNING) {
+        emit_as(WARNING, "warning", args, false);
+    }
 }
 
 pub fn info(args: fmt::Arguments<'_>) {
     if info_enabled() {
-        emit(INFO, args);
+        emit_as(INFO, "info", args, false);
     }
 }
 
 pub fn debug(args: fmt::Arguments<'_>) {
     if debug_enabled() {
-        emit(DEBUG, args);
+        emit_as(DEBUG, "debug", args, false);
     }
 }
 
 /// A line written to stderr whatever the level (a panic inside a call), and to the host
-/// language's log when it takes info records.
+/// language's log as a warning.
 pub fn always(args: fmt::Arguments<'_>) {
-    emit_as(INFO, "error", args, true);
-}
-
-fn emit(level: u8, args: fmt::Arguments<'_>) {
-    let name = if level == DEBUG { "debug" } else { "info" };
-    emit_as(level, name, args, false);
+    emit_as(WARNING, "error", args, true);
 }
 
 fn emit_as(level: u8, name: &str, args: fmt::Arguments<'_>, to_stderr_anyway: bool) {
@@ -75,10 +92,10 @@ fn emit_as(level: u8, name: &str, args: fmt::Arguments<'_>, to_stderr_anyway: bo
     let _ = message.write_fmt(args);
     // Whatever the arguments held, no secret of the current call leaves in a log record.
     crate::secrets::redact::scrub(&mut message);
-    if crate::runtime::log_sink::level() >= level {
+    if takes(crate::runtime::log_sink::level(), level) {
         crate::runtime::log_sink::push(level, &message);
     }
-    if to_stderr_anyway || stderr_level() >= level {
+    if to_stderr_anyway || takes(stderr_level(), level) {
         let line = Zeroizing::new(format!(
             "paytoken[{}] {name}: {}\n",
             std::process::id(),

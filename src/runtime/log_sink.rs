@@ -21,7 +21,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
 use crate::error::Error;
-use crate::runtime::log::{DEBUG, OFF};
+use crate::runtime::log::{takes, OFF, WARNING};
 
 /// Records waiting for the host at most; more are dropped (and counted).
 pub(crate) const CAPACITY: usize = 1024;
@@ -38,12 +38,15 @@ struct Record {
 
 struct Queue {
     records: VecDeque<Record>,
+    /// How many of the DROPPED records a warning record has reported.
+    dropped_reported: u64,
     /// Whether this process has a log thread (a forked child starts with none).
     thread_running: bool,
 }
 
 static QUEUE: Mutex<Queue> = Mutex::new(Queue {
     records: VecDeque::new(),
+    dropped_reported: 0,
     thread_running: false,
 });
 /// Signalled when a record is queued or the callback changes.
@@ -78,6 +81,7 @@ pub(crate) fn push(level: u8, message: &str) {
         DROPPED.fetch_add(1, Ordering::Relaxed);
         return;
     }
+    report_dropped(&mut q);
     q.records.push_back(record);
     let start = claim_thread(&mut q);
     drop(q);
@@ -85,6 +89,22 @@ pub(crate) fn push(level: u8, message: &str) {
     if start {
         start_thread();
     }
+}
+
+/// Once the queue has room again, a warning record says how many records were dropped
+/// (before the record that found the room), so the host learns of the gap in its log.
+fn report_dropped(q: &mut Queue) {
+    let unreported = DROPPED.load(Ordering::Relaxed) - q.dropped_reported;
+    if unreported == 0 || q.records.len() + 1 >= CAPACITY || !takes(level(), WARNING) {
+        return;
+    }
+    q.dropped_reported += unreported;
+    q.records.push_back(Record {
+        level: WARNING,
+        message: format!(
+            "{unreported} log records were dropped: the queue of {CAPACITY} was full (the host's logging is slower than the library's records)"
+        ),
+    });
 }
 
 fn has_callback() -> bool {
@@ -141,13 +161,14 @@ fn deliver() {
     }
 }
 
-/// Sets the level records are collected at (0 to 2) and where they go: to `callback` on
+/// Sets the level records are collected at (0 none, 1 info, 2 debug, 3 warnings only;
+/// every level but 0 collects warnings) and where they go: to `callback` on
 /// the log thread, or (None) to a queue polled with [`next`].
 pub(crate) fn configure(level: i32, callback_fn: Option<Callback>) -> Result<(), Error> {
     let level = u8::try_from(level)
         .ok()
-        .filter(|l| *l <= DEBUG)
-        .ok_or_else(|| Error::invalid(format!("level is {level}; expected 0, 1 or 2")))?;
+        .filter(|l| *l <= WARNING)
+        .ok_or_else(|| Error::invalid(format!("level is {level}; expected 0, 1, 2 or 3")))?;
     crate::runtime::fork::install();
     let has = callback_fn.is_some();
     {

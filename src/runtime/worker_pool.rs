@@ -213,7 +213,7 @@ pub fn submit(job: Job) {
             let mut b = book();
             if b.spawn_failed() {
                 // Another thread will get to it; it is late, not lost.
-                crate::runtime::log::info(format_args!(
+                crate::runtime::log::warning(format_args!(
                     "could not start a paytoken I/O thread; the call waits for a running one"
                 ));
                 return;

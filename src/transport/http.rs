@@ -184,20 +184,8 @@ fn load_ca_file(path: &str) -> Result<Vec<Certificate<'static>>, Error> {
     Ok(certs)
 }
 
-/// Sends one request to the configured origin and reads the whole answer, within the
-/// config's whole-request deadline.
-pub fn send(
-    config: &Config,
-    purpose: Purpose,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &[u8],
-) -> Result<HttpResponse, Error> {
-    send_within(config, config.timeout, purpose, method, path, headers, body)
-}
-
-/// As [`send`], with this call's own whole-request deadline (a per-call `timeoutMs`).
+/// Sends one request to the configured origin and reads the whole answer, within
+/// `timeout` (the step's share of the call's deadline; see `call::run`).
 pub fn send_within(
     config: &Config,
     timeout: Duration,

@@ -24,7 +24,7 @@ pub fn from_env() -> Option<Proxy> {
     match Proxy::new(&value) {
         Ok(proxy) => Some(proxy),
         Err(_) => {
-            log::info(format_args!(
+            log::warning(format_args!(
                 "{name} is not a valid proxy URL; connecting directly"
             ));
             None

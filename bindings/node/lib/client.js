@@ -28,7 +28,7 @@ const {
 } = require('./recovery');
 const { verifyPaymentOp, verifyWebhookOp } = require('./verify');
 const { readResponse } = require('./response');
-const { drainLogs, debugCollected } = require('./logs');
+const { drainLogs, debugCollected, collectWarningsByDefault } = require('./logs');
 
 // Config keys safe to show in util.inspect / JSON: everything else may be a credential.
 const SHOWN_KEYS = ['gateway', 'auth', 'sandbox', 'baseUrl', 'tier', 'storeId'];
@@ -53,6 +53,7 @@ class Client {
     const out = [null];
     const err = {};
     check(n.clientNew(cString(json, 'config'), out, err), err);
+    collectWarningsByDefault();
     this.#handle = out[0];
     this.#summary = Object.fromEntries(SHOWN_KEYS.filter((k) => k in config).map((k) => [k, config[k]]));
     finalizer.register(this, this.#handle, this);

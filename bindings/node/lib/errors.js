@@ -44,6 +44,12 @@ class NetworkError extends PayTokenError {}
  * name, deprecated: the same class).
  */
 class PayTokenTimeoutError extends PayTokenError {}
+/**
+ * The token request timed out (or the call's timeoutMs ran out while getting its token):
+ * nothing was sent to the payment API, so the outcome is known (not processed) and the
+ * call can simply be made again.
+ */
+class TokenTimeoutError extends PayTokenTimeoutError {}
 class TlsError extends PayTokenError {}
 class InternalError extends PayTokenError {}
 
@@ -57,10 +63,24 @@ const CLASS_BY_ERRNO = {
   7: InternalError,
 };
 
+/** The text of the struct's `message` bytes, up to its NUL. */
+function messageText(bytes) {
+  if (!bytes || typeof bytes === 'string') return bytes || '';
+  const end = bytes.indexOf(0);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, end < 0 ? bytes.length : end).toString('utf8');
+}
+
+/** Whether the failed call failed while getting its token (paytoken_error_phase). */
+function inTokenPhase(err) {
+  if (!err || !err.message || typeof err.message === 'string') return false;
+  // Required here, not at the top: native.js requires this module.
+  return require('./native').native().errorPhase(err) === 1;
+}
+
 /** Builds the typed error for a non-zero status and the filled `paytoken_error` struct. */
 function fromStatus(errno, err) {
-  const Class = CLASS_BY_ERRNO[errno] || PayTokenError;
-  const message = (err && err.message) || `paytoken call failed with status ${errno}`;
+  const Class = errno === 5 && inTokenPhase(err) ? TokenTimeoutError : CLASS_BY_ERRNO[errno] || PayTokenError;
+  const message = messageText(err && err.message) || `paytoken call failed with status ${errno}`;
   return new Class(message, {
     errno,
     httpStatus: (err && err.http_status) || 0,
@@ -80,6 +100,7 @@ module.exports = {
   GatewayError,
   NetworkError,
   PayTokenTimeoutError,
+  TokenTimeoutError,
   TimeoutError: PayTokenTimeoutError,
   TlsError,
   InternalError,

@@ -43,7 +43,9 @@ function bind(libPath) {
     code: 'int32_t',
     http_status: 'int32_t',
     gateway_code: koffi.array('char', 32), // decoded by koffi as a UTF-8 string
-    message: koffi.array('char', 512),
+    // Raw bytes: the text up to its NUL (errors.js decodes it), and the reserved last
+    // byte that paytoken_error_phase reads (a char array would be cut at the NUL).
+    message: koffi.array('uint8_t', 512),
   });
   const ClientPtr = koffi.pointer(koffi.opaque());
   const ResponsePtr = koffi.pointer(koffi.opaque());
@@ -97,6 +99,7 @@ function bind(libPath) {
     logConfigure: fn('paytoken_log_configure', 'int32_t', ['int32_t', 'void *', 'void *', errOut]),
     logNext: fn('paytoken_log_next', 'int32_t', [koffi.out(koffi.pointer('int32_t')), koffi.out(koffi.pointer(OwnedString))]),
     logDropped: fn('paytoken_log_dropped', 'uint64_t', []),
+    errorPhase: fn('paytoken_error_phase', 'int32_t', [koffi.pointer(ErrorStruct)]),
     responseIdempotencyKey: fn('paytoken_response_idempotency_key', 'const char *', [ResponsePtr]),
     idempotencyKeyNew: fn('paytoken_idempotency_key_new', 'int32_t', [
       ClientPtr,

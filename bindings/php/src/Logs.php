@@ -17,8 +17,10 @@ use PayToken\Native\Loader;
  *     PayToken\Logs::setLogger(null);                // stop
  *
  * Levels are the same in every binding: routine records (a token fetched, a cache hit,
- * a failed call) are 'debug'; warnings (records dropped because the queue was full, the
- * library's warning records) are 'warning'. Nothing is collected until a logger is set.
+ * a failed call) are 'debug'; the library's warnings (a failed token request, the
+ * token-storm guard holding requests back, records dropped because the queue was full)
+ * are 'warning'. Nothing is collected until a logger is set (PHP has no process-wide
+ * logger to default to); set it before or after making clients, it makes no difference.
  *
  * The library queues records without blocking the call that produced them (at most 1024;
  * more are dropped and counted); PHP has no threads, so they are handed to the logger
@@ -27,14 +29,11 @@ use PayToken\Native\Loader;
  */
 final class Logs
 {
-    /** PSR-3 threshold => what the library collects (2: everything, 1: its warnings). */
-    private const LEVELS = ['debug' => 2, 'info' => 1, 'notice' => 1, 'warning' => 1];
+    /** PSR-3 threshold => what the library collects (2: everything, 3: its warnings only). */
+    private const LEVELS = ['debug' => 2, 'info' => 3, 'notice' => 3, 'warning' => 3];
 
     /** @var bool whether 'debug' records go to the logger */
     private static $debug = false;
-
-    /** @var int records the library had dropped when last looked at */
-    private static $droppedSeen = 0;
 
     /** @var object|null */
     private static $logger = null;
@@ -62,7 +61,6 @@ final class Logs
         Errors::check($ffi, $status, $error);
         self::$logger = $logger;
         self::$debug = $level === 'debug';
-        self::$droppedSeen = (int) $ffi->paytoken_log_dropped();
     }
 
     /** Records the library dropped because its queue was full (process lifetime). */
@@ -99,14 +97,6 @@ final class Logs
             if ($psr === 'warning' || self::$debug) {
                 self::$logger->log($psr, $text, ['source' => 'libpaytoken']);
             }
-        }
-        $dropped = (int) $ffi->paytoken_log_dropped();
-        if ($dropped > self::$droppedSeen) {
-            self::$logger->log('warning', sprintf(
-                'paytoken: %d log records were dropped (the library\'s queue was full)',
-                $dropped - self::$droppedSeen
-            ), ['source' => 'libpaytoken']);
-            self::$droppedSeen = $dropped;
         }
     }
 }

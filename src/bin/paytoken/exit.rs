@@ -48,6 +48,7 @@ impl CliError {
                 "httpStatus": f.http_status,
                 "gatewayCode": f.gateway_code,
                 "message": f.message,
+                "phase": if f.token_phase { "token" } else { "call" },
             }),
             None => serde_json::json!({
                 "ok": false,

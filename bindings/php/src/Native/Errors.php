@@ -6,6 +6,7 @@ namespace PayToken\Native;
 
 use FFI\CData;
 use PayToken\Exception\PayTokenException;
+use PayToken\Exception\TokenTimeoutException;
 
 /**
  * Turns a failed call's status and its paytoken_error struct into the typed exception.
@@ -25,11 +26,12 @@ final class Errors
             // The contract fills the struct on failure; stay informative if it did not.
             $message = 'paytoken: ' . Loader::text($ffi->paytoken_strerror($status));
         }
-        throw PayTokenException::fromStatus(
-            $status,
-            $message,
-            (int) $error->http_status,
-            \FFI::string($error->gateway_code)
-        );
+        $httpStatus = (int) $error->http_status;
+        $gatewayCode = \FFI::string($error->gateway_code);
+        // paytoken_error_phase 1: the call failed while getting its token (nothing sent).
+        if ($status === 5 && $ffi->paytoken_error_phase(\FFI::addr($error)) === 1) {
+            throw new TokenTimeoutException($message, $status, $httpStatus, $gatewayCode);
+        }
+        throw PayTokenException::fromStatus($status, $message, $httpStatus, $gatewayCode);
     }
 }

@@ -26,7 +26,7 @@ final class Loader
 
     /** The C ABI this package was written against: the library needs the same major, at least this minor. */
     public const ABI_MAJOR = 1;
-    public const ABI_MINOR = 4;
+    public const ABI_MINOR = 5;
 
     /** @var \FFI|null */
     private static $ffi = null;

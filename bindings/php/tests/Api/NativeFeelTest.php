@@ -117,12 +117,11 @@ final class NativeFeelTest extends SimTestCase
 
     public function testAbiRuleNamesFoundAndNeeded(): void
     {
-        self::assertNull(Loader::abiProblem(0x00010004, 552, 552));
-        self::assertStringContainsString('has ABI 1.3', (string) Loader::abiProblem(0x00010003, 552, 552));
+        self::assertStringContainsString('has ABI 1.4', (string) Loader::abiProblem(0x00010004, 552, 552));
         self::assertNull(Loader::abiProblem(0x00010005, 552, 552));
         self::assertStringContainsString('has ABI 2.0; this package needs ABI 1.x', (string) Loader::abiProblem(0x00020000, 552, 552));
         self::assertStringContainsString('has ABI 1.0', (string) Loader::abiProblem(0x00010000, 552, 552));
-        self::assertStringContainsString('8 bytes', (string) Loader::abiProblem(0x00010004, 8, 552));
+        self::assertStringContainsString('8 bytes', (string) Loader::abiProblem(0x00010005, 8, 552));
     }
 
     public function testLogRecordsGoToAPsr3Logger(): void

@@ -27,6 +27,7 @@ from ._errors import (
     ResponseJSONError,
     Status,
     TlsError,
+    TokenTimeoutError,
     UnknownOptionError,
 )
 from ._log import sync_level as sync_log_level
@@ -62,6 +63,7 @@ __all__ = [
     "Stats",
     "Status",
     "TlsError",
+    "TokenTimeoutError",
     "UnknownOptionError",
     "config_schema",
     "library_path",

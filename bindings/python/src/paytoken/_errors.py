@@ -125,6 +125,12 @@ class PayTokenTimeoutError(PayTokenError, TimeoutError):
     status = Status.TIMEOUT
 
 
+class TokenTimeoutError(PayTokenTimeoutError):
+    """The token request timed out (or the call's ``timeout`` ran out while getting its
+    token): nothing was sent to the payment API, so the outcome is known — not
+    processed — and the call can simply be made again."""
+
+
 PayTokenTimeout = PayTokenTimeoutError
 """Deprecated alias of :class:`PayTokenTimeoutError` (its name in 0.1)."""
 
@@ -155,7 +161,10 @@ def _as_status(code: int) -> int:
         return int(code)
 
 
-def error_for(code: int, message: str, http_status: int = 0, gateway_code: str = "") -> PayTokenError:
-    """The exception for a status code returned by the library."""
-    cls = _BY_STATUS.get(code, PayTokenError)
+def error_for(code: int, message: str, http_status: int = 0, gateway_code: str = "",
+              token_phase: bool = False) -> PayTokenError:
+    """The exception for a status code returned by the library; ``token_phase``:
+    ``paytoken_error_phase`` said the call failed while getting its token."""
+    cls = TokenTimeoutError if token_phase and code == Status.TIMEOUT else _BY_STATUS.get(
+        code, PayTokenError)
     return cls(message, code, http_status, gateway_code)

@@ -3,11 +3,13 @@
 The library queues records without blocking the calling thread and hands them to the
 callback below on its own thread ("paytoken-log"); ctypes takes the GIL there, so a
 slow handler delays only that thread. Levels are the same in every binding: routine
-records (a token fetched, a cache hit, a failed call) are DEBUG, warnings (records
-dropped because the queue was full; the library's warning records) are WARNING, so the
-default configuration prints nothing. Records are collected while the ``paytoken``
-logger is enabled for DEBUG, checked at every call: configure logging before or after
-making clients, it makes no difference. Messages show tokens and secrets only as
+records (a token fetched, a cache hit, a failed call) are DEBUG, the library's warnings
+(a failed token request, the token-storm guard holding requests back, records dropped
+because the queue was full) are WARNING: so the default configuration shows warnings
+only (Python's last-resort handler prints them on stderr). What is collected follows the
+``paytoken`` logger's effective level, checked at every call: everything while it is
+enabled for DEBUG, the warnings while it is enabled for WARNING, nothing else; configure
+logging before or after making clients, it makes no difference. Messages show tokens and secrets only as
 ``fp:`` fingerprints.
 """
 
@@ -24,16 +26,16 @@ logger = logging.getLogger("paytoken")
 
 # The library's record levels: 1 and 2 are routine (fetches; cache hits), 3 a warning.
 _LEVELS = {1: logging.DEBUG, 2: logging.DEBUG, 3: logging.WARNING}
+# What the library collects: 2 everything, 3 its warnings only, 0 nothing.
+_COLLECT_ALL, _COLLECT_WARNINGS, _COLLECT_NONE = 2, 3, 0
 _lock = threading.Lock()
 _current = -1
-_dropped_seen = 0
 
 
 def _deliver(_user_data: Any, level: int, message: Any, length: int) -> None:
     try:
         text = _native.ctypes.string_at(message, length).decode("utf-8", "replace")
         logger.log(_LEVELS.get(level, logging.DEBUG), "%s", text)
-        _warn_if_dropped()
     except Exception:  # never let an exception unwind into the library's thread
         pass
 
@@ -41,20 +43,17 @@ def _deliver(_user_data: Any, level: int, message: Any, length: int) -> None:
 _callback = _native.LogCallback(_deliver)
 
 
-def _warn_if_dropped() -> None:
-    global _dropped_seen
-    dropped_now = _native.log_dropped()
-    if dropped_now > _dropped_seen:
-        logger.warning("%d log records were dropped (the library's queue was full)",
-                       dropped_now - _dropped_seen)
-        _dropped_seen = dropped_now
-
-
 def sync_level() -> int:
-    """Collect records while the ``paytoken`` logger is enabled for DEBUG (2), else none
-    (0). Called at every call, so configuring logging at any time takes effect."""
+    """Collect every record while the ``paytoken`` logger is enabled for DEBUG (2), the
+    warnings while it is enabled for WARNING (3), else none (0). Called at every call, so
+    configuring logging at any time takes effect."""
     global _current
-    level = 2 if logger.isEnabledFor(logging.DEBUG) else 0
+    if logger.isEnabledFor(logging.DEBUG):
+        level = _COLLECT_ALL
+    elif logger.isEnabledFor(logging.WARNING):
+        level = _COLLECT_WARNINGS
+    else:
+        level = _COLLECT_NONE
     if level == _current:
         return level
     with _lock:

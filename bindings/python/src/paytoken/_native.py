@@ -76,6 +76,7 @@ _SIGNATURES: Dict[str, Any] = {
     "paytoken_config_schema": (c_char_p, []),
     "paytoken_log_configure": (c_int32, [c_int32, LogCallback, c_void_p, _ErrorPtr]),
     "paytoken_log_dropped": (c_uint64, []),
+    "paytoken_error_phase": (c_int32, [_ErrorPtr]),
     "paytoken_response_idempotency_key": (c_char_p, [ResponsePtr]),
     "paytoken_idempotency_key_new": (c_int32, [ClientPtr, c_char_p, POINTER(c_void_p), _ErrorPtr]),
     "paytoken_idempotency_key_pin": (c_int32, [ClientPtr, c_char_p, c_char_p, c_char_p,
@@ -161,6 +162,11 @@ def log_dropped() -> int:
     return int(_lib.paytoken_log_dropped())
 
 
+def token_phase(err: ErrorStruct) -> bool:
+    """Whether the failed call failed while getting its token (``paytoken_error_phase``)."""
+    return bool(_lib.paytoken_error_phase(byref(err)) == 1)
+
+
 def version() -> str:
     return str(_lib.paytoken_version().decode())
 
@@ -176,6 +182,7 @@ def _check(status: int, err: ErrorStruct) -> None:
             err.message.decode("utf-8", "replace") or strerror(status),
             err.http_status,
             err.gateway_code.decode("utf-8", "replace"),
+            token_phase(err),
         )
 
 

@@ -20,8 +20,8 @@ from . import _native
 from ._errors import error_for
 from ._native import ClientPtr, ErrorStruct, RawResponse, ResponsePtr
 
-#: A finished call: (status, value, (message, http_status, gateway_code) or None).
-Outcome = Tuple[int, Any, Optional[Tuple[str, int, str]]]
+#: A finished call: (status, value, (message, http_status, gateway_code, token phase) or None).
+Outcome = Tuple[int, Any, Optional[Tuple[str, int, str, bool]]]
 
 
 class QueueHandle(ctypes.Structure):
@@ -118,7 +118,7 @@ class _LoopQueue:
             elif done.status != 0:
                 e = done.error
                 details = (e.message.decode("utf-8", "replace"), e.http_status,
-                           e.gateway_code.decode("utf-8", "replace"))
+                           e.gateway_code.decode("utf-8", "replace"), _native.token_phase(e))
         except Exception as exc:  # the rest of the batch must still be settled
             if not future.done():
                 future.set_exception(exc)
@@ -198,8 +198,9 @@ def result(outcome: Outcome) -> Any:
     """The value of a finished call, or its typed exception raised here (in the caller)."""
     status, value, details = outcome
     if status != 0:
-        message, http_status, gateway_code = details or ("", 0, "")
-        raise error_for(status, message or _native.strerror(status), http_status, gateway_code)
+        message, http_status, gateway_code, phase = details or ("", 0, "", False)
+        raise error_for(status, message or _native.strerror(status), http_status, gateway_code,
+                        phase)
     return value
 
 

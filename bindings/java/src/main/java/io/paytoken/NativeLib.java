@@ -39,7 +39,7 @@ final class NativeLib {
     static final int ERROR_MESSAGE_SIZE = 512;
     /** The C ABI this jar was written against: same major, at least this minor. */
     static final int ABI_MAJOR = 1;
-    static final int ABI_MINOR = 4;
+    static final int ABI_MINOR = 5;
     static final String PREFER_SYSTEM = "paytoken.preferSystemLibrary";
 
     private static final Throwable LOAD_FAILURE;
@@ -181,6 +181,13 @@ final class NativeLib {
 
         /** The exception the error struct describes, for a call that returned {@code status}. */
         PayTokenException exception(int status) {
+            if (status == ErrorCode.TIMEOUT.value() && paytoken_error_phase(error) == 1) {
+                // paytoken_error_phase: the call failed while getting its token (nothing sent).
+                return new TokenTimeoutException(
+                        Utf8.read(error, ERROR_MESSAGE_OFFSET, ERROR_MESSAGE_SIZE),
+                        ByteBuffer.wrap(error).order(ByteOrder.nativeOrder()).getInt(4),
+                        Utf8.read(error, ERROR_GATEWAY_CODE_OFFSET, ERROR_GATEWAY_CODE_SIZE));
+            }
             return PayTokenException.of(status,
                     ByteBuffer.wrap(error).order(ByteOrder.nativeOrder()).getInt(4),
                     Utf8.read(error, ERROR_GATEWAY_CODE_OFFSET, ERROR_GATEWAY_CODE_SIZE),
@@ -232,6 +239,8 @@ final class NativeLib {
     static native int paytoken_log_configure(int level, LogCallback callback, Pointer userData, byte[] err);
 
     static native long paytoken_log_dropped();
+
+    static native int paytoken_error_phase(byte[] err);
 
     static native Pointer paytoken_response_idempotency_key(Pointer response);
 

@@ -246,6 +246,8 @@ public final class PayTokenClient implements AutoCloseable {
      */
     public PayTokenResponse request(String method, String path, byte[] body, Map<String, String> headers,
                                     PayTokenRequestOptions requestOptions) throws PayTokenException {
+        path = PayTokenRequestOptions.withQuery(path, requestOptions);
+        headers = PayTokenRequestOptions.withHeaders(headers, requestOptions);
         byte[] methodBytes = Utf8.encode(upper(method), "method");
         byte[] pathBytes = Utf8.encode(path, "path");
         byte[] headersJson = headers == null ? null : Utf8.encode(headersJson(headers), "headers");
@@ -323,6 +325,8 @@ public final class PayTokenClient implements AutoCloseable {
     public CompletableFuture<PayTokenResponse> requestAsync(String method, String path, byte[] body,
                                                             Map<String, String> headers,
                                                             PayTokenRequestOptions requestOptions) {
+        path = PayTokenRequestOptions.withQuery(path, requestOptions);
+        headers = PayTokenRequestOptions.withHeaders(headers, requestOptions);
         Pointer client;
         try {
             byte[] methodBytes = Utf8.encode(upper(method), "method");
@@ -355,7 +359,21 @@ public final class PayTokenClient implements AutoCloseable {
         return request("GET", path, (byte[]) null, null);
     }
 
-    /** {@code GET path} with headers by name. */
+    /**
+     * {@code GET path} with per-call options: headers, query parameters, a deadline
+     * (the options form every binding has for its second argument).
+     */
+    public PayTokenResponse get(String path, PayTokenRequestOptions options) throws PayTokenException {
+        return request("GET", path, (byte[]) null, null, options);
+    }
+
+    /**
+     * {@code GET path} with headers by name.
+     *
+     * @deprecated the 0.1 form: use {@link #get(String, PayTokenRequestOptions)} with
+     *     {@code PayTokenRequestOptions.create().headers(headers)}.
+     */
+    @Deprecated
     public PayTokenResponse get(String path, Map<String, String> headers) throws PayTokenException {
         return request("GET", path, (byte[]) null, headers);
     }
@@ -363,6 +381,12 @@ public final class PayTokenClient implements AutoCloseable {
     /** {@code POST path} with a body. */
     public PayTokenResponse post(String path, String body) throws PayTokenException {
         return requestText("POST", path, body, null);
+    }
+
+    /** {@code POST path} with a body and per-call options (headers, query, deadline, key). */
+    public PayTokenResponse post(String path, String body, PayTokenRequestOptions options)
+            throws PayTokenException {
+        return request("POST", path, body == null ? null : Utf8.strict(body, "body"), null, options);
     }
 
     /** {@code POST path} with a body and headers ({@code Idempotency-Key}, ...). */
@@ -395,7 +419,17 @@ public final class PayTokenClient implements AutoCloseable {
         return request("DELETE", path, (byte[]) null, null);
     }
 
-    /** {@code DELETE path} with headers. */
+    /** {@code DELETE path} with per-call options (headers, query, deadline, key). */
+    public PayTokenResponse delete(String path, PayTokenRequestOptions options) throws PayTokenException {
+        return request("DELETE", path, (byte[]) null, null, options);
+    }
+
+    /**
+     * {@code DELETE path} with headers.
+     *
+     * @deprecated the 0.1 form: use {@link #delete(String, PayTokenRequestOptions)}.
+     */
+    @Deprecated
     public PayTokenResponse delete(String path, Map<String, String> headers) throws PayTokenException {
         return request("DELETE", path, (byte[]) null, headers);
     }

@@ -12,11 +12,12 @@ import java.util.logging.Logger;
  * ("paytoken-log"); a slow handler delays only that thread.
  *
  * <p>Levels are the same in every binding: routine records (a token fetched, a cache hit,
- * a failed call) are {@code FINE} (debug), warnings (records dropped because the queue was
- * full; the library's warning records) are {@code WARNING}; so the default configuration
- * (INFO) prints nothing. Records are collected while the logger is loggable at FINE,
- * checked at every call: configure logging before or after making clients. Tokens and
- * secrets appear only as {@code fp:} fingerprints.
+ * a failed call) are {@code FINE} (debug), the library's warnings (a failed token request,
+ * the token-storm guard holding requests back, records dropped because the queue was full)
+ * are {@code WARNING}; so the default configuration (INFO) shows the warnings only. What is
+ * collected follows the logger, checked at every call: everything while it is loggable at
+ * FINE, the warnings while it is loggable at WARNING; configure logging before or after
+ * making clients. Tokens and secrets appear only as {@code fp:} fingerprints.
  */
 public final class PayTokenLogging {
     /** The logger records go to. */
@@ -26,33 +27,25 @@ public final class PayTokenLogging {
     private static final NativeLib.LogCallback CALLBACK = (userData, level, message, length) -> {
         try {
             String text = new String(message.getByteArray(0, (int) length), java.nio.charset.StandardCharsets.UTF_8);
-            LOGGER.log(level >= 3 ? Level.WARNING : Level.FINE, text);
-            warnIfDropped();
+            // logp: named as the library, not as this class's lambda (JUL would infer that).
+            LOGGER.logp(level >= 3 ? Level.WARNING : Level.FINE, "libpaytoken", "log", text);
         } catch (RuntimeException ignored) { // never unwind into the library's thread
         }
     };
     private static volatile int current = -1;
-    private static long droppedSeen;
 
     private PayTokenLogging() {
     }
 
-    private static synchronized void warnIfDropped() {
-        long dropped = NativeLib.paytoken_log_dropped();
-        if (dropped > droppedSeen) {
-            LOGGER.log(Level.WARNING, (dropped - droppedSeen) + " log records were dropped (the library's queue was full)");
-            droppedSeen = dropped;
-        }
-    }
-
     /**
-     * Collects records while {@link #LOGGER} is loggable at FINE (2: everything), else none.
-     * Called at every call of a client, so a logging configuration made at any time applies.
+     * Collects every record while {@link #LOGGER} is loggable at FINE (2), the warnings while
+     * it is loggable at WARNING (3), else none (0). Called at every call of a client, so a
+     * logging configuration made at any time applies.
      *
-     * @return 0 (none) or 2 (debug)
+     * @return 0 (none), 2 (debug) or 3 (warnings only)
      */
     public static int syncLevel() throws PayTokenException {
-        int level = LOGGER.isLoggable(Level.FINE) ? 2 : 0;
+        int level = LOGGER.isLoggable(Level.FINE) ? 2 : LOGGER.isLoggable(Level.WARNING) ? 3 : 0;
         return level == current ? level : configure(level);
     }
 

@@ -148,13 +148,13 @@ class NativeFeelTest {
 
     @Test
     void abiRuleNamesFoundAndNeeded() {
-        assertNull(NativeLib.abiProblem(0x00010004, NativeLib.ERROR_SIZE));
         assertNull(NativeLib.abiProblem(0x00010005, NativeLib.ERROR_SIZE));
-        assertTrue(NativeLib.abiProblem(0x00010003, NativeLib.ERROR_SIZE).contains("has ABI 1.3"));
+        assertNull(NativeLib.abiProblem(0x00010006, NativeLib.ERROR_SIZE));
+        assertTrue(NativeLib.abiProblem(0x00010004, NativeLib.ERROR_SIZE).contains("has ABI 1.4"));
         String major = NativeLib.abiProblem(0x00020000, NativeLib.ERROR_SIZE);
         assertTrue(major.contains("has ABI 2.0") && major.contains("needs ABI 1.x"), major);
         assertTrue(NativeLib.abiProblem(0x00010000, NativeLib.ERROR_SIZE).contains("has ABI 1.0"));
-        assertTrue(NativeLib.abiProblem(0x00010004, 8).contains("8 bytes"));
+        assertTrue(NativeLib.abiProblem(0x00010005, 8).contains("8 bytes"));
     }
 
     @Test
