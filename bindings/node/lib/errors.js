@@ -72,7 +72,7 @@ function messageText(bytes) {
 
 /** Whether the failed call failed while getting its token (paytoken_error_phase). */
 function inTokenPhase(err) {
-  if (!err || !err.message || typeof err.message === 'string') return false;
+  if (!err || typeof err.phase_byte !== 'number') return false;
   // Required here, not at the top: native.js requires this module.
   return require('./native').native().errorPhase(err) === 1;
 }

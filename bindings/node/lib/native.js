@@ -43,9 +43,12 @@ function bind(libPath) {
     code: 'int32_t',
     http_status: 'int32_t',
     gateway_code: koffi.array('char', 32), // decoded by koffi as a UTF-8 string
-    // Raw bytes: the text up to its NUL (errors.js decodes it), and the reserved last
-    // byte that paytoken_error_phase reads (a char array would be cut at the NUL).
-    message: koffi.array('uint8_t', 512),
+    // The C `message[512]` seen as its text (at most 511 bytes, decoded by koffi up to the
+    // NUL) and its reserved last byte, which only paytoken_error_phase interprets. Not a
+    // uint8_t[512]: koffi fills a typed array in place when an async call ends, and a
+    // worker terminated meanwhile has freed it (SIGSEGV; test/worker.test.js).
+    message: koffi.array('char', 511),
+    phase_byte: 'uint8_t',
   });
   const ClientPtr = koffi.pointer(koffi.opaque());
   const ResponsePtr = koffi.pointer(koffi.opaque());
