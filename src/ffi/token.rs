@@ -7,6 +7,7 @@ use zeroize::Zeroize;
 
 use super::client::paytoken_client;
 use super::error::paytoken_error;
+use crate::error::Error;
 use crate::ffi::{self, ffi_fallible, ffi_infallible, try_out, try_ref};
 use crate::secrets::redact;
 
@@ -23,18 +24,31 @@ pub extern "C" fn paytoken_get_token(
     err: *mut paytoken_error,
 ) -> i32 {
     ffi_fallible!(err, {
-        let client = try_ref!(client);
-        try_out!(token_out);
-        client.require_token_scheme()?;
-        let copy = redact::within(client, || {
-            client
-                .entry
-                .with_token(&client.config, |t| ffi::copy_to_c(t.expose().as_bytes()))
-        })?;
-        // SAFETY: checked non-NULL above.
-        unsafe { *token_out = copy };
-        Ok(())
+        give_token(client, token_out, |client| {
+            redact::within(client, || {
+                client
+                    .entry
+                    .with_token(&client.config, |t| ffi::copy_to_c(t.expose().as_bytes()))
+            })
+        })
     })
+}
+
+/// The token out-parameter, shared by `paytoken_get_token` and
+/// `paytoken_get_token_cached`: a non-NULL client whose scheme uses a token, a non-NULL
+/// `token_out`, which gets what `copy` returns (a C string, or NULL for "none").
+pub(crate) fn give_token(
+    client: *const paytoken_client,
+    token_out: *mut *mut c_char,
+    copy: impl FnOnce(&paytoken_client) -> Result<*mut c_char, Error>,
+) -> Result<(), Error> {
+    let client = try_ref!(client);
+    try_out!(token_out);
+    client.require_token_scheme()?;
+    let copy = copy(client)?;
+    // SAFETY: checked non-NULL above.
+    unsafe { *token_out = copy };
+    Ok(())
 }
 
 /// Drops the cached token of the client's cache entry if it equals `token`
