@@ -103,8 +103,12 @@ test-docs:
 	scripts/check-vocabulary.py --self-test
 
 # Formatting and clippy are hard checks (release profile: shares the build's dependencies).
+# check-boundary: no C type, export or `unsafe` outside src/ffi and src/sys (its
+# --self-test plants one of each and sees it caught).
 lint:
 	@rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
+	scripts/check-boundary.sh
+	scripts/check-boundary.sh --self-test
 	$(CARGO) fmt --all --check
 	$(CARGO) fmt --manifest-path fuzz/Cargo.toml --all --check
 	$(CARGO) clippy --workspace --release --all-targets -- -D warnings

@@ -35,14 +35,19 @@ mod gateway;
 mod recovery;
 mod runtime;
 mod secrets;
+// System calls and the core's other `unsafe`, in one place (`pub` only for the command's
+// `effective_uid`; not a supported Rust API).
+#[doc(hidden)]
+pub mod sys;
 mod text;
 mod timestamp;
 mod transport;
 mod verify;
 
-// The safe Rust layer over the C functions for tests, benches and the command (not C API).
+// The safe Rust layer over the C functions for tests, benches and the command (not C API;
+// it lives in ffi/ because it names the C types).
 #[doc(hidden)]
-pub mod safe_api;
+pub use ffi::safe_api;
 
 // Internal parsers for the fuzz targets in fuzz/ (see src/fuzzing.rs); off by default.
 #[cfg(feature = "fuzzing")]
@@ -51,9 +56,8 @@ pub mod fuzzing;
 
 /// Every heap block the library frees is zeroed first (see `secrets/wipe.rs`).
 #[global_allocator]
-static ALLOCATOR: secrets::wipe::WipingAllocator = secrets::wipe::WipingAllocator;
+static ALLOCATOR: sys::alloc::WipingAllocator = sys::alloc::WipingAllocator;
 
-pub use error::paytoken_status;
 pub use ffi::async_call::{
     paytoken_callback, paytoken_get_token_async, paytoken_get_token_cached,
     paytoken_nicepay_netcancel_async, paytoken_request_async,
@@ -75,6 +79,7 @@ pub use ffi::response::{
     paytoken_response_headers_json, paytoken_response_idempotency_key, paytoken_response_status,
     paytoken_response_text,
 };
+pub use ffi::status::paytoken_status;
 pub use ffi::token::{paytoken_get_token, paytoken_invalidate, paytoken_string_free};
 pub use ffi::verify::{paytoken_verify_payment, paytoken_verify_webhook};
 pub use ffi::version::{

@@ -46,9 +46,7 @@ fn run(argv: &[String]) -> Result<(), CliError> {
             return Ok(());
         }
         Parsed::Version => {
-            // SAFETY: a static NUL-terminated string.
-            let v = unsafe { std::ffi::CStr::from_ptr(paytoken::paytoken_version()) };
-            println!("paytoken {}", v.to_string_lossy());
+            println!("paytoken {}", paytoken::safe_api::version());
             return Ok(());
         }
         Parsed::Run(invocation) => invocation,
