@@ -5,10 +5,16 @@
 //! Layout (each folder one subsystem; its `mod.rs` says what it holds):
 //! - `ffi/`: the C boundary, every exported function and nothing else (argument checks,
 //!   panic catching, secret scrubbing of what crosses it, conversions). All the C API's
-//!   `unsafe` is there; nothing outside it names a C type except the status numbers.
+//!   `unsafe` is there, and nothing outside it names a C type (`paytoken_status` is
+//!   `ffi/status.rs`; the core's `error::Status` has the same numbers). `safe_api.rs`,
+//!   the Rust callers' layer over the C functions, lives there too.
+//! - `sys/`: every system call and the core's other `unsafe` (atfork hooks, `flock`,
+//!   fd 2, the wiping allocator), as small safe functions. `scripts/check-boundary.sh`
+//!   (`make lint`) fails on a C type, an export or an `unsafe` outside `ffi/` and `sys/`.
 //! - `call/`: the call pipeline (`run.rs`): a checked `Call` sent with the client's
 //!   authorization, 401 handling and the idempotency key; `client.rs` is the client.
-//! - `config/`: the config JSON and its key table (`schema.rs`).
+//! - `config/`: the config's types, its parser and per-key checks, and its key table
+//!   (`schema.rs`).
 //! - `cache/`: the process-wide token cache (and the host-wide `cacheDir` file).
 //! - `gateway/`: everything NICEPAY, PortOne V1 and PortOne V2 specific.
 //! - `transport/`: HTTP, allowed origins, proxy, DNS.
@@ -17,7 +23,7 @@
 //! - `runtime/`: the async worker pool, the log sink, and `fork.rs`, the one owner of
 //!   fork safety.
 //! - `secrets/`: the secret type, redaction, and the wiping allocator.
-//! - `error.rs` (statuses and the error type), `text.rs` (charsets), `timestamp.rs`.
+//! - `error.rs` (the error type and its kinds), `text.rs` (charsets), `timestamp.rs`.
 
 #![deny(unsafe_op_in_unsafe_fn)]
 // The exported functions take raw pointers from C by design; each checks them (NULL is
@@ -54,7 +60,7 @@ pub use ffi::safe_api;
 #[doc(hidden)]
 pub mod fuzzing;
 
-/// Every heap block the library frees is zeroed first (see `secrets/wipe.rs`).
+/// Every heap block the library frees is zeroed first (see `secrets/wipe.rs`, `sys/alloc.rs`).
 #[global_allocator]
 static ALLOCATOR: sys::alloc::WipingAllocator = sys::alloc::WipingAllocator;
 
