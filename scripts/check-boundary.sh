@@ -5,7 +5,9 @@
 #   - `unsafe` appears only in src/ffi/ (the C API) and src/sys/ (system calls, the
 #     allocator), plus the exceptions listed below with their reasons;
 #   - `extern "C"` appears only in src/ffi/ and src/sys/ (the pthread_atfork hooks).
-# Comments are ignored (text after `//`).
+# Comments are ignored (text after `//`). The compiler enforces the `unsafe` rule too
+# (`#![deny(unsafe_code)]` in src/lib.rs, allowed on ffi/, sys/ and the exception below;
+# `#![forbid(unsafe_code)]` in the command); this script also covers C type names.
 #
 #   scripts/check-boundary.sh [SRC]     check SRC (default: src); lists each violation
 #   scripts/check-boundary.sh --self-test   proves each rule fails on a planted violation

@@ -1,6 +1,10 @@
 //! `paytoken`: the library's token cache and authorized requests from the shell, cron
 //! and ops (issue 14). Built on libpaytoken's own C functions; `paytoken --help`.
 
+// No `unsafe` in the command: system calls go through `paytoken::sys`, the C API through
+// `paytoken::safe_api`.
+#![forbid(unsafe_code)]
+
 mod args;
 mod commands;
 mod exit;
