@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # docs/c-api.md must name every C function declared in include/paytoken.h, every status,
-# every config key of the key table (src/config/schema.rs) and every key src/config/mod.rs reads and every per-call option of
+# every config key of the key table (src/config/schema.rs) and every key src/config/*.rs reads and every per-call option of
 # src/call/options.rs: a new function or key without documentation fails `make test`.
 # The design documents in docs/ must link to each other where the code points to them.
 set -euo pipefail
@@ -10,7 +10,8 @@ import re, sys
 
 doc = open("docs/c-api.md", encoding="utf-8").read()
 header = open("include/paytoken.h", encoding="utf-8").read()
-config = open("src/config/mod.rs", encoding="utf-8").read()
+import glob
+config = "".join(open(p, encoding="utf-8").read() for p in sorted(glob.glob("src/config/*.rs")) if not p.endswith("schema.rs"))
 schema = open("src/config/schema.rs", encoding="utf-8").read()
 options = open("src/call/options.rs", encoding="utf-8").read()
 

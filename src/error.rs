@@ -1,37 +1,28 @@
-//! Status codes and the library's error type (`ffi::error` copies it into the caller's
-//! `paytoken_error`).
+//! The library's error type and its kinds (the boundary, `ffi::error`, turns it into
+//! what C callers read).
 
 use std::fmt;
 
-/// Status codes returned by every fallible function. Stable: never renumbered or reused.
-#[allow(non_camel_case_types)]
-#[repr(C)]
+/// What kind of failure an [`Error`] is. The numbers are the C API's status codes
+/// (`ffi::status::paytoken_status` has the same values, checked there at compile time);
+/// the core uses this enum, the boundary hands out the number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum paytoken_status {
-    /// Success.
-    PAYTOKEN_OK = 0,
-    /// A NULL where a pointer is required, non-UTF-8 text, malformed or unknown config,
-    /// bad method/path/headers.
-    PAYTOKEN_E_INVALID_ARGUMENT = 1,
-    /// The gateway refused the credentials, or a request still got 401 after one retry
-    /// with a fresh token.
-    PAYTOKEN_E_AUTH = 2,
-    /// The gateway answered, but not usefully: 5xx or a non-success result code from the
-    /// token endpoint, a malformed/undecodable/oversized body, a token already expired on
-    /// arrival.
-    PAYTOKEN_E_GATEWAY = 3,
-    /// DNS failure, connection refused, connection closed before a full response.
-    PAYTOKEN_E_NETWORK = 4,
-    /// A connect or read deadline passed; for a business request the outcome at the
-    /// gateway is unknown.
-    PAYTOKEN_E_TIMEOUT = 5,
+pub enum Status {
+    /// Bad input: config, method, path, headers, options.
+    InvalidArgument = 1,
+    /// The gateway refused the credentials or the token.
+    Auth = 2,
+    /// The gateway answered, but not usefully.
+    Gateway = 3,
+    /// DNS, refused or dropped connection.
+    Network = 4,
+    /// A deadline passed.
+    Timeout = 5,
     /// TLS handshake or certificate verification failed.
-    PAYTOKEN_E_TLS = 6,
-    /// A bug: a panic was caught at the boundary.
-    PAYTOKEN_E_INTERNAL = 7,
+    Tls = 6,
+    /// A bug (a caught panic).
+    Internal = 7,
 }
-
-use paytoken_status::*;
 
 /// Which step of a call failed (`paytoken_error_phase`). A call first gets its token,
 /// then sends the request: a failure while getting the token means nothing of the call
@@ -49,7 +40,7 @@ pub enum Phase {
 /// The library's error: what the caller learns through `paytoken_error`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
-    pub status: paytoken_status,
+    pub status: Status,
     pub http_status: u16,
     pub gateway_code: String,
     pub message: String,
@@ -57,7 +48,7 @@ pub struct Error {
 }
 
 impl Error {
-    pub fn new(status: paytoken_status, message: impl Into<String>) -> Error {
+    pub fn new(status: Status, message: impl Into<String>) -> Error {
         Error {
             status,
             http_status: 0,
@@ -67,25 +58,25 @@ impl Error {
         }
     }
     pub fn invalid(message: impl Into<String>) -> Error {
-        Error::new(PAYTOKEN_E_INVALID_ARGUMENT, message)
+        Error::new(Status::InvalidArgument, message)
     }
     pub fn auth(message: impl Into<String>) -> Error {
-        Error::new(PAYTOKEN_E_AUTH, message)
+        Error::new(Status::Auth, message)
     }
     pub fn gateway(message: impl Into<String>) -> Error {
-        Error::new(PAYTOKEN_E_GATEWAY, message)
+        Error::new(Status::Gateway, message)
     }
     pub fn network(message: impl Into<String>) -> Error {
-        Error::new(PAYTOKEN_E_NETWORK, message)
+        Error::new(Status::Network, message)
     }
     pub fn timeout(message: impl Into<String>) -> Error {
-        Error::new(PAYTOKEN_E_TIMEOUT, message)
+        Error::new(Status::Timeout, message)
     }
     pub fn tls(message: impl Into<String>) -> Error {
-        Error::new(PAYTOKEN_E_TLS, message)
+        Error::new(Status::Tls, message)
     }
     pub fn internal(message: impl Into<String>) -> Error {
-        Error::new(PAYTOKEN_E_INTERNAL, message)
+        Error::new(Status::Internal, message)
     }
     pub fn with_http_status(mut self, status: u16) -> Error {
         self.http_status = status;
@@ -108,20 +99,5 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
-    }
-}
-
-/// Static text for a status code.
-pub fn describe(code: i32) -> &'static std::ffi::CStr {
-    match code {
-        0 => c"ok",
-        1 => c"invalid argument",
-        2 => c"the gateway refused the credentials or the token",
-        3 => c"the gateway answered, but not usefully",
-        4 => c"network error",
-        5 => c"timed out (for a payment call, the outcome at the gateway is unknown)",
-        6 => c"TLS handshake or certificate verification failed",
-        7 => c"internal error (a bug in paytoken)",
-        _ => c"unknown status",
     }
 }

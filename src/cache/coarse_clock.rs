@@ -17,15 +17,7 @@ use std::time::{Duration, Instant};
 type Nanos = u64;
 
 fn read(clock: libc::clockid_t) -> Option<Nanos> {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: a valid clock id and a writable timespec.
-    if unsafe { libc::clock_gettime(clock, &mut ts) } != 0 {
-        return None;
-    }
-    Some(u64::try_from(ts.tv_sec).ok()? * 1_000_000_000 + u64::try_from(ts.tv_nsec).ok()?)
+    crate::sys::clock_ns(clock)
 }
 
 /// How much earlier than the exact rule the coarse check gives up (see the module docs).

@@ -8,7 +8,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::error::{paytoken_status, Error};
+use crate::error::{Error, Status};
 use crate::gateway::IssuedToken;
 use crate::secrets::secret::Secret;
 
@@ -255,7 +255,7 @@ impl EntryState {
         jitter_permille: u32,
     ) -> Result<Secret, Error> {
         self.end_flight(&ticket);
-        if error.status == paytoken_status::PAYTOKEN_E_AUTH {
+        if error.status == Status::Auth {
             self.credential_error = Some((now + CREDENTIAL_ERROR_MEMORY, error.clone()));
         }
         self.flight.failure = Some((ticket.number, error.clone()));

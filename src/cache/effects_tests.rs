@@ -233,7 +233,7 @@ fn a_panicking_fetcher_is_an_internal_error_and_ends_the_flight() {
     let e = entry
         .with_token_using(&config, BUDGET, &clock, &Panics, |_| ())
         .unwrap_err();
-    assert_eq!(e.status, crate::error::paytoken_status::PAYTOKEN_E_INTERNAL);
+    assert_eq!(e.status, crate::error::Status::Internal);
     assert!(!entry.lock().flight.running);
 }
 

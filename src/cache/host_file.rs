@@ -17,7 +17,6 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{ErrorKind, Read, Write};
-use std::os::fd::AsRawFd;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -86,8 +85,7 @@ fn check_owner_and_mode(
     what: &str,
     wanted: &str,
 ) -> Result<(), Error> {
-    // SAFETY: geteuid has no preconditions.
-    let me = unsafe { libc::geteuid() };
+    let me = crate::sys::effective_uid();
     if meta.uid() != me {
         return Err(unsafe_path(
             path,
@@ -136,14 +134,7 @@ fn boot_id() -> Option<&'static str> {
 
 /// `CLOCK_MONOTONIC` now, in ns, and the `Instant` read right after it.
 fn monotonic_now() -> (u64, Instant) {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: a valid timespec to write into.
-    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
-    let ns = ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64;
-    (ns, Instant::now())
+    (crate::sys::monotonic_ns(), Instant::now())
 }
 
 impl HostFile {
@@ -278,13 +269,10 @@ impl HostFile {
         let started = Instant::now();
         let mut pause = Duration::from_millis(1);
         loop {
-            // SAFETY: a valid descriptor we own.
-            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
-                return Ok(lock);
-            }
-            let e = std::io::Error::last_os_error();
-            if e.kind() != ErrorKind::WouldBlock && e.raw_os_error() != Some(libc::EINTR) {
-                return Err(io_error(&self.lock_path, "cannot be locked", &e));
+            match crate::sys::try_lock_exclusive(file) {
+                Ok(true) => return Ok(lock),
+                Ok(false) => {}
+                Err(e) => return Err(io_error(&self.lock_path, "cannot be locked", &e)),
             }
             if started.elapsed() >= budget {
                 return Err(Error::timeout(format!(

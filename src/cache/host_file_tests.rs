@@ -2,6 +2,7 @@
 //! files, another boot, and a process killed while holding the lock.
 
 use std::fs;
+use std::io::{Read, Write};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -9,6 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::*;
+use crate::sys::testing as sys;
 
 const KEY: [u8; 32] = [7; 32];
 
@@ -32,7 +34,7 @@ fn ready(dir: &Path) -> HostFile {
 /// Changing owners and becoming another user need root (CI and this project's machines
 /// run as root). Without it, the owner rule is checked against a root-owned directory.
 fn is_root() -> bool {
-    (unsafe { libc::geteuid() }) == 0
+    crate::sys::effective_uid() == 0
 }
 
 fn secret(s: &str) -> Secret {
@@ -208,35 +210,19 @@ fn readers_never_see_a_partial_file_while_others_replace_it() {
 fn a_process_killed_while_holding_the_lock_does_not_block_the_others() {
     let dir = scratch();
     let file = ready(&dir);
-    let mut fds = [0; 2];
-    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
-    // SAFETY: the child only takes the lock, reports it and waits to be killed.
-    let pid = unsafe { libc::fork() };
-    assert!(pid >= 0, "fork");
-    if pid == 0 {
+    let (mut report, mut reporter) = sys::pipe();
+    // The child only takes the lock, reports it and waits to be killed.
+    let child = sys::fork(|| {
         let held = file.lock(Duration::from_secs(5));
-        let byte = [if held.is_ok() { b'L' } else { b'E' }];
-        unsafe {
-            libc::write(fds[1], byte.as_ptr().cast(), 1);
-            loop {
-                libc::pause();
-            }
-        }
-    }
+        let _ = reporter.write_all(&[if held.is_ok() { b'L' } else { b'E' }]);
+        sys::pause_forever()
+    });
     let mut byte = [0u8];
-    assert_eq!(
-        unsafe { libc::read(fds[0], byte.as_mut_ptr().cast(), 1) },
-        1
-    );
+    report.read_exact(&mut byte).unwrap();
     assert_eq!(byte[0], b'L', "the child holds the lock");
     let e = file.lock(Duration::from_millis(100)).unwrap_err();
     assert!(e.message.contains("another process"), "{}", e.message);
-    unsafe {
-        libc::kill(pid, libc::SIGKILL);
-        libc::waitpid(pid, std::ptr::null_mut(), 0);
-        libc::close(fds[0]);
-        libc::close(fds[1]);
-    }
+    child.kill();
     let started = Instant::now();
     let _lock = file
         .lock(Duration::from_secs(2))
@@ -284,26 +270,19 @@ fn another_user_cannot_use_or_plant_a_cache_in_this_users_directory() {
     }
     // A process of another user (uid 65534) refuses this user's directory: it is not
     // theirs, so nothing in it is trusted, and they cannot read the token.
-    let pid = unsafe { libc::fork() };
-    assert!(pid >= 0, "fork");
-    if pid == 0 {
-        let code = if unsafe { libc::setgid(65534) } != 0 || unsafe { libc::setuid(65534) } != 0 {
-            3
-        } else {
-            match (prepare_dir(&dir), fs::read(file.token_path())) {
-                (Err(e), Err(_)) if e.message.contains("owned by uid") => 0,
-                (Ok(()), _) => 1,
-                _ => 2,
-            }
-        };
-        unsafe { libc::_exit(code) };
-    }
-    let mut status = 0;
-    unsafe { libc::waitpid(pid, &mut status, 0) };
-    assert!(libc::WIFEXITED(status));
+    let child = sys::fork(|| {
+        if !sys::become_user(65534) {
+            return 3;
+        }
+        match (prepare_dir(&dir), fs::read(file.token_path())) {
+            (Err(e), Err(_)) if e.message.contains("owned by uid") => 0,
+            (Ok(()), _) => 1,
+            _ => 2,
+        }
+    });
     assert_eq!(
-        libc::WEXITSTATUS(status),
-        0,
+        child.wait(),
+        Some(0),
         "1: accepted, 2: readable, 3: setuid failed"
     );
     fs::remove_dir_all(&dir).unwrap();

@@ -81,9 +81,9 @@ impl ForkGuard {
     /// releases nothing of the parent's: its own descriptors still hold its lock).
     pub fn child(mut self) {
         for fd in self.0.drain(..) {
-            // SAFETY: a descriptor this process inherited and nothing here will use: its
-            // owner (a parent thread) does not exist in the child.
-            unsafe { libc::close(fd) };
+            // A descriptor this process inherited and nothing here will use: its owner
+            // (a parent thread) does not exist in the child.
+            crate::sys::close_inherited(fd);
         }
     }
 }

@@ -3,9 +3,6 @@
 //! bindings (each derives or tests its option names from it), and a test checks the
 //! README's config table against it. A new key is one line here plus its parsing.
 
-use std::ffi::CString;
-use std::sync::OnceLock;
-
 use serde_json::{json, Value};
 
 use crate::config::{Gateway, MAX_TIMEOUT_MS};
@@ -239,14 +236,10 @@ impl Key {
     }
 }
 
-/// The table as JSON text, built once.
-pub fn schema_json() -> &'static CString {
-    static SCHEMA: OnceLock<CString> = OnceLock::new();
-    SCHEMA.get_or_init(|| {
-        let keys: Vec<Value> = KEYS.iter().map(Key::to_json).collect();
-        let doc = json!({ "version": 1, "keys": keys });
-        CString::new(doc.to_string()).expect("no NUL in the schema")
-    })
+/// The table as JSON text (the boundary builds its C string from it once).
+pub fn schema_json() -> String {
+    let keys: Vec<Value> = KEYS.iter().map(Key::to_json).collect();
+    json!({ "version": 1, "keys": keys }).to_string()
 }
 
 #[cfg(test)]
@@ -259,7 +252,7 @@ mod tests {
         names.sort();
         names.dedup();
         assert_eq!(names.len(), KEYS.len());
-        let doc: Value = serde_json::from_str(schema_json().to_str().unwrap()).unwrap();
+        let doc: Value = serde_json::from_str(&schema_json()).unwrap();
         assert_eq!(doc["keys"].as_array().unwrap().len(), KEYS.len());
         let timeout = doc["keys"]
             .as_array()

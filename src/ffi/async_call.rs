@@ -20,7 +20,7 @@ use super::queue::{self, paytoken_queue, Owned, Queue};
 use super::request::call_from_c;
 use super::response::paytoken_response;
 use crate::error::Error;
-use crate::ffi::{self, ffi_fallible, try_out, try_ref};
+use crate::ffi::{self, ffi_fallible};
 use crate::recovery::netcancel;
 use crate::runtime::worker_pool::{self, Job};
 
@@ -330,16 +330,12 @@ pub extern "C" fn paytoken_get_token_cached(
     err: *mut paytoken_error,
 ) -> i32 {
     ffi_fallible!(err, {
-        let client = try_ref!(client);
-        try_out!(token_out);
-        client.require_token_scheme()?;
-        let copy = client
-            .entry
-            .fresh_token(&client.config, |t| ffi::copy_to_c(t.expose().as_bytes()))
-            .unwrap_or(std::ptr::null_mut());
-        // SAFETY: checked non-NULL above.
-        unsafe { *token_out = copy };
-        Ok(())
+        super::token::give_token(client, token_out, |client| {
+            Ok(client
+                .entry
+                .fresh_token(&client.config, |t| ffi::copy_to_c(t.expose().as_bytes()))
+                .unwrap_or(std::ptr::null_mut()))
+        })
     })
 }
 

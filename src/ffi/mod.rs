@@ -1,12 +1,15 @@
 //! The C boundary: every exported function, and nothing else. One module per exposed
-//! type (client, token, request, response, async_call, log, recovery, version, error);
-//! this file holds what they share: panic catching, NULL checks and C string
-//! conversions. Modelled on rustls-ffi: each `extern "C"` function body is wrapped in a
+//! type (client, token, request, response, async_call, log, recovery, verify, version,
+//! error, status); this file holds what they share: panic catching, NULL checks and C
+//! string conversions. Modelled on rustls-ffi: each `extern "C"` function body is wrapped in a
 //! small macro, so cbindgen still sees a plain function.
 //!
 //! The rule of this folder: argument checks, panic catching, secret scrubbing of what
 //! crosses it (`redact::within`), conversion between C and Rust. Every `unsafe` of the C
-//! API is here; the core (`call`, `cache`, `gateway`, ...) never names a C type.
+//! API is here; the core (`call`, `cache`, `gateway`, ...) never names a C type
+//! (`scripts/check-boundary.sh`, run by `make lint`, checks that). `safe_api.rs` is the one
+//! Rust consumer of these functions (tests, benches, the command): it names C types, so it
+//! lives here too, though it exports nothing.
 
 pub mod async_call;
 pub mod client;
@@ -18,6 +21,9 @@ pub mod phase;
 pub mod recovery;
 pub mod request;
 pub mod response;
+#[doc(hidden)]
+pub mod safe_api;
+pub mod status;
 pub mod token;
 pub mod verify;
 pub mod version;

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use super::error::paytoken_error;
 use crate::error::Error;
 use crate::ffi::{ffi_fallible, ffi_infallible, try_out};
-use crate::runtime::doorbell::Doorbell;
+use crate::sys::doorbell::Doorbell;
 
 /// A queue of finished asynchronous calls (see `paytoken_request_queued`). Any thread may
 /// post to it, drain it or wait on it.

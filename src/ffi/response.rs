@@ -248,3 +248,39 @@ pub extern "C" fn paytoken_response_free(response: *mut paytoken_response) {
         }
     })
 }
+/// The fuzz target `response` (`crate::fuzzing`): every accessor over an arbitrary answer
+/// agrees with it.
+#[cfg(feature = "fuzzing")]
+pub(crate) fn fuzz_accessors(answer: HttpResponse) {
+    let (status, body, names) = (
+        answer.status,
+        answer.body.clone(),
+        answer
+            .headers
+            .iter()
+            .map(|(n, _)| n.clone())
+            .collect::<Vec<_>>(),
+    );
+    let response = paytoken_response::from_http(answer);
+    let r: *const paytoken_response = &response;
+    assert_eq!(paytoken_response_status(r), i32::from(status));
+    let mut len = usize::MAX;
+    let ptr = paytoken_response_body(r, &mut len);
+    assert_eq!(len, body.len());
+    // SAFETY: the accessor promises len bytes and a NUL after them.
+    let got = unsafe { std::slice::from_raw_parts(ptr, len + 1) };
+    assert_eq!(&got[..len], &body[..]);
+    assert_eq!(got[len], 0);
+    // SAFETY: a NUL-terminated string owned by the response.
+    let json = unsafe { std::ffi::CStr::from_ptr(paytoken_response_headers_json(r)) };
+    let json: serde_json::Value =
+        serde_json::from_slice(json.to_bytes()).expect("headers_json is JSON");
+    let object = json.as_object().expect("headers_json is an object");
+    for name in names {
+        let Ok(c_name) = std::ffi::CString::new(name.clone()) else {
+            continue;
+        };
+        assert!(!paytoken_response_header(r, c_name.as_ptr()).is_null());
+        assert!(object.contains_key(&name.to_ascii_lowercase()));
+    }
+}

@@ -5,6 +5,7 @@ use std::os::raw::c_char;
 
 use super::client::paytoken_client;
 use super::error::paytoken_error;
+use crate::error::Error;
 use crate::ffi::{self, ffi_fallible, ffi_infallible, try_out, try_ref};
 use crate::runtime::log;
 use crate::secrets::redact;
@@ -23,28 +24,41 @@ pub extern "C" fn paytoken_get_token(
     err: *mut paytoken_error,
 ) -> i32 {
     ffi_fallible!(err, {
-        let client = try_ref!(client);
-        try_out!(token_out);
-        client.require_token_scheme()?;
-        // The common case first: a fresh cached token is a lock-free load and a copy, from
-        // which no error and no text can come, so it needs no scrubbing scope (a third of
-        // this call's cost, see BENCHMARKS.md). With debug logging on, the full path runs:
-        // it logs the hit inside the scope.
-        let fresh = if log::debug_enabled() {
-            None
-        } else {
-            client.entry.fresh_token(&client.config, copy_token)
-        };
-        let copy = match fresh {
-            Some(copy) => copy,
-            None => redact::within(client, || {
-                client.entry.with_token(&client.config, copy_token)
-            })?,
-        };
-        // SAFETY: checked non-NULL above.
-        unsafe { *token_out = copy };
-        Ok(())
+        give_token(client, token_out, |client| {
+            // The common case first: a fresh cached token is a lock-free load and a copy,
+            // from which no error and no text can come, so it needs no scrubbing scope (a
+            // third of this call's cost, see BENCHMARKS.md). With debug logging on, the full
+            // path runs: it logs the hit inside the scope.
+            let fresh = if log::debug_enabled() {
+                None
+            } else {
+                client.entry.fresh_token(&client.config, copy_token)
+            };
+            match fresh {
+                Some(copy) => Ok(copy),
+                None => redact::within(client, || {
+                    client.entry.with_token(&client.config, copy_token)
+                }),
+            }
+        })
     })
+}
+
+/// The token out-parameter, shared by `paytoken_get_token` and
+/// `paytoken_get_token_cached`: a non-NULL client whose scheme uses a token, a non-NULL
+/// `token_out`, which gets what `copy` returns (a C string, or NULL for "none").
+pub(crate) fn give_token(
+    client: *const paytoken_client,
+    token_out: *mut *mut c_char,
+    copy: impl FnOnce(&paytoken_client) -> Result<*mut c_char, Error>,
+) -> Result<(), Error> {
+    let client = try_ref!(client);
+    try_out!(token_out);
+    client.require_token_scheme()?;
+    let copy = copy(client)?;
+    // SAFETY: checked non-NULL above.
+    unsafe { *token_out = copy };
+    Ok(())
 }
 
 /// Drops the cached token of the client's cache entry if it equals `token`

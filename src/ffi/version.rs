@@ -2,7 +2,6 @@
 
 use std::os::raw::c_char;
 
-use crate::error;
 use crate::ffi::ffi_infallible;
 
 /// The library version, e.g. "0.1.0". A static string: do not free it.
@@ -52,7 +51,13 @@ pub extern "C" fn paytoken_error_size() -> usize {
 #[no_mangle]
 pub extern "C" fn paytoken_config_schema() -> *const c_char {
     ffi_infallible!(std::ptr::null(), {
-        crate::config::schema::schema_json().as_ptr()
+        static SCHEMA: std::sync::OnceLock<std::ffi::CString> = std::sync::OnceLock::new();
+        SCHEMA
+            .get_or_init(|| {
+                std::ffi::CString::new(crate::config::schema::schema_json())
+                    .expect("no NUL in the schema")
+            })
+            .as_ptr()
     })
 }
 
@@ -61,7 +66,7 @@ pub extern "C" fn paytoken_config_schema() -> *const c_char {
 #[no_mangle]
 pub extern "C" fn paytoken_strerror(code: i32) -> *const c_char {
     ffi_infallible!(c"unknown status".as_ptr(), {
-        error::describe(code).as_ptr()
+        super::status::describe(code).as_ptr()
     })
 }
 

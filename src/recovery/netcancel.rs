@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use crate::call::options::CallOptions;
 use crate::call::{Call, Client};
 use crate::config::{Config, Credentials, Gateway};
-use crate::error::{paytoken_status, Error};
+use crate::error::{Error, Status};
 use crate::transport::http::HttpResponse;
 
 /// lower-hex(sha256(parts... + secretKey)) for a NICEPAY client.
@@ -68,7 +68,7 @@ pub(crate) fn netcancel(
     };
     Ok(match call.send(client) {
         Ok(sent) => read_answer(config, &sent.answer),
-        Err(e) if e.status == paytoken_status::PAYTOKEN_E_INVALID_ARGUMENT => return Err(e),
+        Err(e) if e.status == Status::InvalidArgument => return Err(e),
         Err(e) => outcome("retry", &e.gateway_code, &e.message, e.http_status),
     })
 }

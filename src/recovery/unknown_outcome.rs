@@ -8,7 +8,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::error::{paytoken_status, Error};
+use crate::error::{Error, Status};
 use crate::transport::http::HttpResponse;
 
 /// The first wait before a resend; it doubles up to [`MAX_BACKOFF`].
@@ -39,12 +39,7 @@ pub enum Verdict {
 
 pub fn classify(outcome: &Result<HttpResponse, Error>) -> Attempt {
     match outcome {
-        Err(e)
-            if e.status == paytoken_status::PAYTOKEN_E_TIMEOUT
-                || e.status == paytoken_status::PAYTOKEN_E_NETWORK =>
-        {
-            Attempt::Unknown
-        }
+        Err(e) if e.status == Status::Timeout || e.status == Status::Network => Attempt::Unknown,
         Ok(answer)
             if answer.status == 409 && error_type(answer).as_deref() == Some(OUTSTANDING) =>
         {
@@ -144,8 +139,7 @@ fn gave_up(
 /// Puts the key, and what to do with it, at the front of a timeout or network error's
 /// message (the outcome is unknown; the same key tells it later).
 pub fn with_key_advice(mut e: Error, key: &str, tries: Option<(u32, Duration)>) -> Error {
-    let unknown = e.status == paytoken_status::PAYTOKEN_E_TIMEOUT
-        || e.status == paytoken_status::PAYTOKEN_E_NETWORK;
+    let unknown = e.status == Status::Timeout || e.status == Status::Network;
     if !unknown {
         return e;
     }
@@ -253,7 +247,7 @@ mod tests {
             "k-0123456789abcdef",
             Duration::from_millis(1500),
         );
-        assert_eq!(e.status, paytoken_status::PAYTOKEN_E_TIMEOUT);
+        assert_eq!(e.status, Status::Timeout);
         assert_eq!(e.http_status, 409);
         assert_eq!(e.gateway_code, OUTSTANDING);
         assert!(e

@@ -46,9 +46,12 @@ thread_local! {
 pub fn install() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
-        // SAFETY: the handlers are plain extern "C" functions with no arguments.
-        let rc = unsafe { libc::pthread_atfork(Some(prepare), Some(parent), Some(child)) };
-        if rc != 0 {
+        let hooks = crate::sys::ForkHooks {
+            prepare,
+            parent,
+            child,
+        };
+        if let Err(rc) = crate::sys::at_fork(hooks) {
             crate::runtime::log::warning(format_args!(
                 "pthread_atfork failed ({rc}): a fork() while paytoken is busy could deadlock the child"
             ));
@@ -56,7 +59,7 @@ pub fn install() {
     });
 }
 
-extern "C" fn prepare() {
+fn prepare() {
     let _ = std::panic::catch_unwind(|| {
         let agents = http::fork_prepare();
         let cache = cache::fork_prepare();
@@ -75,11 +78,11 @@ extern "C" fn prepare() {
     });
 }
 
-extern "C" fn parent() {
+fn parent() {
     let _ = std::panic::catch_unwind(|| HELD.with(|h| h.borrow_mut().take()));
 }
 
-extern "C" fn child() {
+fn child() {
     let _ = std::panic::catch_unwind(|| {
         GENERATION.fetch_add(1, Ordering::AcqRel);
         if let Some(held) = HELD.with(|h| h.borrow_mut().take()) {

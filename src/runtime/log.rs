@@ -101,17 +101,6 @@ fn emit_as(level: u8, name: &str, args: fmt::Arguments<'_>, to_stderr_anyway: bo
             std::process::id(),
             message.as_str()
         ));
-        write_stderr(line.as_bytes());
-    }
-}
-
-fn write_stderr(mut bytes: &[u8]) {
-    while !bytes.is_empty() {
-        // SAFETY: writing an initialised buffer to fd 2.
-        let n = unsafe { libc::write(2, bytes.as_ptr().cast(), bytes.len()) };
-        if n <= 0 {
-            break;
-        }
-        bytes = &bytes[n as usize..];
+        crate::sys::write_stderr(line.as_bytes());
     }
 }

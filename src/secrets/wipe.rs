@@ -5,9 +5,10 @@
 //! ureq's connection buffers and header values, rustls' plaintext records, and the old
 //! buffer a growing `Vec` leaves behind when it moves. Two measures cover those:
 //!
-//! - [`WipingAllocator`]: every heap block this library's Rust code frees is zeroed first
-//!   (the global allocator of the cdylib; C callers' own `malloc` is not affected). A
-//!   reallocation that moves a block frees (so wipes) the old one.
+//! - `sys::alloc::WipingAllocator` (the `unsafe` half of this measure lives there): every
+//!   heap block this library's Rust code frees is zeroed first (the global allocator of
+//!   the cdylib; C callers' own `malloc` is not affected). A reallocation that moves a
+//!   block frees (so wipes) the old one.
 //! - [`WipeOutput`]: a connection's output buffer, which holds the last request's
 //!   `Authorization` header, is zeroed as soon as the request is sent, so a pooled
 //!   connection keeps no credential or token.
@@ -15,48 +16,9 @@
 //! Token requests are also sent with `Connection: close` (see `http.rs`): their connection,
 //! whose input buffer holds the token answer, is dropped (and so wiped) at once.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-
 use ureq::unversioned::transport::{Buffers, ConnectionDetails, Connector, NextTimeout, Transport};
 
-/// `System`, but every freed block is zeroed first.
-pub struct WipingAllocator;
-
-// SAFETY: forwards to `System`; the extra write stays inside the block being freed.
-unsafe impl GlobalAlloc for WipingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: forwarded unchanged.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: forwarded unchanged.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` is a live block of `layout.size()` bytes that we own until freed.
-        unsafe { wipe(ptr, layout.size()) };
-        // SAFETY: forwarded unchanged.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    // `realloc` is the trait's default: allocate, copy, then `dealloc` (which wipes) the
-    // old block. `System.realloc` could move the data and free the old copy unwiped.
-}
-
-/// Zeroes `len` bytes at `ptr` in a way the compiler cannot drop as a dead store before
-/// `free`.
-///
-/// # Safety
-/// `ptr` is valid for `len` bytes of writes.
-pub unsafe fn wipe(ptr: *mut u8, len: usize) {
-    // SAFETY: the caller's promise.
-    unsafe { std::ptr::write_bytes(ptr, 0, len) };
-    // The optimiser must assume the zeroed bytes are read here.
-    std::hint::black_box(ptr);
-    std::sync::atomic::compiler_fence(std::sync::atomic::Ordering::SeqCst);
-}
+use crate::sys::alloc::wipe;
 
 /// The last connector of the chain: wraps each connection in [`WipingTransport`].
 #[derive(Debug, Default)]
@@ -88,8 +50,7 @@ impl<T: Transport> Transport for WipingTransport<T> {
         let output = self.0.buffers().output();
         // Bytes past `amount` were wiped after the write that put them there.
         let used = amount.min(output.len());
-        // SAFETY: a live, writable buffer of at least `used` bytes.
-        unsafe { wipe(output.as_mut_ptr(), used) };
+        wipe(&mut output[..used]);
         sent
     }
 
@@ -113,7 +74,6 @@ impl<T: Transport> Transport for WipingTransport<T> {
 #[inline(never)]
 pub fn scrub_stack() {
     let mut area = [0u8; 16 * 1024];
-    // SAFETY: a local array of exactly that size.
-    unsafe { wipe(area.as_mut_ptr(), area.len()) };
+    wipe(&mut area);
     std::hint::black_box(&mut area);
 }

@@ -369,10 +369,7 @@ mod tests {
     #[test]
     fn an_unreadable_ca_file_is_an_invalid_argument() {
         let e = load_ca_file("/nonexistent/paytoken.pem").unwrap_err();
-        assert_eq!(
-            e.status,
-            crate::error::paytoken_status::PAYTOKEN_E_INVALID_ARGUMENT
-        );
+        assert_eq!(e.status, crate::error::Status::InvalidArgument);
         assert!(e.message.contains("caFile"), "{}", e.message);
     }
 }

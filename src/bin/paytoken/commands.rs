@@ -46,7 +46,7 @@ pub fn token(client: &Client, json: bool) -> Result<(), CliError> {
 pub fn stats(client: &Client, args: &StatsArgs, json: bool) -> Result<(), CliError> {
     // A scheme without a token still has counters to show.
     if let Err(f) = client.token() {
-        if f.code != paytoken::paytoken_status::PAYTOKEN_E_INVALID_ARGUMENT as i32 {
+        if !f.is_invalid_argument() {
             return Err(f.into());
         }
     }

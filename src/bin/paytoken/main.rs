@@ -1,6 +1,10 @@
 //! `paytoken`: the library's token cache and authorized requests from the shell, cron
 //! and ops (issue 14). Built on libpaytoken's own C functions; `paytoken --help`.
 
+// No `unsafe` in the command: system calls go through `paytoken::sys`, the C API through
+// `paytoken::safe_api`.
+#![forbid(unsafe_code)]
+
 mod args;
 mod commands;
 mod exit;
@@ -46,9 +50,7 @@ fn run(argv: &[String]) -> Result<(), CliError> {
             return Ok(());
         }
         Parsed::Version => {
-            // SAFETY: a static NUL-terminated string.
-            let v = unsafe { std::ffi::CStr::from_ptr(paytoken::paytoken_version()) };
-            println!("paytoken {}", v.to_string_lossy());
+            println!("paytoken {}", paytoken::safe_api::version());
             return Ok(());
         }
         Parsed::Run(invocation) => invocation,

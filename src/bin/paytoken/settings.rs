@@ -149,8 +149,7 @@ fn read_config_file(path: &Path) -> Result<Map<String, Value>, CliError> {
     let meta = file
         .metadata()
         .map_err(|e| CliError::new(EX_NOINPUT, format!("--config {shown}: {e}")))?;
-    // SAFETY: geteuid has no preconditions.
-    let me = unsafe { libc::geteuid() };
+    let me = paytoken::sys::effective_uid();
     if meta.uid() != me {
         return Err(CliError::new(
             EX_NOPERM,

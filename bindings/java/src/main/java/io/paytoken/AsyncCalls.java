@@ -10,8 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The asynchronous C calls behind {@link PayTokenClient#tokenAsync()} and
- * {@link PayTokenClient#requestAsync}: the library runs each call on its own I/O threads
+ * The asynchronous C calls behind {@link PayTokenClient#tokenAsync()},
+ * {@link PayTokenClient#requestAsync} and {@link PayTokenClient#nicepayNetcancelAsync}: the library runs each call on its own I/O threads
  * ({@code paytoken-io}) and reports the outcome through one JNA callback, which completes
  * the call's {@link CompletableFuture}. No Java thread waits for the gateway.
  *
@@ -30,6 +30,8 @@ final class AsyncCalls {
     private static final class Pending {
         final CompletableFuture<Object> future = new CompletableFuture<>();
         final boolean token;
+        /** A network cancel: the result is its outcome JSON. */
+        boolean netcancel;
         /** For a request: what the response reports as its method and path. */
         final String method;
         final String path;
@@ -69,6 +71,9 @@ final class AsyncCalls {
     private static native int paytoken_get_token_async(Pointer client, Completion cb, Pointer userData, byte[] err);
 
     private static native int paytoken_get_token_cached(Pointer client, long[] tokenOut, byte[] err);
+
+    private static native int paytoken_nicepay_netcancel_async(Pointer client, byte[] orderId, byte[] optionsJson,
+                                                               Completion cb, Pointer userData, byte[] err);
 
     // ---- used by PayTokenClient ---------------------------------------------------------
 
@@ -112,6 +117,18 @@ final class AsyncCalls {
         return (CompletableFuture<PayTokenResponse>) (CompletableFuture<?>) pending.future;
     }
 
+    @SuppressWarnings("unchecked")
+    static CompletableFuture<NetCancelResult> netcancel(Pointer client, byte[] orderId, byte[] optionsJson) {
+        long id = IDS.incrementAndGet();
+        Pending pending = new Pending(false, null, null, null);
+        pending.netcancel = true;
+        track(id, pending);
+        NativeLib.Call call = new NativeLib.Call();
+        refusedIf(id, paytoken_nicepay_netcancel_async(client, orderId, optionsJson, CALLBACK, new Pointer(id),
+                call.error), call);
+        return (CompletableFuture<NetCancelResult>) (CompletableFuture<?>) pending.future;
+    }
+
     /** A future already failed with {@code error} (Java 8 has no failedFuture). */
     static <T> CompletableFuture<T> failed(Throwable error) {
         CompletableFuture<T> future = new CompletableFuture<>();
@@ -150,6 +167,12 @@ final class AsyncCalls {
                 NativeLib.Call call = new NativeLib.Call();
                 error.read(0, call.error, 0, call.error.length);
                 pending.future.completeExceptionally(call.exception(status).withIdempotencyKey(pending.idempotencyKey));
+            } else if (pending.netcancel) {
+                try {
+                    pending.future.complete(Recovery.netcancelResult(Utf8.read(result)));
+                } finally {
+                    NativeLib.paytoken_string_free(result);
+                }
             } else if (pending.token) {
                 try {
                     pending.future.complete(Utf8.read(result));

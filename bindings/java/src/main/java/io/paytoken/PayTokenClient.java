@@ -595,6 +595,34 @@ public final class PayTokenClient implements AutoCloseable {
         }
     }
 
+    /** {@link #nicepayNetcancelAsync(String, Duration)} with the client's timeout. */
+    public CompletableFuture<NetCancelResult> nicepayNetcancelAsync(String orderId) {
+        return nicepayNetcancelAsync(orderId, null);
+    }
+
+    /**
+     * {@link #nicepayNetcancel(String, Duration)} without blocking: the cancel runs on the
+     * library's I/O threads (as {@link #requestAsync}) and completes the future there with
+     * the same {@link NetCancelResult}; a timeout or network error is
+     * {@link NetCancelResult.Outcome#RETRY}. Bad arguments complete it exceptionally with
+     * {@link InvalidArgumentException}.
+     */
+    public CompletableFuture<NetCancelResult> nicepayNetcancelAsync(String orderId, Duration timeout) {
+        Pointer client;
+        try {
+            byte[] order = Utf8.encode(orderId, "orderId");
+            byte[] options = PayTokenRequestOptions.json(PayTokenRequestOptions.create().timeout(timeout), null);
+            client = acquire();
+            try {
+                return AsyncCalls.netcancel(client, order, options);
+            } finally {
+                release();
+            }
+        } catch (PayTokenException | IllegalStateException e) {
+            return AsyncCalls.failed(e);
+        }
+    }
+
     /**
      * Looks the payment up and compares it with what the shop expects (issue 25): a
      * {@link PaymentVerdict}, never an exception for "not paid". Transport errors throw.

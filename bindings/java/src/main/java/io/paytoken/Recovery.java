@@ -73,8 +73,13 @@ final class Recovery {
         byte[] order = Utf8.encode(orderId, "orderId");
         NativeLib.Call call = new NativeLib.Call();
         int status = NativeLib.paytoken_nicepay_netcancel(client, order, options, call.out, call.error);
+        return netcancelResult(takeString(status, call));
+    }
+
+    /** The library's outcome JSON of a network cancel (the synchronous or the asynchronous call). */
+    static NetCancelResult netcancelResult(String json) throws PayTokenException {
         try {
-            return NetCancelResult.fromJson(takeString(status, call));
+            return NetCancelResult.fromJson(json);
         } catch (IllegalArgumentException e) {
             throw new InternalException("libpaytoken returned a netcancel result that is not JSON: "
                     + e.getMessage(), 0, null);

@@ -43,8 +43,6 @@ class CDeclarationsTest {
 
     static {
         NOT_DECLARED.put("paytoken_log_next", "the log callback mode is used: records arrive on the library's log thread");
-        NOT_DECLARED.put("paytoken_nicepay_netcancel_async",
-                "nicepayNetcancel is synchronous in Java so far (no CompletableFuture variant yet)");
         // Called through JNA's Function before Native.register, to refuse a wrong library
         // with a message (NativeLib.checkAbi): no arguments, an int and a size_t return.
         NOT_DECLARED.put("paytoken_abi_version", "NativeLib calls it by name before registering");

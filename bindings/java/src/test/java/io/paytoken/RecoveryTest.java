@@ -162,6 +162,47 @@ class RecoveryTest {
         }
     }
 
+    /** The same cancel through the asynchronous C call (paytoken_nicepay_netcancel_async). */
+    @Test
+    void aNetworkCancelRunsAsynchronously() throws Exception {
+        sim.createPayment("{\"gateway\":\"nicepay\",\"id\":\"java-tid-10\",\"orderId\":\"java-order-10\","
+                + "\"amount\":7000,\"status\":\"ready\"}");
+        try (PayTokenClient client = sim.nicepay()) {
+            client.token();
+            sim.fault("{\"gateway\":\"nicepay\",\"endpoint\":\"api\",\"kind\":\"process-then-hang\"}");
+            assertThrows(PayTokenTimeoutException.class, () -> client.request(
+                    "POST", "/v1/payments/java-tid-10", "{\"amount\":7000}".getBytes(StandardCharsets.UTF_8), null,
+                    Duration.ofMillis(500)));
+            assertEquals(1, sim.processed("nicepay"), "yet NICEPAY approved it");
+
+            NetCancelResult result = client.nicepayNetcancelAsync("java-order-10")
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(NetCancelResult.Outcome.CANCELLED, result.getOutcome());
+            assertEquals("0000", result.getResultCode());
+            assertEquals(200, result.getHttpStatus());
+            assertTrue(client.get("/v1/payments/java-tid-10").text().contains("\"status\":\"cancelled\""));
+            NetCancelResult again = client.nicepayNetcancelAsync("java-order-10").get(30,
+                    java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(NetCancelResult.Outcome.NOT_NEEDED, again.getOutcome());
+
+            sim.fault("{\"gateway\":\"nicepay\",\"endpoint\":\"api\",\"kind\":\"hang\"}");
+            NetCancelResult hung = client.nicepayNetcancelAsync("java-order-10", Duration.ofMillis(300))
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(hung.mustRetry());
+            assertEquals(0, hung.getHttpStatus());
+
+            java.util.concurrent.ExecutionException bad = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> client.nicepayNetcancelAsync("").get(30, java.util.concurrent.TimeUnit.SECONDS));
+            assertTrue(bad.getCause() instanceof InvalidArgumentException, String.valueOf(bad.getCause()));
+        }
+        try (PayTokenClient v2 = sim.portoneV2()) {
+            java.util.concurrent.ExecutionException notNicepay = assertThrows(
+                    java.util.concurrent.ExecutionException.class,
+                    () -> v2.nicepayNetcancelAsync("java-order-10").get(30, java.util.concurrent.TimeUnit.SECONDS));
+            assertTrue(notNicepay.getCause() instanceof InvalidArgumentException);
+        }
+    }
+
     @Test
     void nicepaySignKeepsTheSecretInside() throws Exception {
         String edi = "2026-11-29T13:00:00.000+09:00";

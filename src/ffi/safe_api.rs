@@ -41,6 +41,11 @@ impl Failure {
         Failure::new(paytoken_status::PAYTOKEN_E_INVALID_ARGUMENT, message)
     }
 
+    /// `PAYTOKEN_E_INVALID_ARGUMENT`: the call was refused before any I/O.
+    pub fn is_invalid_argument(&self) -> bool {
+        self.code == paytoken_status::PAYTOKEN_E_INVALID_ARGUMENT as i32
+    }
+
     fn new(status: paytoken_status, message: impl Into<String>) -> Failure {
         Failure {
             code: status as i32,
@@ -86,6 +91,14 @@ impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.status_name(), self.message)
     }
+}
+
+/// `paytoken_version()`: the library's version text.
+pub fn version() -> String {
+    // SAFETY: a static NUL-terminated string.
+    unsafe { CStr::from_ptr(crate::paytoken_version()) }
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// A `paytoken_error` filled with a non-zero pattern, so that a call that forgets to
