@@ -81,6 +81,7 @@ pub use ffi::error::paytoken_error;
 pub use ffi::log::{
     paytoken_log_configure, paytoken_log_dropped, paytoken_log_fn, paytoken_log_next,
 };
+pub use ffi::phase::{paytoken_error_phase, paytoken_phase};
 pub use ffi::queue::{
     paytoken_completion, paytoken_queue, paytoken_queue_drain, paytoken_queue_fd,
     paytoken_queue_free, paytoken_queue_new, paytoken_queue_wait,
@@ -88,7 +89,6 @@ pub use ffi::queue::{
 pub use ffi::queued_call::{
     paytoken_get_token_queued, paytoken_nicepay_netcancel_queued, paytoken_request_queued,
 };
-pub use ffi::phase::{paytoken_error_phase, paytoken_phase};
 pub use ffi::recovery::{
     paytoken_idempotency_key_new, paytoken_idempotency_key_pin, paytoken_nicepay_netcancel,
     paytoken_nicepay_sign,
