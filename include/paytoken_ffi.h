@@ -250,6 +250,17 @@ int32_t paytoken_client_stats(const struct paytoken_client *client,
                               struct paytoken_error *err);
 
 /**
+ * Bytes of heap the library's own code holds right now (allocated and not yet freed),
+ * process-wide: cached tokens, clients, responses not yet freed, calls in flight. For
+ * leak checks and monitoring: a leak of the library grows it, while memory that the C
+ * allocator keeps after a free (glibc's per-thread arenas, which can make RSS climb for
+ * a long time without a leak) does not count. Counted with relaxed atomics at every
+ * allocation, so it is exact when no call is running and a close reading otherwise.
+ * Never fails.
+ */
+uint64_t paytoken_heap_in_use(void);
+
+/**
  * Sends the library's log records to the host language instead of (or beside)
  * `PAYTOKEN_LOG`'s stderr lines. Process-wide; call it again to change it.
  *

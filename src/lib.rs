@@ -49,9 +49,16 @@ pub mod safe_api;
 #[doc(hidden)]
 pub mod fuzzing;
 
-/// Every heap block the library frees is zeroed first (see `secrets/wipe.rs`).
+/// Every heap block the library frees is zeroed first (see `secrets/wipe.rs`), or given
+/// back to the kernel if it is 128 KiB or more (`runtime/big_blocks.rs`: glibc would
+/// otherwise keep such memory in its arenas), and the bytes it holds are counted
+/// (`runtime/heap.rs`, `paytoken_heap_in_use`).
 #[global_allocator]
-static ALLOCATOR: secrets::wipe::WipingAllocator = secrets::wipe::WipingAllocator;
+static ALLOCATOR: runtime::heap::Counted<
+    runtime::big_blocks::BigBlocksByMmap<secrets::wipe::WipingAllocator>,
+> = runtime::heap::Counted(runtime::big_blocks::BigBlocksByMmap(
+    secrets::wipe::WipingAllocator,
+));
 
 pub use error::paytoken_status;
 pub use ffi::async_call::{
@@ -62,6 +69,7 @@ pub use ffi::client::{
     paytoken_client, paytoken_client_free, paytoken_client_new, paytoken_client_stats,
 };
 pub use ffi::error::paytoken_error;
+pub use ffi::heap::paytoken_heap_in_use;
 pub use ffi::log::{
     paytoken_log_configure, paytoken_log_dropped, paytoken_log_fn, paytoken_log_next,
 };

@@ -1,5 +1,6 @@
 //! The C boundary: every exported function, and nothing else. One module per exposed
-//! type (client, token, request, response, async_call, log, recovery, version, error);
+//! type (client, token, request, response, async_call, log, recovery, version, error,
+//! heap);
 //! this file holds what they share: panic catching, NULL checks and C string
 //! conversions. Modelled on rustls-ffi: each `extern "C"` function body is wrapped in a
 //! small macro, so cbindgen still sees a plain function.
@@ -11,6 +12,7 @@
 pub mod async_call;
 pub mod client;
 pub mod error;
+pub mod heap;
 pub mod log;
 pub mod recovery;
 pub mod request;

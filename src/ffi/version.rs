@@ -21,8 +21,8 @@ pub(crate) const ABI_MAJOR: u32 = 1;
 /// the unknown-outcome recovery (paytoken_response_idempotency_key,
 /// paytoken_idempotency_key_new, paytoken_nicepay_sign, paytoken_nicepay_netcancel); 1.4
 /// paytoken_idempotency_key_pin, paytoken_nicepay_netcancel_async and verification
-/// (paytoken_verify_payment, paytoken_verify_webhook).
-pub(crate) const ABI_MINOR: u32 = 4;
+/// (paytoken_verify_payment, paytoken_verify_webhook); 1.5 paytoken_heap_in_use.
+pub(crate) const ABI_MINOR: u32 = 5;
 
 /// The ABI version as `major << 16 | minor` (1.1 is 0x00010001). The rule for a binding
 /// built against major.minor: the library must have the same major and a minor at least
@@ -71,7 +71,7 @@ mod tests {
 
     #[test]
     fn abi_and_error_size() {
-        assert_eq!(super::paytoken_abi_version(), 0x0001_0004);
+        assert_eq!(super::paytoken_abi_version(), 0x0001_0005);
         assert_eq!(super::paytoken_error_size(), 4 + 4 + 32 + 512);
     }
 }
