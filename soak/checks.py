@@ -201,8 +201,20 @@ def check_processed_once(run):
                                                                           len(missing)))
 
 
+def slope_per_hour(points):
+    """Least-squares slope of (seconds, value) points, per hour."""
+    n = len(points)
+    if n < 2:
+        return 0.0
+    mt = sum(t for t, _ in points) / n
+    mv = sum(v for _, v in points) / n
+    var = sum((t - mt) ** 2 for t, _ in points) or 1
+    return sum((t - mt) * (v - mv) for t, v in points) / var * 3600
+
+
 def resources(run, lang):
-    """start, after warm-up and end (rss KiB, threads, fds), and the RSS slope in KiB/h."""
+    """start, after warm-up and end (rss KiB, threads, fds), and their slopes after
+    warm-up per hour (slope_kib_h for RSS, slopes for all three)."""
     s = run.samples.get(lang) or []
     if len(s) < 6:
         return None
@@ -210,17 +222,19 @@ def resources(run, lang):
     tail = after[-max(3, len(after) // 10):]
     head = after[:max(3, len(after) // 10)]
     med = lambda rows, i: sorted(r[i] for r in rows)[len(rows) // 2]  # noqa: E731
-    n = len(after)
-    mt = sum(r[0] for r in after) / n
-    mr = sum(r[1] for r in after) / n
-    var = sum((r[0] - mt) ** 2 for r in after) or 1
-    slope = sum((r[0] - mt) * (r[1] - mr) for r in after) / var * 3600
+    slopes = tuple(slope_per_hour([(r[0], r[i]) for r in after]) for i in (1, 2, 3))
     return {"start": s[0][1:], "warm": tuple(med(head, i) for i in (1, 2, 3)),
             "end": tuple(med(tail, i) for i in (1, 2, 3)),
             "max_after": tuple(max(r[i] for r in after) for i in (1, 2, 3)),
             "max_warmup": tuple(max(r[i] for r in s if r[0] < warm_at(run)) if any(r[0] < warm_at(run) for r in s)
                                 else 0 for i in (1, 2, 3)),
-            "slope_kib_h": slope}
+            "slope_kib_h": slopes[0], "slopes": slopes}
+
+
+def tick_slope(run, lang, key):
+    """Slope per hour after warm-up of a figure of the driver's ticks (see tick_series)."""
+    return slope_per_hour([(e["t"], e[key]) for e in run.events(lang)
+                           if e["ev"] == "tick" and key in e and e["t"] >= warm_at(run)])
 
 
 def warm_at(run):

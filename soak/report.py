@@ -162,31 +162,37 @@ def write(path, run, results):
              "ticks); warm-up is the first max(%d s, %d %%) of the run; \"after warm-up\" and \"end\" are "
              "medians of the first and last tenth after it. RSS / threads / fds:\n"
              % (checks.WARMUP_SECONDS, checks.WARMUP_SHARE * 100))
-    L.append("| driver | start | after warm-up | end | RSS slope after warm-up | RSS when done, before → after `malloc_trim(0)` |\n"
+    L.append("| driver | start | after warm-up | end | slopes after warm-up: RSS, threads, fds per hour | RSS when done, before → after `malloc_trim(0)` |\n"
              "|---|---|---|---|---|---|")
     for lang in run.langs:
         r = checks.resources(run, lang)
         mem = checks.memory_end(run, lang)
         done = "%s → %s MiB" % (mib(mem["rss_kib"]), mib(mem["rss_trimmed_kib"])) if mem else "not reported"
         if r:
-            L.append("| %s | %s | %s | %s | %+.1f MiB/h | %s |" % (
+            L.append("| %s | %s | %s | %s | %+.1f MiB, %+.0f, %+.0f | %s |" % (
                 LANG_NAMES[lang], fmt_res(r["start"]), fmt_res(r["warm"]), fmt_res(r["end"]),
-                r["slope_kib_h"] / 1024, done))
-    L.append("\nHeap, after warm-up → end (MiB; medians of the first and last tenth after warm-up): the "
+                r["slopes"][0] / 1024, r["slopes"][1], r["slopes"][2], done))
+    L.append("\nHeap, after warm-up → end (MiB; medians of the first and last tenth after warm-up; slope "
+             "after warm-up per hour): the "
              "library's own (`paytoken_heap_in_use`: its blocks under 128 KiB come from malloc, bigger ones it "
              "maps itself), and again once every call had finished; the process's malloc (`mallinfo2`): in "
              "use and free in its arenas; the C driver's arenas (`malloc_info`); Node's JS heap:\n")
     L.append("| driver | library heap | library heap, no call running | malloc in use | malloc free | arenas: count, memory | JS heap |\n"
              "|---|---|---|---|---|---|---|")
-    span = lambda s: "%s → %s" % (mib(s[0]), mib(s[1])) if s else "—"  # noqa: E731
+    def span(s, lang=None, key=None):
+        """after warm-up → end, with the slope per hour when asked."""
+        if not s:
+            return "—"
+        text = "%s → %s" % (mib(s[0]), mib(s[1]))
+        return text + (" (%+.1f/h)" % (checks.tick_slope(run, lang, key) / 1024) if key else "")
     for lang in run.langs:
         series = {k: checks.tick_series(run, lang, k)
                   for k in ("lib_kib", "malloc_kib", "free_kib", "arena_kib", "arenas", "js_kib")}
         mem = checks.memory_end(run, lang)
         arenas = "%d, %s" % (series["arenas"][1], span(series["arena_kib"])) if series["arenas"] else "—"
         L.append("| %s | %s | %s | %s | %s | %s | %s |" % (
-            LANG_NAMES[lang], span(series["lib_kib"]), mib(mem["lib_kib"]) if mem else "—",
-            span(series["malloc_kib"]), span(series["free_kib"]), arenas, span(series["js_kib"])))
+            LANG_NAMES[lang], span(series["lib_kib"], lang, "lib_kib"), mib(mem["lib_kib"]) if mem else "—",
+            span(series["malloc_kib"], lang, "malloc_kib"), span(series["free_kib"]), arenas, span(series["js_kib"])))
     L.append("\n**Bounds** (`soak/checks.py`): with no call running the library holds at most %d MiB (64 "
              "pooled connections × 256 KiB of buffers + 4 MiB); from after warm-up to the end, malloc in use "
              "grows at most max(%d MiB, %d %%), RSS at most max(%d MiB, %d %%)%s, and threads and fds end at "
