@@ -39,7 +39,7 @@ TOKEN_USERS = {"nicepay": ("c", "py", "node"), "portone-v1": ("c", "py", "node")
 # - malloc in use (the host's blocks and the library's blocks under 128 KiB; bigger ones
 #   the library maps itself, runtime/big_blocks.rs) grows at most
 #   max(HEAP_GROWTH_KIB, HEAP_GROWTH_SHARE): a leak anywhere in the process;
-# - RSS beyond the library heap grows at most max(RSS_GROWTH_KIB, RSS_GROWTH_SHARE):
+# - RSS grows at most max(RSS_GROWTH_KIB, RSS_GROWTH_SHARE), as is or beyond the library heap:
 #   memory the process keeps without a leak (glibc's arenas holding freed memory:
 #   RELIABILITY.md shows how that looked before big_blocks.rs). The library heap is
 #   taken out because RSS follows the calls in flight (their buffers are mapped and
@@ -296,8 +296,11 @@ def check_resources(run):
         allowed = rss_bound(run, lang, r["warm"][0])
         part.append("RSS %+.1f MiB (%+.0f MiB/h), beyond the library heap %+.1f MiB (≤ %.1f)" % (
             grew / 1024, r["slope_kib_h"] / 1024, beyond / 1024, allowed / 1024))
-        if beyond > allowed:
-            problems.append("%s RSS beyond the library heap grew %.1f MiB after warm-up" % (lang, beyond / 1024))
+        # Ticks and /proc samples are taken at different instants while the library heap
+        # swings by tens of MiB, so either figure alone can jump; growth shows in both.
+        if min(grew, beyond) > allowed:
+            problems.append("%s RSS grew %.1f MiB after warm-up, %.1f beyond the library heap" % (
+                lang, grew / 1024, beyond / 1024))
         parts.append("%s: %s" % (lang, ", ".join(part)))
         thread_cap = max(r["warm"][1], r["max_warmup"][1]) * RESOURCE_FACTOR + THREADS_SLACK
         fd_cap = max(r["warm"][2], r["max_warmup"][2]) * RESOURCE_FACTOR + FDS_SLACK

@@ -195,8 +195,8 @@ def write(path, run, results):
             span(series["malloc_kib"], lang, "malloc_kib"), span(series["free_kib"]), arenas, span(series["js_kib"])))
     L.append("\n**Bounds** (`soak/checks.py`): with no call running the library holds at most %d MiB (64 "
              "pooled connections × 256 KiB of buffers + 4 MiB); from after warm-up to the end, malloc in use "
-             "grows at most max(%d MiB, %d %%), RSS beyond the library heap (RSS follows the calls in flight, "
-             "whose buffers are mapped and unmapped) at most max(%d MiB, %d %%)%s, and threads and fds end at "
+             "grows at most max(%d MiB, %d %%), RSS at most max(%d MiB, %d %%)%s as is or beyond the library heap (RSS "
+             "follows the calls in flight, whose buffers are mapped and unmapped), and threads and fds end at "
              "most %.2g × the warm-up figure + %d.\n" % (
                  checks.IDLE_HEAP_KIB // 1024, checks.HEAP_GROWTH_KIB // 1024, checks.HEAP_GROWTH_SHARE * 100,
                  checks.RSS_GROWTH_KIB // 1024, checks.RSS_GROWTH_SHARE * 100,
