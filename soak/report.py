@@ -200,7 +200,7 @@ def write(path, run, results):
              "most %.2g × the warm-up figure + %d.\n" % (
                  checks.IDLE_HEAP_KIB // 1024, checks.HEAP_GROWTH_KIB // 1024, checks.HEAP_GROWTH_SHARE * 100,
                  checks.RSS_GROWTH_KIB // 1024, checks.RSS_GROWTH_SHARE * 100,
-                 (" (Python and Node: %d MiB in runs under %d s)" % (checks.SHORT_RUN_KIB // 1024, checks.SHORT_RUN_SECONDS)
+                 (" (%d MiB in runs under %d s)" % (checks.SHORT_RUN_KIB // 1024, checks.SHORT_RUN_SECONDS)
                   if run.seconds < checks.SHORT_RUN_SECONDS else ""),
                  checks.RESOURCE_FACTOR, checks.THREADS_SLACK))
     L.append(RSS_EXPLAINED)
