@@ -329,6 +329,17 @@ int32_t paytoken_client_stats(const struct paytoken_client *client,
                               struct paytoken_error *err);
 
 /**
+ * Bytes of heap the library's own code holds right now (allocated and not yet freed),
+ * process-wide: cached tokens, clients, responses not yet freed, calls in flight. For
+ * leak checks and monitoring: a leak of the library grows it, while memory that the C
+ * allocator keeps after a free (glibc's per-thread arenas, which can make RSS climb for
+ * a long time without a leak) does not count. Counted with relaxed atomics at every
+ * allocation, so it is exact when no call is running and a close reading otherwise.
+ * Never fails.
+ */
+uint64_t paytoken_heap_in_use(void);
+
+/**
  * Sends the library's log records to the host language instead of (or beside)
  * `PAYTOKEN_LOG`'s stderr lines. Process-wide; call it again to change it.
  *
@@ -361,6 +372,18 @@ int32_t paytoken_log_next(int32_t *level_out, char **message_out);
  * How many records were dropped because the queue was full, since the process started.
  */
 uint64_t paytoken_log_dropped(void);
+
+/**
+ * Which step of the call `err` (filled by a failed call) failed in:
+ * PAYTOKEN_PHASE_TOKEN (1) when getting the token failed — nothing was sent to the
+ * payment API, so the payment's outcome is known even for PAYTOKEN_E_TIMEOUT —
+ * else PAYTOKEN_PHASE_CALL (0), also for NULL, a zeroed (successful) `err`, and
+ * failures outside these steps (bad arguments, client creation). Set by every function that gets
+ * a token or sends a request through a client (`paytoken_request*`,
+ * `paytoken_get_token*`, the async calls, the network cancel,
+ * `paytoken_verify_payment`). Thread-safe; reads `err` only. ABI 1.5.
+ */
+int32_t paytoken_error_phase(const struct paytoken_error *err);
 
 /**
  * Creates a completion queue. On success `*queue_out` receives it; release it with
@@ -456,18 +479,6 @@ int32_t paytoken_nicepay_netcancel_queued(const struct paytoken_client *client,
                                           const struct paytoken_queue *queue,
                                           uint64_t tag,
                                           struct paytoken_error *err);
-
-/**
- * Which step of the call `err` (filled by a failed call) failed in:
- * PAYTOKEN_PHASE_TOKEN (1) when getting the token failed — nothing was sent to the
- * payment API, so the payment's outcome is known even for PAYTOKEN_E_TIMEOUT —
- * else PAYTOKEN_PHASE_CALL (0), also for NULL, a zeroed (successful) `err`, and
- * failures outside these steps (bad arguments, client creation). Set by every function that gets
- * a token or sends a request through a client (`paytoken_request*`,
- * `paytoken_get_token*`, the async calls, the network cancel,
- * `paytoken_verify_payment`). Thread-safe; reads `err` only. ABI 1.5.
- */
-int32_t paytoken_error_phase(const struct paytoken_error *err);
 
 /**
  * Gives a fresh idempotency key in `*key_out` if this client sends one on `method`

@@ -80,7 +80,7 @@ static void lookup_sync(paytoken_client *c, int kind) {
   double t = now_ms();
   int32_t rc = paytoken_request_ex(c, "GET", path, NULL, NULL, 0, "{\"timeoutMs\":2000}", &resp, &err);
   static _Atomic int slowed;
-  if (sabotage("slow-call") && !atomic_exchange(&slowed, 1)) sleep_ms(LOOKUP_MS + FETCH_MS + MARGIN_MS + 1000);
+  if (sabotage("slow-call") && !atomic_exchange(&slowed, 1)) sleep_ms(LOOKUP_MS + over_ms() + 1000);
   record_call("lookup", LOOKUP_MS, now_ms() - t, rc, &err);
   if (!sabotage("leak-response")) paytoken_response_free(resp);
   if (sabotage("token-storm")) paytoken_invalidate(c, NULL, NULL); /* a token request per call */
@@ -187,7 +187,7 @@ static void fork_once(void) {
   emit("{\"ev\":\"fork\"}");
   int status = 0;
   while (waitpid(pid, &status, WNOHANG) == 0) {
-    if (now_ms() - t > LOOKUP_MS + FETCH_MS + MARGIN_MS) {
+    if (now_ms() - t > LOOKUP_MS + over_ms()) {
       kill(pid, SIGKILL);
       waitpid(pid, &status, 0);
       emit("{\"ev\":\"fork_hang\"}");
@@ -292,7 +292,7 @@ static void *async_dispatcher(void *arg) {
 static void check_slots(int final) {
   for (int i = 0; i < MAX_SLOTS; i++) {
     struct slot *s = &slots[i];
-    if (s->state == 1 && (final || now_ms() - s->started > s->deadline + FETCH_MS + MARGIN_MS) && !s->flagged) {
+    if (s->state == 1 && (final || now_ms() - s->started > s->deadline + over_ms()) && !s->flagged) {
       s->flagged = 1;
       emit("{\"ev\":\"%s\",\"kind\":\"async\",\"age_ms\":%.0f}", final ? "lost" : "overdue",
            now_ms() - s->started);
@@ -329,8 +329,9 @@ int main(void) {
   for (int i = 0; i < threads; i++) pthread_join(workers[i], NULL);
   /* Every accepted asynchronous call gets its deadline plus the margin to call back. */
   double t = now_ms();
-  while (inflight > 0 && now_ms() - t < LOOKUP_MS + FETCH_MS + MARGIN_MS) sleep_ms(20);
+  while (inflight > 0 && now_ms() - t < LOOKUP_MS + over_ms()) sleep_ms(20);
   check_slots(1);
+  emit_memory_end();
   for (int k = 0; k < N_CLIENTS; k++) paytoken_client_free(clients[k]);
   emit_final(inflight);
   return 0;

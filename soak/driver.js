@@ -7,15 +7,30 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { Client, PayTokenError, logs } = require(path.join(__dirname, '..', 'bindings', 'node'));
+const koffi = require(path.join(__dirname, '..', 'bindings', 'node', 'node_modules', 'koffi'));
 
 const env = process.env;
 const URL = env.SOAK_URL;
 const NAME = env.SOAK_NAME || 'node';
 const POOL = Number(env.SOAK_POOL || 0);
 const INFLIGHT = Number(env.SOAK_INFLIGHT || 100);
-// A call's deadline: its timeout plus one token fetch's (FETCH_MS, the config's timeoutMs),
-// then MARGIN_MS; "late" counts calls past their own timeout alone (see driver_util.h).
-const LOOKUP_MS = 2000, CANCEL_MS = 4000, FETCH_MS = 2000, MARGIN_MS = 1500, LATE_MS = 250;
+// How far past its own timeout a call may end: SOAK_OVER_MS, from soak/checks.py's
+// allowed_over_ms(); "late" counts calls past their own timeout alone (see driver_util.h).
+const LOOKUP_MS = 2000, CANCEL_MS = 4000, LATE_MS = 250;
+const OVER_MS = Number(env.SOAK_OVER_MS || 3500);
+// The library the package loaded ($PAYTOKEN_LIB: the same handle) for its heap count, and
+// libc for malloc_trim at the end (see driver.c's emit_memory_end).
+const heapInUse = koffi.load(env.PAYTOKEN_LIB).func('uint64_t paytoken_heap_in_use(void)');
+const libc = koffi.load('libc.so.6');
+const mallocTrim = libc.func('int malloc_trim(size_t)');
+const MallInfo2 = koffi.struct('mallinfo2', Object.fromEntries(['arena', 'ordblks', 'smblks', 'hblks', 'hblkhd',
+  'usmblks', 'fsmblks', 'uordblks', 'fordblks', 'keepcost'].map((name) => [name, 'size_t'])));
+const mallinfo2 = libc.func('mallinfo2 mallinfo2(void)');
+// [in use, free in its arenas] of the process's malloc, in KiB (see driver.c).
+const mallocKib = () => {
+  const mi = mallinfo2();
+  return [Math.floor((Number(mi.uordblks) + Number(mi.hblkhd)) / 1024), Math.floor(Number(mi.fordblks) / 1024)];
+};
 const START = performance.now();
 const STOP = START + 1000 * Number(env.SOAK_SECONDS || 60);
 
@@ -47,9 +62,9 @@ function record(op, deadlineMs, elapsedMs, error) {
     emit({ ev: 'error', op, rc: code, http: error.httpStatus || 0, msg: String(error.message) });
   }
   if (elapsedMs > deadlineMs + LATE_MS) counts.late++;
-  if (elapsedMs > deadlineMs + FETCH_MS + MARGIN_MS) {
+  if (elapsedMs > deadlineMs + OVER_MS) {
     counts.overruns++;
-    emit({ ev: 'overrun', op, elapsed_ms: elapsedMs, deadline_ms: deadlineMs + FETCH_MS });
+    emit({ ev: 'overrun', op, elapsed_ms: elapsedMs, deadline_ms: deadlineMs + OVER_MS });
   }
 }
 
@@ -119,13 +134,26 @@ async function one(clients) {
   }
 }
 
+const rssKib = () => Math.floor(process.memoryUsage.rss() / 1024);
+
+// RSS before and after malloc_trim(0), every call settled (see driver.c).
+function emitMemoryEnd() {
+  const before = rssKib();
+  const inUse = mallocKib()[0];
+  mallocTrim(0);
+  emit({ ev: 'memory_end', rss_kib: before, rss_trimmed_kib: rssKib(), lib_kib: Math.floor(Number(heapInUse()) / 1024),
+    malloc_kib: inUse });
+}
+
 async function main() {
   const clients = CONFIGS.map((c) => new Client(c));
   let inflight = 0;
   const ticker = setInterval(() => {
     const m = process.memoryUsage(); // JS heap vs native, to tell lazy GC from a leak
+    const [inUse, free] = mallocKib();
     emit({ ev: 'tick', t: Math.round((performance.now() - START) / 100) / 10, calls: counts.tick, inflight,
-      heap_kib: m.heapUsed >> 10, external_kib: m.external >> 10 });
+      js_kib: m.heapUsed >> 10, external_kib: m.external >> 10, malloc_kib: inUse, free_kib: free,
+      lib_kib: Math.floor(Number(heapInUse()) / 1024) });
     counts.tick = 0;
   }, 1000);
   await new Promise((resolve) => {
@@ -141,10 +169,11 @@ async function main() {
     };
     start();
     // Every call gets its deadline and the margin to settle; what is left is lost.
-    setTimeout(resolve, STOP - performance.now() + CANCEL_MS + FETCH_MS + MARGIN_MS);
+    setTimeout(resolve, STOP - performance.now() + CANCEL_MS + OVER_MS);
   });
   clearInterval(ticker);
   for (let i = 0; i < inflight; i++) emit({ ev: 'lost', kind: 'async' });
+  emitMemoryEnd();
   clients.forEach((c) => c.close());
   emit({
     ev: 'final', calls: counts.calls, errors: counts.errors, overruns: counts.overruns, doubles: counts.doubles, late: counts.late,

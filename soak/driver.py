@@ -4,6 +4,7 @@ client churn, a forked child now and then) and an asyncio loop keeping SOAK_INFL
 AsyncClient calls in flight, logs on. Events go to SOAK_EVENTS as JSON lines, in the C
 driver's format (see driver.c); tokens it is given to SOAK_TOKENS; log records to SOAK_LOG."""
 import asyncio
+import ctypes
 import json
 import logging
 import os
@@ -17,9 +18,30 @@ URL = os.environ["SOAK_URL"]
 SECONDS = float(os.environ.get("SOAK_SECONDS", "60"))
 NAME = os.environ.get("SOAK_NAME", "py")
 POOL = int(os.environ.get("SOAK_POOL", "0"))
-# A call's deadline: its timeout plus one token fetch's (FETCH_MS, the config's timeoutMs),
-# then MARGIN_MS; "late" counts calls past their own timeout alone (see driver_util.h).
-LOOKUP_MS, CANCEL_MS, FETCH_MS, MARGIN_MS, LATE_MS = 2000, 4000, 2000, 1500, 250
+# How far past its own timeout a call may end: SOAK_OVER_MS, from soak/checks.py's
+# allowed_over_ms(); "late" counts calls past their own timeout alone (see driver_util.h).
+LOOKUP_MS, CANCEL_MS, LATE_MS = 2000, 4000, 250
+OVER_MS = int(os.environ.get("SOAK_OVER_MS", "3500"))
+# The library the package loaded ($PAYTOKEN_LIB: the same handle) for its heap count, and
+# libc for malloc_trim at the end (see driver.c's emit_memory_end).
+LIB = ctypes.CDLL(os.environ["PAYTOKEN_LIB"])
+LIB.paytoken_heap_in_use.restype = ctypes.c_uint64
+LIBC = ctypes.CDLL(None)
+
+
+class MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in
+                ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks",
+                 "keepcost")]
+
+
+LIBC.mallinfo2.restype = MallInfo2
+
+
+def malloc_kib():
+    """(in use, free in its arenas) of the process's malloc, in KiB (see driver.c)."""
+    mi = LIBC.mallinfo2()
+    return (mi.uordblks + mi.hblkhd) // 1024, mi.fordblks // 1024
 START = time.monotonic()
 STOP = START + SECONDS
 
@@ -65,10 +87,10 @@ def record(op, deadline_ms, elapsed_ms, error=None):
     if elapsed_ms > deadline_ms + LATE_MS:
         with lock:
             counts["late"] += 1
-    if elapsed_ms > deadline_ms + FETCH_MS + MARGIN_MS:
+    if elapsed_ms > deadline_ms + OVER_MS:
         with lock:
             counts["overruns"] += 1
-        emit(ev="overrun", op=op, elapsed_ms=elapsed_ms, deadline_ms=deadline_ms + FETCH_MS)
+        emit(ev="overrun", op=op, elapsed_ms=elapsed_ms, deadline_ms=deadline_ms + OVER_MS)
 
 
 def note_token(token):
@@ -131,7 +153,7 @@ def fork_once(clients):
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
             break
-        if time.monotonic() - started > (LOOKUP_MS + FETCH_MS + MARGIN_MS) / 1000:
+        if time.monotonic() - started > (LOOKUP_MS + OVER_MS) / 1000:
             os.kill(pid, 9)
             os.waitpid(pid, 0)
             emit(ev="fork_hang")
@@ -185,12 +207,25 @@ async def async_load(inflight):
         done, pending = await asyncio.wait(pending, timeout=1, return_when=asyncio.FIRST_COMPLETED)
     # Every call gets its deadline and the margin to finish; what is left is lost.
     if pending:
-        done, pending = await asyncio.wait(pending, timeout=(LOOKUP_MS + FETCH_MS + MARGIN_MS) / 1000)
+        done, pending = await asyncio.wait(pending, timeout=(LOOKUP_MS + OVER_MS) / 1000)
     for _ in pending:
         emit(ev="lost", kind="async")
     for c in clients:
         await c.aclose()
     return len(pending)
+
+
+def rss_kib():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+def emit_memory_end():
+    """RSS before and after malloc_trim(0), every call finished (see driver.c)."""
+    before, in_use = rss_kib(), malloc_kib()[0]
+    LIBC.malloc_trim(0)
+    emit(ev="memory_end", rss_kib=before, rss_trimmed_kib=rss_kib(), lib_kib=LIB.paytoken_heap_in_use() // 1024,
+         malloc_kib=in_use)
 
 
 def main():
@@ -210,15 +245,18 @@ def main():
             time.sleep(1)
             with lock:
                 n, counts["tick"] = counts["tick"], 0
-            emit(ev="tick", t=round(time.monotonic() - START, 1), calls=n, inflight=0)
+            in_use, free = malloc_kib()
+            emit(ev="tick", t=round(time.monotonic() - START, 1), calls=n, inflight=0, malloc_kib=in_use,
+                 free_kib=free, lib_kib=LIB.paytoken_heap_in_use() // 1024)
             with lock:
                 events.flush()
     threading.Thread(target=ticker, daemon=True).start()
     lost = asyncio.run(async_load(int(os.environ.get("SOAK_INFLIGHT", "100"))))
     for t in threads:
-        t.join(timeout=(CANCEL_MS + FETCH_MS + MARGIN_MS) / 1000)
+        t.join(timeout=(CANCEL_MS + OVER_MS) / 1000)
         if t.is_alive():
             emit(ev="overdue", kind="sync", age_ms=0)
+    emit_memory_end()
     for c in clients:
         c.close()
     emit(ev="final", calls=counts["calls"], errors=counts["errors"], overruns=counts["overruns"],

@@ -57,6 +57,12 @@ int env_int(const char *name, int fallback) {
 
 int sabotage(const char *what) { return strcmp(sabotage_kind, what) == 0; }
 
+int over_ms(void) {
+  static int cached = -1;
+  if (cached < 0) cached = env_int("SOAK_OVER_MS", 3500);
+  return cached;
+}
+
 int stopping(void) { return now_ms() >= stop_at; }
 
 void timed_wait(pthread_cond_t *cond, pthread_mutex_t *lock, int ms) {
@@ -109,10 +115,10 @@ void record_call(const char *op, int deadline_ms, double elapsed_ms, int32_t rc,
     late++;
     emit("{\"ev\":\"late\",\"op\":\"%s\",\"rc\":%d,\"elapsed_ms\":%.0f}", op, rc, elapsed_ms);
   }
-  if (elapsed_ms > deadline_ms + FETCH_MS + MARGIN_MS) {
+  if (elapsed_ms > deadline_ms + over_ms()) {
     overruns++;
     emit("{\"ev\":\"overrun\",\"op\":\"%s\",\"elapsed_ms\":%.0f,\"deadline_ms\":%d}", op, elapsed_ms,
-         deadline_ms + FETCH_MS);
+         deadline_ms + over_ms());
   }
 }
 
@@ -193,7 +199,7 @@ void check_busy(int threads) {
   pthread_mutex_lock(&busy_lock);
   for (int i = 0; i < threads; i++) {
     double age = busy_since[i] ? now_ms() - busy_since[i] : 0;
-    if (age > 2 * (4000 + FETCH_MS + MARGIN_MS) && !busy_flagged[i]) {
+    if (age > 2 * (4000 + over_ms()) && !busy_flagged[i]) {
       busy_flagged[i] = 1;
       emit("{\"ev\":\"overdue\",\"kind\":\"sync\",\"age_ms\":%.0f}", age);
     }
@@ -201,20 +207,73 @@ void check_busy(int threads) {
   pthread_mutex_unlock(&busy_lock);
 }
 
+/* malloc's arenas (malloc_info's closing totals): how many, and the memory they took
+ * from the system (in use + free, the top chunks included). */
+struct arenas {
+  long count, system_kib;
+};
+
+static long xml_size_after(const char *from, const char *tag) {
+  const char *at = strstr(from, tag);
+  const char *size = at ? strstr(at, "size=\"") : NULL;
+  return size ? atol(size + 6) / 1024 : 0;
+}
+
+static struct arenas arenas_now(void) {
+  struct arenas a = {0, 0};
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
+  if (!f) return a;
+  malloc_info(0, f);
+  fclose(f);
+  for (const char *p = text; (p = strstr(p, "<heap nr=")) != NULL; p++) a.count++;
+  const char *totals = strstr(text, "</heap>");
+  for (const char *p = totals; p && (p = strstr(p + 1, "</heap>")) != NULL;) totals = p;
+  if (totals) a.system_kib = xml_size_after(totals, "<system type=\"current\"");
+  free(text);
+  return a;
+}
+
+static long rss_kib(void) {
+  long pages = 0, resident = 0;
+  FILE *f = fopen("/proc/self/statm", "r");
+  if (f) {
+    if (fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+    fclose(f);
+  }
+  return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
 void emit_tick(int inflight) {
   long n = ticks_calls;
   ticks_calls -= n;
-  /* Bytes malloc has handed out and not had back: a leak grows it, arena fragmentation
-   * (RSS growing with it flat) does not. */
+  /* malloc_kib: bytes malloc has handed out and not had back (the whole process), of
+   * which lib_kib are the library's (paytoken_heap_in_use); free_kib: what malloc keeps
+   * free in its arenas (arena_kib, in `arenas` arenas). See soak/checks.py. */
   struct mallinfo2 mi = mallinfo2();
-  emit("{\"ev\":\"tick\",\"t\":%.1f,\"calls\":%ld,\"inflight\":%d,\"heap_kib\":%zu}", (now_ms() - start_at) / 1e3,
-       n, inflight, (mi.uordblks + mi.hblkhd) / 1024);
+  struct arenas a = arenas_now();
+  emit("{\"ev\":\"tick\",\"t\":%.1f,\"calls\":%ld,\"inflight\":%d,\"malloc_kib\":%zu,\"free_kib\":%zu,"
+       "\"lib_kib\":%llu,\"arenas\":%ld,\"arena_kib\":%ld}",
+       (now_ms() - start_at) / 1e3, n, inflight, (mi.uordblks + mi.hblkhd) / 1024, mi.fordblks / 1024,
+       (unsigned long long)(paytoken_heap_in_use() / 1024), a.count, a.system_kib);
   pthread_mutex_lock(&events_lock);
   fflush(events);
   pthread_mutex_unlock(&events_lock);
   pthread_mutex_lock(&tokens_lock);
   fflush(logs);
   pthread_mutex_unlock(&tokens_lock);
+}
+
+/* After the run, every call finished: RSS, then malloc_trim(0) (which hands malloc's free
+ * pages back to the system, in every arena), then RSS again. What the trim gives back was
+ * free memory malloc kept, not a leak; what stays is memory in use. */
+void emit_memory_end(void) {
+  long before = rss_kib();
+  struct mallinfo2 mi = mallinfo2();
+  malloc_trim(0);
+  emit("{\"ev\":\"memory_end\",\"rss_kib\":%ld,\"rss_trimmed_kib\":%ld,\"lib_kib\":%llu,\"malloc_kib\":%zu}",
+       before, rss_kib(), (unsigned long long)(paytoken_heap_in_use() / 1024), (mi.uordblks + mi.hblkhd) / 1024);
 }
 
 void emit_final(int still_pending) {

@@ -72,6 +72,7 @@ def main():
         env = dict(os.environ, SOAK_URL=sim.url, SOAK_SECONDS=str(args.seconds), SOAK_NAME=name,
                    SOAK_POOL=str(pool), SOAK_EVENTS="%s/%s.events" % (work, name),
                    SOAK_TOKENS="%s/%s.tokens" % (work, name), SOAK_LOG="%s/%s.log" % (work, name),
+                   SOAK_OVER_MS=str(checks.allowed_over_ms()),
                    PAYTOKEN_LIB=os.path.join(REPO, "target/release/libpaytoken.so"), **extra)
         if name != "c":
             env.pop("SOAK_SABOTAGE", None)  # sabotage is the C driver's (and the checker's)

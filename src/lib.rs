@@ -66,9 +66,16 @@ pub use ffi::safe_api;
 #[doc(hidden)]
 pub mod fuzzing;
 
-/// Every heap block the library frees is zeroed first (see `secrets/wipe.rs`, `sys/alloc.rs`).
+/// Every heap block the library frees is zeroed first (see `secrets/wipe.rs`,
+/// `sys/alloc.rs`), or given back to the kernel if it is 128 KiB or more
+/// (`sys/big_blocks.rs`: glibc would otherwise keep such memory in its arenas), and the
+/// bytes it holds are counted (`sys/heap.rs`, `paytoken_heap_in_use`).
 #[global_allocator]
-static ALLOCATOR: sys::alloc::WipingAllocator = sys::alloc::WipingAllocator;
+static ALLOCATOR: sys::heap::Counted<
+    sys::big_blocks::BigBlocksByMmap<sys::alloc::WipingAllocator>,
+> = sys::heap::Counted(sys::big_blocks::BigBlocksByMmap(
+    sys::alloc::WipingAllocator,
+));
 
 pub use ffi::async_call::{
     paytoken_callback, paytoken_get_token_async, paytoken_get_token_cached,
@@ -78,6 +85,7 @@ pub use ffi::client::{
     paytoken_client, paytoken_client_free, paytoken_client_new, paytoken_client_stats,
 };
 pub use ffi::error::paytoken_error;
+pub use ffi::heap::paytoken_heap_in_use;
 pub use ffi::log::{
     paytoken_log_configure, paytoken_log_dropped, paytoken_log_fn, paytoken_log_next,
 };

@@ -1,6 +1,6 @@
 //! The C boundary: every exported function, and nothing else. One module per exposed
 //! type (client, token, request, response, async_call, log, recovery, verify, version,
-//! error, status); this file holds what they share: panic catching, NULL checks and C
+//! error, status, heap); this file holds what they share: panic catching, NULL checks and C
 //! string conversions. Modelled on rustls-ffi: each `extern "C"` function body is wrapped in a
 //! small macro, so cbindgen still sees a plain function.
 //!
@@ -14,6 +14,7 @@
 pub mod async_call;
 pub mod client;
 pub mod error;
+pub mod heap;
 pub mod log;
 pub mod phase;
 pub mod queue;

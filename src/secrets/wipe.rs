@@ -8,7 +8,9 @@
 //! - `sys::alloc::WipingAllocator` (the `unsafe` half of this measure lives there): every
 //!   heap block this library's Rust code frees is zeroed first (the global allocator of
 //!   the cdylib; C callers' own `malloc` is not affected). A reallocation that moves a
-//!   block frees (so wipes) the old one.
+//!   block frees (so wipes) the old one. Blocks of 128 KiB and more never reach it:
+//!   `sys/big_blocks.rs` maps them itself and unmaps them at free, which takes them out
+//!   of the process.
 //! - [`WipeOutput`]: a connection's output buffer, which holds the last request's
 //!   `Authorization` header, is zeroed as soon as the request is sent, so a pooled
 //!   connection keeps no credential or token.

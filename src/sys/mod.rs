@@ -8,12 +8,17 @@
 //!   `close_inherited`: thin wrappers of one libc call each;
 //! - `clock_ns`: one reading of a clock (the coarse one of the cached-token check);
 //! - `doorbell`: the pipe that wakes a completion queue's reader;
+//! - `heap` (the count of the library's own heap bytes, `paytoken_heap_in_use`) and
+//!   `big_blocks` (blocks of 128 KiB and more mapped by the library itself, so they never
+//!   raise glibc's mmap and trim thresholds): the outer layers of the global allocator;
 //! - `alloc`: the wiping global allocator and `wipe`, the zeroing that survives
 //!   dead-store elimination;
 //! - `testing` (tests only): fork a child, make a pipe, capture fd 2.
 
 pub(crate) mod alloc;
+pub(crate) mod big_blocks;
 pub(crate) mod doorbell;
+pub(crate) mod heap;
 #[cfg(test)]
 pub(crate) mod testing;
 

@@ -84,6 +84,20 @@ int main(void) {
         PAYTOKEN_E_INVALID_ARGUMENT);
   CHECK(resp == NULL && strstr(err.message, "unknown key \"retries\"") != NULL);
 
+  /* the library's heap in use: a held response counts, and 50 calls give back all they
+   * took (the connection is pooled from the calls above) */
+  uint64_t heap_before = paytoken_heap_in_use();
+  CHECK(heap_before > 0);
+  CHECK(paytoken_request(v1, "GET", "/payments/imp_1", NULL, NULL, 0, &resp, &err) == PAYTOKEN_OK);
+  CHECK(paytoken_heap_in_use() > heap_before);
+  paytoken_response_free(resp);
+  for (int i = 0; i < 50; i++) {
+    resp = NULL;
+    if (paytoken_request(v1, "GET", "/payments/imp_1", NULL, NULL, 0, &resp, &err) == PAYTOKEN_OK)
+      paytoken_response_free(resp);
+  }
+  CHECK(paytoken_heap_in_use() <= heap_before + 16 * 1024);
+
   /* stats */
   char *stats = NULL;
   CHECK(paytoken_client_stats(v1, &stats, &err) == PAYTOKEN_OK && strstr(stats, "\"tokenFetches\":") != NULL);

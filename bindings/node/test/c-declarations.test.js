@@ -24,6 +24,7 @@ const NOT_DECLARED = {
   paytoken_nicepay_netcancel_async: 'completed through a paytoken_queue (the _queued twin)',
   paytoken_queue_free: "the thread's queue lives as long as the thread: the library may post to it whenever a call ends",
   paytoken_queue_wait: 'the event loop watches the queue descriptor instead of a thread waiting',
+  paytoken_heap_in_use: 'a diagnostic for leak checks (the soak reads it directly); the API needs no wrapper',
 };
 
 // Every lib.func(name, result, args) the package makes, recorded on its way to koffi:

@@ -27,6 +27,7 @@ NOT_DECLARED = {
     "paytoken_log_next": "the log callback mode is used: records arrive on the library's log thread",
     **{f"paytoken_{name}_async": "AsyncClient completes through a paytoken_queue (the _queued twin): "
        "no library thread enters Python" for name in ("request", "get_token", "nicepay_netcancel")},
+    "paytoken_heap_in_use": "a diagnostic for leak checks (the soak reads it directly); the API needs no wrapper",
 }
 
 #: The package's ctypes classes for the header's structs.
