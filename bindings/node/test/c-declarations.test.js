@@ -47,7 +47,11 @@ koffi.load = (...loadArgs) => {
   });
 };
 
-const ERROR_FIELDS = 'code,http_status,gateway_code,message';
+// lib/native.js declares the header's `message[512]` as its text (char[511]) and its
+// reserved last byte (phase_byte, read by paytoken_error_phase): the same 552 bytes.
+const ERROR_FIELDS = 'code,http_status,gateway_code,message,phase_byte';
+const ERROR_SIZE = 552;
+const PHASE_OFFSET = 551;
 
 /** A koffi type as the parser's shape (see scripts/ffi-signatures.py). */
 function shape(type) {
@@ -64,7 +68,9 @@ function infoShape(info) {
   if (p === 'Pointer') return { kind: 'ptr', to: infoShape(info.ref) };
   if (p === 'Record') {
     const fields = Object.keys(info.members).join(',');
-    return { kind: 'struct', name: fields === ERROR_FIELDS ? 'paytoken_error' : `{${fields}}` };
+    const isError =
+      fields === ERROR_FIELDS && info.size === ERROR_SIZE && info.members.phase_byte.offset === PHASE_OFFSET;
+    return { kind: 'struct', name: isError ? 'paytoken_error' : `{${fields}}/${info.size}` };
   }
   if (p === 'Callback') {
     return {
