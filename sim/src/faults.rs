@@ -21,6 +21,8 @@ pub enum FaultKind {
     Unauthorized,
     /// Wait this many milliseconds, then answer normally.
     Delay(u64),
+    /// Wait until `POST /__sim/release`, then answer normally (`holds.rs`).
+    Hold,
     /// Never answer.
     Hang,
     /// 200 with a JSON body cut short.
@@ -220,6 +222,7 @@ impl Fault {
             },
             "unauthorized" => FaultKind::Unauthorized,
             "delay" => FaultKind::Delay(number("delayMs", DEFAULT_DELAY_MS)?),
+            "hold" => FaultKind::Hold,
             "hang" => FaultKind::Hang,
             "malformed" => FaultKind::Malformed,
             "garbage" => FaultKind::Garbage,
@@ -243,7 +246,7 @@ impl Fault {
             "echoCredentials" => FaultKind::EchoCredentials,
             other => {
                 return Err(format!(
-                    "unknown fault kind {other:?} (status, unauthorized, delay, hang, malformed, \
+                    "unknown fault kind {other:?} (status, unauthorized, delay, hold, hang, malformed, \
                      garbage, close, truncate, oversized, expired, process-then-hang, \
                      process-then-close, redirect, echoCredentials, pg-error)"
                 ))
