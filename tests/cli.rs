@@ -287,7 +287,7 @@ fn processes_started_together_on_a_cold_host_cache_make_one_token_request() {
     // token request (with a warning on stderr that nobody read). Whether two processes
     // meet in that window is chance, so the cold start is played several times.
     let sim = Sim::start();
-    sim.hold("portone-v1", "token");
+    sim.hold("portone-v1", "token", 0);
     for round in 1..=ROUNDS {
         let asked = cold_start_of_eight_processes(&sim);
         assert_eq!(asked, 1, "round {round}: 8 processes, one token request");

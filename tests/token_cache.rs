@@ -55,13 +55,25 @@ fn sixty_four_threads_on_a_cold_cache_make_one_token_request() {
         ("portone-v1", sim.portone_v1(json!({}))),
         ("portone-v2", sim.portone_v2(json!({"auth": "token"}))),
     ] {
-        // A slow token endpoint, so that all threads arrive while the fetch is in flight.
-        sim.fault(
-            json!({"gateway": gateway, "endpoint": "token", "kind": "delay", "delayMs": 300}),
-        );
+        // The token request is held until every thread has started its call: all of them
+        // call while the one fetch is in flight (or, if released first, find its token).
+        sim.hold(gateway, "token", 1);
         let client = Arc::new(Client::new(&config).unwrap());
         let c = client.clone();
-        let tokens = threads(64, move |_| c.token().unwrap());
+        let started = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let s = started.clone();
+        let callers = thread::spawn(move || {
+            threads(64, move |_| {
+                s.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                c.token().unwrap()
+            })
+        });
+        sim.wait_for(
+            "the one token request held and 64 callers started",
+            |stats| stats["held"] == 1 && started.load(std::sync::atomic::Ordering::SeqCst) == 64,
+        );
+        sim.release();
+        let tokens = callers.join().unwrap();
         assert!(
             tokens.iter().all(|t| *t == tokens[0]),
             "{gateway}: everyone gets the same token"
@@ -96,14 +108,21 @@ fn ten_threads_seeing_the_same_401_cause_one_new_fetch() {
     let client = Arc::new(Client::new(&sim.portone_v1(json!({}))).unwrap());
     let old = client.token().unwrap();
     sim.revoke("portone-v1");
-    sim.fault(
-        json!({"gateway": "portone-v1", "endpoint": "token", "kind": "delay", "delayMs": 200}),
-    );
+    // The new token's request is held until all ten have been refused: every thread
+    // saw the 401 while the one new fetch was in flight.
+    sim.hold("portone-v1", "token", 1);
     let c = client.clone();
-    let results = threads(10, move |_| {
-        c.request("GET", api_path("portone-v1"), None, None)
-            .map(|r| r.status)
+    let callers = thread::spawn(move || {
+        threads(10, move |_| {
+            c.request("GET", api_path("portone-v1"), None, None)
+                .map(|r| r.status)
+        })
     });
+    sim.wait_for("ten 401s and the one new token request held", |stats| {
+        stats["unauthorized"]["portone-v1"] == 10 && stats["held"] == 1
+    });
+    sim.release();
+    let results = callers.join().unwrap();
     assert!(results.iter().all(|r| matches!(r, Ok(200))), "{results:?}");
     assert_eq!(
         sim.token_requests("portone-v1"),
@@ -246,22 +265,27 @@ fn portone_v1_refreshes_in_its_last_minute_without_a_gap() {
     let client = Arc::new(Client::new(&sim.portone_v1(json!({}))).unwrap());
     let first = client.token().unwrap();
     thread::sleep(Duration::from_millis(2300));
-    // While the refresh is slow, other callers are served the still-valid token at once.
-    sim.fault(
-        json!({"gateway": "portone-v1", "endpoint": "token", "kind": "delay", "delayMs": 800}),
-    );
+    // While the refresh is held at the gateway, the other callers are served the
+    // still-valid token: seven calls return before the refresh is released.
+    sim.hold("portone-v1", "token", 1);
+    let (done_tx, done) = std::sync::mpsc::channel();
     let c = client.clone();
-    let timings = threads(8, move |_| {
-        let t = Instant::now();
-        let token = c.token().unwrap();
-        (token, t.elapsed())
+    let callers = thread::spawn(move || {
+        threads(8, move |_| {
+            let token = c.token().unwrap();
+            done_tx.send(()).unwrap();
+            token
+        })
     });
-    assert!(timings.iter().all(|(t, _)| *t == first));
-    let fast = timings
-        .iter()
-        .filter(|(_, d)| *d < Duration::from_millis(300))
-        .count();
-    assert!(fast >= 7, "only the refreshing caller waits: {timings:?}");
+    let mut returned = 0;
+    sim.wait_for("the refresh held and seven calls returned", |stats| {
+        returned += done.try_iter().count();
+        stats["held"] == 1 && returned == 7
+    });
+    assert_eq!(sim.stats()["held"], 1, "the refresh is still held");
+    sim.release();
+    let tokens = callers.join().unwrap();
+    assert!(tokens.iter().all(|t| *t == first));
     assert_eq!(sim.token_requests("portone-v1"), 2);
     let valid = client.stats()["tokenValidForMs"].as_u64().unwrap();
     assert!(valid > 300_000, "extended by five minutes: {valid}");
@@ -306,21 +330,32 @@ fn credential_errors_are_remembered_for_two_seconds() {
 #[test]
 fn waiters_share_the_error_of_the_one_fetch() {
     let sim = Sim::start();
-    sim.fault(
-        json!({"gateway": "portone-v2", "endpoint": "token", "kind": "delay", "delayMs": 300}),
-    );
-    sim.fault(
-        json!({"gateway": "portone-v2", "endpoint": "token", "kind": "status", "status": 502}),
-    );
+    // Held, then answered 502 when released.
+    sim.fault(json!({"gateway": "portone-v2", "endpoint": "token", "kind": "hold", "status": 502}));
     let client = Arc::new(Client::new(&sim.portone_v2(json!({"auth": "token"}))).unwrap());
     let c = client.clone();
-    let results = threads(16, move |_| c.token());
+    let started = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let s = started.clone();
+    let callers = thread::spawn(move || {
+        threads(16, move |_| {
+            s.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            c.token()
+        })
+    });
+    sim.wait_for("the one fetch held and 16 callers started", |stats| {
+        stats["held"] == 1 && started.load(std::sync::atomic::Ordering::SeqCst) == 16
+    });
+    sim.release();
+    let results = callers.join().unwrap();
     assert_eq!(sim.token_requests("portone-v2"), 1);
     let codes: Vec<i32> = results
         .iter()
         .map(|r| r.as_ref().map(|_| 0).unwrap_or_else(|f| f.code))
         .collect();
-    assert!(codes.iter().all(|c| *c == codes[0]), "{codes:?}");
+    assert!(
+        codes.iter().all(|c| *c == 3),
+        "all share the one gateway error: {codes:?}"
+    );
 }
 
 #[test]

@@ -185,7 +185,7 @@ async fn handle(
             let fault = st.take_fault(gateway, endpoint);
             // Held from its arrival, under the same lock as its count: a test that saw
             // the count go up and then releases cannot miss this request.
-            let held = matches!(fault, Some(FaultKind::Hold)).then(|| st.holds.hold());
+            let held = matches!(fault, Some(FaultKind::Hold(_))).then(|| st.holds.hold());
             (fault, held)
         }
     };
@@ -372,7 +372,10 @@ async fn act(
         }
         Some(FaultKind::Delay(ms)) => tokio::time::sleep(Duration::from_millis(ms)).await,
         // Already waited for its release in `gateway_request`.
-        Some(FaultKind::Hold) => {}
+        Some(FaultKind::Hold(None)) => {}
+        Some(FaultKind::Hold(Some(status))) => {
+            return Ok(bent(faults::status_answer(gateway, status, true)))
+        }
         Some(FaultKind::Hang) => {
             // Cancelled when the simulator stops: its runtime drops every task.
             tokio::time::sleep(HANG_LIMIT).await;

@@ -95,10 +95,16 @@ impl Sim {
         self.admin("DELETE", "/__sim/fault", None);
     }
 
-    /// Every request to `gateway`'s `endpoint` ("token" or "api") from now on is counted,
-    /// then held until [`Sim::release`]: in flight for exactly as long as the test needs.
-    pub fn hold(&self, gateway: &str, endpoint: &str) {
-        self.fault(serde_json::json!({"gateway": gateway, "endpoint": endpoint, "kind": "hold", "count": 0}));
+    /// The next `count` requests (0: every one until the faults are cleared) to
+    /// `gateway`'s `endpoint` ("token" or "api") are counted, then held until
+    /// [`Sim::release`]: in flight for exactly as long as the test needs.
+    pub fn hold(&self, gateway: &str, endpoint: &str, count: u64) {
+        self.fault(serde_json::json!({"gateway": gateway, "endpoint": endpoint, "kind": "hold", "count": count}));
+    }
+
+    /// Waits until `n` requests are held (`GET /__sim/stats` → `held`).
+    pub fn wait_held(&self, n: u64) {
+        self.wait_for(&format!("{n} held requests"), |s| s["held"] == n);
     }
 
     /// Lets every held request go on (later ones are held again until the next release,
