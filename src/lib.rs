@@ -28,6 +28,9 @@
 pub mod ffi;
 
 mod cache;
+#[cfg(feature = "test-clock")]
+#[doc(hidden)]
+pub use cache::test_clock;
 mod call;
 mod config;
 pub mod error;

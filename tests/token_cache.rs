@@ -10,6 +10,15 @@ use std::time::{Duration, Instant};
 use common::*;
 use serde_json::json;
 
+/// Moves the library's cache clock forward for this thread instead of sleeping (feature
+/// `test-clock`). Only for single-threaded tests of synchronous calls, and only for rules
+/// the library alone decides: the simulator's clock, which expires its tokens, does not
+/// move. The tests below that still sleep need one or the other: several threads, or the
+/// gateway's own view of an expiry.
+fn advance_clock(by: Duration) {
+    paytoken::test_clock::advance(by);
+}
+
 fn threads<T: Send + 'static>(n: usize, f: impl Fn(usize) -> T + Send + Sync + 'static) -> Vec<T> {
     let f = Arc::new(f);
     let barrier = Arc::new(Barrier::new(n));
@@ -191,6 +200,8 @@ fn a_local_clock_hours_off_changes_nothing() {
 
 #[test]
 fn no_expired_token_is_ever_sent_with_a_skewed_clock() {
+    // Real time: the simulator expires the token on its own clock, which is what this
+    // test checks the library never outlives.
     // Short-lived NICEPAY tokens, gateway clock 3 h ahead: requests across an expiry.
     let sim = Sim::start_with(|c| {
         c.clock_offset_secs = 3 * 3600;
@@ -216,6 +227,8 @@ fn no_expired_token_is_ever_sent_with_a_skewed_clock() {
 
 #[test]
 fn nicepay_is_never_served_in_its_last_second_and_never_refreshed_early() {
+    // Real time: the simulator decides when NICEPAY gives a new token (never before the
+    // old one expired on its clock), and the caller waits on a condition variable.
     let sim = Sim::start_with(|c| c.token_ttl_secs = 2);
     let client = Client::new(&sim.nicepay(json!({}))).unwrap();
     let first = client.token().unwrap();
@@ -240,6 +253,7 @@ fn nicepay_is_never_served_in_its_last_second_and_never_refreshed_early() {
 
 #[test]
 fn no_refresh_storm_at_the_end_of_a_nicepay_token() {
+    // Real time: eight threads (the test clock is per thread) and the simulator's expiry.
     // With a refresh window set, the early refresh gets the same token and expiry: after
     // that nobody asks again before the deadline.
     let sim = Sim::start_with(|c| c.token_ttl_secs = 4);
@@ -259,6 +273,8 @@ fn no_refresh_storm_at_the_end_of_a_nicepay_token() {
 
 #[test]
 fn portone_v1_refreshes_in_its_last_minute_without_a_gap() {
+    // Real time: the simulator extends the token only in its last minute on its own clock,
+    // and eight threads ask (the test clock is per thread).
     // 62 s tokens with the default 60 s window: due after 2 s; the simulator then extends
     // the same token by 5 minutes.
     let sim = Sim::start_with(|c| c.token_ttl_secs = 62);
@@ -296,12 +312,11 @@ fn a_failing_refresh_keeps_serving_the_valid_token_and_waits_before_retrying() {
     let sim = Sim::start_with(|c| c.token_ttl_secs = 62);
     let client = Client::new(&sim.portone_v1(json!({}))).unwrap();
     let token = client.token().unwrap();
-    thread::sleep(Duration::from_millis(2200));
+    advance_clock(Duration::from_millis(2200)); // due by the 60 s window
     sim.fault(json!({"gateway": "portone-v1", "endpoint": "token", "kind": "status", "status": 503, "count": 0}));
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_millis(1500) {
+    for _ in 0..15 {
         assert_eq!(client.token().unwrap(), token);
-        thread::sleep(Duration::from_millis(20));
+        advance_clock(Duration::from_millis(100));
     }
     assert_eq!(
         sim.token_requests("portone-v1"),
@@ -322,7 +337,7 @@ fn credential_errors_are_remembered_for_two_seconds() {
         assert_eq!(f.http_status, 401);
     }
     assert_eq!(sim.token_requests("portone-v1"), 1);
-    thread::sleep(Duration::from_millis(2100));
+    advance_clock(Duration::from_millis(2100));
     assert_eq!(client.token().unwrap_err().code, 2);
     assert_eq!(sim.token_requests("portone-v1"), 2);
 }
@@ -434,6 +449,7 @@ fn nobody_waits_on_a_fetch_longer_than_the_timeouts() {
 
 #[test]
 fn tokens_shorter_than_the_refresh_window_do_not_cause_a_refresh_per_call() {
+    // Real time: four threads (the test clock is per thread) and the simulator's expiry.
     // 4 s PortOne V2 tokens with the default 60 s window: the window is capped at half
     // the token's lifetime, so a refresh every ~2 s, not one per call.
     let sim = Sim::start_with(|c| c.token_ttl_secs = 4);
@@ -460,7 +476,7 @@ fn clients_sharing_an_entry_keep_their_own_refresh_window() {
     let early = Client::new(&sim.portone_v1(json!({"refreshBeforeSecs": 60}))).unwrap();
     let late = Client::new(&sim.portone_v1(json!({"refreshBeforeSecs": 0}))).unwrap();
     early.token().unwrap();
-    thread::sleep(Duration::from_millis(2300));
+    advance_clock(Duration::from_millis(2300));
     late.token().unwrap(); // fresh by its own window: no refresh, and it must not hide...
     assert_eq!(sim.token_requests("portone-v1"), 1);
     early.token().unwrap(); // ...that the token is due by this client's window
@@ -553,7 +569,7 @@ fn the_storm_hold_is_bounded_and_ends_with_one_fetch() {
     }
     assert_eq!(sim.token_requests("portone-v2"), 2);
     // The hold is 5 s plus up to 20 % jitter.
-    thread::sleep(Duration::from_millis(6100));
+    advance_clock(Duration::from_millis(6100));
     let f = client.get(api_path("portone-v2")).unwrap_err();
     assert_eq!((f.code, f.http_status), (2, 401));
     assert_eq!(

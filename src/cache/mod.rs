@@ -14,6 +14,8 @@
 //! mutex, which is never held during I/O.
 
 mod clock;
+#[cfg(feature = "test-clock")]
+pub use clock::test_clock;
 mod decision;
 mod fetcher;
 mod host_fetcher;
@@ -406,7 +408,7 @@ impl Entry {
     /// How long the cached token stays servable, for the stats.
     pub fn valid_for_ms(&self) -> Option<u128> {
         self.lock()
-            .servable_for(Instant::now())
+            .servable_for(MonotonicClock.now())
             .map(|d| d.as_millis())
     }
 }
