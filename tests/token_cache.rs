@@ -117,19 +117,25 @@ fn ten_threads_seeing_the_same_401_cause_one_new_fetch() {
     let client = Arc::new(Client::new(&sim.portone_v1(json!({}))).unwrap());
     let old = client.token().unwrap();
     sim.revoke("portone-v1");
-    // The new token's request is held until all ten have been refused: every thread
-    // saw the 401 while the one new fetch was in flight.
+    // The new token's request is held until all ten callers have started: they all call
+    // while the one new fetch is in flight. (How many see the 401 themselves depends on
+    // when each sends: one that sends after the first 401 dropped the token waits for the
+    // new one instead, so the count of 401s is no event to wait on.)
     sim.hold("portone-v1", "token", 1);
     let c = client.clone();
+    let started = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let s = started.clone();
     let callers = thread::spawn(move || {
         threads(10, move |_| {
+            s.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             c.request("GET", api_path("portone-v1"), None, None)
                 .map(|r| r.status)
         })
     });
-    sim.wait_for("ten 401s and the one new token request held", |stats| {
-        stats["unauthorized"]["portone-v1"] == 10 && stats["held"] == 1
-    });
+    sim.wait_for(
+        "the new token request held and ten callers started",
+        |stats| stats["held"] == 1 && started.load(std::sync::atomic::Ordering::SeqCst) == 10,
+    );
     sim.release();
     let results = callers.join().unwrap();
     assert!(results.iter().all(|r| matches!(r, Ok(200))), "{results:?}");
