@@ -39,6 +39,9 @@
 pub mod ffi;
 
 mod cache;
+#[cfg(feature = "test-clock")]
+#[doc(hidden)]
+pub use cache::test_clock;
 mod call;
 mod config;
 pub mod error;

@@ -350,23 +350,29 @@ fn a_freed_client_lives_until_its_last_callback() {
 
 #[test]
 fn calls_beyond_max_in_flight_wait_their_turn_and_all_complete() {
-    let sim = Sim::start_with(|c| c.delay_ms = 100);
+    let sim = Sim::start();
     let client = Client::new(&sim.portone_v1(json!({"maxInFlight": 4}))).unwrap();
     client.token().unwrap();
-    let started = Instant::now();
+    // Every business request is held at the gateway: the calls in flight stay there.
+    sim.hold("portone-v1", "api", 0);
     let ids: Vec<usize> = (0..40)
         .map(|_| start_request(client.raw(), "GET", api_path("portone-v1"), None))
         .collect();
+    sim.wait_held(4);
     let queued = client.stats()["asyncQueued"].as_u64().unwrap();
     assert!(
         queued >= 30,
         "beyond the bound, calls queue (queued: {queued})"
     );
+    assert_eq!(
+        sim.stats()["apiRequests"]["portone-v1"],
+        4,
+        "4 at a time reach the gateway"
+    );
+    sim.clear_faults(); // releases the four and holds no more
     for o in wait_all(&ids, Duration::from_secs(120)) {
         assert_eq!(o.status, 0, "{o:?}");
     }
-    // 40 calls, 4 at a time, 100 ms each: at least 10 rounds, whatever the machine.
-    assert!(started.elapsed() >= Duration::from_millis(1000));
     assert!(Client::new(&sim.portone_v1(json!({"maxInFlight": 0}))).is_err());
 }
 
@@ -429,13 +435,15 @@ fn wait_child(pid: libc::pid_t, limit: Duration) -> i32 {
 
 #[test]
 fn the_fork_child_starts_without_the_parents_calls() {
-    let sim = Sim::start_with(|c| c.delay_ms = 400);
+    let sim = Sim::start();
     let client = Client::new(&sim.portone_v1(json!({"maxInFlight": 2}))).unwrap();
     client.token().unwrap();
-    // Two running, three queued when the fork happens.
+    // Two running (held at the gateway), three queued when the fork happens.
+    sim.hold("portone-v1", "api", 2);
     let ids: Vec<usize> = (0..5)
         .map(|_| start_request(client.raw(), "GET", api_path("portone-v1"), None))
         .collect();
+    sim.wait_held(2);
     let pid = match unsafe { libc::fork() } {
         -1 => panic!("fork failed"),
         0 => {
@@ -478,6 +486,7 @@ fn the_fork_child_starts_without_the_parents_calls() {
         }
         pid => pid,
     };
+    sim.release();
     for o in wait_all(&ids, Duration::from_secs(60)) {
         assert_eq!(
             o.status, 0,

@@ -8,7 +8,7 @@ use std::thread;
 use std::time::Duration;
 
 use common::*;
-use fork_support::{in_child, wait_child, wait_for};
+use fork_support::{in_child, wait_child};
 use serde_json::json;
 
 #[test]
@@ -19,18 +19,13 @@ fn a_child_reuses_cached_tokens_and_survives_a_fetch_in_flight_at_fork() {
     let warm_token = warm.token().unwrap();
     assert_eq!(warm.get(api_path("portone-v1")).unwrap().status, 200);
 
-    // Another parent thread is mid-fetch (slow token endpoint) when we fork.
-    sim.fault(json!({"gateway": "nicepay", "endpoint": "token", "kind": "delay", "delayMs": 1500}));
+    // Another parent thread is mid-fetch (its token request held) when we fork.
+    sim.hold("nicepay", "token", 1);
     let nicepay_config = sim.nicepay(json!({}));
     let cfg = nicepay_config.clone();
     let in_flight = thread::spawn(move || Client::new(&cfg).unwrap().token().unwrap());
-    // The simulator counts a token request when it arrives, before the delay: from then
-    // on the fetch is in flight.
-    wait_for(
-        "the NICEPAY token request reaches the simulator",
-        Duration::from_secs(10),
-        || sim.token_requests("nicepay") == 1,
-    );
+    // Held from its arrival: from then on the fetch is in flight, until released below.
+    sim.wait_held(1);
 
     let v1_config = sim.portone_v1(json!({}));
     let pid = in_child(move || {
@@ -54,6 +49,7 @@ fn a_child_reuses_cached_tokens_and_survives_a_fetch_in_flight_at_fork() {
         }
     });
     assert_eq!(wait_child(pid, Duration::from_secs(15)), 0);
+    sim.release();
     in_flight.join().unwrap();
 
     // The parent's own pooled connection and cache are intact.

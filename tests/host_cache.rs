@@ -67,18 +67,24 @@ fn processes_on_a_cold_host_cache_make_one_token_request() {
     let sim = Sim::start();
     let dir = scratch_dir("cold");
     let config = sim.portone_v1(json!({"cacheDir": dir.to_str().unwrap()}));
-    // A slow token endpoint, so that every process asks while the first fetch runs.
-    sim.fault(
-        json!({"gateway": "portone-v1", "endpoint": "token", "kind": "delay", "delayMs": 500}),
-    );
-    let tokens = processes(8, Duration::from_secs(20), || {
-        let client = Client::new(&config).unwrap();
-        let token = client.token().unwrap();
-        let stats = client.stats();
-        format!(
-            "{token} {} {}",
-            stats["tokenFetches"], stats["hostCacheReads"]
-        )
+    // The first fetch is held at the gateway until released: the others ask while it
+    // is in flight, whatever the machine's load.
+    sim.hold("portone-v1", "token", 1);
+    let tokens = std::thread::scope(|scope| {
+        let started = scope.spawn(|| {
+            processes(8, Duration::from_secs(60), || {
+                let client = Client::new(&config).unwrap();
+                let token = client.token().unwrap();
+                let stats = client.stats();
+                format!(
+                    "{token} {} {}",
+                    stats["tokenFetches"], stats["hostCacheReads"]
+                )
+            })
+        });
+        sim.wait_held(1);
+        sim.release();
+        started.join().unwrap()
     });
     assert_eq!(tokens.len(), 8, "{tokens:?}");
     let first = tokens[0].split(' ').next().unwrap();
@@ -166,13 +172,21 @@ fn processes_that_see_the_same_401_cause_one_new_token_request() {
         Client::new(&config).unwrap().token().unwrap()
     });
     sim.revoke("portone-v2");
-    sim.fault(
-        json!({"gateway": "portone-v2", "endpoint": "token", "kind": "delay", "delayMs": 300}),
-    );
-    let statuses = processes(6, Duration::from_secs(20), || {
-        let client = Client::new(&config).unwrap();
-        let status = client.get(api_path("portone-v2")).unwrap().status;
-        format!("{status} {}", client.token().unwrap())
+    // The new token's request is held: the processes refused with the old token meanwhile
+    // wait for it (a process that starts after the file was invalidated never sees a
+    // 401, so the count of 401s is no event to wait on).
+    sim.hold("portone-v2", "token", 1);
+    let statuses = std::thread::scope(|scope| {
+        let started = scope.spawn(|| {
+            processes(6, Duration::from_secs(60), || {
+                let client = Client::new(&config).unwrap();
+                let status = client.get(api_path("portone-v2")).unwrap().status;
+                format!("{status} {}", client.token().unwrap())
+            })
+        });
+        sim.wait_held(1);
+        sim.release();
+        started.join().unwrap()
     });
     assert_eq!(statuses.len(), 6);
     let new_token = statuses[0].split_once(' ').unwrap().1;

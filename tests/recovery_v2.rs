@@ -258,7 +258,8 @@ fn without_retry_the_error_names_the_key_to_resend_with() {
 #[test]
 fn a_409_outstanding_is_waited_on_until_the_first_answer() {
     let sim = sim_with_v2_payment();
-    sim.fault(json!({"gateway":"portone-v2","endpoint":"api","kind":"delay","delayMs":1500}));
+    // The first request is held until the second has been told 409 (outstanding).
+    sim.hold("portone-v2", "api", 1);
     let opts = r#"{"idempotencyKey":"order-79-cancel-0001"}"#;
     // Made first (the secret scheme needs no token): once the first request is in, the
     // second is one round trip away.
@@ -272,12 +273,19 @@ fn a_409_outstanding_is_waited_on_until_the_first_answer() {
         })
     };
     wait_for_an_outstanding_key(&sim);
-    let second = client
-        .request_ex("POST", CANCEL, None, Some(CANCEL_BODY), Some(opts))
-        .unwrap();
+    let second = std::thread::spawn(move || {
+        client
+            .request_ex("POST", CANCEL, None, Some(CANCEL_BODY), Some(opts))
+            .map(|r| (r.status, r.body, client))
+    });
+    sim.wait_for("a 409 for the second request", |stats| {
+        stats["idempotencyConflicts"].as_u64().unwrap() >= 1
+    });
+    sim.release();
+    let (status, body, client) = second.join().unwrap().unwrap();
     let first = first.join().unwrap().unwrap();
-    assert_eq!(second.status, 200);
-    assert_eq!(second.body, first, "the first answer, byte for byte");
+    assert_eq!(status, 200);
+    assert_eq!(body, first, "the first answer, byte for byte");
     assert!(sim.stats()["idempotencyConflicts"].as_u64().unwrap() >= 1);
     assert!(client.stats()["unknownOutcomeRetries"].as_u64().unwrap() >= 1);
     assert_eq!(processed(&sim, "portone-v2"), 1);
@@ -286,7 +294,8 @@ fn a_409_outstanding_is_waited_on_until_the_first_answer() {
 #[test]
 fn a_409_outstanding_past_the_deadline_is_a_timeout_naming_attempts_and_key() {
     let sim = sim_with_v2_payment();
-    sim.fault(json!({"gateway":"portone-v2","endpoint":"api","kind":"delay","delayMs":3000}));
+    // The first request is held until the second has given up.
+    sim.hold("portone-v2", "api", 1);
     let opts = r#"{"idempotencyKey":"order-80-cancel-0001"}"#;
     let client = v2(&sim, json!({"retryUnknownOutcome": true}));
     let first = {
@@ -313,6 +322,7 @@ fn a_409_outstanding_past_the_deadline_is_a_timeout_naming_attempts_and_key() {
     assert!(e.message.contains("attempts"), "{}", e.message);
     assert!(e.message.contains("order-80-cancel-0001"), "{}", e.message);
     assert!(e.message.contains("3 h"), "{}", e.message);
+    sim.release();
     assert_eq!(first.join().unwrap().unwrap(), 200);
     assert_eq!(processed(&sim, "portone-v2"), 1);
 }

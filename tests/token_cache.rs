@@ -10,6 +10,15 @@ use std::time::{Duration, Instant};
 use common::*;
 use serde_json::json;
 
+/// Moves the library's cache clock forward for this thread instead of sleeping (feature
+/// `test-clock`). Only for single-threaded tests of synchronous calls, and only for rules
+/// the library alone decides: the simulator's clock, which expires its tokens, does not
+/// move. The tests below that still sleep need one or the other: several threads, or the
+/// gateway's own view of an expiry.
+fn advance_clock(by: Duration) {
+    paytoken::test_clock::advance(by);
+}
+
 fn threads<T: Send + 'static>(n: usize, f: impl Fn(usize) -> T + Send + Sync + 'static) -> Vec<T> {
     let f = Arc::new(f);
     let barrier = Arc::new(Barrier::new(n));
@@ -55,13 +64,25 @@ fn sixty_four_threads_on_a_cold_cache_make_one_token_request() {
         ("portone-v1", sim.portone_v1(json!({}))),
         ("portone-v2", sim.portone_v2(json!({"auth": "token"}))),
     ] {
-        // A slow token endpoint, so that all threads arrive while the fetch is in flight.
-        sim.fault(
-            json!({"gateway": gateway, "endpoint": "token", "kind": "delay", "delayMs": 300}),
-        );
+        // The token request is held until every thread has started its call: all of them
+        // call while the one fetch is in flight (or, if released first, find its token).
+        sim.hold(gateway, "token", 1);
         let client = Arc::new(Client::new(&config).unwrap());
         let c = client.clone();
-        let tokens = threads(64, move |_| c.token().unwrap());
+        let started = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let s = started.clone();
+        let callers = thread::spawn(move || {
+            threads(64, move |_| {
+                s.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                c.token().unwrap()
+            })
+        });
+        sim.wait_for(
+            "the one token request held and 64 callers started",
+            |stats| stats["held"] == 1 && started.load(std::sync::atomic::Ordering::SeqCst) == 64,
+        );
+        sim.release();
+        let tokens = callers.join().unwrap();
         assert!(
             tokens.iter().all(|t| *t == tokens[0]),
             "{gateway}: everyone gets the same token"
@@ -96,14 +117,27 @@ fn ten_threads_seeing_the_same_401_cause_one_new_fetch() {
     let client = Arc::new(Client::new(&sim.portone_v1(json!({}))).unwrap());
     let old = client.token().unwrap();
     sim.revoke("portone-v1");
-    sim.fault(
-        json!({"gateway": "portone-v1", "endpoint": "token", "kind": "delay", "delayMs": 200}),
-    );
+    // The new token's request is held until all ten callers have started: they all call
+    // while the one new fetch is in flight. (How many see the 401 themselves depends on
+    // when each sends: one that sends after the first 401 dropped the token waits for the
+    // new one instead, so the count of 401s is no event to wait on.)
+    sim.hold("portone-v1", "token", 1);
     let c = client.clone();
-    let results = threads(10, move |_| {
-        c.request("GET", api_path("portone-v1"), None, None)
-            .map(|r| r.status)
+    let started = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let s = started.clone();
+    let callers = thread::spawn(move || {
+        threads(10, move |_| {
+            s.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            c.request("GET", api_path("portone-v1"), None, None)
+                .map(|r| r.status)
+        })
     });
+    sim.wait_for(
+        "the new token request held and ten callers started",
+        |stats| stats["held"] == 1 && started.load(std::sync::atomic::Ordering::SeqCst) == 10,
+    );
+    sim.release();
+    let results = callers.join().unwrap();
     assert!(results.iter().all(|r| matches!(r, Ok(200))), "{results:?}");
     assert_eq!(
         sim.token_requests("portone-v1"),
@@ -172,6 +206,8 @@ fn a_local_clock_hours_off_changes_nothing() {
 
 #[test]
 fn no_expired_token_is_ever_sent_with_a_skewed_clock() {
+    // Real time: the simulator expires the token on its own clock, which is what this
+    // test checks the library never outlives.
     // Short-lived NICEPAY tokens, gateway clock 3 h ahead: requests across an expiry.
     let sim = Sim::start_with(|c| {
         c.clock_offset_secs = 3 * 3600;
@@ -197,6 +233,8 @@ fn no_expired_token_is_ever_sent_with_a_skewed_clock() {
 
 #[test]
 fn nicepay_is_never_served_in_its_last_second_and_never_refreshed_early() {
+    // Real time: the simulator decides when NICEPAY gives a new token (never before the
+    // old one expired on its clock), and the caller waits on a condition variable.
     let sim = Sim::start_with(|c| c.token_ttl_secs = 2);
     let client = Client::new(&sim.nicepay(json!({}))).unwrap();
     let first = client.token().unwrap();
@@ -221,6 +259,7 @@ fn nicepay_is_never_served_in_its_last_second_and_never_refreshed_early() {
 
 #[test]
 fn no_refresh_storm_at_the_end_of_a_nicepay_token() {
+    // Real time: eight threads (the test clock is per thread) and the simulator's expiry.
     // With a refresh window set, the early refresh gets the same token and expiry: after
     // that nobody asks again before the deadline.
     let sim = Sim::start_with(|c| c.token_ttl_secs = 4);
@@ -240,28 +279,35 @@ fn no_refresh_storm_at_the_end_of_a_nicepay_token() {
 
 #[test]
 fn portone_v1_refreshes_in_its_last_minute_without_a_gap() {
+    // Real time: the simulator extends the token only in its last minute on its own clock,
+    // and eight threads ask (the test clock is per thread).
     // 62 s tokens with the default 60 s window: due after 2 s; the simulator then extends
     // the same token by 5 minutes.
     let sim = Sim::start_with(|c| c.token_ttl_secs = 62);
     let client = Arc::new(Client::new(&sim.portone_v1(json!({}))).unwrap());
     let first = client.token().unwrap();
     thread::sleep(Duration::from_millis(2300));
-    // While the refresh is slow, other callers are served the still-valid token at once.
-    sim.fault(
-        json!({"gateway": "portone-v1", "endpoint": "token", "kind": "delay", "delayMs": 800}),
-    );
+    // While the refresh is held at the gateway, the other callers are served the
+    // still-valid token: seven calls return before the refresh is released.
+    sim.hold("portone-v1", "token", 1);
+    let (done_tx, done) = std::sync::mpsc::channel();
     let c = client.clone();
-    let timings = threads(8, move |_| {
-        let t = Instant::now();
-        let token = c.token().unwrap();
-        (token, t.elapsed())
+    let callers = thread::spawn(move || {
+        threads(8, move |_| {
+            let token = c.token().unwrap();
+            done_tx.send(()).unwrap();
+            token
+        })
     });
-    assert!(timings.iter().all(|(t, _)| *t == first));
-    let fast = timings
-        .iter()
-        .filter(|(_, d)| *d < Duration::from_millis(300))
-        .count();
-    assert!(fast >= 7, "only the refreshing caller waits: {timings:?}");
+    let mut returned = 0;
+    sim.wait_for("the refresh held and seven calls returned", |stats| {
+        returned += done.try_iter().count();
+        stats["held"] == 1 && returned == 7
+    });
+    assert_eq!(sim.stats()["held"], 1, "the refresh is still held");
+    sim.release();
+    let tokens = callers.join().unwrap();
+    assert!(tokens.iter().all(|t| *t == first));
     assert_eq!(sim.token_requests("portone-v1"), 2);
     let valid = client.stats()["tokenValidForMs"].as_u64().unwrap();
     assert!(valid > 300_000, "extended by five minutes: {valid}");
@@ -272,12 +318,11 @@ fn a_failing_refresh_keeps_serving_the_valid_token_and_waits_before_retrying() {
     let sim = Sim::start_with(|c| c.token_ttl_secs = 62);
     let client = Client::new(&sim.portone_v1(json!({}))).unwrap();
     let token = client.token().unwrap();
-    thread::sleep(Duration::from_millis(2200));
+    advance_clock(Duration::from_millis(2200)); // due by the 60 s window
     sim.fault(json!({"gateway": "portone-v1", "endpoint": "token", "kind": "status", "status": 503, "count": 0}));
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_millis(1500) {
+    for _ in 0..15 {
         assert_eq!(client.token().unwrap(), token);
-        thread::sleep(Duration::from_millis(20));
+        advance_clock(Duration::from_millis(100));
     }
     assert_eq!(
         sim.token_requests("portone-v1"),
@@ -298,7 +343,7 @@ fn credential_errors_are_remembered_for_two_seconds() {
         assert_eq!(f.http_status, 401);
     }
     assert_eq!(sim.token_requests("portone-v1"), 1);
-    thread::sleep(Duration::from_millis(2100));
+    advance_clock(Duration::from_millis(2100));
     assert_eq!(client.token().unwrap_err().code, 2);
     assert_eq!(sim.token_requests("portone-v1"), 2);
 }
@@ -306,21 +351,32 @@ fn credential_errors_are_remembered_for_two_seconds() {
 #[test]
 fn waiters_share_the_error_of_the_one_fetch() {
     let sim = Sim::start();
-    sim.fault(
-        json!({"gateway": "portone-v2", "endpoint": "token", "kind": "delay", "delayMs": 300}),
-    );
-    sim.fault(
-        json!({"gateway": "portone-v2", "endpoint": "token", "kind": "status", "status": 502}),
-    );
+    // Held, then answered 502 when released.
+    sim.fault(json!({"gateway": "portone-v2", "endpoint": "token", "kind": "hold", "status": 502}));
     let client = Arc::new(Client::new(&sim.portone_v2(json!({"auth": "token"}))).unwrap());
     let c = client.clone();
-    let results = threads(16, move |_| c.token());
+    let started = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let s = started.clone();
+    let callers = thread::spawn(move || {
+        threads(16, move |_| {
+            s.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            c.token()
+        })
+    });
+    sim.wait_for("the one fetch held and 16 callers started", |stats| {
+        stats["held"] == 1 && started.load(std::sync::atomic::Ordering::SeqCst) == 16
+    });
+    sim.release();
+    let results = callers.join().unwrap();
     assert_eq!(sim.token_requests("portone-v2"), 1);
     let codes: Vec<i32> = results
         .iter()
         .map(|r| r.as_ref().map(|_| 0).unwrap_or_else(|f| f.code))
         .collect();
-    assert!(codes.iter().all(|c| *c == codes[0]), "{codes:?}");
+    assert!(
+        codes.iter().all(|c| *c == 3),
+        "all share the one gateway error: {codes:?}"
+    );
 }
 
 #[test]
@@ -399,6 +455,7 @@ fn nobody_waits_on_a_fetch_longer_than_the_timeouts() {
 
 #[test]
 fn tokens_shorter_than_the_refresh_window_do_not_cause_a_refresh_per_call() {
+    // Real time: four threads (the test clock is per thread) and the simulator's expiry.
     // 4 s PortOne V2 tokens with the default 60 s window: the window is capped at half
     // the token's lifetime, so a refresh every ~2 s, not one per call.
     let sim = Sim::start_with(|c| c.token_ttl_secs = 4);
@@ -425,7 +482,7 @@ fn clients_sharing_an_entry_keep_their_own_refresh_window() {
     let early = Client::new(&sim.portone_v1(json!({"refreshBeforeSecs": 60}))).unwrap();
     let late = Client::new(&sim.portone_v1(json!({"refreshBeforeSecs": 0}))).unwrap();
     early.token().unwrap();
-    thread::sleep(Duration::from_millis(2300));
+    advance_clock(Duration::from_millis(2300));
     late.token().unwrap(); // fresh by its own window: no refresh, and it must not hide...
     assert_eq!(sim.token_requests("portone-v1"), 1);
     early.token().unwrap(); // ...that the token is due by this client's window
@@ -518,7 +575,7 @@ fn the_storm_hold_is_bounded_and_ends_with_one_fetch() {
     }
     assert_eq!(sim.token_requests("portone-v2"), 2);
     // The hold is 5 s plus up to 20 % jitter.
-    thread::sleep(Duration::from_millis(6100));
+    advance_clock(Duration::from_millis(6100));
     let f = client.get(api_path("portone-v2")).unwrap_err();
     assert_eq!((f.code, f.http_status), (2, 401));
     assert_eq!(

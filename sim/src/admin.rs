@@ -39,6 +39,7 @@ pub fn handle(st: &mut State, method: &str, path: &str, body: &[u8]) -> Answer {
             Ok(json!({"reset": true}))
         }
         ("POST", "/__sim/fault") => add_fault(st, body),
+        ("POST", "/__sim/release") => Ok(st.holds.release()),
         ("DELETE", "/__sim/fault") => {
             st.clear_faults();
             Ok(json!({"cleared": true}))
@@ -53,6 +54,7 @@ pub fn handle(st: &mut State, method: &str, path: &str, body: &[u8]) -> Answer {
             | "/__sim/last-request"
             | "/__sim/reset"
             | "/__sim/fault"
+            | "/__sim/release"
             | "/__sim/revoke"
             | "/__sim/config"
             | "/__sim/payments"

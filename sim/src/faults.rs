@@ -21,6 +21,9 @@ pub enum FaultKind {
     Unauthorized,
     /// Wait this many milliseconds, then answer normally.
     Delay(u64),
+    /// Wait until `POST /__sim/release` (`holds.rs`), then answer normally, or with
+    /// this status as the `status` fault does (an HTML page).
+    Hold(Option<u16>),
     /// Never answer.
     Hang,
     /// 200 with a JSON body cut short.
@@ -220,6 +223,13 @@ impl Fault {
             },
             "unauthorized" => FaultKind::Unauthorized,
             "delay" => FaultKind::Delay(number("delayMs", DEFAULT_DELAY_MS)?),
+            "hold" => match spec.get("status") {
+                None | Some(Value::Null) => FaultKind::Hold(None),
+                Some(_) => match number("status", 0)? {
+                    s @ 200..=599 => FaultKind::Hold(Some(s as u16)),
+                    _ => return Err("\"status\" must be between 200 and 599".into()),
+                },
+            },
             "hang" => FaultKind::Hang,
             "malformed" => FaultKind::Malformed,
             "garbage" => FaultKind::Garbage,
@@ -243,7 +253,7 @@ impl Fault {
             "echoCredentials" => FaultKind::EchoCredentials,
             other => {
                 return Err(format!(
-                    "unknown fault kind {other:?} (status, unauthorized, delay, hang, malformed, \
+                    "unknown fault kind {other:?} (status, unauthorized, delay, hold, hang, malformed, \
                      garbage, close, truncate, oversized, expired, process-then-hang, \
                      process-then-close, redirect, echoCredentials, pg-error)"
                 ))

@@ -17,6 +17,7 @@ mod body;
 mod clock;
 mod exchange;
 mod faults;
+mod holds;
 mod idempotency;
 mod nicepay;
 mod nicepay_payments;

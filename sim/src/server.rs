@@ -22,6 +22,7 @@ use crate::body::{BoxError, SimBody};
 use crate::clock::http_date;
 use crate::exchange::{random_bytes, Answer, Req};
 use crate::faults::{self, FaultKind};
+use crate::holds::Held;
 use crate::idempotency::Recorded;
 use crate::state::{Credentials, Endpoint, Gateway, State};
 use crate::{admin, nicepay, portone_v1, portone_v2, webhook_sender};
@@ -169,8 +170,8 @@ async fn handle(
         eprintln!("paytoken-sim: {line}");
     }
     // Counted and matched against faults before anything can fail.
-    let fault = match route {
-        Route::Admin => None,
+    let (fault, held) = match route {
+        Route::Admin => (None, None),
         Route::Gateway(gateway, endpoint) => {
             let mut st = shared.lock();
             match endpoint {
@@ -181,7 +182,11 @@ async fn handle(
                 st.stale_tokens
                     .used(gateway, &user_agent, token, std::time::Instant::now());
             }
-            st.take_fault(gateway, endpoint)
+            let fault = st.take_fault(gateway, endpoint);
+            // Held from its arrival, under the same lock as its count: a test that saw
+            // the count go up and then releases cannot miss this request.
+            let held = matches!(fault, Some(FaultKind::Hold(_))).then(|| st.holds.hold());
+            (fault, held)
         }
     };
     let gateway = match route {
@@ -218,6 +223,7 @@ async fn handle(
                 endpoint,
                 req,
                 fault,
+                held,
             ));
             task.await??
         }
@@ -262,6 +268,7 @@ async fn gateway_request(
     endpoint: Endpoint,
     req: Req,
     fault: Option<FaultKind>,
+    held: Option<Held>,
 ) -> Result<Answer, BoxError> {
     let delay_ms = {
         let mut st = shared.lock();
@@ -277,6 +284,9 @@ async fn gateway_request(
     let delay_ms = delay_ms + shared.rtt.as_millis() as u64;
     if delay_ms > 0 {
         tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+    }
+    if let Some(held) = held {
+        held.released().await;
     }
     let outcome = act(&shared, gateway, endpoint, &req, fault).await;
     if let Some(key) = &key {
@@ -361,6 +371,11 @@ async fn act(
             return Ok(bent(faults::echo_credentials(gateway, req)))
         }
         Some(FaultKind::Delay(ms)) => tokio::time::sleep(Duration::from_millis(ms)).await,
+        // Already waited for its release in `gateway_request`.
+        Some(FaultKind::Hold(None)) => {}
+        Some(FaultKind::Hold(Some(status))) => {
+            return Ok(bent(faults::status_answer(gateway, status, true)))
+        }
         Some(FaultKind::Hang) => {
             // Cancelled when the simulator stops: its runtime drops every task.
             tokio::time::sleep(HANG_LIMIT).await;

@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use crate::clock::{real_now_ms, NicepayTimeFormat};
 use crate::faults::{Fault, FaultKind};
+use crate::holds::Holds;
 use crate::idempotency::Idempotency;
 use crate::payments::Payments;
 use crate::stale_tokens::StaleTokens;
@@ -152,6 +153,8 @@ pub struct State {
     pub webhooks: Webhooks,
     pub idempotency: Idempotency,
     pub stale_tokens: StaleTokens,
+    /// Requests held by a `hold` fault until released.
+    pub holds: Holds,
 }
 
 impl State {
@@ -167,6 +170,7 @@ impl State {
             webhooks: Webhooks::default(),
             idempotency: Idempotency::default(),
             stale_tokens: StaleTokens::default(),
+            holds: Holds::default(),
         }
     }
 
@@ -197,6 +201,7 @@ impl State {
                 })
                 .collect(),
         );
+        stats["held"] = json!(self.holds.waiting());
         stats["webhooksDelivered"] = json!(self
             .webhooks
             .deliveries
@@ -215,7 +220,7 @@ impl State {
         self.stale_tokens = StaleTokens::default();
         self.counters = Counters::default();
         self.tokens = Default::default();
-        self.faults.clear();
+        self.clear_faults();
         self.last_request = None;
     }
 
@@ -303,8 +308,10 @@ impl State {
         id
     }
 
+    /// Also releases every held request: no test leaves one waiting for ever.
     pub fn clear_faults(&mut self) {
         self.faults.clear();
+        self.holds.release();
     }
 
     pub fn faults_json(&self) -> Value {

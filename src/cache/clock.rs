@@ -17,6 +17,9 @@ pub(crate) struct MonotonicClock;
 impl Clock for MonotonicClock {
     #[inline]
     fn now(&self) -> Instant {
+        #[cfg(feature = "test-clock")]
+        return Instant::now() + test_clock::advanced();
+        #[cfg(not(feature = "test-clock"))]
         Instant::now()
     }
 
@@ -25,6 +28,30 @@ impl Clock for MonotonicClock {
             Ok(d) => d.as_millis() as i64,
             Err(e) => -(e.duration().as_millis() as i64),
         }
+    }
+}
+
+/// The integration tests' seam (feature `test-clock`, enabled only by the crate's own
+/// dev-dependency): a test moves the cache's clock forward instead of sleeping. Per
+/// thread, because the tests of one binary run in parallel, each on its own simulator
+/// (its own cache entries); a synchronous call decides on the caller's thread, so only
+/// single-threaded tests of synchronous calls may use it.
+#[cfg(feature = "test-clock")]
+pub mod test_clock {
+    use std::cell::Cell;
+    use std::time::Duration;
+
+    thread_local! {
+        static ADVANCED: Cell<Duration> = const { Cell::new(Duration::ZERO) };
+    }
+
+    pub(super) fn advanced() -> Duration {
+        ADVANCED.with(Cell::get)
+    }
+
+    /// Moves this thread's view of the cache's monotonic clock forward by `by`.
+    pub fn advance(by: Duration) {
+        ADVANCED.with(|a| a.set(a.get() + by));
     }
 }
 

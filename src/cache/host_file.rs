@@ -55,16 +55,27 @@ pub(crate) struct HostFile {
 }
 
 /// Creates the cache directory (`0700`) if missing, and refuses one that is unsafe.
-///
-/// Processes started together all find the directory missing; whoever creates it first
-/// wins, and the others must take `EEXIST` as "it is there now" and check it like any
-/// existing directory. (Looking first and creating second lost that race: the losers
-/// failed, and a command without an explicit `cacheDir` then fetched its own token.)
 pub(crate) fn prepare_dir(dir: &Path) -> Result<(), Error> {
+    match fs::symlink_metadata(dir) {
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            create_dir_0700(dir)?;
+            check_dir(dir)
+        }
+        Err(e) => Err(io_error(dir, "cannot be read", &e)),
+        Ok(_) => check_dir(dir),
+    }
+}
+
+/// Creates `dir` 0700. Processes started together on a cold cache all find it missing
+/// and all create it: for all but one, `mkdir` says it exists. That is success (the
+/// caller checks its owner, mode and type like any existing directory); refusing it sent
+/// each losing process to the gateway for its own token.
+fn create_dir_0700(dir: &Path) -> Result<(), Error> {
     match fs::DirBuilder::new().mode(0o700).create(dir) {
-        Ok(()) => check_dir(dir),
-        Err(e) if e.kind() == ErrorKind::AlreadyExists => check_dir(dir),
-        Err(e) => Err(io_error(dir, "cannot be created", &e)),
+        Err(e) if e.kind() != ErrorKind::AlreadyExists => {
+            Err(io_error(dir, "cannot be created", &e))
+        }
+        _ => Ok(()),
     }
 }
 
@@ -267,12 +278,22 @@ impl HostFile {
             .map_err(|e| io_error(&self.lock_path, "cannot be read", &e))?;
         check_owner_and_mode(&self.lock_path, &meta, "file", "600")?;
         let started = Instant::now();
-        let mut pause = Duration::from_millis(1);
+        const FIRST_PAUSE: Duration = Duration::from_millis(1);
+        let mut pause = FIRST_PAUSE;
         loop {
             match crate::sys::try_lock_exclusive(file) {
                 Ok(true) => return Ok(lock),
                 Ok(false) => {}
                 Err(e) => return Err(io_error(&self.lock_path, "cannot be locked", &e)),
+            }
+            if pause == FIRST_PAUSE {
+                // Once per wait: what a process started beside another one's fetch does
+                // (the cross-process tests wait for this line).
+                crate::runtime::log::debug(format_args!(
+                    "host cache lock {} is held by another process: waiting up to {} ms",
+                    self.lock_path.display(),
+                    budget.as_millis()
+                ));
             }
             if started.elapsed() >= budget {
                 return Err(Error::timeout(format!(

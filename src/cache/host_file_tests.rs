@@ -78,6 +78,45 @@ fn the_directory_is_created_0700_and_unsafe_ones_are_refused() {
 }
 
 #[test]
+fn a_directory_another_process_created_first_is_accepted_after_the_same_checks() {
+    // The window of processes started together: each saw no directory, another one
+    // made it before this one's mkdir. Before the fix that mkdir's "exists" was an error,
+    // and the command then ran without the host cache (its own token request).
+    let dir = scratch();
+    fs::DirBuilder::new().mode(0o700).create(&dir).unwrap();
+    create_dir_0700(&dir).unwrap();
+    check_dir(&dir).unwrap();
+    // What the other process made is still checked like any existing directory.
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
+    create_dir_0700(&dir).unwrap();
+    assert!(check_dir(&dir).is_err());
+    // Any other mkdir failure is still an error.
+    let orphan = dir.join("missing-parent").join("cache");
+    let e = create_dir_0700(&orphan).unwrap_err();
+    assert!(e.message.contains("cannot be created"), "{}", e.message);
+    fs::remove_dir_all(&dir).unwrap();
+
+    // And the race itself, between threads: every caller gets the directory.
+    for _ in 0..20 {
+        let dir = Arc::new(scratch());
+        let barrier = Arc::new(std::sync::Barrier::new(8));
+        let callers: Vec<_> = (0..8)
+            .map(|_| {
+                let (dir, barrier) = (dir.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    prepare_dir(&dir).map_err(|e| e.message)
+                })
+            })
+            .collect();
+        for caller in callers {
+            caller.join().unwrap().unwrap();
+        }
+        fs::remove_dir_all(&*dir).unwrap();
+    }
+}
+
+#[test]
 fn a_token_is_written_0600_atomically_and_read_back() {
     let dir = scratch();
     let file = ready(&dir);

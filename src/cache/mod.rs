@@ -15,6 +15,8 @@
 
 mod clock;
 mod coarse_clock;
+#[cfg(feature = "test-clock")]
+pub use clock::test_clock;
 mod decision;
 mod fetcher;
 mod host_fetcher;
@@ -446,7 +448,7 @@ impl Entry {
     /// How long the cached token stays servable, for the stats.
     pub fn valid_for_ms(&self) -> Option<u128> {
         self.lock()
-            .servable_for(Instant::now())
+            .servable_for(MonotonicClock.now())
             .map(|d| d.as_millis())
     }
 }

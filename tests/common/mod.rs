@@ -95,6 +95,44 @@ impl Sim {
         self.admin("DELETE", "/__sim/fault", None);
     }
 
+    /// The next `count` requests (0: every one until the faults are cleared) to
+    /// `gateway`'s `endpoint` ("token" or "api") are counted, then held until
+    /// [`Sim::release`]: in flight for exactly as long as the test needs.
+    pub fn hold(&self, gateway: &str, endpoint: &str, count: u64) {
+        self.fault(serde_json::json!({"gateway": gateway, "endpoint": endpoint, "kind": "hold", "count": count}));
+    }
+
+    /// Waits until `n` requests are held (`GET /__sim/stats` → `held`).
+    pub fn wait_held(&self, n: u64) {
+        self.wait_for(&format!("{n} held requests"), |s| s["held"] == n);
+    }
+
+    /// Lets every held request go on (later ones are held again until the next release,
+    /// until the hold fault is cleared); returns how many were waiting.
+    pub fn release(&self) -> u64 {
+        self.admin("POST", "/__sim/release", None)["released"]
+            .as_u64()
+            .expect("released count")
+    }
+
+    /// Waits until the simulator's stats satisfy `ready` (its counters are the events a
+    /// test synchronizes on) and returns them. The bound only turns a broken test into a
+    /// failure that says what it waited for; it is not a timing assumption.
+    pub fn wait_for(&self, what: &str, mut ready: impl FnMut(&Value) -> bool) -> Value {
+        let bound = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        loop {
+            let stats = self.stats();
+            if ready(&stats) {
+                return stats;
+            }
+            assert!(
+                std::time::Instant::now() < bound,
+                "the simulator never showed {what}: {stats}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+    }
+
     pub fn revoke(&self, gateway: &str) {
         self.admin(
             "POST",
