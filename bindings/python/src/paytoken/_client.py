@@ -57,11 +57,12 @@ class Client(ApiBase[Response]):
         Raises :class:`InvalidArgumentError` for a scheme that uses no token
         (NICEPAY ``basic``, PortOne V2 ``secret``).
         """
-        if _log.sync_level() == 0:
+        if _log.sync_level() != _log.COLLECT_ALL:
             # The warm path: one C call that never waits and never does I/O, so it can run
             # under the lock (close() cannot free the handle meanwhile) instead of a
-            # borrow, with this client's out-parameter. With debug logging on, the full
-            # path runs: the library logs the cache hit there.
+            # borrow, with this client's out-parameter. With debug records collected, the
+            # full path runs: the library logs the cache hit there (as a debug record;
+            # collecting only the warnings, the default, keeps the warm path).
             with self._lock:
                 if not self._closed:
                     token = _native.fresh_token(self._handle, self._token_out, self._token_out_ref)

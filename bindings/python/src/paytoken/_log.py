@@ -28,6 +28,8 @@ logger = logging.getLogger("paytoken")
 _LEVELS = {1: logging.DEBUG, 2: logging.DEBUG, 3: logging.WARNING}
 # What the library collects: 2 everything, 3 its warnings only, 0 nothing.
 _COLLECT_ALL, _COLLECT_WARNINGS, _COLLECT_NONE = 2, 3, 0
+#: The collecting level at which cache hits are logged (debug records).
+COLLECT_ALL = _COLLECT_ALL
 _lock = threading.Lock()
 _current = -1
 
