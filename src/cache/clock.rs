@@ -45,7 +45,7 @@ pub mod test_clock {
         static ADVANCED: Cell<Duration> = const { Cell::new(Duration::ZERO) };
     }
 
-    pub(super) fn advanced() -> Duration {
+    pub(crate) fn advanced() -> Duration {
         ADVANCED.with(Cell::get)
     }
 
