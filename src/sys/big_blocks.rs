@@ -118,6 +118,7 @@ mod tests {
     fn big_blocks_do_not_go_through_malloc() {
         // 64 MiB: more than glibc's largest mmap threshold, so malloc would map it and
         // count it, whatever its threshold is now.
+        let _alone = crate::sys::testing::big_allocation_lock();
         let before = malloc_mapped();
         let block = vec![1u8; 64 << 20];
         let during = malloc_mapped();
@@ -130,6 +131,7 @@ mod tests {
 
     #[test]
     fn bytes_survive_crossing_the_line_both_ways() {
+        let _alone = crate::sys::testing::big_allocation_lock();
         let mut block = vec![7u8; BIG_BLOCK_BYTES - 1];
         block.resize(4 * BIG_BLOCK_BYTES, 9);
         assert_eq!(

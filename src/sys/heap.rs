@@ -112,8 +112,9 @@ mod tests {
 
     #[test]
     fn a_held_block_counts_until_freed() {
-        // Other tests allocate at the same time, so look for the block's size among the
-        // readings rather than an exact difference.
+        // Other tests allocate small blocks at the same time, so look for the block's
+        // size among the readings rather than an exact difference.
+        let _alone = crate::sys::testing::big_allocation_lock();
         let size = 64 << 20;
         let before = in_use();
         let block = vec![1u8; size];
@@ -126,6 +127,7 @@ mod tests {
 
     #[test]
     fn a_grown_block_counts_its_new_size() {
+        let _alone = crate::sys::testing::big_allocation_lock();
         let size = 64 << 20;
         let mut block: Vec<u8> = Vec::with_capacity(1 << 20);
         let before = in_use();
@@ -137,6 +139,7 @@ mod tests {
 
     #[test]
     fn frees_on_other_threads_add_up() {
+        let _alone = crate::sys::testing::big_allocation_lock();
         let size = 32 << 20;
         let before = in_use();
         let blocks: Vec<Vec<u8>> = (0..4).map(|_| vec![0u8; size / 4]).collect();

@@ -90,3 +90,11 @@ pub fn capture_stderr<T>(body: impl FnOnce() -> T) -> (T, String) {
     read.read_to_string(&mut printed).unwrap();
     (outcome, printed)
 }
+
+/// Held by every test that allocates tens of MiB and reads a heap counter around it
+/// (`heap`, `big_blocks`): the harness runs tests on parallel threads, and one test's
+/// 64 MiB block freed in the middle of another's readings makes that one fail.
+pub fn big_allocation_lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
