@@ -86,7 +86,8 @@ class Client {
   token() {
     let cached;
     try {
-      cached = tokenCached(this.#live());
+      cached = this.#freshToken();
+      if (cached === null) cached = tokenCached(this.#live());
     } catch (error) {
       return Promise.reject(error);
     }
@@ -96,14 +97,19 @@ class Client {
   }
 
   tokenSync() {
-    // The warm path: one C call that never waits and never does I/O, with this client's
-    // out-parameter and no error struct; anything else (no fresh token, an error, debug
-    // logging on: the library logs the hit there) takes the full call.
-    if (!debugCollected()) {
-      const out = this.#tokenOut;
-      if (native().getTokenCached(this.#live(), out, null) === 0 && out[0] !== null) return out[0];
-    }
-    return runSync(this.#tokenOp());
+    const cached = this.#freshToken();
+    return cached !== null ? cached : runSync(this.#tokenOp());
+  }
+
+  // The warm path of token() and tokenSync(): one C call that never waits and never does
+  // I/O, with this client's out-parameter and no error struct (koffi would decode its 544
+  // bytes on every call). null: the full call must run (no fresh token, an error, or debug
+  // records collected: the library logs the cache hit on the full path).
+  #freshToken() {
+    if (debugCollected()) return null;
+    const out = this.#tokenOut;
+    if (native().getTokenCached(this.#live(), out, null) === 0 && out[0] !== null) return out[0];
+    return null;
   }
 
   /**

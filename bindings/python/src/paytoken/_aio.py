@@ -44,6 +44,9 @@ class AsyncClient(ApiBase[Awaitable[Response]]):
     async def token(self) -> str:
         """The current access token (see :meth:`Client.token`). A fresh cached token
         is returned at once, without I/O or a thread hop."""
+        cached = self._client._fresh_token()
+        if cached is not None:
+            return cached
         with self._client._borrow() as handle:
             cached = _native_async.token_cached(handle)
             if cached is not None:

@@ -6,6 +6,7 @@ import contextlib
 import ctypes
 import datetime
 import json as _json
+import logging
 import os
 import threading
 import time
@@ -21,6 +22,8 @@ from ._recovery import NetCancelResult
 from ._response import Response
 
 _FORM = "application/x-www-form-urlencoded"
+# Bound once: token()'s warm path asks it on every call.
+_debug_enabled, _DEBUG = _log.logger.isEnabledFor, logging.DEBUG
 
 
 class Client(ApiBase[Response]):
@@ -57,19 +60,25 @@ class Client(ApiBase[Response]):
         Raises :class:`InvalidArgumentError` for a scheme that uses no token
         (NICEPAY ``basic``, PortOne V2 ``secret``).
         """
-        if _log.sync_level() != _log.COLLECT_ALL:
-            # The warm path: one C call that never waits and never does I/O, so it can run
-            # under the lock (close() cannot free the handle meanwhile) instead of a
-            # borrow, with this client's out-parameter. With debug records collected, the
-            # full path runs: the library logs the cache hit there (as a debug record;
-            # collecting only the warnings, the default, keeps the warm path).
-            with self._lock:
-                if not self._closed:
-                    token = _native.fresh_token(self._handle, self._token_out, self._token_out_ref)
-                    if token is not None:
-                        return token
+        token = self._fresh_token()
+        if token is not None:
+            return token
         with self._borrow() as handle:
             return _native.get_token(handle)
+
+    def _fresh_token(self) -> Optional[str]:
+        """The warm path of :meth:`token` (and of ``AsyncClient.token``): the fresh cached
+        token, or None when the full call must run. One C call that never waits and never
+        does I/O, so it runs under the lock (close() cannot free the handle meanwhile)
+        instead of a borrow, with this client's out-parameter. With DEBUG records wanted
+        it answers None: the library logs the cache hit on the full path. (The full path
+        also brings the library's collection level up to date; a warm call need not.)"""
+        if _debug_enabled(_DEBUG):
+            return None
+        with self._lock:
+            if self._closed:
+                return None
+            return _native.fresh_token(self._handle, self._token_out, self._token_out_ref)
 
     def invalidate(self, token: Optional[str] = None) -> None:
         """Drop the cached token if it is ``token`` (a token you saw rejected), or
