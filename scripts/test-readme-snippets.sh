@@ -35,8 +35,8 @@ true
 ```python norun
 print("an example nobody runs")
 ```
-```java norun needs-spring
-@Bean PayTokenClient client() { return null; }
+```php norun needs-laravel
+Route::get('/health', fn () => 'ok');
 ```
 MD
 if out=$(scripts/readme-snippets.py "$readme" 2>&1); then
@@ -44,4 +44,21 @@ if out=$(scripts/readme-snippets.py "$readme" 2>&1); then
 fi
 grep -q "^NORUN .*:4: a code example marked norun" <<<"$out" && grep -q "2 norun (1 of them need a framework)" <<<"$out" ||
   { echo "test-readme-snippets: the norun example was not reported:"; echo "$out"; exit 1; }
-echo "test-readme-snippets: a failing snippet fails the run, a norun block is skipped and counted, a norun code example fails"
+
+# A ```java spring block is left to the Spring Boot starter's suite (make test-spring): not
+# run here (this one would not even compile), listed and counted as run there, not as norun.
+cat >"$readme" <<'MD'
+```sh
+true
+```
+```java spring
+@Service public class Broken { this is not Java }
+```
+MD
+out=$(scripts/readme-snippets.py "$readme" 2>&1) ||
+  { echo "test-readme-snippets: a java spring block failed the run:"; echo "$out"; exit 1; }
+grep -q "^there  .*:4 (java): run by make test-spring" <<<"$out" &&
+  grep -q ": 1 blocks ran (1 passed, 0 failed), 1 run by make test-spring, 0 norun, 0 not code" <<<"$out" ||
+  { echo "test-readme-snippets: the java spring block was not counted as run by make test-spring:"; echo "$out"; exit 1; }
+echo "test-readme-snippets: a failing snippet fails the run, a norun block is skipped and counted," \
+  "a norun code example fails, a java spring block is left to make test-spring"
