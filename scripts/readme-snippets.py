@@ -29,7 +29,8 @@ listed as such, since a worked example must run.
 A block that needs a framework is run by that framework's suite instead, which `make test`
 also runs: ```java spring (a Spring bean or service) is compiled and booted in a Spring
 Boot application by the starter's ReadmeSnippetsTest (`make -C bindings/java test-spring`).
-Such a block is listed and counted as run there (see RUN_BY), not as `norun`.
+Such a block is listed and counted as run there (see RUN_BY), not as `norun`; outside the
+README that suite reads (bindings/java/README.md) it fails, since nothing would run it.
 
 Usage: scripts/readme-snippets.py [README...]   (default: every README of the project)
 Prints one line per block, then per README how many blocks ran, passed and failed and how
@@ -49,9 +50,10 @@ SIM = os.environ.get("PAYTOKEN_SIM", os.path.join(LIB, "paytoken-sim"))
 RUN = {"python": "python", "php": "php", "js": "js", "javascript": "js", "java": "java",
        "c": "c", "sh": "sh", "bash": "sh"}
 TIMEOUT = 120
-# Fence word -> the `make` target whose suite runs the block (it reads every block with the
-# word from the README itself), for code that needs a framework to run.
-RUN_BY = {"spring": "make test-spring"}
+# Fence word -> the `make` target whose suite runs the block, for code that needs a framework
+# to run, and the one README that suite reads its blocks from (such a block anywhere else
+# would be run by nobody: it fails here).
+RUN_BY = {"spring": ("make test-spring", os.path.join("bindings", "java", "README.md"))}
 
 CREDS = {
     "NICEPAY_CLIENT_KEY": "S2_sim_client_key",
@@ -420,10 +422,16 @@ def main():
                         continue
                     run_by = [RUN_BY[w] for w in words if w in RUN_BY]
                     if lang in RUN and run_by and "norun" not in words:
+                        target, suite_readme = run_by[0]
+                        if not os.path.abspath(readme).endswith(os.sep + suite_readme):
+                            failed += 1
+                            counts["failed"] += 1
+                            print(f"FAILED {where} ({lang}): {target} runs only {suite_readme}'s blocks")
+                            continue
                         skipped += 1
-                        counts.setdefault("elsewhere", {}).setdefault(run_by[0], 0)
-                        counts["elsewhere"][run_by[0]] += 1
-                        print(f"there  {where} ({lang}): run by {run_by[0]}")
+                        counts.setdefault("elsewhere", {}).setdefault(target, 0)
+                        counts["elsewhere"][target] += 1
+                        print(f"there  {where} ({lang}): run by {target}")
                         continue
                     if lang not in RUN or "norun" in words:
                         skipped += 1
