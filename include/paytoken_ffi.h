@@ -324,8 +324,11 @@ uint64_t paytoken_heap_in_use(void);
  * `paytoken_log_next` (for hosts that must log on their own thread). Either way the
  * queue holds at most 1024 records; more are dropped and counted
  * (`paytoken_log_dropped`), so logging never blocks a payment call. `user_data` is passed
- * back to `callback` as is; a record already taken by the log thread may still reach the
- * previous callback once after this returns, so keep it callable. A level outside 0..3 is PAYTOKEN_E_INVALID_ARGUMENT.
+ * back to `callback` as is. When this returns, the previous callback is not running and
+ * is not called again (it waits for a record being handed to it; ABI 1.5, before which
+ * it could be called once more), so the host may then free or stop what it calls; called
+ * from inside the callback, it does not wait for itself. A level outside 0..3 is
+ * PAYTOKEN_E_INVALID_ARGUMENT.
  */
 int32_t paytoken_log_configure(int32_t level,
                                paytoken_log_fn callback,

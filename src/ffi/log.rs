@@ -29,8 +29,11 @@ pub type paytoken_log_fn =
 /// `paytoken_log_next` (for hosts that must log on their own thread). Either way the
 /// queue holds at most 1024 records; more are dropped and counted
 /// (`paytoken_log_dropped`), so logging never blocks a payment call. `user_data` is passed
-/// back to `callback` as is; a record already taken by the log thread may still reach the
-/// previous callback once after this returns, so keep it callable. A level outside 0..3 is PAYTOKEN_E_INVALID_ARGUMENT.
+/// back to `callback` as is. When this returns, the previous callback is not running and
+/// is not called again (it waits for a record being handed to it; ABI 1.5, before which
+/// it could be called once more), so the host may then free or stop what it calls; called
+/// from inside the callback, it does not wait for itself. A level outside 0..3 is
+/// PAYTOKEN_E_INVALID_ARGUMENT.
 #[no_mangle]
 pub extern "C" fn paytoken_log_configure(
     level: i32,

@@ -42,15 +42,26 @@ struct Queue {
     dropped_reported: u64,
     /// Whether this process has a log thread (a forked child starts with none).
     thread_running: bool,
+    /// Whether the log thread has taken a record and may be calling a callback with it
+    /// (set and cleared under this lock; `configure` waits for it to clear).
+    delivering: bool,
 }
 
 static QUEUE: Mutex<Queue> = Mutex::new(Queue {
     records: VecDeque::new(),
     dropped_reported: 0,
     thread_running: false,
+    delivering: false,
 });
 /// Signalled when a record is queued or the callback changes.
 static READY: Condvar = Condvar::new();
+/// Signalled when the log thread has finished handing a record to a callback.
+static DELIVERED: Condvar = Condvar::new();
+
+thread_local! {
+    /// Set on the log thread: a callback that reconfigures logging must not wait for itself.
+    static ON_LOG_THREAD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
 static LEVEL: AtomicU8 = AtomicU8::new(OFF);
 static DROPPED: AtomicU64 = AtomicU64::new(0);
 static CALLBACK: Mutex<Option<Callback>> = Mutex::new(None);
@@ -133,9 +144,12 @@ fn start_thread() {
 
 /// The log thread: hands each record to the callback, while one is set.
 fn deliver() {
+    ON_LOG_THREAD.with(|on| on.set(true));
     loop {
         let record = {
             let mut q = queue();
+            q.delivering = false;
+            DELIVERED.notify_all();
             loop {
                 if !has_callback() {
                     // Polling mode now: leave the queue to paytoken_log_next. A later
@@ -144,6 +158,7 @@ fn deliver() {
                     return;
                 }
                 if let Some(r) = q.records.pop_front() {
+                    q.delivering = true;
                     break r;
                 }
                 // Releases the lock while waiting (fork safety: see the module doc).
@@ -177,8 +192,20 @@ pub(crate) fn configure(level: i32, callback_fn: Option<Callback>) -> Result<(),
         HAS_CALLBACK.store(has, Ordering::Release);
     }
     LEVEL.store(level, Ordering::Relaxed);
-    let start = has && claim_thread(&mut queue());
+    let mut q = queue();
+    let start = has && claim_thread(&mut q);
     READY.notify_all();
+    // The previous callback may be running with a record the log thread took before the
+    // swap: wait until it returned, so that a host may free or stop what it called (an
+    // interpreter shutting down). The log thread takes the new callback for its next
+    // record. Not on the log thread itself: a callback that reconfigures would wait for
+    // itself. The wait releases the lock (fork safety, as the log thread's).
+    if !ON_LOG_THREAD.with(|on| on.get()) {
+        while q.delivering {
+            q = DELIVERED.wait(q).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+    drop(q);
     if start {
         start_thread();
     }
@@ -218,6 +245,7 @@ impl ForkGuard {
     /// (its thread delivers them); the child's first record starts its own thread.
     pub fn child(mut self) {
         self.queue.thread_running = false;
+        self.queue.delivering = false;
         self.queue.records.clear();
     }
 }
