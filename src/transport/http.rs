@@ -55,6 +55,8 @@ impl ForkGuard {
 const IDLE_CONNECTIONS: usize = 1024;
 /// Each connection's input and output buffer.
 const BUFFER_BYTES: usize = 16 * 1024;
+/// At most this much is reserved for a body before reading it (from its Content-Length).
+const PRESIZE_MAX_BYTES: u64 = 64 * 1024;
 
 pub struct HttpResponse {
     pub status: u16,
@@ -241,18 +243,29 @@ pub fn send_within(
         })
         .collect();
     let limit = config.max_response_bytes;
-    let body = response
-        .into_body()
-        .with_config()
-        .limit(limit)
-        .read_to_vec()
-        .map_err(|e| match e {
-            ureq::Error::BodyExceedsLimit(_) => Error::gateway(format!(
-                "{what}: the answer is larger than maxResponseBytes ({limit} bytes)"
-            ))
-            .with_http_status(status),
-            other => map_error(other, config, timeout, purpose, &what).with_http_status(status),
-        })?;
+    // Sized once from Content-Length (bounded, whatever a gateway declares), with room
+    // for the NUL the C response appends: no growth and no probe reads on the way.
+    let declared = response
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0)
+        .min(limit)
+        .min(PRESIZE_MAX_BYTES) as usize;
+    let mut body = Vec::with_capacity(declared + 1);
+    io::Read::read_to_end(
+        &mut response.into_body().with_config().limit(limit).reader(),
+        &mut body,
+    )
+    .map_err(ureq::Error::from)
+    .map_err(|e| match e {
+        ureq::Error::BodyExceedsLimit(_) => Error::gateway(format!(
+            "{what}: the answer is larger than maxResponseBytes ({limit} bytes)"
+        ))
+        .with_http_status(status),
+        other => map_error(other, config, timeout, purpose, &what).with_http_status(status),
+    })?;
     Ok(HttpResponse {
         status,
         headers,
