@@ -123,11 +123,11 @@ impl paytoken_response {
                 let name = &order[at].0;
                 let same = order[at..].iter().take_while(|(n, _)| n == name).count();
                 let value: Cow<'_, str> = match &order[at..at + same] {
-                    [(_, only)] => only.to_string_lossy(),
+                    [(_, only)] => text_of(only),
                     repeated => Cow::Owned(
                         repeated
                             .iter()
-                            .map(|(_, v)| v.to_string_lossy())
+                            .map(|(_, v)| text_of(v))
                             .collect::<Vec<_>>()
                             .join(", "),
                     ),
@@ -165,6 +165,15 @@ impl paytoken_response {
                 .as_ref()
                 .map_or(std::ptr::null(), |k| k.as_ptr()),
         }
+    }
+}
+
+/// A header value as text: values were made from UTF-8 text, so the plain check is
+/// enough (cheaper than the lossy scan, which stays for anything else).
+fn text_of(value: &CString) -> Cow<'_, str> {
+    match value.to_str() {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => value.to_string_lossy(),
     }
 }
 
