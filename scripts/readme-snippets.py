@@ -26,6 +26,12 @@ Shell blocks run with bash -e in a private network namespace when the machine al
 installs, server set-ups): a `norun` block of Python, PHP, JavaScript, Java or C code is
 listed as such, since a worked example must run.
 
+A block that needs a framework is run by that framework's suite instead, which `make test`
+also runs: ```java spring (a Spring bean or service) is compiled and booted in a Spring
+Boot application by the starter's ReadmeSnippetsTest (`make -C bindings/java test-spring`).
+Such a block is listed and counted as run there (see RUN_BY), not as `norun`; outside the
+README that suite reads (bindings/java/README.md) it fails, since nothing would run it.
+
 Usage: scripts/readme-snippets.py [README...]   (default: every README of the project)
 Prints one line per block, then per README how many blocks ran, passed and failed and how
 many are `norun`, and the total; exits 1 if any failed or a code example is `norun`.
@@ -44,6 +50,10 @@ SIM = os.environ.get("PAYTOKEN_SIM", os.path.join(LIB, "paytoken-sim"))
 RUN = {"python": "python", "php": "php", "js": "js", "javascript": "js", "java": "java",
        "c": "c", "sh": "sh", "bash": "sh"}
 TIMEOUT = 120
+# Fence word -> the `make` target whose suite runs the block, for code that needs a framework
+# to run, and the one README that suite reads its blocks from (such a block anywhere else
+# would be run by nobody: it fails here).
+RUN_BY = {"spring": ("make test-spring", os.path.join("bindings", "java", "README.md"))}
 
 CREDS = {
     "NICEPAY_CLIENT_KEY": "S2_sim_client_key",
@@ -410,11 +420,25 @@ def main():
                         failed += 1
                         print(f"FAILED {where}: unclosed code fence")
                         continue
+                    run_by = [RUN_BY[w] for w in words if w in RUN_BY]
+                    if lang in RUN and run_by and "norun" not in words:
+                        target, suite_readme = run_by[0]
+                        if not os.path.abspath(readme).endswith(os.sep + suite_readme):
+                            failed += 1
+                            counts["failed"] += 1
+                            print(f"FAILED {where} ({lang}): {target} runs only {suite_readme}'s blocks")
+                            continue
+                        skipped += 1
+                        counts.setdefault("elsewhere", {}).setdefault(target, 0)
+                        counts["elsewhere"][target] += 1
+                        print(f"there  {where} ({lang}): run by {target}")
+                        continue
                     if lang not in RUN or "norun" in words:
                         skipped += 1
                         counts["norun" if "norun" in words else "other"] += 1
-                        # A framework's set-up (a Spring bean) cannot run without that framework:
-                        # it says so (`norun needs-spring`) and is counted, not refused.
+                        # A framework's set-up that no suite runs yet (a Laravel route file) cannot
+                        # run without that framework: it says so (`norun needs-laravel`) and is
+                        # counted, not refused.
                         needs = [w for w in words if w.startswith("needs-")]
                         if "norun" in words and RUN.get(lang, "sh") != "sh" and not needs:
                             norun_code.append(where)
@@ -445,12 +469,14 @@ def main():
     finally:
         shutil.rmtree(work, ignore_errors=True)
     for readme, c in per_readme:
-        print(f"{readme}: {c['ran']} blocks ran ({c['passed']} passed, {c['failed']} failed), "
+        elsewhere = "".join(f", {n} run by {target}" for target, n in c.get("elsewhere", {}).items())
+        print(f"{readme}: {c['ran']} blocks ran ({c['passed']} passed, {c['failed']} failed){elsewhere}, "
               f"{c['norun']} norun" + (f" ({c['needs']} of them need a framework)" if c.get("needs") else "")
               + f", {c['other']} not code")
     for where in norun_code:
         print(f"NORUN  {where}: a code example marked norun (norun is for installation commands)")
-    print(f"readme snippets: {passed} passed, {failed} failed ({skipped} blocks not run: norun or not code)")
+    print(f"readme snippets: {passed} passed, {failed} failed ({skipped} blocks not run here: "
+          "run by a framework's suite, norun or not code)")
     sys.exit(1 if failed or norun_code else 0)
 
 

@@ -35,8 +35,8 @@ true
 ```python norun
 print("an example nobody runs")
 ```
-```java norun needs-spring
-@Bean PayTokenClient client() { return null; }
+```php norun needs-laravel
+Route::get('/health', fn () => 'ok');
 ```
 MD
 if out=$(scripts/readme-snippets.py "$readme" 2>&1); then
@@ -44,4 +44,31 @@ if out=$(scripts/readme-snippets.py "$readme" 2>&1); then
 fi
 grep -q "^NORUN .*:4: a code example marked norun" <<<"$out" && grep -q "2 norun (1 of them need a framework)" <<<"$out" ||
   { echo "test-readme-snippets: the norun example was not reported:"; echo "$out"; exit 1; }
-echo "test-readme-snippets: a failing snippet fails the run, a norun block is skipped and counted, a norun code example fails"
+
+# A ```java spring block of the Java README is left to the Spring Boot starter's suite (make
+# test-spring, which reads that README): not run here (this one would not even compile),
+# listed and counted as run there, not as norun. In any other README nobody runs it: failed.
+spring=$(mktemp -d)
+trap 'rm -f "$readme"; rm -rf "$spring"' EXIT
+mkdir -p "$spring/bindings/java"
+cat >"$spring/bindings/java/README.md" <<'MD'
+```sh
+true
+```
+```java spring
+@Service public class Broken { this is not Java }
+```
+MD
+out=$(scripts/readme-snippets.py "$spring/bindings/java/README.md" 2>&1) ||
+  { echo "test-readme-snippets: a java spring block failed the run:"; echo "$out"; exit 1; }
+grep -q "^there  .*:4 (java): run by make test-spring" <<<"$out" &&
+  grep -q ": 1 blocks ran (1 passed, 0 failed), 1 run by make test-spring, 0 norun, 0 not code" <<<"$out" ||
+  { echo "test-readme-snippets: the java spring block was not counted as run by make test-spring:"; echo "$out"; exit 1; }
+cp "$spring/bindings/java/README.md" "$readme"
+if out=$(scripts/readme-snippets.py "$readme" 2>&1); then
+  echo "test-readme-snippets: a java spring block outside the Java README passed:"; echo "$out"; exit 1
+fi
+grep -q "^FAILED .*:4 (java): make test-spring runs only bindings/java/README.md's blocks" <<<"$out" ||
+  { echo "test-readme-snippets: the stray java spring block was not reported:"; echo "$out"; exit 1; }
+echo "test-readme-snippets: a failing snippet fails the run, a norun block is skipped and counted," \
+  "a norun code example fails, a java spring block is left to make test-spring (only the Java README's)"

@@ -7,9 +7,10 @@ records (a token fetched, a cache hit, a failed call) are DEBUG, the library's w
 (a failed token request, the token-storm guard holding requests back, records dropped
 because the queue was full) are WARNING: so the default configuration shows warnings
 only (Python's last-resort handler prints them on stderr). What is collected follows the
-``paytoken`` logger's effective level, checked at every call: everything while it is
-enabled for DEBUG, the warnings while it is enabled for WARNING, nothing else; configure
-logging before or after making clients, it makes no difference. Messages show tokens and secrets only as
+``paytoken`` logger's effective level, checked at every call that can make a record (a
+warm ``token()`` asks only whether DEBUG is on: a cache hit makes no other record):
+everything while it is enabled for DEBUG, the warnings while it is enabled for WARNING,
+nothing else; configure logging before or after making clients, it makes no difference. Messages show tokens and secrets only as
 ``fp:`` fingerprints.
 """
 
