@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufReader, Write};
 use std::net::TcpListener;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -37,14 +37,8 @@ fn start_server(
                 let mut reader = BufReader::new(stream.try_clone().unwrap());
                 let mut writer = stream;
                 loop {
-                    let mut line = String::new();
-                    loop {
-                        line.clear();
-                        match reader.read_line(&mut line) {
-                            Ok(0) | Err(_) => return,
-                            Ok(_) if line == "\r\n" => break,
-                            Ok(_) => {}
-                        }
+                    if !read_request_head(&mut reader) {
+                        return; // the client closed the connection
                     }
                     if writer.write_all(ANSWER.as_bytes()).is_err() {
                         return;

@@ -11,23 +11,11 @@ use common::*;
 use paytoken::*;
 use serde_json::json;
 
-/// Sends `method path` with `body` and returns the owned response.
-fn send(client: &Client, method: &str, path: &str, body: &str) -> *mut paytoken_response {
-    let (method, path) = (CString::new(method).unwrap(), CString::new(path).unwrap());
-    let mut out = ptr::null_mut();
-    let mut err = blank_error();
-    let rc = paytoken_request(
-        client.raw(),
-        method.as_ptr(),
-        path.as_ptr(),
-        ptr::null(),
-        body.as_ptr(),
-        body.len(),
-        &mut out,
-        &mut err,
-    );
-    assert_eq!(rc, 0, "{:?}", failure(rc, &err));
-    out
+/// Sends `method path` with `body`: the response, freed when dropped.
+fn send(client: &safe_api::Client, method: &str, path: &str, body: &str) -> safe_api::Response {
+    client
+        .request(method, path, None, body.as_bytes(), None)
+        .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
 }
 
 fn bytes<'a>(ptr: *const u8, len: usize) -> &'a [u8] {
@@ -80,9 +68,9 @@ fn read_and_compare(response: *const paytoken_response) -> paytoken_response_vie
 #[test]
 fn a_utf8_answer_reads_in_one_call_with_the_body_as_its_text() {
     let sim = Sim::start();
-    let client = Client::new(&sim.portone_v1(json!({}))).unwrap();
+    let client = safe_api::Client::new(&sim.portone_v1(json!({}))).unwrap();
     let response = send(&client, "GET", api_path("portone-v1"), "");
-    let view = read_and_compare(response);
+    let view = read_and_compare(response.raw());
     assert_eq!(view.status, 200);
     assert_eq!(
         view.text_is_body, 1,
@@ -92,7 +80,6 @@ fn a_utf8_answer_reads_in_one_call_with_the_body_as_its_text() {
     let headers: serde_json::Value =
         serde_json::from_slice(bytes(view.headers_json.cast(), view.headers_json_len)).unwrap();
     assert!(headers["content-type"].as_str().unwrap().contains("json"));
-    paytoken_response_free(response);
 }
 
 #[test]
@@ -101,33 +88,31 @@ fn an_euc_kr_answer_gives_the_decoded_text_beside_the_raw_body() {
     sim.create_payment(
         json!({"gateway": "nicepay", "id": "tid_euc", "orderId": "주문-똠햏", "amount": 1004}),
     );
-    let client = Client::new(&sim.nicepay(json!({"returnCharSet": "euc-kr"}))).unwrap();
+    let client = safe_api::Client::new(&sim.nicepay(json!({"returnCharSet": "euc-kr"}))).unwrap();
     let body = json!({"reason": "고객 요청", "orderId": "주문-똠햏", "returnCharSet": "euc-kr"})
         .to_string();
     let response = send(&client, "POST", "/v1/payments/tid_euc/cancel", &body);
-    let view = read_and_compare(response);
+    let view = read_and_compare(response.raw());
     assert_eq!(view.text_is_body, 0, "EUC-KR bytes are not their own text");
     assert!(std::str::from_utf8(bytes(view.body, view.body_len)).is_err());
     let text = std::str::from_utf8(bytes(view.text, view.text_len)).unwrap();
     assert!(text.contains("주문-똠햏"), "{text}");
-    paytoken_response_free(response);
 }
 
 #[test]
 fn a_portone_v2_post_reads_its_idempotency_key() {
     let sim = Sim::start();
-    let client = Client::new(&sim.portone_v2(json!({}))).unwrap();
+    let client = safe_api::Client::new(&sim.portone_v2(json!({}))).unwrap();
     let response = send(&client, "POST", "/payments/pay_0001/cancel", "{}");
-    let view = read_and_compare(response);
+    let view = read_and_compare(response.raw());
     let key = c_text(view.idempotency_key).expect("a drawn key");
     assert_eq!(key.len(), 32, "{key}");
-    paytoken_response_free(response);
 }
 
 #[test]
 fn null_arguments_are_refused_and_leave_the_view_untouched() {
     let sim = Sim::start();
-    let client = Client::new(&sim.portone_v1(json!({}))).unwrap();
+    let client = safe_api::Client::new(&sim.portone_v1(json!({}))).unwrap();
     let response = send(&client, "GET", api_path("portone-v1"), "");
     let mut view = paytoken_response_view {
         status: 7,
@@ -144,12 +129,11 @@ fn null_arguments_are_refused_and_leave_the_view_untouched() {
     let rc = paytoken_response_read(ptr::null(), &mut view, &mut err);
     assert!(failure(rc, &err).is_invalid_argument());
     assert_eq!((view.status, view.body_len), (7, 7), "untouched");
-    let rc = paytoken_response_read(response, ptr::null_mut(), ptr::null_mut());
+    let rc = paytoken_response_read(response.raw(), ptr::null_mut(), ptr::null_mut());
     assert_eq!(rc, paytoken_status::PAYTOKEN_E_INVALID_ARGUMENT as i32);
-    paytoken_response_free(response);
 }
 
-fn drawn(client: &Client, method: &str) -> Result<bool, Failure> {
+fn drawn(client: &safe_api::Client, method: &str) -> Result<bool, Failure> {
     let method = CString::new(method).unwrap();
     let mut out = -1;
     let mut err = blank_error();
@@ -163,7 +147,7 @@ fn drawn(client: &Client, method: &str) -> Result<bool, Failure> {
 }
 
 /// What `paytoken_idempotency_key_pin` gives with no key of the caller's.
-fn pinned_key(client: &Client, method: &str) -> Option<String> {
+fn pinned_key(client: &safe_api::Client, method: &str) -> Option<String> {
     let method = CString::new(method).unwrap();
     let (mut key, mut options) = (ptr::null_mut(), ptr::null_mut());
     let mut err = blank_error();
@@ -197,7 +181,7 @@ fn key_drawn_answers_what_pin_draws_for_every_gateway_and_method() {
         sim.portone_v1(json!({})),
         sim.nicepay(json!({})),
     ] {
-        let client = Client::new(&config).unwrap();
+        let client = safe_api::Client::new(&config).unwrap();
         for method in ["GET", "POST", "PUT", "PATCH", "DELETE", "post", "get"] {
             let drawn = drawn(&client, method).unwrap();
             assert_eq!(
@@ -207,7 +191,7 @@ fn key_drawn_answers_what_pin_draws_for_every_gateway_and_method() {
             );
         }
     }
-    let v2 = Client::new(&sim.portone_v2(json!({}))).unwrap();
+    let v2 = safe_api::Client::new(&sim.portone_v2(json!({}))).unwrap();
     assert!(drawn(&v2, "POST").unwrap());
     assert!(!drawn(&v2, "GET").unwrap());
     assert!(drawn(&v2, "TRACE").unwrap_err().is_invalid_argument());
