@@ -236,10 +236,12 @@ pub fn send_within(
         .headers()
         .iter()
         .map(|(n, v)| {
-            (
-                n.as_str().to_owned(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
+            // One byte of room: the C response appends a NUL to each value (CString)
+            // without moving it.
+            let text = String::from_utf8_lossy(v.as_bytes());
+            let mut value = String::with_capacity(text.len() + 1);
+            value.push_str(&text);
+            (n.as_str().to_owned(), value)
         })
         .collect();
     let limit = config.max_response_bytes;
