@@ -210,26 +210,15 @@ pub fn send_within(
         // that it is dropped (and wiped) once read. One token request per token lifetime.
         builder = builder.header("connection", "close");
     }
-    let request = builder
-        .body(body)
-        .map_err(|e| Error::invalid(format!("cannot build the request: {e}")))?;
-
     let agent = agent_for(config)?;
-    let mut request = agent
-        .configure_request(request)
-        .timeout_connect(Some(config.connect_timeout))
-        .timeout_global(Some(timeout))
-        .allow_non_standard_methods(true);
-    if proxy::bypass(&config.origin) {
-        // A token for this machine (the simulator, a local stub) never goes through a
-        // proxy; neither does one for a host NO_PROXY names.
-        request = request.proxy(None);
-    }
-    let request = request.build();
     let what = describe(config, purpose);
-    let response = agent
-        .run(request)
-        .map_err(|e| map_error(e, config, timeout, purpose, &what))?;
+    // A GET carries no body and, as curl and browsers send it, no `content-length: 0`.
+    let response = if body.is_empty() && method == "GET" {
+        agent.run(configured(&agent, config, timeout, builder.body(()))?)
+    } else {
+        agent.run(configured(&agent, config, timeout, builder.body(body))?)
+    }
+    .map_err(|e| map_error(e, config, timeout, purpose, &what))?;
 
     let status = response.status().as_u16();
     let headers = response
@@ -273,6 +262,27 @@ pub fn send_within(
         headers,
         body,
     })
+}
+
+/// The request with this call's deadline, connect timeout and proxy choice.
+fn configured<B: ureq::AsSendBody>(
+    agent: &Agent,
+    config: &Config,
+    timeout: Duration,
+    request: Result<http::Request<B>, http::Error>,
+) -> Result<http::Request<B>, Error> {
+    let request = request.map_err(|e| Error::invalid(format!("cannot build the request: {e}")))?;
+    let mut request = agent
+        .configure_request(request)
+        .timeout_connect(Some(config.connect_timeout))
+        .timeout_global(Some(timeout))
+        .allow_non_standard_methods(true);
+    if proxy::bypass(&config.origin) {
+        // A token for this machine (the simulator, a local stub) never goes through a
+        // proxy; neither does one for a host NO_PROXY names.
+        request = request.proxy(None);
+    }
+    Ok(request.build())
 }
 
 fn describe(config: &Config, purpose: Purpose) -> String {
