@@ -163,6 +163,56 @@ typedef struct paytoken_completion {
 } paytoken_completion;
 
 /**
+ * A response's parts, written by `paytoken_response_read`. Every pointer lives as long
+ * as the response (do not free them); each text is followed by one NUL byte that its
+ * length does not count. The same values the single accessors give
+ * (`paytoken_response_status`, `_body`, `_text`, `_headers_json`, `_idempotency_key`).
+ */
+typedef struct paytoken_response_view {
+  /**
+   * The HTTP status (200, 404, 500, ...).
+   */
+  int32_t status;
+  /**
+   * 1 when the text is the body itself (`text` == `body`, the same bytes: valid UTF-8,
+   * no BOM), so a binding that already copied the body need not copy the text; else 0.
+   */
+  int32_t text_is_body;
+  /**
+   * The body bytes as received (not re-encoded).
+   */
+  const uint8_t *body;
+  /**
+   * The number of bytes at `body`.
+   */
+  size_t body_len;
+  /**
+   * The body as UTF-8 text, decoded as `paytoken_response_text` says. Bytes, not
+   * `char *`: the text may contain NUL if the body did, so read `text_len` of them
+   * (an FFI that turns a `const char *` into a string would stop at the first NUL).
+   */
+  const uint8_t *text;
+  /**
+   * The number of bytes at `text`.
+   */
+  size_t text_len;
+  /**
+   * All headers as the JSON object `paytoken_response_headers_json` gives (no NUL
+   * inside).
+   */
+  const char *headers_json;
+  /**
+   * The number of bytes at `headers_json`.
+   */
+  size_t headers_json_len;
+  /**
+   * The `Idempotency-Key` the request carried, unquoted, or NULL (as
+   * `paytoken_response_idempotency_key`).
+   */
+  const char *idempotency_key;
+} paytoken_response_view;
+
+/**
  * `paytoken_request_ex` without waiting: same arguments, same checks, same behaviour
  * (401 retry, no resend after the request may have reached the gateway, per-call
  * `options_json`, PortOne V2's `Idempotency-Key` and `retryUnknownOutcome`: the response
@@ -479,6 +529,24 @@ int32_t paytoken_idempotency_key_new(const struct paytoken_client *client,
                                      struct paytoken_error *err);
 
 /**
+ * Writes to `*drawn_out` 1 when a request of this client with `method` and no key of
+ * the caller's (no `Idempotency-Key` header, no `idempotencyKey` option) carries a
+ * fresh key the library draws (rule 3 of `paytoken_idempotency_key_pin`: a PortOne V2
+ * client with config `idempotency` on, and a POST, PUT, PATCH or DELETE), else 0. The
+ * answer depends only on the client and the method, so a binding may keep it per
+ * client and method: when it is 0 and the caller gives no key, no key is drawn and the
+ * request carries none, so `paytoken_idempotency_key_pin` would return NULL for both
+ * outputs and can be skipped.
+ *
+ * Errors: `PAYTOKEN_E_INVALID_ARGUMENT` for a NULL client, method or `drawn_out`, or a
+ * method that is not GET/POST/PUT/PATCH/DELETE (any case). Thread-safe; no I/O.
+ */
+int32_t paytoken_idempotency_key_drawn(const struct paytoken_client *client,
+                                       const char *method,
+                                       int32_t *drawn_out,
+                                       struct paytoken_error *err);
+
+/**
  * Decides, before sending, the `Idempotency-Key` that `paytoken_request_ex` (or
  * `paytoken_request_async`) with these `method`, `headers_json` and `options_json`
  * carries, and pins it, so that the caller has the key whatever the outcome (the
@@ -696,6 +764,17 @@ const char *paytoken_response_idempotency_key(const struct paytoken_response *re
  * Releases a response. NULL is accepted and ignored.
  */
 void paytoken_response_free(struct paytoken_response *response);
+
+/**
+ * Reads a response's status, body, text, headers JSON and idempotency key into
+ * `*view_out` in one call: for bindings whose every foreign call costs (PHP FFI), the
+ * same values as the five single accessors. Makes the text and the headers JSON on
+ * first use as those do; thread-safe. Errors: `PAYTOKEN_E_INVALID_ARGUMENT` for a NULL
+ * `response` or `view_out` (then `*view_out` is untouched). Never does I/O.
+ */
+int32_t paytoken_response_read(const struct paytoken_response *response,
+                               struct paytoken_response_view *view_out,
+                               struct paytoken_error *err);
 
 /**
  * Writes a fresh copy of the client's current access token to `*token_out`, fetching

@@ -101,8 +101,8 @@ pub use ffi::queued_call::{
     paytoken_get_token_queued, paytoken_nicepay_netcancel_queued, paytoken_request_queued,
 };
 pub use ffi::recovery::{
-    paytoken_idempotency_key_new, paytoken_idempotency_key_pin, paytoken_nicepay_netcancel,
-    paytoken_nicepay_sign,
+    paytoken_idempotency_key_drawn, paytoken_idempotency_key_new, paytoken_idempotency_key_pin,
+    paytoken_nicepay_netcancel, paytoken_nicepay_sign,
 };
 pub use ffi::request::{paytoken_request, paytoken_request_ex};
 pub use ffi::response::{
@@ -110,6 +110,7 @@ pub use ffi::response::{
     paytoken_response_headers_json, paytoken_response_idempotency_key, paytoken_response_status,
     paytoken_response_text,
 };
+pub use ffi::response_view::{paytoken_response_read, paytoken_response_view};
 pub use ffi::status::paytoken_status;
 pub use ffi::token::{paytoken_get_token, paytoken_invalidate, paytoken_string_free};
 pub use ffi::verify::{paytoken_verify_payment, paytoken_verify_webhook};

@@ -7,7 +7,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::ptr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -30,15 +30,8 @@ fn serve(stream: TcpStream, counts: Arc<Counts>) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut writer = stream;
     loop {
-        // A GET without a body: the head ends at the empty line.
-        let mut line = String::new();
-        loop {
-            line.clear();
-            match reader.read_line(&mut line) {
-                Ok(0) | Err(_) => return, // the client closed the connection
-                Ok(_) if line == "\r\n" => break,
-                Ok(_) => {}
-            }
+        if !read_request_head(&mut reader) {
+            return; // the client closed the connection
         }
         let mut arrived = counts.requests.lock().unwrap();
         *arrived += 1;

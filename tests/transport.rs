@@ -6,6 +6,8 @@
 //! - the simulator's `redirect` fault points at a second listener that must never see a
 //!   connection;
 //! - `caFile` adds the simulator's root, and a bad file fails `paytoken_client_new`.
+//!
+//! And what a request carries on the wire (a GET: no `content-length`).
 
 mod common;
 
@@ -329,4 +331,20 @@ fn ca_file_trusts_the_simulator_and_without_it_tls_fails() {
     let failure = untrusted.token().expect_err("self-signed root not trusted");
     assert_eq!(failure.code, PAYTOKEN_E_TLS as i32, "{failure:?}");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A GET goes out as curl sends it: no body and no `content-length: 0` (one header less
+/// to write and to parse on every lookup); a POST with an empty body still declares 0.
+#[test]
+fn a_get_carries_no_content_length_and_an_empty_post_declares_zero() {
+    let sim = Sim::start();
+    let client = Client::new(&sim.portone_v1(json!({}))).unwrap();
+    assert_eq!(client.get(api_path("portone-v1")).unwrap().status, 200);
+    let headers = sim.last_request()["headers"].clone();
+    assert!(headers.get("content-length").is_none(), "{headers}");
+    assert!(headers.get("transfer-encoding").is_none(), "{headers}");
+    client
+        .request("POST", "/payments/cancel", None, None)
+        .unwrap();
+    assert_eq!(sim.last_request()["headers"]["content-length"], "0");
 }

@@ -22,6 +22,7 @@ pub mod queued_call;
 pub mod recovery;
 pub mod request;
 pub mod response;
+pub mod response_view;
 #[doc(hidden)]
 pub mod safe_api;
 pub mod status;

@@ -1,4 +1,4 @@
-//! The recovery entry points: `paytoken_idempotency_key_new` (PortOne V2),
+//! The recovery entry points: `paytoken_idempotency_key_new`, `_drawn` and `_pin` (PortOne V2),
 //! `paytoken_nicepay_sign` and `paytoken_nicepay_netcancel` (NICEPAY). The rules are
 //! `recovery::idempotency` and `recovery::netcancel`.
 
@@ -51,6 +51,36 @@ pub extern "C" fn paytoken_idempotency_key_new(
         };
         // SAFETY: checked non-NULL above.
         unsafe { *key_out = key };
+        Ok(())
+    })
+}
+
+/// Writes to `*drawn_out` 1 when a request of this client with `method` and no key of
+/// the caller's (no `Idempotency-Key` header, no `idempotencyKey` option) carries a
+/// fresh key the library draws (rule 3 of `paytoken_idempotency_key_pin`: a PortOne V2
+/// client with config `idempotency` on, and a POST, PUT, PATCH or DELETE), else 0. The
+/// answer depends only on the client and the method, so a binding may keep it per
+/// client and method: when it is 0 and the caller gives no key, no key is drawn and the
+/// request carries none, so `paytoken_idempotency_key_pin` would return NULL for both
+/// outputs and can be skipped.
+///
+/// Errors: `PAYTOKEN_E_INVALID_ARGUMENT` for a NULL client, method or `drawn_out`, or a
+/// method that is not GET/POST/PUT/PATCH/DELETE (any case). Thread-safe; no I/O.
+#[no_mangle]
+pub extern "C" fn paytoken_idempotency_key_drawn(
+    client: *const paytoken_client,
+    method: *const c_char,
+    drawn_out: *mut i32,
+    err: *mut paytoken_error,
+) -> i32 {
+    ffi_fallible!(err, {
+        let client = try_ref!(client);
+        try_out!(drawn_out);
+        // SAFETY: NULL or the caller's NUL-terminated string.
+        let method = check_method(unsafe { str_arg(method, "method") }?)?;
+        let drawn = idempotency::sends_key(&client.config, method);
+        // SAFETY: checked non-NULL above.
+        unsafe { *drawn_out = i32::from(drawn) };
         Ok(())
     })
 }

@@ -1,6 +1,7 @@
 //! `paytoken_response`: a gateway's answer (any HTTP status), owned by the caller until
 //! `paytoken_response_free`.
 
+use std::borrow::Cow;
 use std::ffi::CString;
 use std::os::raw::c_char;
 use std::sync::OnceLock;
@@ -21,8 +22,9 @@ pub struct paytoken_response {
     headers_json: OnceLock<CString>,
     /// Read undeclared non-UTF-8 bodies as EUC-KR (the client asked NICEPAY for it).
     expect_euc_kr: bool,
-    /// The body decoded to UTF-8 followed by one NUL, made on first use.
-    text_with_nul: OnceLock<Vec<u8>>,
+    /// The body decoded to UTF-8 followed by one NUL, made on first use; `None` when
+    /// that text is the body itself (valid UTF-8, no BOM): no copy is made then.
+    text_with_nul: OnceLock<Option<Vec<u8>>>,
     /// The `Idempotency-Key` the request carried, unquoted (see `idempotency.rs`).
     idempotency_key: Option<CString>,
 }
@@ -34,13 +36,14 @@ impl paytoken_response {
         let headers = answer
             .headers
             .into_iter()
-            .map(|(n, v)| {
+            .map(|(mut n, v)| {
                 let v = CString::new(v).unwrap_or_else(|e| {
                     let mut bytes = e.into_vec();
                     bytes.retain(|b| *b != 0);
                     CString::new(bytes).expect("NULs removed")
                 });
-                (n.to_ascii_lowercase(), v)
+                n.make_ascii_lowercase(); // in place: HTTP/1 names are usually lower-case already
+                (n, v)
             })
             .collect();
         paytoken_response {
@@ -75,39 +78,102 @@ impl paytoken_response {
         self
     }
 
-    fn text_with_nul(&self) -> &[u8] {
-        self.text_with_nul.get_or_init(|| {
+    /// The text followed by one NUL (the body's own bytes when they are the text), and
+    /// whether it is the body.
+    fn text_with_nul(&self) -> (&[u8], bool) {
+        let decoded = self.text_with_nul.get_or_init(|| {
             let body = &self.body_with_nul[..self.body_with_nul.len() - 1];
             let content_type = self
                 .headers
                 .iter()
                 .find(|(n, _)| n == "content-type")
                 .and_then(|(_, v)| v.to_str().ok());
-            let text = crate::text::decode(body, content_type, self.expect_euc_kr);
-            let mut bytes = Vec::with_capacity(text.len() + 1);
-            bytes.extend_from_slice(text.as_bytes());
-            bytes.push(0);
-            bytes
-        })
+            match crate::text::decode(body, content_type, self.expect_euc_kr) {
+                // Borrowed and as long: the body as is (not a BOM-less tail of it).
+                std::borrow::Cow::Borrowed(text) if text.len() == body.len() => None,
+                text => {
+                    let mut bytes = Vec::with_capacity(text.len() + 1);
+                    bytes.extend_from_slice(text.as_bytes());
+                    bytes.push(0);
+                    Some(bytes)
+                }
+            }
+        });
+        match decoded {
+            Some(text) => (text, false),
+            None => (&self.body_with_nul, true),
+        }
     }
 
     fn headers_json(&self) -> &CString {
         self.headers_json.get_or_init(|| {
-            let mut map = serde_json::Map::new();
-            for (name, value) in &self.headers {
-                let value = value.to_string_lossy();
-                match map.get_mut(name) {
-                    Some(serde_json::Value::String(existing)) => {
-                        existing.push_str(", ");
-                        existing.push_str(&value);
-                    }
-                    _ => {
-                        map.insert(name.clone(), serde_json::Value::String(value.into_owned()));
-                    }
+            // What a serde_json map of name => joined value prints (sorted by name,
+            // repeated names joined with ", " in the order received), written straight
+            // out: no map, no JSON value tree, one buffer.
+            let mut order: Vec<&(String, CString)> = self.headers.iter().collect();
+            order.sort_by(|a, b| a.0.cmp(&b.0)); // stable: repeats keep their order
+            let size: usize = order
+                .iter()
+                .map(|(n, v)| n.len() + v.as_bytes().len() + 8)
+                .sum();
+            let mut out = Vec::with_capacity(size + 3);
+            out.push(b'{');
+            let mut at = 0;
+            while at < order.len() {
+                let name = &order[at].0;
+                let same = order[at..].iter().take_while(|(n, _)| n == name).count();
+                let value: Cow<'_, str> = match &order[at..at + same] {
+                    [(_, only)] => text_of(only),
+                    repeated => Cow::Owned(
+                        repeated
+                            .iter()
+                            .map(|(_, v)| text_of(v))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
+                };
+                if at > 0 {
+                    out.push(b',');
                 }
+                // Writing a str into a Vec cannot fail.
+                let _ = serde_json::to_writer(&mut out, name.as_str());
+                out.push(b':');
+                let _ = serde_json::to_writer(&mut out, &*value);
+                at += same;
             }
-            CString::new(serde_json::Value::Object(map).to_string()).unwrap_or_default()
+            out.push(b'}');
+            // JSON escapes NUL as \u0000: there is none to refuse.
+            CString::new(out).unwrap_or_default()
         })
+    }
+
+    /// Everything `paytoken_response_read` hands over, for `response_view.rs`.
+    pub(crate) fn view(&self) -> super::response_view::paytoken_response_view {
+        let (text, text_is_body) = self.text_with_nul();
+        let headers_json = self.headers_json();
+        super::response_view::paytoken_response_view {
+            status: i32::from(self.status),
+            text_is_body: i32::from(text_is_body),
+            body: self.body_with_nul.as_ptr(),
+            body_len: self.body_with_nul.len() - 1,
+            text: text.as_ptr(),
+            text_len: text.len() - 1,
+            headers_json: headers_json.as_ptr(),
+            headers_json_len: headers_json.as_bytes().len(),
+            idempotency_key: self
+                .idempotency_key
+                .as_ref()
+                .map_or(std::ptr::null(), |k| k.as_ptr()),
+        }
+    }
+}
+
+/// A header value as text: values were made from UTF-8 text, so the plain check is
+/// enough (cheaper than the lossy scan, which stays for anything else).
+fn text_of(value: &CString) -> Cow<'_, str> {
+    match value.to_str() {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => value.to_string_lossy(),
     }
 }
 
@@ -165,7 +231,7 @@ pub extern "C" fn paytoken_response_text(
         // SAFETY: NULL or a response from paytoken_request.
         let (ptr, len) = match unsafe { response.as_ref() } {
             Some(r) => {
-                let text = r.text_with_nul();
+                let (text, _) = r.text_with_nul();
                 (text.as_ptr().cast::<c_char>(), text.len() - 1)
             }
             None => (std::ptr::null(), 0),
@@ -282,5 +348,61 @@ pub(crate) fn fuzz_accessors(answer: HttpResponse) {
         };
         assert!(!paytoken_response_header(r, c_name.as_ptr()).is_null());
         assert!(object.contains_key(&name.to_ascii_lowercase()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `headers_json` printed when it built a serde_json map (sorted names, repeats
+    /// joined with ", "): the one-pass writer must print the same text.
+    fn through_a_json_map(headers: &[(&str, &str)]) -> String {
+        let mut map = serde_json::Map::new();
+        for (name, value) in headers {
+            let name = name.to_ascii_lowercase();
+            match map.get_mut(&name) {
+                Some(serde_json::Value::String(existing)) => {
+                    existing.push_str(", ");
+                    existing.push_str(value);
+                }
+                _ => {
+                    map.insert(name, serde_json::Value::String((*value).into()));
+                }
+            }
+        }
+        serde_json::Value::Object(map).to_string()
+    }
+
+    #[test]
+    fn headers_json_is_what_a_json_map_prints() {
+        let cases: [&[(&str, &str)]; 4] = [
+            &[],
+            &[("Content-Type", "application/json")],
+            &[
+                ("set-cookie", "a=1"),
+                ("X-Z", "last"),
+                ("Set-Cookie", "b=\"2\""),
+                ("date", "Wed"),
+                ("set-cookie", "c=\\3\t"),
+                ("x-a", "주문 \u{1} \u{7f}"),
+            ],
+            &[("b", ""), ("a", "1"), ("b", "2")],
+        ];
+        for headers in cases {
+            let response = paytoken_response::from_http(HttpResponse {
+                status: 200,
+                headers: headers
+                    .iter()
+                    .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+                    .collect(),
+                body: Vec::new(),
+            });
+            assert_eq!(
+                response.headers_json().to_str().unwrap(),
+                through_a_json_map(headers),
+                "{headers:?}"
+            );
+        }
     }
 }

@@ -24,7 +24,9 @@ pub(crate) const ABI_MAJOR: u32 = 1;
 /// (paytoken_queue_new/_fd/_drain/_wait/_free, paytoken_request_queued,
 /// paytoken_get_token_queued, paytoken_nicepay_netcancel_queued), paytoken_error_phase
 /// (a token-request failure told apart from the request's), warning log records
-/// (level 3), timeoutMs as the whole call's deadline, and paytoken_heap_in_use.
+/// (level 3), timeoutMs as the whole call's deadline, paytoken_heap_in_use, and
+/// paytoken_response_read (with its struct paytoken_response_view) and
+/// paytoken_idempotency_key_drawn.
 pub(crate) const ABI_MINOR: u32 = 5;
 
 /// The ABI version as `major << 16 | minor` (1.1 is 0x00010001). The rule for a binding

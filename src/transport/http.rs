@@ -55,6 +55,8 @@ impl ForkGuard {
 const IDLE_CONNECTIONS: usize = 1024;
 /// Each connection's input and output buffer.
 const BUFFER_BYTES: usize = 16 * 1024;
+/// At most this much is reserved for a body before reading it (from its Content-Length).
+const PRESIZE_MAX_BYTES: u64 = 64 * 1024;
 
 pub struct HttpResponse {
     pub status: u16,
@@ -208,11 +210,68 @@ pub fn send_within(
         // that it is dropped (and wiped) once read. One token request per token lifetime.
         builder = builder.header("connection", "close");
     }
-    let request = builder
-        .body(body)
-        .map_err(|e| Error::invalid(format!("cannot build the request: {e}")))?;
-
     let agent = agent_for(config)?;
+    let what = describe(config, purpose);
+    // A GET carries no body and, as curl and browsers send it, no `content-length: 0`.
+    let response = if body.is_empty() && method == "GET" {
+        agent.run(configured(&agent, config, timeout, builder.body(()))?)
+    } else {
+        agent.run(configured(&agent, config, timeout, builder.body(body))?)
+    }
+    .map_err(|e| map_error(e, config, timeout, purpose, &what))?;
+
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(n, v)| {
+            // One byte of room: the C response appends a NUL to each value (CString)
+            // without moving it.
+            let text = String::from_utf8_lossy(v.as_bytes());
+            let mut value = String::with_capacity(text.len() + 1);
+            value.push_str(&text);
+            (n.as_str().to_owned(), value)
+        })
+        .collect();
+    let limit = config.max_response_bytes;
+    // Sized once from Content-Length (bounded, whatever a gateway declares), with room
+    // for the NUL the C response appends: no growth and no probe reads on the way.
+    let declared = response
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0)
+        .min(limit)
+        .min(PRESIZE_MAX_BYTES) as usize;
+    let mut body = Vec::with_capacity(declared + 1);
+    io::Read::read_to_end(
+        &mut response.into_body().with_config().limit(limit).reader(),
+        &mut body,
+    )
+    .map_err(ureq::Error::from)
+    .map_err(|e| match e {
+        ureq::Error::BodyExceedsLimit(_) => Error::gateway(format!(
+            "{what}: the answer is larger than maxResponseBytes ({limit} bytes)"
+        ))
+        .with_http_status(status),
+        other => map_error(other, config, timeout, purpose, &what).with_http_status(status),
+    })?;
+    Ok(HttpResponse {
+        status,
+        headers,
+        body,
+    })
+}
+
+/// The request with this call's deadline, connect timeout and proxy choice.
+fn configured<B: ureq::AsSendBody>(
+    agent: &Agent,
+    config: &Config,
+    timeout: Duration,
+    request: Result<http::Request<B>, http::Error>,
+) -> Result<http::Request<B>, Error> {
+    let request = request.map_err(|e| Error::invalid(format!("cannot build the request: {e}")))?;
     let mut request = agent
         .configure_request(request)
         .timeout_connect(Some(config.connect_timeout))
@@ -223,41 +282,7 @@ pub fn send_within(
         // proxy; neither does one for a host NO_PROXY names.
         request = request.proxy(None);
     }
-    let request = request.build();
-    let what = describe(config, purpose);
-    let response = agent
-        .run(request)
-        .map_err(|e| map_error(e, config, timeout, purpose, &what))?;
-
-    let status = response.status().as_u16();
-    let headers = response
-        .headers()
-        .iter()
-        .map(|(n, v)| {
-            (
-                n.as_str().to_owned(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
-    let limit = config.max_response_bytes;
-    let body = response
-        .into_body()
-        .with_config()
-        .limit(limit)
-        .read_to_vec()
-        .map_err(|e| match e {
-            ureq::Error::BodyExceedsLimit(_) => Error::gateway(format!(
-                "{what}: the answer is larger than maxResponseBytes ({limit} bytes)"
-            ))
-            .with_http_status(status),
-            other => map_error(other, config, timeout, purpose, &what).with_http_status(status),
-        })?;
-    Ok(HttpResponse {
-        status,
-        headers,
-        body,
-    })
+    Ok(request.build())
 }
 
 fn describe(config: &Config, purpose: Purpose) -> String {

@@ -294,3 +294,18 @@ pub fn api_path(gateway: &str) -> &'static str {
         _ => "/payments/pay_0001",
     }
 }
+
+/// For test servers of our own: reads one request head (a GET: no body) up to its empty
+/// line; false when the client closed the connection.
+#[allow(dead_code)] // not every test binary serves HTTP itself
+pub fn read_request_head(reader: &mut impl std::io::BufRead) -> bool {
+    let mut line = String::new();
+    loop {
+        line.clear();
+        match reader.read_line(&mut line) {
+            Ok(0) | Err(_) => return false,
+            Ok(_) if line == "\r\n" => return true,
+            Ok(_) => {}
+        }
+    }
+}

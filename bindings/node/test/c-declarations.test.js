@@ -25,6 +25,8 @@ const NOT_DECLARED = {
   paytoken_queue_free: "the thread's queue lives as long as the thread: the library may post to it whenever a call ends",
   paytoken_queue_wait: 'the event loop watches the queue descriptor instead of a thread waiting',
   paytoken_heap_in_use: 'a diagnostic for leak checks (the soak reads it directly); the API needs no wrapper',
+  paytoken_response_read: "one call for a whole response, made for PHP's FFI (each foreign call costs there); this package reads the parts it needs",
+  paytoken_idempotency_key_drawn: 'lets PHP skip the pin call per GET; this package pins the key on every call',
 };
 
 // Every lib.func(name, result, args) the package makes, recorded on its way to koffi:

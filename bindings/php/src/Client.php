@@ -11,6 +11,7 @@ use PayToken\Native\CallOptions;
 use PayToken\Native\Errors;
 use PayToken\Native\Loader;
 use PayToken\Native\Options;
+use PayToken\Native\ResponseReader;
 
 /**
  * A client of one payment gateway account.
@@ -49,6 +50,12 @@ final class Client
 
     /** @var CData|null char*, token()'s out-parameter (PHP runs one call at a time) */
     private $tokenOut = null;
+
+    /** @var ResponseReader|null request()'s out-parameters, reused (PHP runs one call at a time) */
+    private $reader = null;
+
+    /** @var array<string, bool> method => whether the library draws a key on it (its answer) */
+    private $drawsKey = [];
 
     /** @param array<string, mixed> $config */
     public function __construct(
@@ -204,26 +211,38 @@ final class Client
         $body = null,
         array $options = []
     ): Response {
-        Options::refuseUnknown(
-            $options,
-            array_merge(self::REQUEST_OPTIONS, self::DEPRECATED_REQUEST_OPTIONS),
-            'request option',
-            "; a query goes under 'query' => [...], headers under 'headers' => [...]"
-        );
-        $path = self::withQuery($path, $options['query'] ?? []);
-        self::refuseNul($method, 'method');
-        self::refuseNul($path, 'path');
-        $bytes = self::bodyBytes($body);
-        $headers = $options['headers'] ?? [];
-        if (!\is_array($headers)) {
-            throw InvalidArgumentException::because('paytoken: the \'headers\' option must be an array of name => value.');
+        $headersJson = null;
+        $callOptions = null;
+        if ($options !== []) { // most calls give none: nothing to check or encode then
+            Options::refuseUnknown(
+                $options,
+                array_merge(self::REQUEST_OPTIONS, self::DEPRECATED_REQUEST_OPTIONS),
+                'request option',
+                "; a query goes under 'query' => [...], headers under 'headers' => [...]"
+            );
+            $path = self::withQuery($path, $options['query'] ?? []);
+            $headers = $options['headers'] ?? [];
+            if (!\is_array($headers)) {
+                throw InvalidArgumentException::because('paytoken: the \'headers\' option must be an array of name => value.');
+            }
+            $headersJson = self::headersJson($headers);
+            $callOptions = CallOptions::json(
+                Options::callTimeoutMs($options),
+                $options['idempotencyKey'] ?? null,
+                $options['retryUnknownOutcome'] ?? null
+            );
         }
-        $headersJson = self::headersJson($headers);
-        [$key, $callOptions] = CallOptions::pin($this->ffi, $this->handle(), $method, $headersJson, CallOptions::json(
-            Options::callTimeoutMs($options),
-            $options['idempotencyKey'] ?? null,
-            $options['retryUnknownOutcome'] ?? null
-        ));
+        if (strpos($method . $path, "\0") !== false) { // one scan for both (a GET's usual case)
+            self::refuseNul($method, 'method');
+            self::refuseNul($path, 'path');
+        }
+        $bytes = $body === null ? null : self::bodyBytes($body);
+        $key = null;
+        // The library pins the key a request carries; with no key of the caller's and a
+        // method it draws none on (its answer, kept per method), there is none to pin.
+        if ($headersJson !== null || $callOptions !== null || $this->drawsKey($method)) {
+            [$key, $callOptions] = CallOptions::pin($this->ffi, $this->handle(), $method, $headersJson, $callOptions);
+        }
         $length = \strlen($bytes ?? '');
         $buffer = null;
         if ($length > 0) {
@@ -231,8 +250,7 @@ final class Client
             $buffer = $this->ffi->new("uint8_t[$length]");
             \FFI::memcpy($buffer, $bytes, $length);
         }
-        $error = $this->ffi->new('paytoken_error');
-        $response = $this->ffi->new('paytoken_response*');
+        $reader = $this->reader ?? ($this->reader = new ResponseReader($this->ffi));
         $status = $this->ffi->paytoken_request_ex(
             $this->handle(),
             $method,
@@ -241,19 +259,22 @@ final class Client
             $buffer,
             $length,
             $callOptions,
-            \FFI::addr($response),
-            \FFI::addr($error)
+            $reader->responseAddr,
+            $reader->errorAddr
         );
-        Logs::drain($this->ffi);
-        try {
-            Errors::check($this->ffi, $status, $error);
-        } catch (PayTokenException $e) {
-            throw $e->withIdempotencyKey($key);
+        if ($status !== 0) {
+            try {
+                Errors::check($this->ffi, $status, $reader->error);
+            } catch (PayTokenException $e) {
+                Logs::drain($this->ffi);
+                throw $e->withIdempotencyKey($key);
+            }
         }
         try {
-            return $this->copyResponse($response, strtoupper($method), $path);
+            return $reader->take(strtoupper($method) . ' ' . $path);
         } finally {
-            $this->ffi->paytoken_response_free($response);
+            // After the reader is done with its buffers: a logger may make calls itself.
+            Logs::drain($this->ffi);
         }
     }
 
@@ -401,6 +422,19 @@ final class Client
     {
     }
 
+    /** The library's answer (paytoken_idempotency_key_drawn), asked once per method. */
+    private function drawsKey(string $method): bool
+    {
+        if (!isset($this->drawsKey[$method])) {
+            $drawn = $this->ffi->new('int32_t');
+            $error = $this->ffi->new('paytoken_error');
+            $status = $this->ffi->paytoken_idempotency_key_drawn($this->handle(), $method, \FFI::addr($drawn), \FFI::addr($error));
+            Errors::check($this->ffi, $status, $error);
+            $this->drawsKey[$method] = $drawn->cdata === 1;
+        }
+        return $this->drawsKey[$method];
+    }
+
     private function handle(): CData
     {
         if ($this->handle === null) {
@@ -426,28 +460,6 @@ final class Client
         } finally {
             $this->ffi->paytoken_string_free($out);
         }
-    }
-
-    private function copyResponse(CData $response, string $method, string $path): Response
-    {
-        $length = $this->ffi->new('size_t');
-        $body = $this->ffi->paytoken_response_body($response, \FFI::addr($length));
-        $size = (int) $length->cdata;
-        $bytes = $size > 0 ? \FFI::string($body, $size) : '';
-        // The library's one text decoder: the same text as every other paytoken language.
-        $text = $this->ffi->paytoken_response_text($response, \FFI::addr($length));
-        $textSize = (int) $length->cdata;
-        $headers = json_decode(Loader::text($this->ffi->paytoken_response_headers_json($response)), true);
-        return new Response(
-            (int) $this->ffi->paytoken_response_status($response),
-            \is_array($headers) ? $headers : [],
-            $bytes,
-            // PHP 8 hands `const char *` back as a string (to the NUL that ends it); other FFI
-            // builds give the pointer.
-            \is_string($text) ? $text : ($textSize > 0 ? \FFI::string($text, $textSize) : ''),
-            $method . ' ' . $path,
-            Loader::optionalText($this->ffi->paytoken_response_idempotency_key($response))
-        );
     }
 
     /** @param array|string $query */

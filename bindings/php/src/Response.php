@@ -17,8 +17,11 @@ final class Response
     /** @var int */
     private $status;
 
-    /** @var array<string, string> lower-case name => value */
+    /** @var array<string, string>|null lower-case name => value; null until first needed */
     private $headers;
+
+    /** @var string|null the library's headers JSON, decoded on the first headers()/header() */
+    private $headersJson = null;
 
     /** @var string */
     private $body;
@@ -43,6 +46,18 @@ final class Response
         $this->request = $request;
     }
 
+    /**
+     * @internal Client::request(): the headers stay the library's JSON until first asked
+     * for (most callers read the status and the body only).
+     */
+    public static function fromLibrary(int $status, string $headersJson, string $body, string $text, string $request, ?string $idempotencyKey): self
+    {
+        $response = new self($status, [], $body, $text, $request, $idempotencyKey);
+        $response->headers = null;
+        $response->headersJson = $headersJson;
+        return $response;
+    }
+
     /** The Idempotency-Key the request carried (unquoted; PortOne V2 POST/PUT/PATCH/DELETE), or null. */
     public function idempotencyKey(): ?string
     {
@@ -63,13 +78,18 @@ final class Response
     /** @return array<string, string> lower-case name => value (repeated headers joined by ", ") */
     public function headers(): array
     {
+        if ($this->headers === null) {
+            $decoded = json_decode((string) $this->headersJson, true);
+            $this->headers = \is_array($decoded) ? $decoded : [];
+            $this->headersJson = null;
+        }
         return $this->headers;
     }
 
     /** One header, found case-insensitively; null when absent. */
     public function header(string $name): ?string
     {
-        return $this->headers[strtolower($name)] ?? null;
+        return $this->headers()[strtolower($name)] ?? null;
     }
 
     /** The bytes as the gateway sent them (not re-encoded). */

@@ -28,6 +28,9 @@ NOT_DECLARED = {
     **{f"paytoken_{name}_async": "AsyncClient completes through a paytoken_queue (the _queued twin): "
        "no library thread enters Python" for name in ("request", "get_token", "nicepay_netcancel")},
     "paytoken_heap_in_use": "a diagnostic for leak checks (the soak reads it directly); the API needs no wrapper",
+    "paytoken_response_read": "one call for a whole response, made for PHP's FFI (each foreign call costs there); "
+    "this package reads the parts it needs",
+    "paytoken_idempotency_key_drawn": "lets PHP skip the pin call per GET; this package pins the key on every call",
 }
 
 #: The package's ctypes classes for the header's structs.

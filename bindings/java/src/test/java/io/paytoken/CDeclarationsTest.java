@@ -57,6 +57,8 @@ class CDeclarationsTest {
             NOT_DECLARED.put(name, "AsyncCalls completes through the paytoken_callback (see above)");
         }
         NOT_DECLARED.put("paytoken_heap_in_use", "a diagnostic for leak checks (the soak reads it directly); the API needs no wrapper");
+        NOT_DECLARED.put("paytoken_response_read", "one call for a whole response, made for PHP's FFI (each foreign call costs there); this package reads the parts it needs");
+        NOT_DECLARED.put("paytoken_idempotency_key_drawn", "lets PHP skip the pin call per GET; this package pins the key on every call");
     }
 
     private static Map<String, Object> functions;
