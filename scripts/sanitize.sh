@@ -25,7 +25,10 @@ address() {
   export RUST_BACKTRACE=0
   # --target: build scripts and proc macros stay uninstrumented.
   echo "sanitize: Rust integration tests under AddressSanitizer"
-  cargo +nightly test --release --target "$host" --target-dir "$dir" -p paytoken --tests
+  # string_free_wipes reads a block after freeing it, on purpose (is the wipe there?):
+  # that is exactly what AddressSanitizer forbids, so it runs in make test only.
+  cargo +nightly test --release --target "$host" --target-dir "$dir" -p paytoken --tests \
+    -- --skip a_released_token_copy_is_zeroed
   echo "sanitize: the C API test under AddressSanitizer"
   cargo +nightly build --release --target "$host" --target-dir "$dir" -p paytoken --lib
   local lib=$dir/$host/release
