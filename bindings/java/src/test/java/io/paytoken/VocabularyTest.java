@@ -11,6 +11,7 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -92,11 +93,25 @@ class VocabularyTest {
             PayTokenLogging.LOGGER.setLevel(Level.FINE); // after the client was made
             client.token();
             synchronized (handler) {
-                while (records.stream().noneMatch(r -> r.getMessage().contains("fetch"))) {
+                while (records.stream().noneMatch(r -> r.getMessage().contains("fetched token")
+                        && r.getMessage().contains(sim.url))) {
                     handler.wait(); // JUnit's timeout ends a hang
                 }
             }
-            for (LogRecord r : records) {
+            // Only this test's records: a record of an earlier test (its refused fetch, say)
+            // can still be on its way from the log thread. Each test's simulator has its own
+            // port, and cache records name the origin.
+            List<LogRecord> ours;
+            synchronized (handler) {
+                ours = new ArrayList<>();
+                for (LogRecord r : records) {
+                    if (r.getMessage().contains(sim.url)) {
+                        ours.add(r);
+                    }
+                }
+            }
+            assertFalse(ours.isEmpty(), "no record names " + sim.url + ": " + records.size() + " records");
+            for (LogRecord r : ours) {
                 assertEquals(Level.FINE, r.getLevel(), r.getMessage());
             }
         } finally {
