@@ -11,6 +11,7 @@ use PayToken\Native\CallOptions;
 use PayToken\Native\Errors;
 use PayToken\Native\Loader;
 use PayToken\Native\Options;
+use PayToken\Native\RequestArgs;
 use PayToken\Native\ResponseReader;
 
 /**
@@ -33,12 +34,6 @@ use PayToken\Native\ResponseReader;
  */
 final class Client
 {
-    /** What request() accepts in $options. */
-    private const REQUEST_OPTIONS = ['headers', 'query', 'timeout', 'idempotencyKey', 'retryUnknownOutcome'];
-
-    /** Accepted too: 'timeoutMs' (milliseconds), the 0.1 name of 'timeout'. Deprecated. */
-    private const DEPRECATED_REQUEST_OPTIONS = ['timeoutMs'];
-
     /** @var \FFI the binding this client's handle belongs to */
     private $ffi;
 
@@ -63,7 +58,7 @@ final class Client
         array $config
     ) {
         $this->gateway = \is_string($config['gateway'] ?? null) ? $config['gateway'] : '?';
-        $configJson = self::encodeJson(Options::clientConfig($config), 'config');
+        $configJson = RequestArgs::encodeJson(Options::clientConfig($config), 'config');
         $this->ffi = Loader::ffi();
         $error = $this->ffi->new('paytoken_error');
         $handle = $this->ffi->new('paytoken_client*');
@@ -169,7 +164,7 @@ final class Client
         ?string $token = null
     ): void {
         if ($token !== null) {
-            self::refuseNul($token, 'token');
+            RequestArgs::refuseNul($token, 'token');
         }
         $error = $this->ffi->new('paytoken_error');
         $status = $this->ffi->paytoken_invalidate($this->handle(), $token, \FFI::addr($error));
@@ -214,29 +209,13 @@ final class Client
         $headersJson = null;
         $callOptions = null;
         if ($options !== []) { // most calls give none: nothing to check or encode then
-            Options::refuseUnknown(
-                $options,
-                array_merge(self::REQUEST_OPTIONS, self::DEPRECATED_REQUEST_OPTIONS),
-                'request option',
-                "; a query goes under 'query' => [...], headers under 'headers' => [...]"
-            );
-            $path = self::withQuery($path, $options['query'] ?? []);
-            $headers = $options['headers'] ?? [];
-            if (!\is_array($headers)) {
-                throw InvalidArgumentException::because('paytoken: the \'headers\' option must be an array of name => value.');
-            }
-            $headersJson = self::headersJson($headers);
-            $callOptions = CallOptions::json(
-                Options::callTimeoutMs($options),
-                $options['idempotencyKey'] ?? null,
-                $options['retryUnknownOutcome'] ?? null
-            );
+            [$path, $headersJson, $callOptions] = RequestArgs::fromOptions($path, $options);
         }
         if (strpos($method . $path, "\0") !== false) { // one scan for both (a GET's usual case)
-            self::refuseNul($method, 'method');
-            self::refuseNul($path, 'path');
+            RequestArgs::refuseNul($method, 'method');
+            RequestArgs::refuseNul($path, 'path');
         }
-        $bytes = $body === null ? null : self::bodyBytes($body);
+        $bytes = $body === null ? null : RequestArgs::bodyBytes($body);
         $key = null;
         // The library pins the key a request carries; with no key of the caller's and a
         // method it draws none on (its answer, kept per method), there is none to pin.
@@ -340,7 +319,7 @@ final class Client
         $array = $this->ffi->new('char*[' . max(1, $count) . ']');
         $keep = []; // the C strings live until the call returns
         foreach ($parts as $i => $part) {
-            self::refuseNul($part, 'signData part');
+            RequestArgs::refuseNul($part, 'signData part');
             $length = \strlen($part);
             $keep[$i] = $this->ffi->new('char[' . ($length + 1) . ']');
             \FFI::memcpy($keep[$i], $part, $length);
@@ -361,7 +340,7 @@ final class Client
     public function nicepayNetcancel(string $orderId, array $options = []): NetCancelResult
     {
         Options::refuseUnknown($options, ['timeout', 'timeoutMs'], 'netcancel option');
-        self::refuseNul($orderId, 'order id');
+        RequestArgs::refuseNul($orderId, 'order id');
         $callOptions = CallOptions::json(Options::callTimeoutMs($options));
         try {
             return NetCancelResult::fromJson($this->takeString(function (CData $out, CData $error) use ($orderId, $callOptions): int {
@@ -460,87 +439,5 @@ final class Client
         } finally {
             $this->ffi->paytoken_string_free($out);
         }
-    }
-
-    /** @param array|string $query */
-    private static function withQuery(string $path, $query): string
-    {
-        if (\is_string($query)) {
-            $text = ltrim($query, '?');
-        } elseif (\is_array($query)) {
-            $text = http_build_query($query, '', '&', PHP_QUERY_RFC3986);
-        } else {
-            throw InvalidArgumentException::because('paytoken: the query must be an array of name => value or a string.');
-        }
-        if ($text === '') {
-            return $path;
-        }
-        return $path . (strpos($path, '?') === false ? '?' : '&') . $text;
-    }
-
-    /** @param array<mixed>|\JsonSerializable|\stdClass|string|null $body */
-    private static function bodyBytes(
-        #[\SensitiveParameter]
-        $body
-    ): ?string {
-        if ($body === null || \is_string($body)) {
-            return $body;
-        }
-        if ($body === []) {
-            return '{}'; // PHP cannot tell an empty map from an empty list: the APIs want an object
-        }
-        if (\is_array($body) || \is_object($body)) {
-            return self::encodeJson($body, 'body');
-        }
-        throw InvalidArgumentException::because(sprintf(
-            'paytoken: the body must be an array or object (sent as JSON), a string (sent as is) or null, not %s.',
-            \gettype($body)
-        ));
-    }
-
-    /** @param array<mixed> $headers */
-    private static function headersJson(array $headers): ?string
-    {
-        if ($headers === []) {
-            return null;
-        }
-        foreach ($headers as $name => $value) {
-            if (!\is_string($name) || !(\is_string($value) || \is_int($value))) {
-                throw InvalidArgumentException::because(
-                    'paytoken: headers must be an array of name => string value, e.g. [\'Idempotency-Key\' => \'...\'].'
-                );
-            }
-            $headers[$name] = (string) $value;
-        }
-        return self::encodeJson($headers, 'headers');
-    }
-
-    /**
-     * FFI hands a PHP string to C as char*, where a NUL byte would silently cut it short:
-     * "/v1/payments/x\0y" would reach the gateway as "/v1/payments/x".
-     */
-    private static function refuseNul(
-        #[\SensitiveParameter]
-        string $value,
-        string $what
-    ): void
-    {
-        if (strpos($value, "\0") !== false) {
-            throw InvalidArgumentException::because("paytoken: the $what contains a NUL byte.");
-        }
-    }
-
-    /** @param mixed $value */
-    private static function encodeJson(
-        #[\SensitiveParameter]
-        $value,
-        string $what
-    ): string {
-        $json = json_encode($value, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES | JSON_PRESERVE_ZERO_FRACTION);
-        if ($json === false) {
-            // json_last_error_msg() names the problem, never the value.
-            throw InvalidArgumentException::because("paytoken: the $what cannot be encoded as JSON: " . json_last_error_msg() . '.');
-        }
-        return $json;
     }
 }
