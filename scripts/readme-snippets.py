@@ -28,9 +28,11 @@ listed as such, since a worked example must run.
 
 A block that needs a framework is run by that framework's suite instead, which `make test`
 also runs: ```java spring (a Spring bean or service) is compiled and booted in a Spring
-Boot application by the starter's ReadmeSnippetsTest (`make -C bindings/java test-spring`).
+Boot application by the starter's ReadmeSnippetsTest (`make -C bindings/java test-spring`);
+```php laravel-file=PATH (a file of a Laravel app, a route file say) is written into a
+fresh Laravel application and served by its suite (LaravelAppTest, in `make test-php`).
 Such a block is listed and counted as run there (see RUN_BY), not as `norun`; outside the
-README that suite reads (bindings/java/README.md) it fails, since nothing would run it.
+README that suite reads (the Java or PHP README) it fails, since nothing would run it.
 
 Usage: scripts/readme-snippets.py [README...]   (default: every README of the project)
 Prints one line per block, then per README how many blocks ran, passed and failed and how
@@ -53,7 +55,9 @@ TIMEOUT = 120
 # Fence word -> the `make` target whose suite runs the block, for code that needs a framework
 # to run, and the one README that suite reads its blocks from (such a block anywhere else
 # would be run by nobody: it fails here).
-RUN_BY = {"spring": ("make test-spring", os.path.join("bindings", "java", "README.md"))}
+# A word `name=value` is looked up by its name (```php laravel-file=routes/web.php).
+RUN_BY = {"spring": ("make test-spring", os.path.join("bindings", "java", "README.md")),
+          "laravel-file": ("make test-php", os.path.join("bindings", "php", "README.md"))}
 
 CREDS = {
     "NICEPAY_CLIENT_KEY": "S2_sim_client_key",
@@ -420,7 +424,7 @@ def main():
                         failed += 1
                         print(f"FAILED {where}: unclosed code fence")
                         continue
-                    run_by = [RUN_BY[w] for w in words if w in RUN_BY]
+                    run_by = [RUN_BY[w.split("=")[0]] for w in words if w.split("=")[0] in RUN_BY]
                     if lang in RUN and run_by and "norun" not in words:
                         target, suite_readme = run_by[0]
                         if not os.path.abspath(readme).endswith(os.sep + suite_readme):
@@ -436,14 +440,8 @@ def main():
                     if lang not in RUN or "norun" in words:
                         skipped += 1
                         counts["norun" if "norun" in words else "other"] += 1
-                        # A framework's set-up that no suite runs yet (a Laravel route file) cannot
-                        # run without that framework: it says so (`norun needs-laravel`) and is
-                        # counted, not refused.
-                        needs = [w for w in words if w.startswith("needs-")]
-                        if "norun" in words and RUN.get(lang, "sh") != "sh" and not needs:
+                        if "norun" in words and RUN.get(lang, "sh") != "sh":
                             norun_code.append(where)
-                        if needs:
-                            counts["needs"] = counts.get("needs", 0) + 1
                         continue
                     counts["ran"] += 1
                     kind = RUN[lang]
@@ -471,8 +469,7 @@ def main():
     for readme, c in per_readme:
         elsewhere = "".join(f", {n} run by {target}" for target, n in c.get("elsewhere", {}).items())
         print(f"{readme}: {c['ran']} blocks ran ({c['passed']} passed, {c['failed']} failed){elsewhere}, "
-              f"{c['norun']} norun" + (f" ({c['needs']} of them need a framework)" if c.get("needs") else "")
-              + f", {c['other']} not code")
+              f"{c['norun']} norun, {c['other']} not code")
     for where in norun_code:
         print(f"NORUN  {where}: a code example marked norun (norun is for installation commands)")
     print(f"readme snippets: {passed} passed, {failed} failed ({skipped} blocks not run here: "
