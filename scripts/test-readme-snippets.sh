@@ -46,53 +46,31 @@ grep -q "^NORUN .*:4: a code example marked norun" <<<"$out" && grep -q "^NORUN 
   grep -q "2 norun, 0 not code" <<<"$out" ||
   { echo "test-readme-snippets: the norun example was not reported:"; echo "$out"; exit 1; }
 
-# A ```java spring block of the Java README is left to the Spring Boot starter's suite (make
-# test-spring, which reads that README): not run here (this one would not even compile),
-# listed and counted as run there, not as norun. In any other README nobody runs it: failed.
-spring=$(mktemp -d)
-trap 'rm -f "$readme"; rm -rf "$spring"' EXIT
-mkdir -p "$spring/bindings/java"
-cat >"$spring/bindings/java/README.md" <<'MD'
-```sh
-true
-```
-```java spring
-@Service public class Broken { this is not Java }
-```
-MD
-out=$(scripts/readme-snippets.py "$spring/bindings/java/README.md" 2>&1) ||
-  { echo "test-readme-snippets: a java spring block failed the run:"; echo "$out"; exit 1; }
-grep -q "^there  .*:4 (java): run by make test-spring" <<<"$out" &&
-  grep -q ": 1 blocks ran (1 passed, 0 failed), 1 run by make test-spring, 0 norun, 0 not code" <<<"$out" ||
-  { echo "test-readme-snippets: the java spring block was not counted as run by make test-spring:"; echo "$out"; exit 1; }
-cp "$spring/bindings/java/README.md" "$readme"
-if out=$(scripts/readme-snippets.py "$readme" 2>&1); then
-  echo "test-readme-snippets: a java spring block outside the Java README passed:"; echo "$out"; exit 1
-fi
-grep -q "^FAILED .*:4 (java): make test-spring runs only bindings/java/README.md's blocks" <<<"$out" ||
-  { echo "test-readme-snippets: the stray java spring block was not reported:"; echo "$out"; exit 1; }
-# The same for a ```php laravel-file=PATH block: left to LaravelAppTest (make test-php), which
-# reads the PHP README only; anywhere else nobody runs it.
-mkdir -p "$spring/bindings/php"
-cat >"$spring/bindings/php/README.md" <<'MD'
-```sh
-true
-```
-```php laravel-file=routes/web.php
-<?php Route::get('/health', fn () => 'ok') this is not PHP
-```
-MD
-out=$(scripts/readme-snippets.py "$spring/bindings/php/README.md" 2>&1) ||
-  { echo "test-readme-snippets: a php laravel-file block failed the run:"; echo "$out"; exit 1; }
-grep -q "^there  .*:4 (php): run by make test-php" <<<"$out" &&
-  grep -q ": 1 blocks ran (1 passed, 0 failed), 1 run by make test-php, 0 norun, 0 not code" <<<"$out" ||
-  { echo "test-readme-snippets: the php laravel-file block was not counted as run by make test-php:"; echo "$out"; exit 1; }
-cp "$spring/bindings/php/README.md" "$readme"
-if out=$(scripts/readme-snippets.py "$readme" 2>&1); then
-  echo "test-readme-snippets: a php laravel-file block outside the PHP README passed:"; echo "$out"; exit 1
-fi
-grep -q "^FAILED .*:4 (php): make test-php runs only bindings/php/README.md's blocks" <<<"$out" ||
-  { echo "test-readme-snippets: the stray php laravel-file block was not reported:"; echo "$out"; exit 1; }
+# A block that needs a framework is left to that framework's suite, which reads one README:
+# ```java spring (make test-spring, the Java README), ```php laravel-file=PATH (make test-php,
+# the PHP README). There it is not run (these would not even compile), listed and counted as
+# run by that suite, not as norun. In any other README nobody runs it: failed.
+frameworks=$(mktemp -d)
+trap 'rm -f "$readme"; rm -rf "$frameworks"' EXIT
+# framework_block BINDING LANG FENCE_WORDS TARGET CODE
+framework_block() {
+  local binding=$1 lang=$2 words=$3 target=$4 code=$5 own="$frameworks/bindings/$1/README.md"
+  mkdir -p "$(dirname "$own")"
+  printf '```sh\ntrue\n```\n```%s %s\n%s\n```\n' "$lang" "$words" "$code" >"$own"
+  out=$(scripts/readme-snippets.py "$own" 2>&1) ||
+    { echo "test-readme-snippets: a $lang $words block failed the run:"; echo "$out"; exit 1; }
+  grep -q "^there  .*:4 ($lang): run by $target" <<<"$out" &&
+    grep -q ": 1 blocks ran (1 passed, 0 failed), 1 run by $target, 0 norun, 0 not code" <<<"$out" ||
+    { echo "test-readme-snippets: the $lang $words block was not counted as run by $target:"; echo "$out"; exit 1; }
+  cp "$own" "$readme"
+  if out=$(scripts/readme-snippets.py "$readme" 2>&1); then
+    echo "test-readme-snippets: a $lang $words block outside the $binding README passed:"; echo "$out"; exit 1
+  fi
+  grep -q "^FAILED .*:4 ($lang): $target runs only bindings/$binding/README.md's blocks" <<<"$out" ||
+    { echo "test-readme-snippets: the stray $lang $words block was not reported:"; echo "$out"; exit 1; }
+}
+framework_block java java spring "make test-spring" "@Service public class Broken { this is not Java }"
+framework_block php php laravel-file=routes/web.php "make test-php" "<?php Route::get('/health', fn () => 'ok') this is not PHP"
 echo "test-readme-snippets: a failing snippet fails the run, a norun block is skipped and counted," \
   "a norun code example fails, java spring and php laravel-file blocks are left to their framework's" \
   "suite (only the Java and PHP READMEs')"
