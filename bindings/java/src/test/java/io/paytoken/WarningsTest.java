@@ -59,7 +59,7 @@ class WarningsTest {
                 PayTokenLogging.LOGGER.setLevel(null); // JUL's default (INFO) from here on
                 sim.fault("{\"endpoint\":\"token\",\"kind\":\"status\",\"status\":503}");
                 assertThrows(GatewayException.class, () -> client.get("/payments/imp_1"));
-                handler.awaitWarning("token fetch");
+                handler.awaitWarning("token fetch for portone-v1 " + sim.url + " "); // this test's, not a late one of another
             }
             synchronized (handler) {
                 for (LogRecord r : handler.records) {
