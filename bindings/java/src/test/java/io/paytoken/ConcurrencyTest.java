@@ -35,7 +35,9 @@ class ConcurrencyTest {
             // The one token request is held until every thread is inside the library's token
             // call (or, if the library sent it a token request of its own, done): no token
             // exists before the release, so each thread either waits for that one fetch or
-            // sends its own, which the simulator counts.
+            // sends its own, which the simulator counts. (One that the release overtakes
+            // between entering the C function and looking at the cache finds the new token:
+            // still one fetch.)
             sim.hold(gateway, "token", 1);
             ExecutorService background = Executors.newSingleThreadExecutor();
             try {

@@ -144,11 +144,6 @@ final class Simulator implements AutoCloseable {
         return counter("apiRequests", gateway);
     }
 
-    /** Waits (an event, not a time) until {@code count} business requests reached the simulator. */
-    void awaitApiRequests(String gateway, long count) throws InterruptedException {
-        waitFor(count + " " + gateway + " business requests", stats -> counter(stats, "apiRequests", gateway) >= count);
-    }
-
     /**
      * From now on the next {@code count} (0: every one until the faults are cleared) requests
      * to {@code gateway}'s {@code endpoint} ("token" or "api") are counted, then held until
@@ -198,12 +193,7 @@ final class Simulator implements AutoCloseable {
     }
 
     private long counter(String group, String gateway) {
-        return counter(stats(), group, gateway);
-    }
-
-    /** A per-gateway counter ({@code tokenRequests}, {@code apiRequests}, ...) of stats already read. */
-    static long counter(Map<String, Object> stats, String group, String gateway) {
-        Object value = ((Map<?, ?>) stats.get(group)).get(gateway);
+        Object value = ((Map<?, ?>) stats().get(group)).get(gateway);
         return value == null ? 0 : ((Number) value).longValue();
     }
 
