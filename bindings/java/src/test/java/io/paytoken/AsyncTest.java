@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -18,20 +19,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AsyncTest {
     @Test
     void manyRequestsInFlightWithoutJavaThreads() throws Exception {
-        try (Simulator sim = Simulator.start("--delay-ms", "1000"); PayTokenClient client = sim.portoneV2()) {
+        try (Simulator sim = Simulator.start(); PayTokenClient client = sim.portoneV2()) {
             int javaThreads = Thread.activeCount();
             AtomicInteger completions = new AtomicInteger();
             List<CompletableFuture<PayTokenResponse>> calls = new ArrayList<>();
-            for (int i = 0; i < 300; i++) {
-                calls.add(client.requestAsync("GET", "/payments/pay_" + i).whenComplete((r, e) -> completions.incrementAndGet()));
-            }
-            // Calls run at once, not one per Java thread: at some moment the simulator holds
-            // 100 of them (arrived and not yet answered). Serialized calls never get there.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            long held = 0;
-            while (held < 100) {
-                assertTrue(System.nanoTime() < deadline, "calls ran one by one: at most " + held + " at once");
-                held = sim.apiRequests("portone-v2") - completions.get();
+            // Calls run at once, not one per Java thread: the simulator holds the first 100
+            // until they have all arrived. Serialized calls never get past the first one.
+            sim.hold("portone-v2", "api", 100);
+            try {
+                for (int i = 0; i < 300; i++) {
+                    calls.add(client.requestAsync("GET", "/payments/pay_" + i).whenComplete((r, e) -> completions.incrementAndGet()));
+                }
+                sim.waitHeld(100);
+                assertEquals(100, sim.release());
+            } finally {
+                sim.clearFaults();
             }
             for (CompletableFuture<PayTokenResponse> call : calls) {
                 assertEquals(200, call.get(60, TimeUnit.SECONDS).getStatus());
@@ -76,13 +78,24 @@ class AsyncTest {
 
     @Test
     void closingTheClientWithCallsInFlightIsSafe() throws Exception {
-        try (Simulator sim = Simulator.start("--delay-ms", "200")) {
+        try (Simulator sim = Simulator.start()) {
             PayTokenClient client = sim.portoneV2();
             List<CompletableFuture<PayTokenResponse>> calls = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                calls.add(client.requestAsync("GET", "/payments/pay_closed_" + i));
+            // All 20 calls are held at the simulator while the client is closed.
+            sim.hold("portone-v2", "api", 20);
+            try {
+                for (int i = 0; i < 20; i++) {
+                    calls.add(client.requestAsync("GET", "/payments/pay_closed_" + i));
+                }
+                sim.waitHeld(20);
+                CompletableFuture<Void> closing = CompletableFuture.runAsync(client::close);
+                Map<String, Object> whenClosed = sim.waitFor("close() to return", stats -> closing.isDone());
+                closing.get();
+                assertEquals(20L, ((Number) whenClosed.get("held")).longValue(), "every call was in flight when close() returned");
+                assertEquals(20, sim.release());
+            } finally {
+                sim.clearFaults();
             }
-            client.close();
             for (CompletableFuture<PayTokenResponse> call : calls) {
                 assertEquals(200, call.get(30, TimeUnit.SECONDS).getStatus());
             }

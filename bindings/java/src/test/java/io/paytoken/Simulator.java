@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * A real paytoken-sim process on a free loopback port, one per test so that its counters,
@@ -143,14 +144,51 @@ final class Simulator implements AutoCloseable {
         return counter("apiRequests", gateway);
     }
 
-    /** Waits (an event, not a time) until {@code count} business requests reached the simulator. */
-    void awaitApiRequests(String gateway, long count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (apiRequests(gateway) < count) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no " + gateway + " request reached the simulator");
+    /**
+     * From now on the next {@code count} (0: every one until the faults are cleared) requests
+     * to {@code gateway}'s {@code endpoint} ("token" or "api") are counted, then held until
+     * {@link #release()}: in flight for exactly as long as the test needs.
+     */
+    void hold(String gateway, String endpoint, long count) {
+        fault("{\"gateway\":\"" + gateway + "\",\"endpoint\":\"" + endpoint
+                + "\",\"kind\":\"hold\",\"count\":" + count + "}");
+    }
+
+    /** Waits until {@code n} requests are held ({@code GET /__sim/stats} → {@code held}). */
+    void waitHeld(long n) throws InterruptedException {
+        waitFor(n + " held requests", stats -> ((Number) stats.get("held")).longValue() == n);
+    }
+
+    /**
+     * Lets every held request go on to its normal answer (later ones are held again until
+     * the next release, while the hold fault lasts); returns how many were waiting.
+     */
+    long release() {
+        return ((Number) Json.parseObject(admin("POST", "/__sim/release", null)).get("released")).longValue();
+    }
+
+    /** Clears every fault and releases every held request (for a finally block). */
+    void clearFaults() {
+        admin("DELETE", "/__sim/fault", null);
+    }
+
+    /**
+     * Waits until {@code ready} holds, asked with fresh stats each time (the simulator's
+     * counters, or anything else the test observes, are the events a test synchronizes on),
+     * and returns the stats it last read. The bound only turns a broken test into a failure
+     * that says what it waited for; it is not a timing assumption.
+     */
+    Map<String, Object> waitFor(String what, Predicate<Map<String, Object>> ready) throws InterruptedException {
+        long bound = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (true) {
+            Map<String, Object> stats = stats();
+            if (ready.test(stats)) {
+                return stats;
             }
-            Thread.sleep(5); // polling interval only: the condition is what is waited on
+            if (System.nanoTime() > bound) {
+                throw new AssertionError("the simulator never showed " + what + ": " + stats);
+            }
+            Thread.sleep(2); // polling interval only: the condition is what is waited on
         }
     }
 
