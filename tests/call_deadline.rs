@@ -69,34 +69,46 @@ fn a_payment_requests_timeout_stays_an_unknown_outcome() {
     assert_eq!(api_requests(&sim), 1);
 }
 
-/// Token 600 ms + answer 600 ms against a 1000 ms deadline: each step alone fits in
-/// `timeoutMs` (the old per-step timeouts let the call succeed after ~1200 ms); sharing
-/// the deadline, the request gets the ~400 ms left and times out.
+/// Token 2 s, then an answer that never comes, against a 3 s deadline: sharing the
+/// deadline, the request gets the ~1 s left and the call ends at 3 s; the old per-step
+/// timeouts gave the request its own 3 s (5 s in all), past the margin. The answer hangs
+/// rather than coming late: an answer already in the socket when a descheduled caller
+/// reads it is returned (rightly), which made a late answer pass or fail this test by load.
 #[test]
 fn the_token_fetch_and_the_request_share_the_calls_deadline() {
     let sim = Sim::start();
-    let client = Client::new(&sim.portone_v1(json!({"timeoutMs": 1000}))).unwrap();
-    sim.configure(json!({"delayMs": 600}));
+    let client = Client::new(&sim.portone_v1(json!({"timeoutMs": 3000}))).unwrap();
+    sim.fault(json!({"endpoint": "token", "kind": "delay", "delayMs": 2000, "count": 0}));
+    sim.fault(json!({"endpoint": "api", "kind": "hang", "count": 0}));
     let t = Instant::now();
     let f = client.get("/payments/imp_1").unwrap_err();
     let took = t.elapsed();
     assert_eq!(f.code, 5, "{f:?}");
     assert!(!f.token_phase, "the request was sent: {f:?}");
     assert_eq!(api_requests(&sim), 1, "the request was sent once");
-    assert!(took < Duration::from_millis(1000) + MARGIN, "{took:?}");
-    // A per-call timeoutMs is the deadline the same way (the token is fetched again).
+    assert!(took < Duration::from_millis(3000) + MARGIN, "{took:?}");
+    // A per-call timeoutMs is the deadline the same way (the token is fetched again):
+    // 2.5 s, where per-step timeouts would take 4.5 s.
     client.invalidate(None).unwrap();
+    let t = Instant::now();
     let f = client
         .request_ex(
             "GET",
             "/payments/imp_1",
             None,
             None,
-            Some(r#"{"timeoutMs":900}"#),
+            Some(r#"{"timeoutMs":2500}"#),
         )
         .unwrap_err();
+    let took = t.elapsed();
     assert_eq!((f.code, f.token_phase), (5, false), "{f:?}");
     assert_eq!(api_requests(&sim), 2);
+    assert_eq!(
+        sim.stats()["tokenRequests"]["portone-v1"],
+        2,
+        "fetched again"
+    );
+    assert!(took < Duration::from_millis(2500) + MARGIN, "{took:?}");
 }
 
 /// After a 401 (answered in 600 ms), the fresh token takes 600 ms more: 200 ms are left
