@@ -174,13 +174,13 @@ def test_a_forked_child_has_none_of_the_parents_calls(sim, make_async):
             # The child is done while the parent's calls are still held: it never
             # waited for them (the loop may block here: they cannot complete anyway).
             _, status = os.waitpid(pid, 0)
-            held = sim.stats()["held"]
+            released = sim.release()
         finally:
             sim.clear_faults()
         responses = await asyncio.gather(*tasks)
-        return status, held, [r.status for r in responses]
+        return status, released, [r.status for r in responses]
 
-    status, held, statuses = asyncio.run(start_and_fork())
+    status, released, statuses = asyncio.run(start_and_fork())
     assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
-    assert held == 5, "the child ran while the parent's calls were in flight"
+    assert released == 5, "the child ran while the parent's calls were in flight"
     assert statuses == [200] * 5, "the parent's calls complete in the parent"
