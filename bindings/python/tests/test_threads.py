@@ -24,7 +24,7 @@ def _all_call_during_one_held_fetch(sim, gateway: str, calls) -> Set[str]:
     started = []  # list.append is atomic
 
     def call(token) -> str:
-        started.append(token)
+        started.append(1)
         return token()
 
     with ThreadPoolExecutor(len(calls)) as pool:
