@@ -97,7 +97,7 @@ def _python_objects() -> int:
     return len(gc.get_objects())
 
 
-def test_10000_async_requests_do_not_leak(make_async):
+def test_10000_async_requests_do_not_leak(sim, make_async):
     # Not RSS: glibc keeps freed memory in per-thread arenas (the I/O threads' included),
     # so RSS moved by 10+ MB on loaded machines with nothing leaked. The library counts its
     # own live bytes, which move only with its blocks; Python's objects after a collection
@@ -106,13 +106,27 @@ def test_10000_async_requests_do_not_leak(make_async):
         client = make_async("nicepay", auth="basic")
         body = b"x" * 4096  # echoed back: a leaked response costs ~4 KB or more
 
+        def post():
+            return client.post("/v1/payments/T1", data=body, headers={"Content-Type": "text/plain"})
+
         async def batch(n):
             for _ in range(n // 500):
-                await asyncio.gather(*(client.post("/v1/payments/T1", data=body,
-                                                   headers={"Content-Type": "text/plain"})
-                                       for _ in range(500)))
+                await asyncio.gather(*(post() for _ in range(500)))
 
-        await batch(1000)  # warm up threads, connections and the pool
+        # Warm up threads, connections and the pool. Every call running at once has its
+        # own I/O thread (up to maxInFlight, 256), and a thread holds ~35 KB of the
+        # library's heap while it lives: hold calls until 256 run, so that the batches
+        # below find every thread they can use already started. (A warm-up that happened
+        # to run fewer at once, as on a loaded machine, let the pool grow while the heap
+        # was counted: 7 MB for ~200 threads, with nothing leaked.)
+        sim.hold("nicepay", "api", 256)
+        warm_up = asyncio.gather(*(post() for _ in range(500)))
+        try:
+            await requests_held(sim, 256)
+        finally:
+            sim.clear_faults()
+        await warm_up
+        await batch(1000)
         assert _native_async.in_flight() == 0
         heap, objects = _library_heap_bytes(), _python_objects()
         await batch(10_000)
