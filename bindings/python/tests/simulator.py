@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any, Dict, Optional, Set
+from typing import Any, Callable, Dict, Optional, Set
 
 REPO = Path(__file__).resolve().parents[3]
 SIM_BINARY = os.environ.get("PAYTOKEN_SIM") or str(REPO / "target" / "release" / "paytoken-sim")
@@ -21,6 +22,10 @@ PORTONE_V2 = {"api_secret": "sim_portone_v2_api_secret"}
 # simulator on a port an earlier one used would find that one's tokens cached. So every
 # simulator of a test session gets a port no earlier one had.
 _ports_used: Set[int] = set()
+
+# How long wait_for polls before failing: only turns a test that waits for an event that
+# never comes into a message naming it; no test relies on it passing.
+WAIT_LIMIT_SECS = 60
 
 
 class Simulator:
@@ -85,3 +90,40 @@ class Simulator:
 
     def revoke(self, gateway: str) -> None:
         self.admin("POST", "/__sim/revoke", {"gateway": gateway})
+
+    # ------------------------------------------------- holding requests in flight
+    # A test that needs a request in flight while it does something else holds it (the
+    # simulator counts it and keeps it waiting), waits until the simulator shows it held,
+    # does that thing, then releases it: an event, where a `delay` is a guess that a
+    # loaded machine can outlive.
+    def hold(self, gateway: Optional[str], endpoint: str, count: int = 1) -> None:
+        """Hold the next `count` requests of `gateway` (None: any) to `endpoint`
+        ("token" or "api"; 0: every one until the faults are cleared)."""
+        fault: Dict[str, Any] = {"endpoint": endpoint, "kind": "hold", "count": count}
+        if gateway is not None:
+            fault["gateway"] = gateway
+        self.fault(**fault)
+
+    def wait_held(self, n: int) -> Dict[str, Any]:
+        """Returns once exactly `n` requests are held (stats' `held`)."""
+        return self.wait_for(f"{n} held requests", lambda stats: stats["held"] == n)
+
+    def release(self) -> int:
+        """Lets every held request go on to its normal answer; returns how many waited.
+        A hold fault with requests left holds later ones again."""
+        return int(self.admin("POST", "/__sim/release")["released"])
+
+    def clear_faults(self) -> None:
+        """Removes every fault and releases every held request (for a test's finally)."""
+        self.admin("DELETE", "/__sim/fault")
+
+    def wait_for(self, what: str, ready: Callable[[Dict[str, Any]], bool]) -> Dict[str, Any]:
+        """Polls the stats until `ready(stats)` (the counters are the events a test waits
+        on) and returns them. The bound only names what never happened."""
+        deadline = time.monotonic() + WAIT_LIMIT_SECS
+        while True:
+            stats = self.stats()
+            if ready(stats):
+                return stats
+            assert time.monotonic() < deadline, f"the simulator never showed {what}: {stats}"
+            time.sleep(0.002)  # polling interval only

@@ -43,13 +43,14 @@ def test_the_exported_metrics_are_exactly_the_readme_table_with_each_clients_sta
     worker = paytoken.Client.portone_v2(api_secret="sim_portone_v2_api_secret", base_url=sim.url)
     try:
         web.get("/v1/payments/tid_otel_1")
+        before = {"web": web.stats(), "worker": worker.stats()}
         scraped = parse(scrape({"web": web, "worker": worker}))
-        stats = {"web": web.stats(), "worker": worker.stats()}
+        after = {"web": web.stats(), "worker": worker.stats()}
     finally:
         web.close()
         worker.close()
 
-    assert_exactly_the_table(scraped, stats)
+    assert_exactly_the_table(scraped, before, after)
     assert scraped["paytoken_token_fetches_total"][2] == {"web": 1.0, "worker": 0.0}
 
 

@@ -9,7 +9,6 @@ import threading
 
 import pytest
 import workers
-from arrivals import wait_for_api_requests
 
 import paytoken
 
@@ -48,18 +47,21 @@ def test_a_forked_child_reuses_the_cached_token(sim, make_client):
 def test_fork_while_another_thread_is_in_a_call(sim, make_client):
     client = make_client("portone-v1")
     client.token()
-    sim.fault(endpoint="api", kind="delay", delayMs=2000, count=1)
+    sim.hold("portone-v1", "api", 1)  # the child's own request is not held
     busy = threading.Thread(target=client.get, args=("/payments/imp_slow",))
     busy.start()
-    # Fork once that thread's request reached the simulator: it is inside the library.
-    wait_for_api_requests(sim, "portone-v1")
-    assert busy.is_alive()
 
     def check() -> None:
         assert client.get("/payments/imp_1").json()["code"] == 0
 
-    assert _in_child(check) == 0
-    busy.join()
+    try:
+        # Fork while that thread's request is held: it is inside the library.
+        sim.wait_held(1)
+        assert _in_child(check) == 0
+        assert sim.release() == 1, "the fork happened while the call was in flight"
+    finally:
+        sim.clear_faults()
+        busy.join()
 
 
 def test_async_client_works_in_a_forked_child(sim, make_client):
