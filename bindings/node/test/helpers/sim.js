@@ -51,6 +51,36 @@ class Sim {
     return this.admin('DELETE', '/__sim/fault');
   }
 
+  /** Holds the next `count` requests of `gateway`'s `endpoint` ("api", "token", ...) at the
+   * simulator until release() (or clearFaults()/reset): a request that stays in flight for
+   * as long as the test needs, instead of a delay a loaded machine may outlive. */
+  hold(gateway, endpoint, count) {
+    return this.fault({ gateway, endpoint, kind: 'hold', count });
+  }
+
+  /** Resolves once exactly `n` requests are held (stats `held`). */
+  waitHeld(n) {
+    return this.waitFor(`${n} held requests`, (stats) => stats.held === n);
+  }
+
+  /** Lets every held request go on to its normal answer; resolves to how many waited. */
+  async release() {
+    return (await this.admin('POST', '/__sim/release')).released;
+  }
+
+  /** Resolves to the simulator's stats once `ready(stats)` holds: its counters are the
+   * events a test synchronizes on. The bound only turns a broken test into a failure that
+   * says what it waited for; it is not a timing assumption. */
+  async waitFor(what, ready) {
+    const bound = Date.now() + 120000;
+    for (;;) {
+      const stats = await this.stats();
+      if (ready(stats)) return stats;
+      if (Date.now() > bound) throw new Error(`the simulator never showed ${what}: ${JSON.stringify(stats)}`);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+
   lastRequest() {
     return this.admin('GET', '/__sim/last-request');
   }
