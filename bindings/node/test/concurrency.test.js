@@ -11,7 +11,7 @@ const path = require('node:path');
 const v8 = require('node:v8');
 const vm = require('node:vm');
 const { Client, InvalidArgumentError, TimeoutError } = require('..');
-const { startSim } = require('./helpers/sim');
+const { startSim, waitUntil } = require('./helpers/sim');
 const { nativeHeapBytes } = require('./helpers/malloc');
 
 // A full collection on demand, so the heap checks see freed JS Buffers as freed.
@@ -37,16 +37,6 @@ async function settledHeap() {
     await new Promise((resolve) => setTimeout(resolve, 20)); // ArrayBuffer sweeping may lag
   }
   return nativeHeapBytes();
-}
-
-/** Resolves once `ready()` is true, checking on every event loop turn (a bound turns a
- * hang into a message). */
-async function waitUntil(what, ready) {
-  const bound = Date.now() + 120000;
-  while (!ready()) {
-    assert.ok(Date.now() < bound, `never saw ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 /** Resolves after `n` callbacks of a 10 ms interval: `n` event loop turns with timers. */

@@ -69,16 +69,12 @@ class Sim {
   }
 
   /** Resolves to the simulator's stats once `ready(stats)` holds: its counters are the
-   * events a test synchronizes on. The bound only turns a broken test into a failure that
-   * says what it waited for; it is not a timing assumption. */
-  async waitFor(what, ready) {
-    const bound = Date.now() + 120000;
-    for (;;) {
+   * events a test synchronizes on. */
+  waitFor(what, ready) {
+    return waitUntil(`the simulator showing ${what}`, async () => {
       const stats = await this.stats();
-      if (ready(stats)) return stats;
-      if (Date.now() > bound) throw new Error(`the simulator never showed ${what}: ${JSON.stringify(stats)}`);
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
+      return ready(stats) && stats;
+    });
   }
 
   lastRequest() {
@@ -100,6 +96,19 @@ class Sim {
 
   stop() {
     if (this.child.exitCode === null) this.child.kill('SIGTERM');
+  }
+}
+
+/** Resolves to the first truthy value of `ready()` (sync or async), checked every 2 ms.
+ * The bound only turns a broken test into a failure that says what it waited for; it is
+ * not a timing assumption. */
+async function waitUntil(what, ready) {
+  const bound = Date.now() + 120000;
+  for (;;) {
+    const value = await ready();
+    if (value) return value;
+    if (Date.now() > bound) throw new Error(`never saw ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
   }
 }
 
@@ -135,4 +144,4 @@ function startSim(flags = []) {
   });
 }
 
-module.exports = { startSim, CREDENTIALS, REPO };
+module.exports = { startSim, waitUntil, CREDENTIALS, REPO };
