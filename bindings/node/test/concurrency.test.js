@@ -4,7 +4,6 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { spawnSync } = require('node:child_process');
 const dns = require('node:dns');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -12,6 +11,7 @@ const v8 = require('node:v8');
 const vm = require('node:vm');
 const { Client, InvalidArgumentError, TimeoutError } = require('..');
 const { startSim, waitUntil } = require('./helpers/sim');
+const { runNode, heldWhileRunning } = require('./helpers/child');
 const { nativeHeapBytes } = require('./helpers/malloc');
 
 // A full collection on demand, so the heap checks see freed JS Buffers as freed.
@@ -194,22 +194,28 @@ test('a client dropped while its call is in flight stays alive until the call re
   await waitUntil('8 clients collected', () => (gc(), collected === 8));
 });
 
-test('process.exit() while a call hangs exits cleanly once the call times out', async () => {
-  // Node joins libuv's pool threads on exit, so a call in flight delays exit until it
-  // returns: bounded by timeoutMs (the README says so). It must never crash.
-  await sim.fault({ gateway: 'portone-v2', endpoint: 'api', kind: 'hang', count: 1 });
-  const config = sim.config('portone-v2', { timeoutMs: 1500 });
-  const script = `
-    const { Client } = require(${JSON.stringify(path.resolve(__dirname, '..'))});
-    Client.portoneV2(${JSON.stringify(config)}).get('/payments/hang_at_exit');
-    setTimeout(() => process.exit(3), 200);`;
-  const started = performance.now();
-  const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20000 });
-  const elapsed = performance.now() - started;
-  assert.equal(child.signal, null, child.stderr);
-  assert.equal(child.status, 3, child.stderr);
-  assert.ok(elapsed < 10000, `exit took ${Math.round(elapsed)} ms with timeoutMs 1500`);
-  await sim.clearFaults();
+test('process.exit() while a call is held at the gateway exits cleanly', async () => {
+  // The call runs on a library thread; exit must not wait for it past timeoutMs, nor crash.
+  // The child exits on a signal sent once its call is held: in flight for sure.
+  await sim.hold('portone-v2', 'api', 1);
+  try {
+    const config = sim.config('portone-v2', { timeoutMs: 1500 });
+    const script = `
+      const { Client } = require(${JSON.stringify(path.resolve(__dirname, '..'))});
+      process.on('SIGUSR2', () => process.exit(3));
+      Client.portoneV2(${JSON.stringify(config)}).get('/payments/held_at_exit');`;
+    const { child, exited } = runNode(script);
+    await heldWhileRunning(sim, 1, exited);
+    const started = performance.now();
+    child.kill('SIGUSR2');
+    const { code, signal, stderr } = await exited;
+    const elapsed = performance.now() - started;
+    assert.equal(signal, null, stderr);
+    assert.equal(code, 3, stderr);
+    assert.ok(elapsed < 10000, `exit took ${Math.round(elapsed)} ms with timeoutMs 1500`);
+  } finally {
+    await sim.clearFaults();
+  }
 });
 
 test('hanging gateway calls leave a pool thread to fs and dns.lookup', async () => {
