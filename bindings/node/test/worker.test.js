@@ -71,7 +71,8 @@ test('a worker can be terminated while its call is in flight', async () => {
     await new Promise((resolve) => worker.once('message', resolve));
     await sim.waitHeld(1); // the worker's call is at the gateway
     await worker.terminate();
-    // Its answer arrives after the worker is gone; the library finishes the call.
+    // One released: the call was still at the gateway when the worker went, and its
+    // answer now arrives for a thread that is gone.
     assert.equal(await sim.release(), 1);
   } finally {
     await sim.clearFaults();

@@ -71,10 +71,9 @@ class Sim {
   /** Resolves to the simulator's stats once `ready(stats)` holds: its counters are the
    * events a test synchronizes on. */
   waitFor(what, ready) {
-    return waitUntil(`the simulator showing ${what}`, async () => {
-      const stats = await this.stats();
-      return ready(stats) && stats;
-    });
+    let stats;
+    const shown = async () => ready((stats = await this.stats())) && stats;
+    return waitUntil(() => `the simulator showing ${what}: ${JSON.stringify(stats)}`, shown);
   }
 
   lastRequest() {
@@ -100,14 +99,14 @@ class Sim {
 }
 
 /** Resolves to the first truthy value of `ready()` (sync or async), checked every 2 ms.
- * The bound only turns a broken test into a failure that says what it waited for; it is
- * not a timing assumption. */
+ * The bound only turns a broken test into a failure that says what it waited for (`what`:
+ * text, or a function giving it); it is not a timing assumption. */
 async function waitUntil(what, ready) {
   const bound = Date.now() + 120000;
   for (;;) {
     const value = await ready();
     if (value) return value;
-    if (Date.now() > bound) throw new Error(`never saw ${what}`);
+    if (Date.now() > bound) throw new Error(`never saw ${typeof what === 'function' ? what() : what}`);
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
 }
