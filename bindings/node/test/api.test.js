@@ -248,9 +248,18 @@ describe('package surface', () => {
 
   test('close() during a call waits for it to finish', async () => {
     const pg = new Client(sim.config('nicepay'));
-    await sim.fault({ gateway: 'nicepay', endpoint: 'api', kind: 'delay', delayMs: 300, count: 1 });
-    const pending = pg.get('/v1/payments/tid_close');
-    pg.close();
-    assert.equal((await pending).status, 200);
+    await sim.hold('nicepay', 'api', 1);
+    try {
+      let settled = false;
+      const pending = pg.get('/v1/payments/tid_close').finally(() => (settled = true));
+      await sim.waitHeld(1); // the call is at the gateway: close() lands in the middle of it
+      pg.close();
+      assert.equal(pg.closed, true);
+      assert.equal(settled, false, 'the call ended before close(): nothing was in flight');
+      assert.equal(await sim.release(), 1);
+      assert.equal((await pending).status, 200);
+    } finally {
+      await sim.clearFaults();
+    }
   });
 });

@@ -51,6 +51,31 @@ class Sim {
     return this.admin('DELETE', '/__sim/fault');
   }
 
+  /** Holds the next `count` requests of `gateway`'s `endpoint` ("api", "token", ...) at the
+   * simulator until release() (or clearFaults()/reset): a request that stays in flight for
+   * as long as the test needs, instead of a delay a loaded machine may outlive. */
+  hold(gateway, endpoint, count) {
+    return this.fault({ gateway, endpoint, kind: 'hold', count });
+  }
+
+  /** Resolves once exactly `n` requests are held (stats `held`). */
+  waitHeld(n) {
+    return this.waitFor(`${n} held requests`, (stats) => stats.held === n);
+  }
+
+  /** Lets every held request go on to its normal answer; resolves to how many waited. */
+  async release() {
+    return (await this.admin('POST', '/__sim/release')).released;
+  }
+
+  /** Resolves to the simulator's stats once `ready(stats)` holds: its counters are the
+   * events a test synchronizes on. */
+  waitFor(what, ready) {
+    let stats;
+    const shown = async () => ready((stats = await this.stats())) && stats;
+    return waitUntil(() => `the simulator showing ${what}: ${JSON.stringify(stats)}`, shown);
+  }
+
   lastRequest() {
     return this.admin('GET', '/__sim/last-request');
   }
@@ -70,6 +95,19 @@ class Sim {
 
   stop() {
     if (this.child.exitCode === null) this.child.kill('SIGTERM');
+  }
+}
+
+/** Resolves to the first truthy value of `ready()` (sync or async), checked every 2 ms.
+ * The bound only turns a broken test into a failure that says what it waited for (`what`:
+ * text, or a function giving it); it is not a timing assumption. */
+async function waitUntil(what, ready) {
+  const bound = Date.now() + 120000;
+  for (;;) {
+    const value = await ready();
+    if (value) return value;
+    if (Date.now() > bound) throw new Error(`never saw ${typeof what === 'function' ? what() : what}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
   }
 }
 
@@ -105,4 +143,4 @@ function startSim(flags = []) {
   });
 }
 
-module.exports = { startSim, CREDENTIALS, REPO };
+module.exports = { startSim, waitUntil, CREDENTIALS, REPO };

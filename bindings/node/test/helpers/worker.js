@@ -7,7 +7,9 @@ const { Client } = require('../..');
 (async () => {
   try {
     const pg = Client.nicepay(workerData.config);
-    const token = await pg.token();
+    const pending = pg.token();
+    parentPort.postMessage('calling'); // token() has started: the parent may release the fetch
+    const token = await pending;
     const res = await pg.get('/v1/payments/tid_worker');
     // Another gateway, so the parent's count of NICEPAY token requests stays exact.
     const wrong = Client.portoneV1({ impKey: 'k', impSecret: 'wrong-secret-in-worker', baseUrl: workerData.config.baseUrl });
