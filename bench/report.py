@@ -305,6 +305,29 @@ def load_gate() -> Optional[str]:
     return " and ".join(busy) or None
 
 
+# The bare references: the same few instructions in every run, so their run-to-run spread
+# is the host's noise. CPU time taken by other guests of a VM host does not show in the
+# guest's load average: on 2026-12-03 a run at load 0.65 had its references move by
+# 1.6-2.0x from run to run (a quiet run: 1.02-1.4x) and published misses that quiet runs
+# of the same code did not show.
+REFERENCES = ("c.token.bare", "py.token.bare", "php.token.bare", "node.token.bare", "java.token.bare")
+
+
+def noise_gate(runs: Dict[str, "Runs"]) -> Optional[str]:
+    """Why this run's figures are noise (its references moved too much), or None."""
+    limit = float(os.environ.get("BENCH_MAX_NOISE", "1.5"))
+    spreads = sorted(max(values) / min(values) for values in
+                     (list(runs[ref].values()) for ref in REFERENCES if ref in runs)
+                     if len(values) >= 3 and min(values) > 0)
+    if not spreads:
+        return None
+    median = statistics.median(spreads)
+    if median <= limit:
+        return None
+    return (f"the bare references moved by {median:.2f}x from run to run (median of {len(spreads)}, "
+            f"slowest run ÷ fastest; limit {limit:g}, BENCH_MAX_NOISE): the host is noisy")
+
+
 def _local_changes(repo: Path) -> str:
     """Flags a run of code that differs from the commit (documents aside: they change no figure)."""
     status = subprocess.run(["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=no"],
@@ -400,7 +423,7 @@ def main() -> int:
     if failed:
         print("FAILED bench parts: " + ", ".join(failed))
 
-    busy = load_gate()
+    busy = " and ".join(reason for reason in (load_gate(), noise_gate(runs)) if reason) or None
     forced = os.environ.get("BENCH_FORCE_LOAD") == "1"
     if busy and not forced:
         # The figures stay readable for whoever ran it, but nothing is published.

@@ -13,7 +13,9 @@
 # cores, 1.0 on 2 cores), and bench/report.py refuses to write BENCHMARKS.md when it is
 # above BENCH_MAX_LOAD_END at the end (default: the number of cores, 2.0 on 2 cores: the
 # run's own processes are in that average; a quiet run ends near 1.2 on 2 cores). Its
-# report then goes to bench/.out/BENCHMARKS.refused.md only.
+# report then goes to bench/.out/BENCHMARKS.refused.md only. So does it when the bare
+# references moved by more than BENCH_MAX_NOISE (1.5) from run to run: a noisy VM host,
+# which the load average does not show.
 #
 # Installs what only the benchmarks need, on demand: a venv in bench/.venv (requests,
 # matplotlib, and the paytoken wheel), php-curl, and each wrapper's own build.

@@ -4,6 +4,8 @@
 #   - bench.sh refuses to start on a busy machine, and gets past the gate on a quiet one;
 #   - report.py refuses to write BENCHMARKS.md when the load was high at the start or is
 #     high at the end, and writes it on a quiet run;
+#   - report.py refuses too when the bare references moved too much from run to run (a
+#     noisy VM host, which the load average does not show), and writes it when they held;
 #   - BENCH_FORCE_LOAD=1 writes it with UNRELIABLE on top and on every figure.
 # The report cases that write a file need matplotlib (bench/.venv, made by `make bench`);
 # without it they say skipped. Removing either check makes this fail.
@@ -54,6 +56,25 @@ report; refused $? "quiet start, load 5.0 at the end"
 export BENCH_LOAD_START="6.00 6.00 6.00"
 loadavg 0.50
 report; refused $? "load 6.0 at the start, quiet end"
+
+# The noise gate: a quiet load at both ends, but references that moved 2x between runs.
+references() { # references C_RUNS PHP_RUNS: three runs of two bare references
+  local run=0 c php
+  read -r -a c <<<"$1"; read -r -a php <<<"$2"
+  for run in 0 1 2; do
+    printf '{"id": "c.token.bare", "run": %d, "value": %s, "unit": "ns"}\n' "$run" "${c[$run]}"
+    printf '{"id": "php.token.bare", "run": %d, "value": %s, "unit": "ns"}\n' "$run" "${php[$run]}"
+  done
+}
+printf '{"id": "c.token.1", "run": 0, "value": 80.0, "unit": "ns"}\n' >"$work/out/results.jsonl"
+references "10 20 11" "300 600 310" >>"$work/out/results.jsonl"
+export BENCH_LOAD_START="0.30 0.30 0.30"
+loadavg 0.50
+report; status=$?
+grep -q "the host is noisy" "$work/log" || status="$status, without naming the noise"
+refused "$status" "quiet load, references moving 2x from run to run"
+printf '{"id": "c.token.1", "run": 0, "value": 80.0, "unit": "ns"}\n' >"$work/out/results.jsonl"
+references "10 10.5 11" "300 305 310" >>"$work/out/results.jsonl"
 
 if "$python" -c 'import matplotlib' 2>/dev/null; then
   export BENCH_LOAD_START="0.30 0.30 0.30"
