@@ -53,10 +53,12 @@ if awk -v max="$BENCH_MAX_LOAD_START" '{ exit !($1 > max) }' "$BENCH_LOADAVG_FIL
   fi
 fi
 
+[ -x "$sim" ] && [ -f "$lib" ] && [ -x target/release/paytoken ] || die "build first: make build"
+# Emptied only once the run can go on: a run that stops at a gate (the load-gate test
+# makes some) leaves the last run's results in place.
 results=$out/results.jsonl
 : >"$results"
 started=$SECONDS
-[ -x "$sim" ] && [ -f "$lib" ] && [ -x target/release/paytoken ] || die "build first: make build"
 
 # ---------------------------------------------------------------- what the benches need
 say "dependencies"
