@@ -351,7 +351,7 @@ def table(lines: Sequence[Union[Section, Line]], unreliable: bool = False) -> Li
         else:
             mark = {"ok": "✅", "MISS": "❌ **MISS**", "not run": "⚠️ not run"}.get(line.verdict, "")
             if unreliable and line.verdict != "not run":
-                mark = f"⚠️ UNRELIABLE (busy machine) {mark}".rstrip()
+                mark = f"⚠️ UNRELIABLE (busy or noisy machine) {mark}".rstrip()
             out.append(f"| {line.label} | {line.median} | {line.spread} | {line.target} | {mark} |")
     return out
 
